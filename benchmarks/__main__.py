@@ -1,0 +1,25 @@
+"""Run every ``benchmarks/bench_*.py`` module's ``main()`` in turn (``python -m benchmarks [NAME...]``)."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str]) -> int:
+    names = sorted(
+        info.name
+        for info in pkgutil.iter_modules([str(Path(__file__).parent)])
+        if info.name.startswith("bench_")
+    )
+    wanted = [n for n in names if not argv or any(a in n for a in argv)]
+    for name in wanted:
+        print(f"\n== {name} ==", flush=True)
+        importlib.import_module(f"benchmarks.{name}").main()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,28 @@
+"""The ``civicmeter`` command.
+
+Each sub-module owns one area and exposes ``register(app)``; commands stay thin and call the same
+domain functions or web services the web interface calls.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import typer
+
+app = typer.Typer(
+    name="civicmeter",
+    help="Measure, benchmark and improve city governments' innovation and data-use capacity.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+
+# One module per area; each defines register(app).
+COMMAND_MODULES = ("platform",)
+
+for _name in COMMAND_MODULES:
+    importlib.import_module(f"{__name__}.{_name}").register(app)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,127 @@
+"""The one permission policy (Wagtail's three directions), used by every service and view.
+
+* may this user do this (``user_has_permission``),
+* which users may do it (``users_with_permission``),
+* which objects this user may see (``responses_visible_to``, ``waves_visible_to``).
+
+Objects are fetched with ``access_*`` helpers that raise the same 404 for "does not exist" and "not
+yours", so a respondent of one city cannot learn whether another city's response exists.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db.models import F, Q, QuerySet
+from django.http import Http404
+
+
+@dataclass(frozen=True)
+class SystemActor:
+    """The operator at the shell (CLI, demo loader): trusted, recorded as no user in audit trails."""
+
+    name: str = "system"
+    is_authenticated: bool = True
+    is_superuser: bool = True
+    pk: None = None
+
+    def __str__(self) -> str:
+        return self.name
+
+
+SYSTEM = SystemActor()
+
+
+class Action(enum.StrEnum):
+    VIEW_WAVE = "view_wave"            # dashboard, histories, exports
+    MANAGE_WAVE = "manage_wave"        # invite, remind, return, import, score
+    VIEW_RESPONSE = "view_response"
+    EDIT_RESPONSE = "edit_response"    # answer and submit
+    VALIDATE_RESPONSE = "validate_response"
+
+
+# Which role kinds grant which action. Respondents are further limited to their own city.
+_GRANTS: dict[Action, frozenset[str]] = {
+    Action.VIEW_WAVE: frozenset({"admin", "reviewer"}),
+    Action.MANAGE_WAVE: frozenset({"admin"}),
+    Action.VIEW_RESPONSE: frozenset({"admin", "reviewer", "respondent"}),
+    Action.EDIT_RESPONSE: frozenset({"respondent"}),
+    Action.VALIDATE_RESPONSE: frozenset({"admin"}),
+}
+
+
+def _is_system(user) -> bool:
+    return isinstance(user, SystemActor) or bool(getattr(user, "is_superuser", False))
+
+
+def user_has_permission(user, action: Action, *, programme, city=None) -> bool:
+    """May ``user`` do ``action`` in ``programme`` (and, for city-bound actions, for ``city``)?"""
+    if _is_system(user):
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    kinds = _GRANTS[action]
+    roles = user.roles.filter(programme=programme, kind__in=kinds)
+    if "respondent" in kinds:
+        roles = roles.filter(Q(kind__in=kinds - {"respondent"}) | Q(kind="respondent", city=city))
+    return roles.exists()
+
+
+def require_permission(user, action: Action, *, programme, city=None) -> None:
+    if not user_has_permission(user, action, programme=programme, city=city):
+        raise PermissionDenied(f"You may not {action.value.replace('_', ' ')} here.")
+
+
+def users_with_permission(action: Action, *, programme, city=None) -> QuerySet:
+    kinds = _GRANTS[action]
+    condition = Q(roles__programme=programme, roles__kind__in=kinds - {"respondent"})
+    if "respondent" in kinds and city is not None:
+        condition |= Q(roles__programme=programme, roles__kind="respondent", roles__city=city)
+    return get_user_model().objects.filter(condition | Q(is_superuser=True)).distinct()
+
+
+def waves_visible_to(user) -> QuerySet:
+    from civicmeter.web.programmes.models import Wave
+
+    waves = Wave.objects.select_related("programme", "instrument")
+    if _is_system(user):
+        return waves
+    if not getattr(user, "is_authenticated", False):
+        return waves.none()
+    return waves.filter(programme__roles__user=user).distinct()
+
+
+def responses_visible_to(user) -> QuerySet:
+    from civicmeter.web.collection.models import Response
+
+    responses = Response.objects.select_related("wave__programme", "wave__instrument", "city")
+    if _is_system(user):
+        return responses
+    if not getattr(user, "is_authenticated", False):
+        return responses.none()
+    staff = Q(wave__programme__roles__user=user, wave__programme__roles__kind__in=["admin", "reviewer"])
+    own_city = Q(
+        wave__programme__roles__user=user,
+        wave__programme__roles__kind="respondent",
+        wave__programme__roles__city=F("city"),
+    )
+    return responses.filter(staff | own_city).distinct()
+
+
+def access_response_by_id(user, response_id: int):
+    """The response if ``user`` may see it; otherwise 404, whether it exists or not."""
+    response = responses_visible_to(user).filter(pk=response_id).first()
+    if response is None:
+        raise Http404("No such response.")
+    return response
+
+
+def access_wave_by_code(user, programme_slug: str, code: str):
+    """The wave if ``user`` is staff (admin or reviewer) of its programme; otherwise 404."""
+    wave = waves_visible_to(user).filter(programme__slug=programme_slug, code=code).first()
+    if wave is None or not user_has_permission(user, Action.VIEW_WAVE, programme=wave.programme):
+        raise Http404("No such wave.")
+    return wave

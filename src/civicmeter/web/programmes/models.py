@@ -1,0 +1,145 @@
+"""Programmes, the cities they survey, the instruments they use and the waves they run."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Programme(models.Model):
+    """An organisation running survey waves (a city network, a foundation, a research team)."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SizeBand(models.TextChoices):
+    SMALL = "small", _("under 250,000")
+    MEDIUM = "medium", _("250,000 to 1 million")
+    LARGE = "large", _("1 million or more")
+
+
+class City(models.Model):
+    """A city government. Cities are shared across programmes; the slug is name + ISO country code."""
+
+    slug = models.SlugField(max_length=120, unique=True)
+    name = models.CharField(max_length=200)
+    country = models.CharField(max_length=2, help_text=_("ISO 3166-1 alpha-2 code"))
+    region = models.CharField(max_length=100, blank=True, help_text=_("State, province or region"))
+    population = models.PositiveBigIntegerField(null=True, blank=True)
+    population_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    mayor = models.CharField(max_length=200, blank=True)
+    website = models.URLField(blank=True)
+    lead_officer = models.CharField(max_length=300, blank=True)
+    synthetic = models.BooleanField(
+        default=False, help_text=_("Demo city whose survey answers are generated, not real")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "cities"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.country})"
+
+    @property
+    def size_band(self) -> str | None:
+        if self.population is None:
+            return None
+        if self.population < 250_000:
+            return SizeBand.SMALL
+        if self.population < 1_000_000:
+            return SizeBand.MEDIUM
+        return SizeBand.LARGE
+
+
+class Instrument(models.Model):
+    """A versioned questionnaire or assessment, stored as the XLSForm workbook it was loaded from.
+
+    The bytes are kept so every result can be traced to the exact file; once a wave uses an
+    instrument it is immutable (enforced in ``services.instrument_register``).
+    """
+
+    class Kind(models.TextChoices):
+        SURVEY = "survey", _("Innovation-capacity survey")
+        ASSESSMENT = "assessment", _("Data-use assessment")
+
+    form_id = models.CharField(max_length=100)
+    version = models.CharField(max_length=50)
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SURVEY)
+    filename = models.CharField(max_length=255)
+    content = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["form_id", "version"], name="instrument_unique_version")
+        ]
+        ordering = ["form_id", "version"]
+
+    def __str__(self) -> str:
+        return f"{self.form_id} {self.version}"
+
+
+class Wave(models.Model):
+    """One round of an instrument in a programme, e.g. the 2020 survey."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+        PUBLISHED = "published", _("Published")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="waves")
+    code = models.CharField(max_length=30)
+    title = models.CharField(max_length=200, blank=True)
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="waves")
+    opens_on = models.DateField(null=True, blank=True)
+    closes_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "code"], name="wave_unique_code")
+        ]
+        ordering = ["programme", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.programme.slug} {self.code}"
+
+
+class Invitation(models.Model):
+    """A city invited to a wave; the token is the e-mailed link's key."""
+
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="invitations")
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    token = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sent_at = models.DateTimeField()
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    reminder_count = models.PositiveSmallIntegerField(default=0)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["wave", "city", "email"], name="invitation_unique")
+        ]
