@@ -1,30 +1,31 @@
-"""Variance-based sensitivity indices: the Saltelli design and its estimators, independent of any index.
+"""Variance-based sensitivity indices: the Saltelli design and its estimators, for any model.
 
-Why a module of its own: the estimators are plain statistics on a matrix of model outputs, so they can
-be checked against a function whose indices are known analytically (Ishigami) before an index engine is
-ever involved, and the uncertainty analysis in :mod:`civicmeter.indexing.sensitivity` only has to
-produce outputs in the order the design prescribes.
+Why a module of its own: the estimators are plain statistics on a matrix of model outputs, so they
+can be checked against a function whose indices are known analytically (Ishigami) before an index
+engine is ever involved, and the uncertainty analysis in :mod:`civicmeter.indexing.sensitivity`
+only has to produce outputs in the order the design prescribes.
 
-Design (Saltelli et al. 2010, section 3): two independent quasi-random matrices A and B of ``base`` rows
-and, for every input i, the matrix A_B^(i) equal to A with input i's columns taken from B. An input may
-span several columns (a *group*, e.g. all perturbed weights); its columns are swapped together, which
-gives the group's indices. Rows are ordered A, B, A_B^(1), ..., A_B^(d): ``base * (d + 2)`` runs.
+Design (Saltelli et al. 2010, section 3): two independent quasi-random matrices A and B of
+``base`` rows and, for every input i, the matrix A_B^(i) equal to A with input i's columns taken
+from B. An input may span several columns (a *group*, e.g. all perturbed weights); its columns are
+swapped together, which gives the group's indices. Rows are ordered A, B, A_B^(1), ..., A_B^(d):
+``base * (d + 2)`` runs.
 
-Estimators, with f_A, f_B, f_ABi the outputs on those rows and V the variance of the 2N pooled outputs
-of A and B (sample variance, n-1):
+Estimators, with f_A, f_B, f_ABi the outputs on those rows and V the variance of the 2N pooled
+outputs of A and B (sample variance, n-1):
 
-* first order  S_i  = mean(f_B * (f_ABi - f_A)) / V      (Saltelli et al. 2010, table 2, b)
-* total order  ST_i = mean((f_A - f_ABi) ** 2) / (2 V)   (Jansen 1999; Saltelli et al. 2010, table 2, f)
+* first order  S_i  = mean(f_B * (f_ABi - f_A)) / V    (Saltelli et al. 2010, table 2, (b))
+* total order  ST_i = mean((f_A - f_ABi) ** 2) / (2 V) (Jansen 1999; Saltelli 2010, table 2, (f))
 
-These are the estimators COINr's ``SA_estimate`` uses, so results agree with it on the same outputs.
-Confidence intervals are percentile bootstrap intervals over the N row tuples (A_j, B_j, ABi_j), which
-are resampled jointly and V is re-estimated in each replicate (COINr resamples each estimator's terms
-separately with V fixed; joint resampling keeps the terms' correlation).
+These are the estimators COINr's ``SA_estimate`` uses, so results agree with it on the same
+outputs. Confidence intervals are percentile bootstrap intervals over the N row tuples (A_j, B_j,
+ABi_j), which are resampled jointly and V is re-estimated in each replicate (COINr resamples each
+estimator's terms separately with V fixed; joint resampling keeps the terms' correlation).
 
 Sources: A. Saltelli, P. Annoni, I. Azzini, F. Campolongo, M. Ratto, S. Tarantola (2010), "Variance
 based sensitivity analysis of model output. Design and estimator for the total sensitivity index",
-Computer Physics Communications 181(2), 259-270; M.J.W. Jansen (1999), "Analysis of variance designs for
-model output", Computer Physics Communications 117, 35-43.
+Computer Physics Communications 181(2), 259-270; M.J.W. Jansen (1999), "Analysis of variance
+designs for model output", Computer Physics Communications 117, 35-43.
 """
 
 from __future__ import annotations
@@ -73,7 +74,8 @@ class SaltelliDesign:
         return [slice(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:], strict=True)]
 
     def split(self, outputs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Cut outputs (``runs`` rows, any trailing shape) into f_A, f_B and f_AB (inputs, base, ...)."""
+        """Cut outputs (``runs`` rows, any trailing shape) into f_A, f_B and f_AB (inputs, base,
+        ...)."""
         y = np.asarray(outputs, dtype=float)
         if y.shape[0] != self.runs:
             raise ValueError(f"expected {self.runs} outputs in design order, got {y.shape[0]}")
@@ -91,9 +93,9 @@ class SaltelliDesign:
 def saltelli_design(groups: Sequence[int], base: int, *, seed: int) -> SaltelliDesign:
     """Draw a Saltelli design from one scrambled Sobol' sequence of ``2 * sum(groups)`` dimensions.
 
-    A and B are the two halves of the same low-discrepancy points, so they are independent and jointly
-    well spread. The sequence is balanced when ``base`` is a power of two; other sizes are allowed and
-    noted, since users choose a run budget rather than a power of two.
+    A and B are the two halves of the same low-discrepancy points, so they are independent and
+    jointly well spread. The sequence is balanced when ``base`` is a power of two; other sizes are
+    allowed and noted, since users choose a run budget rather than a power of two.
     """
     dims = tuple(int(g) for g in groups)
     if not dims or any(g < 1 for g in dims):
@@ -105,7 +107,9 @@ def saltelli_design(groups: Sequence[int], base: int, *, seed: int) -> SaltelliD
         warnings.simplefilter("ignore", UserWarning)  # scipy's balance warning; noted below instead
         points = sampler.random(base)
     if base & (base - 1):
-        notes.append(f"base sample {base} is not a power of two, so the Sobol' points are not balanced")
+        notes.append(
+            f"base sample {base} is not a power of two, so the Sobol' points are not balanced"
+        )
     a, b = points[:, :width], points[:, width:]
     blocks = [a, b]
     edges = np.concatenate([[0], np.cumsum(dims)])
@@ -120,8 +124,8 @@ def saltelli_design(groups: Sequence[int], base: int, *, seed: int) -> SaltelliD
 class SobolIndices:
     """First-order and total indices, shape (inputs, targets), with bootstrap percentile intervals.
 
-    ``variance`` is the output variance per target; where it is zero the indices are undefined (NaN)
-    because the inputs do not move that output at all.
+    ``variance`` is the output variance per target; where it is zero the indices are undefined
+    (NaN) because the inputs do not move that output at all.
     """
 
     first: np.ndarray
@@ -199,8 +203,8 @@ def _bootstrap(
 ) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """Percentile intervals by resampling row tuples, written as resampling-weight matrix products.
 
-    A bootstrap replicate's mean of any per-row term is ``counts @ term / N`` with multinomial counts,
-    so all replicates of all targets are a few matrix products instead of a Python loop.
+    A bootstrap replicate's mean of any per-row term is ``counts @ term / N`` with multinomial
+    counts, so all replicates of all targets are a few matrix products instead of a Python loop.
     """
     d, _, t = first_terms.shape
     shape = (d, t)
