@@ -1,0 +1,225 @@
+"""Reading the files people actually have: unknown encodings, metadata above the header, XLSX.
+
+Published city tables are rarely clean CSV. The ONS subnational files carry five metadata lines
+("Indicator:", "Date:", ...) before the header, Windows tools write cp1252, Excel adds a UTF-8 BOM,
+and European exports use ``;``. :func:`read_table` handles these once, returns every cell as text
+(so importers can report unparseable cells with their row instead of losing them to NaN), and
+records what it decided in :class:`RawTable` so the import report can show it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from charset_normalizer import from_bytes
+
+from civicmeter.outcomes.errors import OutcomesError, Problem
+from civicmeter.params import NONE, Interval, InstanceOf, validate_params
+
+#: Bytes looked at to decide the encoding and the layout; enough for any header block.
+SAMPLE_BYTES = 1 << 20
+#: Encodings charset-normalizer may choose between when a file is not UTF-8.
+FALLBACK_ENCODINGS = ["cp1252", "iso8859_15", "cp1250", "latin_1"]
+DELIMITERS = ",;\t|"
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+#: A metadata label such as "Indicator:" or "Date: " in the first cell of a line above the header.
+METADATA_LABEL = re.compile(r"^\s*[^\d\W][\w ()/.-]*:\s*$")
+YEAR_COLUMN = re.compile(r"^\s*((?:19|20)\d{2})(?:\.0)?\s*$")
+MAX_METADATA_LINES = 30
+
+E010_NOT_FOUND = "{path}: file not found. Check the path."
+E011_UNDECODABLE = (
+    "{path}: cannot decode the file as {encoding} ({reason}). "
+    "Pass the right encoding, e.g. --encoding cp1252 or --encoding utf-8."
+)
+E012_EMPTY = "{path}: no header row and data found{where}. Check the file, or pass --skip-rows N."
+E013_UNREADABLE = "{path}: cannot parse the file ({reason}). Save it as CSV (UTF-8) or XLSX and retry."
+
+
+@dataclass
+class RawTable:
+    """A file's cells as text, with what was detected to read it."""
+
+    frame: pd.DataFrame
+    path: str
+    encoding: str | None
+    delimiter: str | None
+    skip_rows: int
+    metadata: dict[str, str] = field(default_factory=dict)
+
+    def spreadsheet_row(self, index: int) -> int:
+        """The row number a user sees in a spreadsheet for data row ``index`` (0-based)."""
+        return self.skip_rows + 2 + index
+
+
+def _decodes_as_utf8(sample: bytes, complete: bool) -> bool:
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=complete)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+@validate_params({
+    "path": [InstanceOf((str, Path), "a file path")],
+    "declared": [InstanceOf(str, "an encoding name"), NONE],
+})
+def detect_encoding(path: str | Path, declared: str | None = None) -> str:
+    """The encoding to read ``path`` with: ``declared`` if given, else BOM, UTF-8, or a guess.
+
+    UTF-8 is tried first because it almost never decodes text written in another encoding by
+    accident; only then is charset-normalizer asked to choose among Western/Central European code
+    pages (the ones city and statistics-office exports use), with cp1252 as the last resort.
+    """
+    if declared:
+        try:
+            return codecs.lookup(declared).name
+        except LookupError as exc:
+            raise OutcomesError([Problem("outcomes.E011", E011_UNDECODABLE.format(
+                path=path, encoding=declared, reason="unknown encoding name"))]) from exc
+    try:
+        with open(path, "rb") as handle:
+            sample = handle.read(SAMPLE_BYTES)
+            complete = not handle.read(1)
+    except FileNotFoundError as exc:
+        raise OutcomesError([Problem("outcomes.E010", E010_NOT_FOUND.format(path=path))]) from exc
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if _decodes_as_utf8(sample, complete):
+        return "utf-8"
+    matches = list(from_bytes(sample, cp_isolation=FALLBACK_ENCODINGS))
+    if not matches:
+        return "cp1252"
+    # Short samples often fit several code pages equally well; ties go to the commonest (cp1252).
+    order = [codecs.lookup(e).name for e in FALLBACK_ENCODINGS]
+    best = min(matches, key=lambda m: (m.chaos, order.index(codecs.lookup(m.encoding).name)))
+    return codecs.lookup(best.encoding).name
+
+
+def _sniff_delimiter(text: str) -> str:
+    lines = [line for line in text.splitlines()[:MAX_METADATA_LINES + 20] if line.strip()]
+    counts = {d: sorted(line.count(d) for line in lines) for d in DELIMITERS}
+    # The delimiter is the character most data lines contain; the median count is robust to
+    # metadata lines above the header and to free text in a notes column.
+    return max(DELIMITERS, key=lambda d: (counts[d][len(counts[d]) // 2] if lines else 0, d == ","))
+
+
+def _is_metadata_row(cells: list[str]) -> bool:
+    filled = [c for c in cells if c.strip()]
+    return len(filled) <= 1 or bool(METADATA_LABEL.match(cells[0]))
+
+
+def detect_skip_rows(rows: list[list[str]]) -> int:
+    """How many leading rows are metadata: blank, single-cell titles, or ``Label:`` lines."""
+    for index, cells in enumerate(rows[:MAX_METADATA_LINES]):
+        if not _is_metadata_row(cells):
+            return index
+    return 0
+
+
+def _metadata(rows: list[list[str]]) -> dict[str, str]:
+    found = {}
+    for cells in rows:
+        if cells and METADATA_LABEL.match(cells[0]):
+            rest = [c.strip() for c in cells[1:] if c.strip()]
+            found[cells[0].strip().rstrip(":").strip()] = rest[0] if rest else ""
+    return found
+
+
+def _read_excel(path: Path, sheet: str | int | None, skip_rows: int | None) -> tuple[pd.DataFrame, int]:
+    grid = pd.read_excel(path, sheet_name=sheet if sheet is not None else 0, header=None, dtype=str)
+    grid = grid.fillna("")
+    rows = grid.astype(str).values.tolist()
+    skip = detect_skip_rows(rows) if skip_rows is None else skip_rows
+    return grid, skip
+
+
+@validate_params({
+    "path": [InstanceOf((str, Path), "a file path")],
+    "encoding": [InstanceOf(str, "an encoding name"), NONE],
+    "skip_rows": [Interval(int, 0, None), NONE],
+    "delimiter": [InstanceOf(str, "a one-character delimiter"), NONE],
+    "sheet": [InstanceOf((str, int), "a sheet name or index"), NONE],
+})
+def read_table(
+    path: str | Path,
+    *,
+    encoding: str | None = None,
+    skip_rows: int | None = None,
+    delimiter: str | None = None,
+    sheet: str | int | None = None,
+) -> RawTable:
+    """Read a CSV or XLSX table as text cells, detecting encoding, delimiter and metadata lines.
+
+    Cells are kept as strings ("" for empty) so that nothing is silently turned into NaN.
+    Fully empty columns (trailing commas) and rows are dropped.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise OutcomesError([Problem("outcomes.E010", E010_NOT_FOUND.format(path=path))])
+    metadata: dict[str, str] = {}
+    if path.suffix.lower() in EXCEL_SUFFIXES:
+        grid, skip = _read_excel(path, sheet, skip_rows)
+        metadata = _metadata(grid.iloc[:skip].values.tolist())
+        body = grid.iloc[skip:]
+        if body.empty:
+            raise OutcomesError([Problem("outcomes.E012", E012_EMPTY.format(path=path, where=""))])
+        header = [str(c).strip() for c in body.iloc[0]]
+        frame = pd.DataFrame(body.iloc[1:].values, columns=header)
+        used_encoding, used_delimiter = None, None
+    else:
+        used_encoding = detect_encoding(path, encoding)
+        try:
+            text = path.read_text(encoding=used_encoding)
+        except UnicodeDecodeError as exc:
+            raise OutcomesError([Problem("outcomes.E011", E011_UNDECODABLE.format(
+                path=path, encoding=used_encoding, reason=exc.reason))]) from exc
+        used_delimiter = delimiter or _sniff_delimiter(text[:SAMPLE_BYTES])
+        head = list(csv.reader(io.StringIO(text[:SAMPLE_BYTES]), delimiter=used_delimiter))
+        skip = detect_skip_rows(head) if skip_rows is None else skip_rows
+        metadata = _metadata(head[:skip])
+        try:
+            frame = pd.read_csv(
+                io.StringIO(text), sep=used_delimiter, skiprows=skip, dtype=str,
+                keep_default_na=False, na_filter=False, skip_blank_lines=False, engine="python",
+            )
+        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            raise OutcomesError([Problem("outcomes.E013", E013_UNREADABLE.format(
+                path=path, reason=str(exc).strip()))]) from exc
+    frame.columns = [str(c).strip() for c in frame.columns]
+    keep = [c for c in frame.columns if not (c.startswith("Unnamed:") or c == "")
+            or frame[c].astype(str).str.strip().ne("").any()]
+    frame = frame[keep].astype(str)
+    frame = frame.loc[frame.apply(lambda col: col.str.strip().ne("")).any(axis=1)]
+    if frame.empty:
+        where = f" after skipping {skip} line(s)" if skip else ""
+        raise OutcomesError([Problem("outcomes.E012", E012_EMPTY.format(path=path, where=where))])
+    return RawTable(frame, str(path), used_encoding, used_delimiter, skip, metadata)
+
+
+def year_columns(columns: list[str]) -> list[str]:
+    """Columns whose name is a year (``2019``, ``2019.0``): the marks of a wide-by-year table."""
+    return [c for c in columns if YEAR_COLUMN.match(str(c))]
+
+
+@validate_params({
+    "frame": [InstanceOf(pd.DataFrame, "a pandas DataFrame")],
+    "value_name": [InstanceOf(str, "a column name")],
+})
+def wide_years_to_long(frame: pd.DataFrame, *, value_name: str = "value") -> pd.DataFrame:
+    """Reshape one-column-per-year to long: the other columns identify rows; adds ``period``.
+
+    The original row index is kept (repeated per year) so messages can still name the file row.
+    """
+    years = year_columns(list(frame.columns))
+    ids = [c for c in frame.columns if c not in years]
+    long = frame.melt(id_vars=ids, value_vars=years, var_name="period", value_name=value_name,
+                      ignore_index=False)
+    long["period"] = long["period"].map(lambda c: YEAR_COLUMN.match(str(c)).group(1))
+    return long

@@ -1,0 +1,386 @@
+"""Reduce resident-survey microdata (one row per respondent) to city indicators with honest uncertainty.
+
+Survey files code "don't know" as 9 or 99, leave blanks, and sometimes hold stray values; each of
+those must become missing *and be counted*, because a share computed with or without "don't know"
+in the denominator differs and publishers differ. :func:`summarise_microdata` therefore returns the
+estimates together with a per-city cleaning report.
+
+Speed: only the needed columns are read, the grouping and item columns as pandas categoricals, so
+each distinct answer ("4", "9", "DK") is parsed and classified once and rows are handled through
+integer codes and ``np.bincount`` (see :mod:`civicmeter.outcomes.estimators` for the formulas).
+"""
+
+from __future__ import annotations
+
+import difflib
+import numbers
+from dataclasses import dataclass, field
+from enum import IntEnum
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from civicmeter.outcomes.errors import OutcomesError, Problem
+from civicmeter.outcomes.estimators import SHARE_INTERVALS, group_estimates
+from civicmeter.outcomes.files import EXCEL_SUFFIXES, SAMPLE_BYTES, _sniff_delimiter, detect_encoding
+from civicmeter.params import NONE, InstanceOf, Interval, Options, ParameterError, validate_params
+
+STATISTICS = ("mean", "top2", "share_at_least")
+SMALL_N = 30
+EXAMPLE_ROWS = 5
+
+E020_MISSING_COLUMN = (
+    "{path}: no column {column!r} (given as {role}).{hint} Columns in the file: {available}."
+)
+E021_NO_VALID = (
+    "{path}, column {column!r}: no valid answers on the scale {low:g}-{high:g} "
+    "({detail}). Check --scale and --missing-codes."
+)
+E022_BAD_WEIGHTS = (
+    "{path}, column {column!r}: {count} non-numeric weight(s), first at row(s) {rows} "
+    "(e.g. {example!r}). Weights must be numbers; fix or blank those cells."
+)
+
+
+class Status(IntEnum):
+    """What happened to one respondent's answer; the cleaning report counts each per city."""
+
+    VALID = 0
+    BLANK = 1
+    MISSING_CODE = 2
+    OUT_OF_RANGE = 3
+    NON_NUMERIC = 4
+    BAD_WEIGHT = 5
+
+
+CLEANING_COLUMNS = ["rows", "valid", "blank", "missing_code", "out_of_range", "non_numeric",
+                    "bad_weight"]
+
+
+@dataclass
+class MicrodataResult:
+    """City (and period) estimates from microdata, their cleaning report and the method used."""
+
+    indicator: str
+    item: str
+    statistic: str
+    threshold: float | None
+    scale: tuple[float, float]
+    missing_codes: tuple[float, ...]
+    weighted: bool
+    dont_know_in_denominator: bool
+    method: str
+    interval: str
+    alpha: float
+    table: pd.DataFrame
+    cleaning: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def is_share(self) -> bool:
+        return self.statistic != "mean"
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy estimates: city_name, period, indicator, estimate, se, ci_lower, ci_upper, n, n_eff."""
+        return self.table.copy()
+
+    def interval_labels(self) -> tuple[str, str]:
+        level = f"{100 * (1 - self.alpha):g}%"
+        return f"{level} CI lower", f"{level} CI upper"
+
+    def summary_frame(self) -> pd.DataFrame:
+        """Estimates with interval headers built from ``alpha`` (e.g. "95% CI lower"), for display."""
+        lower, upper = self.interval_labels()
+        return self.table.rename(columns={"ci_lower": lower, "ci_upper": upper})
+
+    def numbered_notes(self) -> list[str]:
+        return [f"[{i}] {note}" for i, note in enumerate(self.notes, start=1)]
+
+    def to_text(self) -> str:
+        lines = [f"{self.indicator}: {self.statistic} of {self.item} ({self.method})",
+                 self.summary_frame().to_string(index=False), "", "Cleaning report",
+                 self.cleaning.to_string(index=False), "", *self.numbered_notes()]
+        return "\n".join(lines)
+
+
+def _categorical(values: pd.Series) -> pd.Series:
+    return values if isinstance(values.dtype, pd.CategoricalDtype) else values.astype("category")
+
+
+def _classify(item: pd.Series, scale: tuple[float, float], missing_codes: tuple[float, ...]
+              ) -> tuple[np.ndarray, np.ndarray, pd.Index]:
+    """Per-category numeric value and status; the extra last entry stands for blank (code -1)."""
+    categories = item.cat.categories
+    text = pd.Index(categories.astype(str)).str.strip()
+    numbers_ = pd.to_numeric(pd.Series(text), errors="coerce").to_numpy(dtype=float)
+    low, high = scale
+    status = np.full(len(categories) + 1, Status.VALID, dtype=np.int8)
+    is_missing = np.isin(numbers_, np.asarray(missing_codes, dtype=float))
+    out_of_range = (numbers_ < low) | (numbers_ > high) | (numbers_ != np.round(numbers_))
+    status[:-1][out_of_range] = Status.OUT_OF_RANGE
+    status[:-1][np.isnan(numbers_)] = Status.NON_NUMERIC
+    status[:-1][is_missing] = Status.MISSING_CODE
+    status[:-1][np.asarray(text == "")] = Status.BLANK
+    status[-1] = Status.BLANK
+    return np.append(numbers_, np.nan), status, categories
+
+
+def _read_columns(source: str | Path | pd.DataFrame, columns: dict[str, str],
+                  encoding: str | None) -> tuple[pd.DataFrame, str]:
+    """The needed columns only: grouping and item columns as categoricals, weights as floats."""
+    categorical = [c for role, c in columns.items() if role != "weight"]
+    weight = columns.get("weight")
+    if isinstance(source, pd.DataFrame):
+        label, available = "the data frame", list(source.columns)
+    elif Path(source).suffix.lower() in EXCEL_SUFFIXES:
+        label = str(source)
+        available = list(pd.read_excel(source, nrows=0).columns)
+    else:
+        label = str(source)
+        used_encoding = detect_encoding(source, encoding)
+        with open(source, encoding=used_encoding, errors="replace") as handle:
+            delimiter = _sniff_delimiter(handle.read(SAMPLE_BYTES // 16))
+        available = list(pd.read_csv(source, nrows=0, encoding=used_encoding, sep=delimiter).columns)
+    problems = []
+    for role, column in columns.items():
+        if column not in available:
+            close = difflib.get_close_matches(column, [str(a) for a in available], n=3)
+            hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+            problems.append(Problem("outcomes.E020", E020_MISSING_COLUMN.format(
+                path=label, column=column, role=role, hint=hint,
+                available=", ".join(str(a) for a in available[:30]))))
+    if problems:
+        raise OutcomesError(problems)
+    wanted = list(dict.fromkeys(columns.values()))
+    if isinstance(source, pd.DataFrame):
+        frame = source[wanted].copy()
+    elif Path(source).suffix.lower() in EXCEL_SUFFIXES:
+        frame = pd.read_excel(source, usecols=wanted, dtype=str)
+    else:
+        dtypes = {c: "category" for c in categorical}
+        if weight is not None:
+            dtypes[weight] = "float64"
+        try:
+            frame = pd.read_csv(source, usecols=wanted, dtype=dtypes, encoding=used_encoding,
+                                sep=delimiter, engine="c")
+        except ValueError:
+            # A non-numeric weight: read it as text so the bad cells can be reported by row.
+            dtypes[weight] = "str"
+            frame = pd.read_csv(source, usecols=wanted, dtype=dtypes, encoding=used_encoding,
+                                sep=delimiter, engine="c")
+    for column in categorical:
+        frame[column] = _categorical(frame[column])
+    if weight is not None and not pd.api.types.is_numeric_dtype(frame[weight]):
+        as_text = frame[weight].astype("string").str.strip()
+        numeric = pd.to_numeric(as_text, errors="coerce")
+        bad = np.flatnonzero(numeric.isna() & as_text.fillna("").ne(""))
+        if len(bad):
+            rows = ", ".join(str(i + 2) for i in bad[:EXAMPLE_ROWS])
+            raise OutcomesError([Problem("outcomes.E022", E022_BAD_WEIGHTS.format(
+                path=label, column=weight, count=len(bad), rows=rows,
+                example=str(as_text.iloc[bad[0]])))])
+        frame[weight] = numeric.astype(float)
+    return frame, label
+
+
+def _examples(codes: np.ndarray, categories: pd.Index, status: np.ndarray, wanted: Status) -> str:
+    """'0' (rows 14, 80), 'DK' (row 3): which odd values were seen, where, for the notes."""
+    parts = []
+    for index in np.flatnonzero(status[:-1] == wanted)[:EXAMPLE_ROWS]:
+        rows = np.flatnonzero(codes == index)[:3] + 2
+        if len(rows):
+            parts.append(f"{categories[index]!r} (row {', '.join(map(str, rows))})")
+    return "; ".join(parts)
+
+
+@validate_params({
+    "path_or_frame": [InstanceOf((str, Path, pd.DataFrame), "a file path or a pandas DataFrame")],
+    "city": [InstanceOf(str, "a city name"), NONE],
+    "city_column": [InstanceOf(str, "a column name"), NONE],
+    "period_column": [InstanceOf(str, "a column name"), NONE],
+    "period": [InstanceOf(str, "a period label"), NONE],
+    "item": [InstanceOf(str, "a column name")],
+    "scale": [InstanceOf(tuple, "a (min, max) tuple of numbers")],
+    "missing_codes": [InstanceOf((tuple, list), "a tuple of numeric codes")],
+    "weight_column": [InstanceOf(str, "a column name"), NONE],
+    "statistic": [Options(STATISTICS)],
+    "threshold": [Interval(float, None, None), NONE],
+    "dont_know_in_denominator": [InstanceOf(bool, "a bool")],
+    "indicator": [InstanceOf(str, "an indicator code")],
+    "alpha": [Interval(float, 0, 1, closed="neither")],
+    "interval": [Options(SHARE_INTERVALS)],
+    "encoding": [InstanceOf(str, "an encoding name"), NONE],
+})
+def summarise_microdata(
+    path_or_frame: str | Path | pd.DataFrame,
+    *,
+    city: str | None = None,
+    city_column: str | None = None,
+    period_column: str | None = None,
+    period: str | None = None,
+    item: str,
+    scale: tuple[float, float],
+    missing_codes: tuple[float, ...] | list[float] = (9, 99),
+    weight_column: str | None = None,
+    statistic: str = "mean",
+    threshold: float | None = None,
+    dont_know_in_denominator: bool = False,
+    indicator: str,
+    alpha: float = 0.05,
+    interval: str = "wilson",
+    encoding: str | None = None,
+) -> MicrodataResult:
+    """Per city and period: estimate, n, effective n, se and interval of one survey item.
+
+    ``statistic``: ``"mean"`` of the item on its scale; ``"top2"`` share answering one of the two
+    highest points (e.g. 4-5 "satisfied" on 1-5); ``"share_at_least"`` share answering at least
+    ``threshold``. Values in ``missing_codes`` ("don't know"), blanks, non-numbers and values
+    outside ``scale`` (or not whole numbers) are dropped and counted per city in ``cleaning``.
+    ``dont_know_in_denominator=True`` (shares only) counts "don't know" answers as not satisfied,
+    the rule some publishers use. ``weight_column`` holds survey weights meaning "respondents in
+    the population this respondent stands for" (any scale; only ratios matter); rows with a blank,
+    zero or negative weight are dropped and counted. See :mod:`~civicmeter.outcomes.estimators`
+    for the estimator, the variance and the interval methods.
+    """
+    if (city is None) == (city_column is None):
+        raise ParameterError("summarise_microdata needs exactly one of 'city' (a name for the whole "
+                             "file) or 'city_column'", parameter="city", function="summarise_microdata")
+    if len(scale) != 2 or not all(isinstance(v, numbers.Real) for v in scale) or scale[0] >= scale[1]:
+        raise ParameterError(f"the 'scale' parameter of summarise_microdata must be (min, max) with "
+                             f"min < max; got {scale!r}", parameter="scale", function="summarise_microdata")
+    if statistic == "share_at_least" and (threshold is None or not scale[0] < threshold <= scale[1]):
+        raise ParameterError(f"the 'threshold' parameter of summarise_microdata must be a number in "
+                             f"({scale[0]:g}, {scale[1]:g}] for statistic 'share_at_least'; got {threshold!r}",
+                             parameter="threshold", function="summarise_microdata")
+    if dont_know_in_denominator and statistic == "mean":
+        raise ParameterError("the 'dont_know_in_denominator' parameter of summarise_microdata applies to "
+                             "shares ('top2', 'share_at_least'), not to 'mean'; got True",
+                             parameter="dont_know_in_denominator", function="summarise_microdata")
+    columns = {"item": item}
+    if city_column is not None:
+        columns["city_column"] = city_column
+    if period_column is not None:
+        columns["period_column"] = period_column
+    if weight_column is not None:
+        columns["weight"] = weight_column
+    frame, label = _read_columns(path_or_frame, columns, encoding)
+    notes: list[str] = []
+
+    values_by_code, status_by_code, categories = _classify(frame[item], scale, tuple(missing_codes))
+    item_codes = frame[item].cat.codes.to_numpy()
+    status = status_by_code[item_codes]
+
+    city_codes, city_names = _group_codes(frame, city_column, city)
+    period_codes, period_names = _group_codes(frame, period_column, period or "")
+    unassigned = (city_codes < 0) | (period_codes < 0)
+    if unassigned.any():
+        rows = ", ".join(str(i + 2) for i in np.flatnonzero(unassigned)[:EXAMPLE_ROWS])
+        notes.append(f"{int(unassigned.sum())} row(s) with a blank city or period were left out "
+                     f"(rows {rows}).")
+    n_periods = len(period_names)
+    n_groups = len(city_names) * n_periods
+    groups = city_codes.astype(np.int64) * n_periods + period_codes
+
+    share = statistic != "mean"
+    counted = status == Status.VALID
+    if dont_know_in_denominator:
+        counted |= status == Status.MISSING_CODE
+    weights = None
+    if weight_column is not None:
+        all_weights = frame[weight_column].to_numpy(dtype=float)
+        bad_weight = counted & ~(all_weights > 0)
+        status[bad_weight] = Status.BAD_WEIGHT
+        counted &= ~bad_weight
+    used = counted & ~unassigned
+    values = values_by_code[item_codes[used]]
+    if statistic == "top2":
+        y = (values >= scale[1] - 1).astype(float)
+    elif statistic == "share_at_least":
+        y = (values >= threshold).astype(float)
+    else:
+        y = values
+    if dont_know_in_denominator:
+        y[np.isnan(y) | (status[used] == Status.MISSING_CODE)] = 0.0
+    if weight_column is not None:
+        weights = all_weights[used]
+    estimates = group_estimates(groups[used], y, weights, n_groups, share=share, alpha=alpha,
+                                interval=interval)
+
+    keep = ~unassigned
+    tally = np.bincount(groups[keep] * len(Status) + status[keep],
+                        minlength=n_groups * len(Status)).reshape(n_groups, len(Status))
+    present = np.flatnonzero(tally.sum(axis=1) > 0)
+    city_of = present // n_periods
+    period_of = present % n_periods
+    identity = {"city_name": np.asarray(city_names, dtype=object)[city_of],
+                "period": np.asarray(period_names, dtype=object)[period_of]}
+    table = pd.DataFrame({
+        **identity, "indicator": indicator,
+        "estimate": estimates.estimate[present], "se": estimates.se[present],
+        "ci_lower": estimates.ci_lower[present], "ci_upper": estimates.ci_upper[present],
+        "n": estimates.n[present], "n_eff": estimates.n_eff[present],
+    })
+    cleaning = pd.DataFrame({**identity, "rows": tally[present].sum(axis=1),
+                             **{name: tally[present, s] for name, s in zip(CLEANING_COLUMNS[1:], Status)}})
+
+    if int(estimates.n.sum()) == 0:
+        detail = ", ".join(f"{c}: {int(cleaning[c].sum())}" for c in CLEANING_COLUMNS[2:])
+        raise OutcomesError([Problem("outcomes.E021", E021_NO_VALID.format(
+            path=label, column=item, low=scale[0], high=scale[1], detail=detail))])
+    notes += _method_notes(statistic, threshold, scale, missing_codes, dont_know_in_denominator,
+                           weight_column, interval)
+    for wanted, what in ((Status.OUT_OF_RANGE, "out-of-range"), (Status.NON_NUMERIC, "non-numeric")):
+        seen = _examples(item_codes, categories, status_by_code, wanted)
+        if seen:
+            notes.append(f"{what} values dropped: {seen}.")
+    small = table.loc[table["n"] < SMALL_N, "city_name"].astype(str).unique()
+    if len(small):
+        notes.append(f"fewer than {SMALL_N} valid answers (estimates unstable) in: "
+                     f"{', '.join(small[:10])}{' ...' if len(small) > 10 else ''}.")
+    kind = "share" if share else "mean"
+    method = (f"weighted ratio {kind}, linearisation (Taylor) variance, with-replacement"
+              if weight_column else f"unweighted {kind}, variance s^2/n")
+    method += f"; {interval} interval" if share else "; t interval"
+    return MicrodataResult(
+        indicator=indicator, item=item, statistic=statistic, threshold=threshold,
+        scale=(float(scale[0]), float(scale[1])), missing_codes=tuple(missing_codes),
+        weighted=weight_column is not None, dont_know_in_denominator=dont_know_in_denominator,
+        method=method, interval=interval if share else "t", alpha=alpha,
+        table=table, cleaning=cleaning, notes=notes,
+    )
+
+
+def _group_codes(frame: pd.DataFrame, column: str | None, constant: str | None
+                 ) -> tuple[np.ndarray, list[str]]:
+    """Integer codes (-1 = blank) and names for a grouping column, or one group for a constant."""
+    if column is None:
+        return np.zeros(len(frame), dtype=np.int32), [constant or ""]
+    categorical = frame[column]
+    names = [str(c).strip() for c in categorical.cat.categories]
+    codes = categorical.cat.codes.to_numpy().astype(np.int32)
+    if len(set(names)) < len(names):
+        # " Kansas City" and "Kansas City" are one city: merge categories that differ by spaces.
+        merged = pd.Index(names).unique().tolist()
+        remap = np.array([merged.index(n) for n in names] + [-1], dtype=np.int32)
+        return remap[codes], merged
+    return codes, names
+
+
+def _method_notes(statistic: str, threshold: float | None, scale: tuple[float, float],
+                  missing_codes: tuple[float, ...] | list[float], dont_know_in_denominator: bool,
+                  weight_column: str | None, interval: str) -> list[str]:
+    low, high = scale
+    if statistic == "top2":
+        what = f"share answering {high - 1:g} or {high:g} (top-2 box) on {low:g}-{high:g}"
+    elif statistic == "share_at_least":
+        what = f"share answering at least {threshold:g} on {low:g}-{high:g}"
+    else:
+        what = f"mean on the {low:g}-{high:g} scale"
+    codes = ", ".join(f"{c:g}" for c in missing_codes) or "none"
+    rule = ("counted in the denominator as not satisfied" if dont_know_in_denominator
+            else "excluded from the denominator")
+    notes = [f"estimate: {what}.", f"missing codes ({codes}, e.g. \"don't know\"): {rule}."]
+    notes.append(f"weights from column {weight_column!r}; n is the unweighted count, n_eff Kish's "
+                 "effective sample size." if weight_column else "unweighted: every respondent counts once.")
+    return notes
