@@ -1,0 +1,271 @@
+"""Adjusted estimates: does the capacity gap remain once city size and economy are held fixed?
+
+For each outcome, an ordinary least squares regression (statsmodels ``OLS``)
+
+    outcome = b0 + b1 capacity + b2 log(population) + b3 log(income) [+ country/region effects]
+
+where capacity is the high-class dummy (b1 = adjusted difference in index points, high minus low) or
+the index itself (b1 = index points of outcome per index point of capacity), and income is GDP per
+capita or median income. Both controls enter as logarithms because city size and income are strongly
+right-skewed and act multiplicatively. Standard errors are HC3 (MacKinnon & White 1985, *J.
+Econometrics* 29: 305-325), the heteroskedasticity-consistent estimator that behaves best in small
+samples (Long & Ervin 2000); intervals and p-values use the t distribution with the residual degrees
+of freedom, which is the more cautious choice with a few dozen cities.
+
+Cities lacking a control are dropped and counted on every row. With fixed effects, a country or
+region holding a single city is dropped too: its dummy fits that city exactly, leaving it a leverage
+of one, where HC3 is undefined (the same rule as Correia's ``reghdfe``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+
+from civicmeter.analysis.errors import BAD_CONTROL, Problem, raise_if
+from civicmeter.analysis.groupings import DATA_USE_CLASS, PSI_CLASS, Sample, split
+from civicmeter.analysis.inputs import (
+    CAPACITY_COLUMNS,
+    CONTROL_COLUMNS,
+    ECONOMY_COLUMNS,
+    OUTCOME_COLUMNS,
+    catalogue_names,
+    check_capacity,
+    check_controls,
+    check_outcomes,
+    select_indicators,
+)
+from civicmeter.analysis.multiplicity import CORRECTIONS, adjust_rows
+from civicmeter.analysis.results import AdjustedRow, NoteBook, Provenance, ResultTable
+from civicmeter.params import NONE, Columns, InstanceOf, Interval, Options, validate_params
+
+CAPACITY_MEASURES = ("class", "index")
+ECONOMY_OPTIONS = ("auto", *ECONOMY_COLUMNS)
+FIXED_EFFECTS = ("country", "region")
+
+
+@validate_params(
+    {
+        "capacity": [Columns(*CAPACITY_COLUMNS)],
+        "outcomes": [Columns(*OUTCOME_COLUMNS)],
+        "controls": [Columns(*CONTROL_COLUMNS)],
+        "sample": [Options([s.value for s in Sample])],
+        "capacity_measure": [Options(CAPACITY_MEASURES)],
+        "economy": [Options(ECONOMY_OPTIONS)],
+        "fixed_effects": [Options(FIXED_EFFECTS), NONE],
+        "catalogue": [Columns("code", "name"), NONE],
+        "indicators": [InstanceOf(list, "a list of indicator codes"), NONE],
+        "period": [Interval(int, None, None), NONE],
+        "alpha": [Interval(float, 0, 0.5, closed="neither")],
+        "correction": [Options(CORRECTIONS)],
+        "provenance": [InstanceOf(Provenance, "a Provenance"), NONE],
+    }
+)
+def adjusted_difference(
+    capacity: pd.DataFrame,
+    outcomes: pd.DataFrame,
+    controls: pd.DataFrame,
+    *,
+    sample: str = "psi",
+    capacity_measure: str = "class",
+    economy: str = "auto",
+    fixed_effects: str | None = None,
+    catalogue: pd.DataFrame | None = None,
+    indicators: list[str] | None = None,
+    period: int | None = None,
+    alpha: float = 0.05,
+    correction: str = "fdr_bh",
+    provenance: Provenance | None = None,
+) -> ResultTable:
+    """The capacity coefficient per outcome from OLS with size and economy controls, HC3 errors.
+
+    ``economy="auto"`` uses ``gdp_per_capita`` when the controls table has any, else
+    ``median_income``. Only cities of ``sample`` take part. p-values are corrected across outcomes.
+    """
+    chosen_sample = Sample(sample)
+    table = check_capacity(capacity)
+    checked_controls = check_controls(controls)
+    long, outcome_notes = check_outcomes(outcomes, period=period)
+    codes = select_indicators(long, indicators)
+    return adjusted_checked(
+        table,
+        long,
+        checked_controls,
+        sample=chosen_sample,
+        capacity_measure=capacity_measure,
+        economy=resolve_economy(checked_controls, economy),
+        fixed_effects=fixed_effects,
+        codes=codes,
+        names=catalogue_names(catalogue, codes),
+        alpha=alpha,
+        correction=correction,
+        provenance=provenance or Provenance(),
+        preamble=outcome_notes,
+    )
+
+
+def resolve_economy(controls: pd.DataFrame, economy: str) -> str:
+    """The economy column to use; ``analysis.E008`` when the controls table has none of it."""
+    candidates = ECONOMY_COLUMNS if economy == "auto" else (economy,)
+    for column in candidates:
+        if column in controls.columns and controls[column].notna().any():
+            return column
+    raise_if(
+        [
+            Problem(
+                BAD_CONTROL,
+                "controls table",
+                f"no values for {' or '.join(candidates)}",
+                "add GDP per capita or median income per city, or skip the adjusted estimates",
+            )
+        ]
+    )
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def adjusted_checked(
+    capacity: pd.DataFrame,
+    outcomes: pd.DataFrame,
+    controls: pd.DataFrame,
+    *,
+    sample: Sample,
+    capacity_measure: str,
+    economy: str,
+    fixed_effects: str | None,
+    codes: list[str],
+    names: dict[str, dict[str, str]],
+    alpha: float,
+    correction: str,
+    provenance: Provenance,
+    preamble: list[str],
+) -> ResultTable:
+    """:func:`adjusted_difference` on inputs already checked and indexed by city slug."""
+    notes = NoteBook()
+    for text in preamble:
+        notes.add(text)
+    notes.add(
+        f"Only cities in the {sample.label} sample are used; the PSI and data-use samples are "
+        "never pooled or compared with each other."
+    )
+    design = _design(capacity, controls, sample, capacity_measure, economy, fixed_effects, notes)
+    rows = []
+    for code in codes:
+        values = outcomes[outcomes["indicator"] == code].set_index("city")["value"]
+        rows.append(_fit(code, names[code]["name"], values, design, alpha, notes))
+    rows = adjust_rows(rows, correction=correction, alpha=alpha, notes=notes)
+    measure = "high minus low class" if capacity_measure == "class" else "per index point"
+    return ResultTable(
+        name=f"adjusted_{sample.value}_{capacity_measure}",
+        title=f"Adjusted {sample.label} difference ({measure}), controlling for size and economy",
+        sample=sample.value,
+        alpha=alpha,
+        correction=correction,
+        rows=tuple(rows),
+        notes=notes.notes,
+        provenance=provenance,
+        estimate_label="adjusted difference" if capacity_measure == "class" else "per index point",
+    )
+
+
+def _design(
+    capacity: pd.DataFrame,
+    controls: pd.DataFrame,
+    sample: Sample,
+    capacity_measure: str,
+    economy: str,
+    fixed_effects: str | None,
+    notes: NoteBook,
+) -> pd.DataFrame:
+    """One row per city: capacity, log controls and the fixed-effect label (maybe missing)."""
+    high, low = split(capacity, PSI_CLASS if sample is Sample.PSI else DATA_USE_CLASS)
+    cities = high + low
+    if capacity_measure == "class":
+        regressor = pd.Series({c: 1.0 for c in high} | {c: 0.0 for c in low}, dtype=float)
+        notes.add("Capacity enters as a dummy (1 = high class); the coefficient is high minus low.")
+    else:
+        regressor = pd.to_numeric(capacity.loc[cities, sample.index_column], errors="coerce")
+        notes.add("Capacity enters as its index; the coefficient is per index point.")
+    design = pd.DataFrame({"capacity": regressor.reindex(cities)}, index=cities)
+    design["log_population"] = np.log(controls["population"].reindex(cities))
+    design[f"log_{economy}"] = np.log(controls[economy].reindex(cities))
+    control_text = f"log population and log {economy.replace('_', ' ')}"
+    if fixed_effects is not None:
+        if fixed_effects not in controls.columns:
+            raise_if(
+                [
+                    Problem(
+                        BAD_CONTROL,
+                        f"controls table, column {fixed_effects!r}",
+                        f"{fixed_effects} fixed effects were asked for but the column is missing",
+                        f"add a {fixed_effects} column or leave fixed effects off",
+                    )
+                ]
+            )
+        design["fixed_effect"] = controls[fixed_effects].reindex(cities)
+        control_text += f", with {fixed_effects} fixed effects"
+    notes.add(
+        f"OLS of the outcome on capacity and {control_text}; HC3 standard errors, t intervals."
+    )
+    return design
+
+
+def _fit(
+    code: str,
+    name: str,
+    values: pd.Series,
+    design: pd.DataFrame,
+    alpha: float,
+    notes: NoteBook,
+) -> AdjustedRow:
+    data = design.assign(outcome=values.reindex(design.index)).dropna(subset=["outcome"])
+    complete = data.dropna()
+    dropped = sorted(set(data.index) - set(complete.index))
+    cited = []
+    if dropped:
+        cited.append(notes.add("Cities with a missing control are dropped; see n dropped."))
+    if "fixed_effect" in complete.columns:
+        sizes = complete["fixed_effect"].map(complete["fixed_effect"].value_counts())
+        singletons = sorted(complete.index[sizes == 1])
+        if singletons:
+            cited.append(
+                notes.add(
+                    "Cities alone in their fixed-effect group are dropped (their leverage is one, "
+                    "where HC3 is undefined); they are counted in n dropped."
+                )
+            )
+            dropped = sorted(dropped + singletons)
+            complete = complete.drop(index=singletons)
+        effects = pd.get_dummies(
+            complete["fixed_effect"], prefix="fe", drop_first=True, dtype=float
+        )
+        complete = pd.concat([complete.drop(columns="fixed_effect"), effects], axis=1)
+    exog = sm.add_constant(complete.drop(columns="outcome"), has_constant="add")
+    base = {"outcome": code, "outcome_name": name, "n": len(complete), "n_dropped": len(dropped)}
+    named = [c if c != "fixed_effect" else "fixed effects" for c in design.columns[1:]]
+    base |= {"dropped": tuple(dropped), "controls": tuple(named)}
+    rank = np.linalg.matrix_rank(exog.to_numpy()) if len(exog) else 0
+    if len(complete) <= exog.shape[1] + 1 or rank < exog.shape[1]:
+        cited.append(
+            notes.add(
+                "Not estimated: too few cities for the number of terms, or capacity does not vary "
+                "once controls are held fixed."
+            )
+        )
+        nan = {k: np.nan for k in ("estimate", "se", "ci_lower", "ci_upper", "p_value")}
+        return AdjustedRow(**base, **nan, method="not estimated", notes=tuple(cited))
+    fit = sm.OLS(complete["outcome"], exog).fit(cov_type="HC3", use_t=True)
+    interval = fit.conf_int(alpha=alpha).loc["capacity"]
+    se = float(fit.bse["capacity"])
+    if not np.isfinite(se):
+        cited.append(notes.add("Interval not estimable: a city has leverage one (HC3 undefined)."))
+    return AdjustedRow(
+        **base,
+        estimate=float(fit.params["capacity"]),
+        se=se,
+        ci_lower=float(interval.iloc[0]),
+        ci_upper=float(interval.iloc[1]),
+        p_value=float(fit.pvalues["capacity"]),
+        method="ols-hc3",
+        notes=tuple(cited),
+    )

@@ -1,0 +1,55 @@
+"""Data problems the analysis can meet, each with a stable code listed in docs/reference/errors.md.
+
+Argument mistakes (a wrong type, an unknown method name) raise
+:class:`civicmeter.params.ParameterError`; the problems here are in the *data* a user supplied.
+Following Django's form validation, every problem found in one pass is collected and raised
+together, so a user fixes a file once rather than row by row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+BAD_CLASS = "analysis.E001"
+DUPLICATE_CITY = "analysis.E002"
+BAD_OUTCOME_VALUE = "analysis.E003"
+DUPLICATE_OUTCOME = "analysis.E004"
+BAD_FEATURE_VALUE = "analysis.E005"
+UNKNOWN_NAME = "analysis.E006"
+NO_OVERLAP = "analysis.E007"
+BAD_CONTROL = "analysis.E008"
+MIXED_SAMPLES = "analysis.E009"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem: its code, where it is (table, row, column), what is wrong and how to fix it."""
+
+    code: str
+    place: str
+    message: str
+    fix: str
+
+    def __str__(self) -> str:
+        return f"[{self.code}] {self.place}: {self.message}. Fix: {self.fix}."
+
+
+class AnalysisError(ValueError):
+    """The input tables cannot be analysed as they are; ``problems`` lists every reason found."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = tuple(problems)
+        if not self.problems:
+            raise ValueError("AnalysisError needs at least one problem")
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(p.code for p in self.problems)
+
+
+def raise_if(problems: list[Problem]) -> None:
+    """Raise one :class:`AnalysisError` carrying all ``problems``, if there are any."""
+    if problems:
+        raise AnalysisError(problems)

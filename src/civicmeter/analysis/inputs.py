@@ -1,0 +1,192 @@
+"""Checking and shaping the plain tables the analysis takes.
+
+Inputs are ordinary DataFrames so the same code serves the web service (which reads them from the
+database), the CLI (which reads CSV files) and a researcher's notebook. Each check reports every
+problem it finds at once, with the table, row and column, and how to fix it.
+
+Outcome values are on the common 0-100 "index points" scale produced by the outcomes package
+(min-max across the cities in scope with the indicator's direction applied, or the share itself for
+percentages), so "higher" always means "better" here; raw values travel alongside untouched.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from civicmeter.analysis.errors import (
+    BAD_CONTROL,
+    BAD_OUTCOME_VALUE,
+    DUPLICATE_CITY,
+    DUPLICATE_OUTCOME,
+    UNKNOWN_NAME,
+    Problem,
+    raise_if,
+)
+
+CAPACITY_COLUMNS = ("city", "psi_index", "psi_class")
+OUTCOME_COLUMNS = ("city", "indicator", "value")
+CONTROL_COLUMNS = ("city", "population")
+ECONOMY_COLUMNS = ("gdp_per_capita", "median_income")
+CATALOGUE_COLUMNS = ("code", "name")
+SYNTHETIC_COLUMN = "synthetic"
+
+
+def check_capacity(capacity: pd.DataFrame) -> pd.DataFrame:
+    """The capacity table indexed by city slug; refuses duplicated cities (``analysis.E002``)."""
+    return _by_city(capacity, "capacity table")
+
+
+def check_controls(controls: pd.DataFrame) -> pd.DataFrame:
+    """The controls table indexed by city slug, with non-positive sizes and incomes refused.
+
+    Population and income enter the regression as logarithms, so a zero or negative value cannot be
+    used (``analysis.E008``); missing values are allowed and the city is dropped and counted later.
+    """
+    table = _by_city(controls, "controls table")
+    problems = []
+    for column in ("population", *ECONOMY_COLUMNS):
+        if column not in table.columns:
+            continue
+        numeric = pd.to_numeric(table[column], errors="coerce")
+        bad = (table[column].notna() & numeric.isna()) | (numeric <= 0)
+        problems += [
+            Problem(
+                BAD_CONTROL,
+                f"controls table, city {city!r}, column {column!r}",
+                f"{table.at[city, column]!r} is not a positive number (it enters as a logarithm)",
+                "correct the value, or leave the cell empty to leave the city out of adjusted "
+                "estimates",
+            )
+            for city in table.index[bad]
+        ]
+        table[column] = numeric
+    raise_if(problems)
+    return table
+
+
+def check_outcomes(outcomes: pd.DataFrame, *, period: int | None) -> tuple[pd.DataFrame, list[str]]:
+    """One outcome value per city and indicator, plus notes on what was set aside.
+
+    With ``period`` given, only that period is used; otherwise each city's latest period for each
+    indicator, which is the value a reader of the city's page would see. Values must be numbers
+    in [0, 100] (``analysis.E003``); a repeated (city, indicator, period) is refused
+    (``analysis.E004``).
+    """
+    table = outcomes.copy()
+    table["city"] = table["city"].astype(str).str.strip()
+    table["indicator"] = table["indicator"].astype(str).str.strip()
+    if "period" not in table.columns:
+        table["period"] = np.nan
+    values = pd.to_numeric(table["value"], errors="coerce")
+    bad = table["value"].notna() & (values.isna() | (values < 0) | (values > 100))
+    problems = [
+        Problem(
+            BAD_OUTCOME_VALUE,
+            f"outcomes table, row {row + 2}, city {table.at[row, 'city']!r}, "
+            f"indicator {table.at[row, 'indicator']!r}",
+            f"value {table.at[row, 'value']!r} is not a number in [0, 100] index points",
+            "rescale the indicator to index points with the outcomes package (raw values go in "
+            "raw_value)",
+        )
+        for row in np.flatnonzero(bad.to_numpy())
+    ]
+    table["value"] = values
+    duplicated = table.duplicated(["city", "indicator", "period"], keep="first")
+    problems += [
+        Problem(
+            DUPLICATE_OUTCOME,
+            f"outcomes table, row {row + 2}",
+            f"city {table.at[row, 'city']!r}, indicator {table.at[row, 'indicator']!r}, period "
+            f"{table.at[row, 'period']!r} appears more than once",
+            "keep one value per city, indicator and period",
+        )
+        for row in np.flatnonzero(duplicated.to_numpy())
+    ]
+    raise_if(problems)
+    notes = []
+    table = table[table["value"].notna()]
+    if period is not None:
+        table = table[pd.to_numeric(table["period"], errors="coerce") == period]
+        notes.append(f"Outcomes from period {period} only.")
+    elif table.groupby(["city", "indicator"]).size().max() > 1:
+        notes.append(
+            "Where a city has an indicator for several periods, its latest period is used."
+        )
+    table = table.sort_values("period", na_position="first")
+    table = table.drop_duplicates(["city", "indicator"], keep="last")
+    return table.reset_index(drop=True), notes
+
+
+def select_indicators(outcomes: pd.DataFrame, codes: list[str] | None) -> list[str]:
+    """Indicator codes to analyse, in the order given (first-seen order when ``codes`` is None)."""
+    present = list(dict.fromkeys(outcomes["indicator"]))
+    if codes is None:
+        return present
+    unknown = [c for c in codes if c not in present]
+    raise_if(
+        [
+            Problem(
+                UNKNOWN_NAME,
+                "outcomes filter",
+                f"indicator {code!r} is not in the outcomes table",
+                "use one of " + ", ".join(present),
+            )
+            for code in unknown
+        ]
+    )
+    return list(dict.fromkeys(codes))
+
+
+def catalogue_names(catalogue: pd.DataFrame | None, codes: list[str]) -> dict[str, dict[str, str]]:
+    """Name, dimension and OECD concept per indicator code, defaulting to the code itself.
+
+    The optional catalogue column ``oecd_concept`` links an indicator to a published OECD figure
+    (see :mod:`civicmeter.analysis.published`); without it the code is taken as the concept.
+    """
+    rows = (
+        {}
+        if catalogue is None
+        else catalogue.set_index(catalogue["code"].astype(str)).to_dict("index")
+    )
+    out = {}
+    for code in codes:
+        row = rows.get(code, {})
+        out[code] = {
+            "name": _text(row.get("name"), code),
+            "dimension": _text(row.get("dimension"), ""),
+            "oecd_concept": _text(row.get("oecd_concept"), code),
+        }
+    return out
+
+
+def is_synthetic(capacity: pd.DataFrame) -> bool:
+    """True when any capacity row is flagged synthetic (demo or simulated data)."""
+    if SYNTHETIC_COLUMN not in capacity.columns:
+        return False
+    flags = capacity[SYNTHETIC_COLUMN].map(lambda v: str(v).strip().lower() in {"1", "true", "yes"})
+    return bool(flags.any())
+
+
+def _text(value: object, default: str) -> str:
+    return (
+        default if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+    )
+
+
+def _by_city(table: pd.DataFrame, label: str) -> pd.DataFrame:
+    table = table.copy()
+    table["city"] = table["city"].astype(str).str.strip()
+    duplicated = table["city"][table["city"].duplicated()].unique()
+    raise_if(
+        [
+            Problem(
+                DUPLICATE_CITY,
+                f"{label}, city {city!r}",
+                "the city appears on more than one row",
+                "keep one row per city",
+            )
+            for city in duplicated
+        ]
+    )
+    return table.set_index("city")

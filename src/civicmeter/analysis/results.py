@@ -1,0 +1,229 @@
+"""Result objects: every number with its interval, n, method, alpha, provenance and numbered notes.
+
+Modelled on statsmodels' results (``RegressionResults.summary``, ``summary_frame``): a table of
+estimates that renders as text, HTML and CSV, and ``to_frame()`` with tidy columns ``estimate``,
+``se``, ``ci_lower``, ``ci_upper``, ``n`` and friends. Interval headers are built from ``alpha``, so
+a 90% interval is never labelled 95%.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+import civicmeter
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where the numbers come from; passed in by the caller, who knows the wave and versions."""
+
+    wave: str | None = None
+    instrument_version: str | None = None
+    recipe_version: str | None = None
+    outcomes_source: str | None = None
+    code_version: str = civicmeter.__version__
+
+    def items(self) -> list[tuple[str, str]]:
+        return [(f.name, _blank(getattr(self, f.name))) for f in dataclasses.fields(self)]
+
+
+class NoteBook:
+    """Collects notes once each and hands out their numbers, so rows can cite them compactly."""
+
+    def __init__(self) -> None:
+        self._notes: list[str] = []
+
+    def add(self, text: str) -> int:
+        if text not in self._notes:
+            self._notes.append(text)
+        return self._notes.index(text) + 1
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        return tuple(self._notes)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One estimate for one outcome; subclasses add their method-specific fields."""
+
+    outcome: str
+    outcome_name: str
+    estimate: float
+    se: float
+    ci_lower: float
+    ci_upper: float
+    p_value: float
+    method: str
+    p_adjusted: float = np.nan
+    reject: bool | None = None
+    notes: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class ComparisonRow(Row):
+    """High minus low group mean, in index points."""
+
+    mean_high: float = np.nan
+    mean_low: float = np.nan
+    n_high: int = 0
+    n_low: int = 0
+    df: float = np.nan
+
+    @property
+    def n(self) -> int:
+        return self.n_high + self.n_low
+
+
+@dataclass(frozen=True)
+class AdjustedRow(Row):
+    """The capacity coefficient of an OLS with controls; ``dropped`` lists cities left out."""
+
+    n: int = 0
+    n_dropped: int = 0
+    dropped: tuple[str, ...] = ()
+    controls: tuple[str, ...] = ()
+    fixed_effects: str | None = None
+
+
+@dataclass(frozen=True)
+class ResultTable:
+    """A family of estimates (one per outcome) sharing a grouping, method settings and notes.
+
+    ``name`` is stable and file-name friendly (``comparison_psi_class``); ``title`` is for readers.
+    """
+
+    name: str
+    title: str
+    sample: str
+    alpha: float
+    correction: str
+    rows: tuple[Row, ...]
+    notes: tuple[str, ...] = ()
+    provenance: Provenance = field(default_factory=Provenance)
+    high_label: str = "high"
+    low_label: str = "low"
+    estimate_label: str = "difference"
+
+    @property
+    def interval_label(self) -> str:
+        return interval_label(self.alpha)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy rows: outcome, estimate, se, ci_lower, ci_upper, n, ..., p_adjusted, reject."""
+        records = []
+        for row in self.rows:
+            record = dataclasses.asdict(row)
+            record["n"] = row.n
+            record["notes"] = " ".join(str(n) for n in row.notes)
+            if isinstance(row, AdjustedRow):
+                record["dropped"] = "; ".join(row.dropped)
+                record["controls"] = "; ".join(row.controls)
+            records.append(record)
+        frame = pd.DataFrame.from_records(records)
+        if frame.empty:
+            return frame
+        leading = ["outcome", "outcome_name", "estimate", "se", "ci_lower", "ci_upper", "n"]
+        leading += [c for c in ("n_high", "n_low") if c in frame.columns]
+        frame = frame[leading + [c for c in frame.columns if c not in leading]]
+        frame.insert(0, "table", self.name)
+        frame.insert(1, "sample", self.sample)
+        frame["alpha"] = self.alpha
+        frame["correction"] = self.correction
+        return frame
+
+    def to_csv(self) -> str:
+        return self.to_frame().to_csv(index=False)
+
+    def display_frame(self) -> pd.DataFrame:
+        """The columns a reader needs, with interval headers built from ``alpha``."""
+        frame = self.to_frame()
+        if frame.empty:
+            return frame
+        lower, upper = interval_headers(self.alpha)
+        shown = {"outcome_name": "outcome"}
+        if "mean_high" in frame.columns:
+            shown |= {"mean_high": self.high_label, "n_high": f"n ({self.high_label})"}
+            shown |= {"mean_low": self.low_label, "n_low": f"n ({self.low_label})"}
+        else:
+            shown |= {"n": "n used", "n_dropped": "n dropped"}
+        shown |= {"estimate": self.estimate_label, "ci_lower": lower, "ci_upper": upper}
+        shown |= {"p_value": "p", "p_adjusted": f"p ({self.correction})", "reject": "flag"}
+        shown |= {"method": "method", "notes": "notes"}
+        out = frame[list(shown)].rename(columns=shown)
+        out[f"p ({self.correction})"] = frame["p_adjusted"]
+        out["flag"] = frame["reject"].map(_flag)
+        return out
+
+    def summary(self) -> str:
+        """Plain-text rendering: title, interval, provenance, the table and the numbered notes."""
+        lines = [self.title, "=" * len(self.title)]
+        lines.append(f"sample: {self.sample}; {self.interval_label}; correction: {self.correction}")
+        lines.append("; ".join(f"{k}: {v}" for k, v in self.provenance.items()))
+        lines.append(self.display_frame().to_string(index=False, float_format=_number))
+        lines += [f"[{i}] {text}" for i, text in enumerate(self.notes, start=1)]
+        return "\n".join(lines)
+
+    def to_html(self) -> str:
+        """An HTML table with caption, escaped text and the numbered notes beneath it."""
+        return frame_to_html(self.display_frame(), caption=self.title) + notes_to_html(self.notes)
+
+
+def interval_label(alpha: float) -> str:
+    """ "95% CI" for alpha 0.05; keeps decimals only when needed (e.g. "97.5% CI")."""
+    level = 100 * (1 - alpha)
+    return f"{level:g}% CI"
+
+
+def interval_headers(alpha: float) -> tuple[str, str]:
+    label = interval_label(alpha)
+    return f"{label} lower", f"{label} upper"
+
+
+def frame_to_html(frame: pd.DataFrame, *, caption: str) -> str:
+    """A small, escaped HTML table (pandas' own to_html does not escape captions)."""
+    head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in frame.columns)
+    body = []
+    for record in frame.itertuples(index=False):
+        cells = "".join(f"<td>{html.escape(_cell(v))}</td>" for v in record)
+        body.append(f"<tr>{cells}</tr>")
+    return (
+        f"<table><caption>{html.escape(caption)}</caption>"
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    )
+
+
+def notes_to_html(notes: tuple[str, ...]) -> str:
+    if not notes:
+        return ""
+    items = "".join(f"<li>{html.escape(text)}</li>" for text in notes)
+    return f'<ol class="notes">{items}</ol>'
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float | np.floating):
+        return _number(float(value))
+    return "" if value is None else str(value)
+
+
+def _number(value: float) -> str:
+    if np.isnan(value):
+        return "–"
+    if value != 0 and abs(value) < 0.001:
+        return f"{value:.1e}"
+    return f"{value:.3f}" if abs(value) < 1 else f"{value:.1f}"
+
+
+def _flag(reject: object) -> str:
+    if reject is None or (isinstance(reject, float) and np.isnan(reject)):
+        return "not tested"
+    return "significant" if reject else "not significant"
+
+
+def _blank(value: object) -> str:
+    return "not recorded" if value is None else str(value)
