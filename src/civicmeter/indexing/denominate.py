@@ -1,0 +1,36 @@
+"""Denomination: divide size-dependent indicators by a denominator (GDP, population, area...).
+
+Follows COINr's ``Denominate``: each indicator with a ``Denominator`` entry in iMeta is divided by
+that iData column; the others pass through unchanged.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from civicmeter.params import InstanceOf, validate_params
+
+
+@validate_params(
+    {
+        "values": [InstanceOf(pd.DataFrame, "a pandas DataFrame of indicator values")],
+        "denominators": [InstanceOf(pd.DataFrame, "a pandas DataFrame of denominator columns")],
+        "denominated_by": [
+            InstanceOf(dict, "a dict mapping indicator codes to denominator columns")
+        ],
+    }
+)
+def denominate(
+    values: pd.DataFrame, denominators: pd.DataFrame, denominated_by: dict[str, str]
+) -> pd.DataFrame:
+    """Return ``values`` with each indicator in ``denominated_by`` divided by its denominator column.
+
+    Rows are matched by index (uCode). A zero denominator gives a missing value rather than infinity.
+    """
+    out = values.astype(float).copy()
+    for code, column in denominated_by.items():
+        if code in out.columns:
+            denominator = denominators[column].reindex(out.index).astype(float).replace(0.0, np.nan)
+            out[code] = out[code] / denominator
+    return out

@@ -1,0 +1,64 @@
+"""Errors a user can cause with index data or recipes, each carrying a stable code.
+
+Bad arguments from a programmer raise :class:`civicmeter.params.ParameterError`; bad *files* raise the
+classes here. One exception carries every problem found in an input, so a user fixes a file in one
+pass instead of one error per run. Codes are listed in ``docs/reference/errors.md`` and never reused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in an input: a stable ``code``, the ``place`` it occurs and a message with the fix."""
+
+    code: str
+    place: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"[{self.code}] {self.place}: {self.message}"
+
+
+class IndexInputError(ValueError):
+    """Base class: an index input (data tables or recipe) is invalid. ``problems`` lists them all."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = tuple(problems)
+        if not self.problems:
+            raise ValueError("an IndexInputError needs at least one problem")
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    @classmethod
+    def single(cls, code: str, place: str, message: str) -> IndexInputError:
+        return cls([Problem(code, place, message)])
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(p.code for p in self.problems)
+
+
+class IndexDataError(IndexInputError):
+    """The iData / iMeta tables are invalid (codes ``index.E*``)."""
+
+
+class RecipeError(IndexInputError):
+    """A recipe is invalid or does not fit the data (codes ``recipe.E*``)."""
+
+
+class ProblemCollector:
+    """Accumulate problems while validating, then raise them together."""
+
+    def __init__(self, error_class: type[IndexInputError]):
+        self.error_class = error_class
+        self.problems: list[Problem] = []
+
+    def add(self, code: str, place: str, message: str) -> None:
+        self.problems.append(Problem(code, place, message))
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise self.error_class(self.problems)
