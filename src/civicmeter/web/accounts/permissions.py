@@ -75,6 +75,15 @@ def require_permission(user, action: Action, *, programme, city=None) -> None:
         raise PermissionDenied(f"You may not {action.value.replace('_', ' ')} here.")
 
 
+def require_instrument_admin(user) -> None:
+    """Instruments are shared by all programmes: site admins and any programme admin may add them."""
+    if _is_system(user):
+        return
+    if getattr(user, "is_authenticated", False) and user.roles.filter(kind="admin").exists():
+        return
+    raise PermissionDenied("Only programme admins may register instruments.")
+
+
 def users_with_permission(action: Action, *, programme, city=None) -> QuerySet:
     kinds = _GRANTS[action]
     condition = Q(roles__programme=programme, roles__kind__in=kinds - {"respondent"})

@@ -24,6 +24,7 @@ class Response(models.Model):
     synthetic = models.BooleanField(
         default=False, help_text=_("Answers generated for the demo, not given by the city")
     )
+    provenance = models.TextField(blank=True, help_text=_("Where the answers came from"))
     created_at = models.DateTimeField(auto_now_add=True)
     last_activity_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)

@@ -1,0 +1,66 @@
+"""``civicmeter demo`` and ``civicmeter serve``: run the web platform."""
+
+from __future__ import annotations
+
+import os
+
+import typer
+
+from ._django import setup_django
+
+
+def _migrate() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def demo(
+    port: int = typer.Option(8000, help="Port to serve on."),
+    serve: bool = typer.Option(True, "--serve/--no-serve", help="Start the web server after loading."),
+) -> None:
+    """Set up a local demo: migrate, load the demo programme, print the logins, serve."""
+    os.environ.setdefault("DEBUG", "1")
+    setup_django()
+    _migrate()
+    from rich.console import Console
+
+    from civicmeter.web.programmes.demo import DEMO_PASSWORD, demo_load
+
+    console = Console(stderr=True)
+    with console.status("Loading the demo programme") as status:
+        summary = demo_load(progress=lambda msg: status.update(f"Loading the demo programme: {msg}"))
+    verb = "Loaded" if summary.created else "Found"
+    typer.echo(f"{verb} demo programme '{summary.programme.name}': {summary.cities} cities, "
+               f"{summary.responses} responses (synthetic answers, labelled so).")
+    typer.echo(f"Demo logins (password '{DEMO_PASSWORD}' for all, local use only):")
+    typer.echo("  admin          programme admin (wave dashboards, import/export)")
+    typer.echo("  reviewer       reviewer (read-only)")
+    typer.echo("  baltimore-us   respondent for Baltimore; every city has one, named by its slug")
+    if serve:
+        _runserver(port)
+
+
+def serve(
+    port: int = typer.Option(8000, help="Port to serve on."),
+    host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+) -> None:
+    """Serve the web platform with Django's development server (for a single machine).
+
+    For production, run a WSGI server on ``civicmeter.web.wsgi:application`` (docs/operations.md).
+    """
+    setup_django()
+    _migrate()
+    _runserver(port, host)
+
+
+def _runserver(port: int, host: str = "127.0.0.1") -> None:
+    from django.core.management import call_command
+
+    typer.echo(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)")
+    call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(demo)
+    app.command()(serve)

@@ -1,0 +1,192 @@
+"""Use cases for answering a wave: start, save an answer, submit, return, validate.
+
+Every function takes keyword-only arguments including ``actor``, checks the permission policy, writes
+the state change and its audit record in one transaction, and defers e-mail until commit. The web
+views, the CLI and the demo loader all call these, so they behave identically.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civicmeter import instruments
+from civicmeter.web.accounts.permissions import SYSTEM, Action, require_permission
+from civicmeter.web.programmes.instrument_cache import instrument_for
+from civicmeter.web.programmes.models import City, Wave
+
+from . import notifications
+from .models import Answer, AnswerChange, Response, ResponseEvent
+
+
+def _user_or_none(actor):
+    return None if actor is SYSTEM else actor
+
+
+def response_answers(response: Response) -> dict[str, str]:
+    """The stored answers as {question: value}, empty values left out."""
+    return {a.question: a.value for a in response.answers.all() if a.value != ""}
+
+
+@transaction.atomic(durable=True)
+def response_start(*, actor, wave: Wave, city: City) -> Response:
+    """The city's response to the wave, created as a draft on first use."""
+    require_permission(actor, Action.EDIT_RESPONSE, programme=wave.programme, city=city)
+    if wave.status != Wave.Status.OPEN:
+        raise ValidationError(_("The %(wave)s wave is not open for answers.") % {"wave": wave.code})
+    response, _created = Response.objects.get_or_create(wave=wave, city=city)
+    return response
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Someone else saved this question after the editor loaded it."""
+
+    current_value: str
+    current_version: int
+    by: str
+    at: object
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    question: str
+    value: str
+    version: int
+    error: str | None = None
+    conflict: Conflict | None = None
+
+    @property
+    def saved(self) -> bool:
+        return self.error is None and self.conflict is None
+
+
+def _require_editable(response: Response) -> None:
+    if not response.is_editable:
+        raise ValidationError(
+            _("This response is %(status)s and can no longer be changed.")
+            % {"status": response.get_status_display().lower()}
+        )
+    if response.wave.status != Wave.Status.OPEN:
+        raise ValidationError(_("The %(wave)s wave is closed.") % {"wave": response.wave.code})
+
+
+@transaction.atomic(durable=True)
+def answer_save(
+    *, actor, response: Response, question: str, raw_value: str, expected_version: int,
+    language: str = "en", source: str = AnswerChange.Source.WEB,
+) -> SaveResult:
+    """Validate and store one answer, refusing to overwrite a newer value silently.
+
+    ``expected_version`` is the answer version the editor loaded (0 for a question never answered).
+    If another person saved since, nothing is written and the result carries the conflict.
+    """
+    require_permission(actor, Action.EDIT_RESPONSE, programme=response.wave.programme, city=response.city)
+    response = Response.objects.select_for_update().select_related("wave").get(pk=response.pk)
+    _require_editable(response)
+    instrument = instrument_for(response.wave.instrument)
+    answers = response_answers(response)
+    value, error = instruments.clean_answer(instrument, question, raw_value, answers, language)
+    answer = Answer.objects.filter(response=response, question=question).first()
+    current_version = answer.version if answer else 0
+    current_value = answer.value if answer else ""
+    if error is not None:
+        return SaveResult(question, raw_value, current_version, error=error)
+    if current_version != expected_version:
+        who = str(answer.updated_by) if answer and answer.updated_by else _("another user")
+        return SaveResult(
+            question, raw_value, current_version,
+            conflict=Conflict(current_value, current_version, who, answer.updated_at if answer else None),
+        )
+    if value == current_value:
+        return SaveResult(question, value, current_version)
+    answer = write_answer(response, answer, question=question, value=value, actor=actor, source=source)
+    response.version += 1
+    response.last_activity_at = timezone.now()
+    response.language = language
+    response.save(update_fields=["version", "last_activity_at", "language"])
+    return SaveResult(question, value, answer.version)
+
+
+def write_answer(response: Response, answer: Answer | None, *, question: str, value: str, actor,
+                 source: str) -> Answer:
+    """Store a validated value and its audit record. Callers hold the transaction and the checks."""
+    user = _user_or_none(actor)
+    old_value = answer.value if answer else ""
+    if answer is None:
+        answer = Answer.objects.create(response=response, question=question, value=value, updated_by=user)
+    else:
+        answer.value = value
+        answer.version += 1
+        answer.updated_by = user
+        answer.save(update_fields=["value", "version", "updated_by", "updated_at"])
+    AnswerChange.objects.create(
+        response=response, question=question, old_value=old_value, new_value=value,
+        actor=user, source=source,
+    )
+    return answer
+
+
+def _record_event(response: Response, *, actor, action: str, to_status: str, note: str = "") -> None:
+    ResponseEvent.objects.create(
+        response=response, action=action, from_status=response.status, to_status=to_status,
+        note=note, actor=_user_or_none(actor),
+    )
+    response.status = to_status
+    response.version += 1
+    response.last_activity_at = timezone.now()
+    fields = ["status", "version", "last_activity_at"]
+    if to_status == Response.Status.SUBMITTED:
+        response.submitted_at = response.last_activity_at
+        fields.append("submitted_at")
+    response.save(update_fields=fields)
+
+
+@transaction.atomic(durable=True)
+def response_submit(*, actor, response: Response) -> Response:
+    """Submit a complete response; afterwards it is read-only unless programme staff return it."""
+    require_permission(actor, Action.EDIT_RESPONSE, programme=response.wave.programme, city=response.city)
+    response = Response.objects.select_for_update().select_related("wave").get(pk=response.pk)
+    _require_editable(response)
+    problems = instruments.validate_response(instrument_for(response.wave.instrument), response_answers(response))
+    if problems:
+        raise ValidationError([str(p) for p in problems])
+    _record_event(response, actor=actor, action="submit", to_status=Response.Status.SUBMITTED)
+    transaction.on_commit(lambda: notifications.response_submitted(response.pk))
+    return response
+
+
+@transaction.atomic(durable=True)
+def response_return(*, actor, response: Response, note: str) -> Response:
+    """Send a submitted response back to the city for changes, with a note saying what to change."""
+    require_permission(actor, Action.MANAGE_WAVE, programme=response.wave.programme)
+    response = Response.objects.select_for_update().get(pk=response.pk)
+    if response.status not in (Response.Status.SUBMITTED, Response.Status.VALIDATED):
+        raise ValidationError(_("Only a submitted or validated response can be returned."))
+    if not note.strip():
+        raise ValidationError(_("Say what the city should change: the note is required."))
+    _record_event(response, actor=actor, action="return", to_status=Response.Status.RETURNED, note=note)
+    transaction.on_commit(lambda: notifications.response_returned(response.pk))
+    return response
+
+
+@transaction.atomic(durable=True)
+def response_validate(*, actor, response: Response, note: str = "") -> Response:
+    """Mark a submitted response as checked by programme staff."""
+    require_permission(actor, Action.VALIDATE_RESPONSE, programme=response.wave.programme)
+    response = Response.objects.select_for_update().get(pk=response.pk)
+    if response.status != Response.Status.SUBMITTED:
+        raise ValidationError(_("Only a submitted response can be validated."))
+    _record_event(response, actor=actor, action="validate", to_status=Response.Status.VALIDATED, note=note)
+    return response
+
+
+def answer_history(*, actor, response: Response, question: str | None = None):
+    """The change history of a response (or one question), newest first."""
+    require_permission(actor, Action.VIEW_RESPONSE, programme=response.wave.programme, city=response.city)
+    changes = response.changes.select_related("actor")
+    return changes.filter(question=question) if question else changes

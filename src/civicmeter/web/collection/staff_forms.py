@@ -1,0 +1,26 @@
+"""Forms programme staff use on the wave dashboard."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from civicmeter.web.programmes.models import City
+
+
+class InviteForm(forms.Form):
+    city = forms.ModelChoiceField(queryset=City.objects.all(), label=_("City"), to_field_name="slug")
+    email = forms.EmailField(label=_("Respondent's e-mail"))
+
+
+class ReturnForm(forms.Form):
+    note = forms.CharField(
+        label=_("What should the city change?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Responses file (CSV or XLSX)"),
+        help_text=_("The export layout, or a KoboToolbox / ODK Central export of the same form."),
+    )

@@ -1,0 +1,138 @@
+"""Responses import and export: one transaction per import, with a run record (pupa's pattern).
+
+The table layout and the reading of KoboToolbox / ODK Central exports live in
+``civicmeter.instruments.tabular`` (pure Python); this module matches cities, checks permissions and
+writes. An import either applies completely or writes nothing but its "rejected" run record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from civicmeter.instruments import Problem, ResponsesImportError, tabular
+from civicmeter.web.accounts.permissions import SYSTEM, Action, require_permission
+from civicmeter.web.programmes.instrument_cache import instrument_for
+from civicmeter.web.programmes.models import City, Wave
+
+from .models import AnswerChange, ImportRun, Response
+from .services import write_answer
+
+UNKNOWN_CITY = (
+    "no city matches '{key}'. Use the city's code (slug, e.g. 'baltimore-us') in the 'city' column, "
+    "or its exact name in 'city_name'; add the city to the programme first if it is new."
+)
+AMBIGUOUS_CITY = "'{key}' matches several cities ({slugs}); use the city's code in the 'city' column."
+DUPLICATE_CITY = "city '{slug}' appears more than once (also on row {first}); keep one row per city."
+
+
+def responses_export(*, actor, wave: Wave, fmt: str) -> bytes:
+    """The wave's responses as CSV or XLSX bytes, one row per city, in the import layout."""
+    require_permission(actor, Action.VIEW_WAVE, programme=wave.programme)
+    instrument = instrument_for(wave.instrument)
+    rows = []
+    for response in Response.objects.filter(wave=wave).select_related("city").order_by("city__slug"):
+        answers = {a.question: a.value for a in response.answers.all() if a.value != ""}
+        rows.append(tabular.ExportRow(city=response.city.slug, city_name=response.city.name, answers=answers))
+    return tabular.write_table(tabular.answers_to_frame(instrument, rows), fmt)
+
+
+@dataclass(frozen=True)
+class _Matched:
+    city: City
+    answers: dict[str, str]
+
+
+def _match_cities(parsed_rows) -> tuple[list[_Matched], list[Problem]]:
+    by_slug = {c.slug: c for c in City.objects.all()}
+    by_name: dict[str, list[City]] = {}
+    for city in by_slug.values():
+        by_name.setdefault(city.name.casefold(), []).append(city)
+    matched, problems, seen = [], [], {}
+    for row in parsed_rows:
+        city = by_slug.get((row.city or "").strip().lower())
+        key = row.city or row.city_name or ""
+        if city is None and row.city_name:
+            candidates = by_name.get(row.city_name.strip().casefold(), [])
+            if len(candidates) > 1:
+                problems.append(Problem("import.E101", AMBIGUOUS_CITY.format(
+                    key=row.city_name, slugs=", ".join(c.slug for c in candidates)), row=row.row, column="city_name"))
+                continue
+            city = candidates[0] if candidates else None
+        if city is None:
+            problems.append(Problem("import.E100", UNKNOWN_CITY.format(key=key), row=row.row, column="city"))
+            continue
+        if city.slug in seen:
+            problems.append(Problem("import.E102", DUPLICATE_CITY.format(slug=city.slug, first=seen[city.slug]),
+                                    row=row.row, column="city"))
+            continue
+        seen[city.slug] = row.row
+        matched.append(_Matched(city, row.answers))
+    return matched, problems
+
+
+def _record_rejection(wave: Wave, filename: str, sha256: str, actor, started, problems) -> None:
+    ImportRun.objects.create(
+        wave=wave, filename=filename, sha256=sha256, actor=None if actor is SYSTEM else actor,
+        status=ImportRun.Status.REJECTED, started_at=started, finished_at=timezone.now(),
+        report={"problems": [str(p) for p in problems]},
+    )
+
+
+def responses_import(*, actor, wave: Wave, filename: str, content: bytes) -> ImportRun:
+    """Read a responses file and apply it in one transaction, or reject it whole.
+
+    Every bad cell and unmatched city is reported at once (``ResponsesImportError``). Re-importing
+    the same file changes nothing (counts go to ``unchanged``). New responses are created as
+    submitted, since an imported row is a finished answer set; existing ones keep their status.
+    """
+    require_permission(actor, Action.MANAGE_WAVE, programme=wave.programme)
+    started = timezone.now()
+    sha256 = hashlib.sha256(content).hexdigest()
+    instrument = instrument_for(wave.instrument)
+    try:
+        frame = tabular.read_table(content, filename)
+        parsed_rows, problems = tabular.frame_to_answers(instrument, frame)
+    except ResponsesImportError as exc:
+        _record_rejection(wave, filename, sha256, actor, started, exc.problems)
+        raise
+    matched, city_problems = _match_cities(parsed_rows)
+    problems = [*problems, *city_problems]
+    if problems:
+        _record_rejection(wave, filename, sha256, actor, started, problems)
+        raise ResponsesImportError(problems, source=filename)
+    return _apply(actor=actor, wave=wave, filename=filename, sha256=sha256, started=started, rows=matched)
+
+
+@transaction.atomic(durable=True)
+def _apply(*, actor, wave: Wave, filename: str, sha256: str, started, rows: list[_Matched]) -> ImportRun:
+    counts = {"inserted": 0, "updated": 0, "unchanged": 0}
+    for row in rows:
+        response, created = Response.objects.get_or_create(
+            wave=wave, city=row.city,
+            defaults={"status": Response.Status.SUBMITTED, "submitted_at": timezone.now()},
+        )
+        current = {a.question: a for a in response.answers.all()}
+        changed = False
+        for question in sorted(set(row.answers) | set(current)):
+            value = row.answers.get(question, "")
+            answer = current.get(question)
+            if (answer.value if answer else "") == value:
+                counts["unchanged"] += bool(value)
+                continue
+            counts["updated" if answer and answer.value else "inserted"] += 1
+            write_answer(response, answer, question=question, value=value, actor=actor,
+                         source=AnswerChange.Source.IMPORT)
+            changed = True
+        if changed and not created:
+            response.version += 1
+            response.last_activity_at = timezone.now()
+            response.save(update_fields=["version", "last_activity_at"])
+    return ImportRun.objects.create(
+        wave=wave, filename=filename, sha256=sha256, actor=None if actor is SYSTEM else actor,
+        status=ImportRun.Status.APPLIED, started_at=started, finished_at=timezone.now(),
+        report={"cities": [r.city.slug for r in rows]}, **counts,
+    )

@@ -1,0 +1,58 @@
+"""Import and export a wave's responses from the web (the same services as the CLI)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from civicmeter.instruments import ResponsesImportError
+from civicmeter.web.accounts.permissions import Action, access_wave_by_code, require_permission
+
+from .. import transfer
+from ..staff_forms import ImportForm
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@login_required
+def export(request, programme: str, code: str, fmt: str):
+    wave = access_wave_by_code(request.user, programme, code)
+    if fmt not in CONTENT_TYPES:
+        return HttpResponse(_("Unknown export format; use csv or xlsx."), status=404)
+    content = transfer.responses_export(actor=request.user, wave=wave, fmt=fmt)
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{programme}-{code}-responses.{fmt}"'
+    return response
+
+
+@login_required
+def import_responses(request, programme: str, code: str):
+    wave = access_wave_by_code(request.user, programme, code)
+    require_permission(request.user, Action.MANAGE_WAVE, programme=wave.programme)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context = {"wave": wave, "form": form, "problems": None, "run": None}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > settings.CIVICMETER_MAX_IMPORT_BYTES:
+            messages.error(request, _("The file is larger than the %(mb)d MB import limit.")
+                           % {"mb": settings.CIVICMETER_MAX_IMPORT_BYTES // (1024 * 1024)})
+            return render(request, "collection/import.html", context, status=400)
+        try:
+            run = transfer.responses_import(
+                actor=request.user, wave=wave, filename=upload.name, content=upload.read()
+            )
+        except ResponsesImportError as exc:
+            context["problems"] = exc.problems
+            return render(request, "collection/import.html", context, status=400)
+        messages.success(request, _(
+            "Imported %(file)s: %(inserted)d answers added, %(updated)d changed, %(unchanged)d unchanged."
+        ) % {"file": run.filename, "inserted": run.inserted, "updated": run.updated, "unchanged": run.unchanged})
+        return redirect("collection:dashboard", programme, code)
+    return render(request, "collection/import.html", context)

@@ -1,0 +1,33 @@
+// Civicmeter's only script: small behaviours the CSP-safe templates cannot express in HTML.
+(function () {
+  "use strict";
+
+  // Submit a form when a select marked data-autosubmit changes (the language switcher).
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el.matches && el.matches("[data-autosubmit]")) {
+      el.form.submit();
+    }
+  });
+
+  // After an answer is saved the server sends the questions that are now relevant
+  // (skip logic evaluated on the server); show those, hide the rest.
+  document.body && document.body.addEventListener("civicmeter:relevance", function (event) {
+    var visible = new Set(event.detail.visible || []);
+    document.querySelectorAll("[data-question]").forEach(function (node) {
+      var show = visible.has(node.getAttribute("data-question"));
+      node.hidden = !show;
+      node.querySelectorAll("input, select, textarea").forEach(function (input) {
+        input.disabled = !show;
+      });
+    });
+  });
+
+  // Confirm destructive or final actions (submit, return) without inline handlers.
+  document.addEventListener("submit", function (event) {
+    var message = event.target.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) {
+      event.preventDefault();
+    }
+  });
+})();

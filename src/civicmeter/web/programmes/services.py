@@ -1,0 +1,152 @@
+"""Use cases for programmes: instruments, waves, cities and invitations.
+
+Keyword-only arguments with ``actor``; permission checks inside; e-mail deferred until commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civicmeter import instruments
+from civicmeter.web.accounts.models import Role
+from civicmeter.web.accounts.permissions import (
+    SYSTEM,
+    Action,
+    require_instrument_admin,
+    require_permission,
+)
+
+from .models import City, Instrument, Invitation, Programme, Wave
+
+
+@transaction.atomic(durable=True)
+def instrument_register(*, actor, filename: str, content: bytes, kind: str = Instrument.Kind.SURVEY) -> Instrument:
+    """Store a validated XLSForm workbook as a new instrument version.
+
+    Re-registering the same bytes returns the existing row; different bytes under a version that a
+    wave already uses are refused, because published results must stay traceable to their file.
+    """
+    require_instrument_admin(actor)
+    parsed = instruments.load_instrument(content)
+    sha256 = hashlib.sha256(content).hexdigest()
+    existing = Instrument.objects.filter(form_id=parsed.form_id, version=parsed.version).first()
+    if existing is not None:
+        if existing.sha256 == sha256:
+            return existing
+        if existing.waves.exists():
+            raise ValidationError(
+                _("Instrument %(form)s version %(version)s is used by a wave and cannot change. "
+                  "Give the edited workbook a new version in its settings sheet.")
+                % {"form": parsed.form_id, "version": parsed.version}
+            )
+        existing.content, existing.sha256, existing.filename = content, sha256, filename
+        existing.title = parsed.title
+        existing.save(update_fields=["content", "sha256", "filename", "title"])
+        return existing
+    return Instrument.objects.create(
+        form_id=parsed.form_id, version=parsed.version, title=parsed.title, kind=kind,
+        filename=filename, content=content, sha256=sha256,
+    )
+
+
+@transaction.atomic(durable=True)
+def wave_set_status(*, actor, wave: Wave, status: str) -> Wave:
+    require_permission(actor, Action.MANAGE_WAVE, programme=wave.programme)
+    if status not in Wave.Status.values:
+        raise ValidationError(_("Unknown wave status %(status)s.") % {"status": status})
+    wave.status = status
+    wave.save(update_fields=["status"])
+    return wave
+
+
+def _invitation_link(token: str) -> str:
+    return settings.CIVICMETER_BASE_URL.rstrip("/") + reverse("accounts:invitation", args=[token])
+
+
+def _send_invitation_email(invitation_id: int, *, reminder: bool) -> None:
+    invitation = Invitation.objects.select_related("wave__programme", "city").get(pk=invitation_id)
+    wave = invitation.wave
+    context = {
+        "city": invitation.city.name, "programme": wave.programme.name, "wave": wave.code,
+        "link": _invitation_link(invitation.token),
+        "closes": wave.closes_on.isoformat() if wave.closes_on else _("the end of the wave"),
+    }
+    subject = (_("Reminder: %(programme)s %(wave)s survey for %(city)s") if reminder
+               else _("%(programme)s: you are invited to answer the %(wave)s survey for %(city)s"))
+    body = _(
+        "%(programme)s invites %(city)s to answer its %(wave)s survey.\n\n"
+        "Open this link to sign in and start (answers are saved as you type, so you can leave and "
+        "come back): %(link)s\n\nPlease submit by %(closes)s."
+    )
+    send_mail(subject % context, body % context, settings.DEFAULT_FROM_EMAIL, [invitation.email])
+
+
+@transaction.atomic(durable=True)
+def invitation_send(*, actor, wave: Wave, city: City, email: str) -> Invitation:
+    """Invite a city to a wave by e-mail; the link lets its respondent sign in and answer."""
+    require_permission(actor, Action.MANAGE_WAVE, programme=wave.programme)
+    invitation, created = Invitation.objects.get_or_create(
+        wave=wave, city=city, email=email.strip().lower(),
+        defaults={"token": secrets.token_urlsafe(32), "sent_at": timezone.now(),
+                  "invited_by": None if actor is SYSTEM else actor},
+    )
+    if created:
+        transaction.on_commit(lambda: _send_invitation_email(invitation.pk, reminder=False))
+    return invitation
+
+
+@transaction.atomic(durable=True)
+def invitation_remind(*, actor, wave: Wave, city_ids: list[int] | None = None) -> int:
+    """Remind invited cities that have not submitted yet. Returns how many e-mails were queued."""
+    require_permission(actor, Action.MANAGE_WAVE, programme=wave.programme)
+    from civicmeter.web.collection.models import Response
+
+    done = Response.objects.filter(
+        wave=wave, status__in=[Response.Status.SUBMITTED, Response.Status.VALIDATED]
+    ).values_list("city_id", flat=True)
+    pending = wave.invitations.exclude(city_id__in=list(done))
+    if city_ids is not None:
+        pending = pending.filter(city_id__in=city_ids)
+    now = timezone.now()
+    ids = list(pending.values_list("pk", flat=True))
+    for invitation in pending:
+        invitation.reminded_at = now
+        invitation.reminder_count += 1
+        invitation.save(update_fields=["reminded_at", "reminder_count"])
+    transaction.on_commit(lambda: [_send_invitation_email(pk, reminder=True) for pk in ids])
+    return len(ids)
+
+
+@transaction.atomic(durable=True)
+def invitation_accept(*, actor, token: str) -> Invitation:
+    """Give the signed-in user the respondent role for the invited city."""
+    if not getattr(actor, "is_authenticated", False) or actor is SYSTEM:
+        raise ValidationError(_("Sign in before accepting an invitation."))
+    invitation = Invitation.objects.select_for_update().select_related("wave__programme", "city").filter(
+        token=token).first()
+    if invitation is None:
+        raise ValidationError(_("This invitation link is not valid. Ask programme staff for a new one."))
+    Role.objects.get_or_create(
+        user=actor, programme=invitation.wave.programme, kind=Role.Kind.RESPONDENT, city=invitation.city
+    )
+    if invitation.accepted_at is None:
+        invitation.accepted_at = timezone.now()
+        invitation.accepted_by = actor
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return invitation
+
+
+@transaction.atomic(durable=True)
+def programme_create(*, actor, name: str, slug: str, description: str = "") -> Programme:
+    if actor is not SYSTEM and not getattr(actor, "is_superuser", False):
+        raise ValidationError(_("Only site administrators can create programmes."))
+    return Programme.objects.create(name=name, slug=slug, description=description)

@@ -1,0 +1,12 @@
+"""URL map: public pages at the root, sign-in under /accounts/, programme work under /p/."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("civicmeter.web.explorer.urls")),
+    path("accounts/", include("civicmeter.web.accounts.urls")),
+    path("", include("civicmeter.web.collection.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
