@@ -18,7 +18,7 @@ app = typer.Typer(
 )
 
 # One module per area; each defines register(app).
-COMMAND_MODULES = ("platform", "index")
+COMMAND_MODULES = ("platform", "index", "outcomes")
 
 for _name in COMMAND_MODULES:
     importlib.import_module(f"{__name__}.{_name}").register(app)

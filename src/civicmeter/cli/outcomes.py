@@ -1,0 +1,145 @@
+"""``civicmeter outcomes ...``: inspect outcome files and reduce survey microdata, without storing.
+
+These commands call the same domain functions the web import service calls
+(:func:`~civicmeter.outcomes.read_outcome_table`, :func:`~civicmeter.outcomes.summarise_microdata`),
+so a file that passes ``outcomes check`` imports the same way on the web.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from civicmeter.outcomes import (
+    OutcomesError,
+    load_catalogue,
+    read_outcome_table,
+    summarise_microdata,
+)
+from civicmeter.params import ParameterError
+
+from ._errors import user_errors
+
+outcomes_app = typer.Typer(help="Outcome indicators: catalogue, file checks, microdata.", no_args_is_help=True)
+
+
+def _scale(text: str) -> tuple[float, float]:
+    try:
+        low, high = (float(part) for part in text.split("-", 1))
+    except ValueError as exc:
+        raise typer.BadParameter(f"expected MIN-MAX such as 1-5; got {text!r}") from exc
+    return low, high
+
+
+def _codes(text: str) -> tuple[float, ...]:
+    try:
+        return tuple(float(part) for part in text.split(",") if part.strip())
+    except ValueError as exc:
+        raise typer.BadParameter(f"expected comma-separated numbers such as 9,99; got {text!r}") from exc
+
+
+def _statistic(text: str) -> tuple[str, float | None]:
+    name, _, threshold = text.partition(":")
+    name = name.replace("-", "_")
+    if name == "share_at_least":
+        try:
+            return name, float(threshold)
+        except ValueError as exc:
+            raise typer.BadParameter("share-at-least needs a threshold, e.g. share-at-least:4") from exc
+    if threshold or name not in ("mean", "top2"):
+        raise typer.BadParameter(f"expected mean, top2 or share-at-least:K; got {text!r}")
+    return name, None
+
+
+def _mapping(pairs: list[str]) -> dict[str, str]:
+    mapping = {}
+    for pair in pairs:
+        role, sep, column = pair.partition("=")
+        if not sep:
+            raise typer.BadParameter(f"--map takes ROLE=COLUMN, e.g. city=Area; got {pair!r}")
+        mapping[role.strip()] = column.strip()
+    return mapping
+
+
+@outcomes_app.command("catalogue")
+def catalogue_command(
+    extra: list[Path] = typer.Option([], "--catalogue", help="Programme catalogue file(s) to merge."),
+) -> None:
+    """List the outcome indicators: code, dimension, unit, direction and rescaling rule."""
+    with user_errors(OutcomesError):
+        catalogue = load_catalogue(list(extra))
+    for ind in catalogue:
+        arrow = "+" if ind.direction == 1 else "-"
+        typer.echo(f"{ind.code:30} {ind.dimension.value:19} {ind.unit:13} {arrow} {ind.rescale.value:6} {ind.name}")
+
+
+@outcomes_app.command("check")
+def check_command(
+    file: Path = typer.Argument(..., help="CSV or XLSX table of city outcome values."),
+    map_: list[str] = typer.Option([], "--map", help="ROLE=COLUMN, e.g. city=Area (repeatable)."),
+    indicator: str = typer.Option(None, help="Catalogue code of the single indicator in the file."),
+    value_column: str = typer.Option(None, help="Column holding that indicator's values."),
+    period: str = typer.Option(None, help="Period for all rows when the file has no year column."),
+    country: str = typer.Option(None, help="ISO country code for all rows, e.g. US, GB."),
+    encoding: str = typer.Option(None, help="File encoding (detected when omitted)."),
+    skip_rows: int = typer.Option(None, help="Metadata lines above the header (detected when omitted)."),
+    sheet: str = typer.Option(None, help="XLSX sheet name (first sheet when omitted)."),
+    catalogue_files: list[Path] = typer.Option([], "--catalogue", help="Programme catalogue file(s)."),
+    show: int = typer.Option(5, help="Rows of the tidy result to print."),
+) -> None:
+    """Read and validate an outcome table and print the import report; nothing is stored."""
+    with user_errors(OutcomesError, ParameterError):
+        table = read_outcome_table(
+            file, mapping=_mapping(map_), indicator=indicator, value_column=value_column,
+            period=period, country=country, catalogue=load_catalogue(list(catalogue_files)),
+            encoding=encoding, skip_rows=skip_rows, sheet=sheet,
+        )
+    typer.echo(table.report.to_text())
+    if show:
+        typer.echo("")
+        columns = ["city_name", "region", "period", "indicator", "value", "unit"]
+        typer.echo(table.data[columns].head(show).to_string(index=False))
+    if not table.report.clean:
+        typer.echo("\nSome values were dropped; see the report above.")
+
+
+@outcomes_app.command("microdata")
+def microdata_command(
+    file: Path = typer.Argument(..., help="Respondent-level CSV or XLSX (one row per respondent)."),
+    item: str = typer.Option(..., help="Column of the survey item."),
+    scale: str = typer.Option(..., help="Valid answer range MIN-MAX, e.g. 1-5."),
+    indicator: str = typer.Option(..., help="Indicator code the result is stored under."),
+    statistic: str = typer.Option("mean", help="mean, top2 or share-at-least:K."),
+    city: str = typer.Option(None, help="City name when the whole file is one city."),
+    city_column: str = typer.Option(None, help="Column naming each respondent's city."),
+    period_column: str = typer.Option(None, help="Column naming the period (wave, quarter)."),
+    period: str = typer.Option(None, help="Period label when the file has no period column."),
+    missing_codes: str = typer.Option("9,99", help="Codes meaning don't know / no answer."),
+    weight_column: str = typer.Option(None, help="Column of survey weights."),
+    dont_know_in_denominator: bool = typer.Option(
+        False, "--dont-know-in-denominator", help="Count don't-know answers as not satisfied (shares)."),
+    interval: str = typer.Option("wilson", help="Interval for shares: wilson, logit or wald."),
+    alpha: float = typer.Option(0.05, help="1 - confidence level of the intervals."),
+    encoding: str = typer.Option(None, help="File encoding (detected when omitted)."),
+    out: Path = typer.Option(None, help="Write the estimates to this CSV."),
+) -> None:
+    """Reduce survey microdata to city indicators with intervals and print the cleaning report."""
+    name, threshold = _statistic(statistic)
+    with user_errors(OutcomesError, ParameterError):
+        result = summarise_microdata(
+            file, city=city, city_column=city_column, period_column=period_column, period=period,
+            item=item, scale=_scale(scale), missing_codes=_codes(missing_codes),
+            weight_column=weight_column, statistic=name, threshold=threshold,
+            dont_know_in_denominator=dont_know_in_denominator, indicator=indicator, alpha=alpha,
+            interval=interval, encoding=encoding,
+        )
+    typer.echo(result.to_text())
+    if out is not None:
+        frame = result.to_frame().assign(method=result.method, alpha=result.alpha)
+        frame.to_csv(out, index=False)
+        typer.echo(f"\nWrote {len(frame)} row(s) to {out}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(outcomes_app, name="outcomes")
