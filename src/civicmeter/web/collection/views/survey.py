@@ -1,0 +1,324 @@
+"""A city respondent answers a wave, section by section, with answers saved as they are entered.
+
+The views only translate HTTP to the collection services and the instruments package: saving,
+conflict detection and submission rules live in ``collection.services`` (shared with the CLI and the
+importers); relevance, progress and missing answers come from ``civicmeter.instruments``. Pages work
+without JavaScript (a section is one form); with htmx each input saves itself.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import reswap, retarget, trigger_client_event
+
+from civicmeter import instruments
+from civicmeter.web.accounts.permissions import (
+    Action,
+    access_response_by_id,
+    user_has_permission,
+    waves_visible_to,
+)
+from civicmeter.web.collection import services
+from civicmeter.web.collection.models import Response
+from civicmeter.web.programmes.instrument_cache import instrument_for
+from civicmeter.web.programmes.models import City, Wave
+
+from . import survey_display as display
+
+REVIEW = "review"
+
+
+def _survey_url(response: Response, section: str | None = None) -> str:
+    url = reverse("collection:survey", args=[response.pk])
+    return f"{url}?section={section}" if section else url
+
+
+def _languages(instrument) -> list[tuple[str, str]]:
+    """The interface languages the instrument has texts for; the survey can be answered in these."""
+    return [(code, name) for code, name in settings.LANGUAGES if code in instrument.languages]
+
+
+def _survey_language(request, response: Response, instrument) -> str:
+    """``?lang=`` if given (remembered per response in the session), else the UI language."""
+    offered = {code for code, _name in _languages(instrument)}
+    key = f"survey-language-{response.pk}"
+    asked = request.GET.get("lang")
+    if asked in offered:
+        request.session[key] = asked
+    lang = request.session.get(key) or request.LANGUAGE_CODE
+    return lang if lang in offered else instrument.default_language
+
+
+def _editable_by(user, response: Response) -> bool:
+    """Only the city's respondents edit, and only a draft or returned response in an open wave."""
+    return (
+        response.is_editable
+        and response.wave.status == Wave.Status.OPEN
+        and user_has_permission(
+            user, Action.EDIT_RESPONSE, programme=response.wave.programme, city=response.city
+        )
+    )
+
+
+def _read_only_reason(user, response: Response) -> str:
+    if not user_has_permission(
+        user, Action.EDIT_RESPONSE, programme=response.wave.programme, city=response.city
+    ):
+        return _("You are viewing this response as programme staff; answers are read-only.")
+    if response.wave.status != Wave.Status.OPEN:
+        return _("The %(wave)s wave is not open, so answers cannot be changed.") % {
+            "wave": response.wave.code
+        }
+    return _("This response has been submitted. It is read-only unless programme staff return it.")
+
+
+class SurveyPage:
+    """Everything the survey templates need for one response, section and language."""
+
+    def __init__(self, request, response: Response, section: str | None = None):
+        self.request = request
+        self.response = response
+        self.instrument = instrument_for(response.wave.instrument)
+        self.lang = _survey_language(request, response, self.instrument)
+        self.answers = services.response_answers(response)
+        self.versions = dict(response.answers.values_list("question", "version"))
+        self.visible = instruments.visible(self.instrument, self.answers)
+        self.editable = _editable_by(request.user, response)
+        names = [s.name for s in self.instrument.sections] + [REVIEW]
+        self.section = section if section in names else names[0]
+        position = names.index(self.section)
+        self.previous = names[position - 1] if position > 0 else None
+        self.next = names[position + 1] if position + 1 < len(names) else None
+
+    def items(self):
+        if self.section == REVIEW:
+            return []
+        return display.section_items(
+            self.instrument,
+            self.section,
+            lang=self.lang,
+            answers=self.answers,
+            versions=self.versions,
+            visible=self.visible,
+            readonly=not self.editable,
+        )
+
+    def section_label(self, name: str) -> str:
+        if name == REVIEW:
+            return _("Review and submit")
+        return self.instrument.text(self.instrument.section(name).labels, self.lang)
+
+    def missing(self) -> list[dict[str, str]]:
+        return [
+            {
+                "name": name,
+                "section": self.instrument.question(name).section,
+                "section_label": self.section_label(self.instrument.question(name).section),
+                "label": self.instrument.label(name, self.lang),
+            }
+            for name in instruments.missing_required(self.instrument, self.answers)
+        ]
+
+    def context(self, **extra) -> dict:
+        context = {
+            "response": self.response,
+            "instrument_title": self.instrument.text(self.instrument.title, self.lang),
+            "survey_lang": self.lang,
+            "survey_languages": _languages(self.instrument),
+            "section": self.section,
+            "section_label": self.section_label(self.section),
+            "previous": self.previous and (self.previous, self.section_label(self.previous)),
+            "next": self.next and (self.next, self.section_label(self.next)),
+            "nav": display.nav_items(self.instrument, self.answers, self.lang),
+            "review": REVIEW,
+            "readonly": not self.editable,
+            "answer_url": reverse("collection:answer", args=[self.response.pk]),
+            "items": self.items(),
+        }
+        if not self.editable:
+            context["readonly_reason"] = _read_only_reason(self.request.user, self.response)
+        if self.response.status == Response.Status.RETURNED:
+            context["return_event"] = self.response.events.filter(action="return").first()
+        if self.section == REVIEW:
+            context["missing"] = self.missing()
+        return context | extra
+
+
+@login_required
+@require_POST
+def start(request, programme: str, code: str, city: str):
+    """Create (or reopen) the city's response to the wave, then go to its first section."""
+    wave = waves_visible_to(request.user).filter(programme__slug=programme, code=code).first()
+    if wave is None:
+        raise Http404("No such wave.")
+    city_row = get_object_or_404(City, slug=city)
+    try:
+        response = services.response_start(actor=request.user, wave=wave, city=city_row)
+    except PermissionDenied:
+        raise Http404("No such wave.") from None
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("accounts:home")
+    return redirect(_survey_url(response))
+
+
+@login_required
+@require_GET
+def survey(request, pk: int):
+    response = access_response_by_id(request.user, pk)
+    page = SurveyPage(request, response, request.GET.get("section"))
+    return render(request, "collection/survey.html", page.context())
+
+
+def _save_section(request, page: SurveyPage):
+    """Without JavaScript a section is posted whole: save each shown answer that changed."""
+    instrument = page.instrument
+    for question in instrument.section(page.section).questions:
+        if not question.takes_answer or question.name not in page.visible:
+            continue
+        raw = _posted_value(request, question.name)
+        if raw == page.answers.get(question.name, ""):
+            continue
+        result = services.answer_save(
+            actor=request.user,
+            response=page.response,
+            question=question.name,
+            raw_value=raw,
+            expected_version=_posted_version(request, question.name),
+            language=page.lang,
+        )
+        label = instrument.text(question.labels, page.lang)
+        if result.error:
+            messages.error(
+                request,
+                _("%(question)s: %(problem)s") % {"question": label, "problem": result.error},
+            )
+        elif result.conflict:
+            messages.warning(
+                request,
+                _("%(question)s: %(problem)s")
+                % {
+                    "question": label,
+                    "problem": display.conflict_message(
+                        instrument, question.name, result.conflict, page.lang
+                    ),
+                },
+            )
+    return redirect(_survey_url(page.response, page.section))
+
+
+def _posted_value(request, name: str) -> str:
+    """The submitted answer; ticked checkboxes arrive as repeated fields, stored space-joined."""
+    return " ".join(request.POST.getlist(name)).strip()
+
+
+def _posted_version(request, name: str) -> int:
+    try:
+        return int(request.POST.get(f"version-{name}", "0"))
+    except ValueError:
+        return -1  # never a stored version: the save reports a conflict instead of overwriting
+
+
+@login_required
+@require_POST
+def answer(request, pk: int):
+    """Save one answer (htmx) and return its save state, new version and the section progress."""
+    response = access_response_by_id(request.user, pk)
+    page = SurveyPage(request, response, request.POST.get("section"))
+    try:
+        if not request.htmx:
+            return _save_section(request, page)
+        name = request.POST.get("question", "")
+        if not page.instrument.has_question(name):
+            return HttpResponseBadRequest(_("Unknown question."))
+        result = services.answer_save(
+            actor=request.user,
+            response=response,
+            question=name,
+            raw_value=_posted_value(request, name),
+            expected_version=_posted_version(request, name),
+            language=page.lang,
+        )
+    except ValidationError as exc:
+        if not request.htmx:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(_survey_url(response, page.section))
+        return render(
+            request, "collection/_answer_refused.html", {"problem": " ".join(exc.messages)}
+        )
+    page = SurveyPage(request, response, page.instrument.question(name).section)
+    items = page.items()
+    question = display.find_question(items, name)
+    if result.conflict:
+        question.state = "conflict"
+        question.message = display.conflict_message(
+            page.instrument, name, result.conflict, page.lang
+        )
+        http = render(request, "collection/_answer_conflict.html", page.context(items=items))
+        http = reswap(retarget(http, "#section-body"), "outerHTML")
+    else:
+        question.state = "error" if result.error else "saved"
+        question.message = result.error or ""
+        http = render(request, "collection/_answer_result.html", page.context(q=question))
+    return trigger_client_event(http, "civicmeter:relevance", {"visible": sorted(page.visible)})
+
+
+@login_required
+@require_POST
+def submit(request, pk: int):
+    response = access_response_by_id(request.user, pk)
+    try:
+        services.response_submit(actor=request.user, response=response)
+    except ValidationError as exc:
+        page = SurveyPage(request, response, REVIEW)
+        return render(request, "collection/survey.html", page.context(problems=exc.messages))
+    messages.success(
+        request,
+        _("The response for %(city)s has been submitted. Thank you.")
+        % {"city": response.city.name},
+    )
+    return redirect(_survey_url(response, REVIEW))
+
+
+@login_required
+@require_GET
+def history(request, pk: int):
+    """Who changed which answer, when, from what to what; for one question with ``?question=``."""
+    response = access_response_by_id(request.user, pk)
+    page = SurveyPage(request, response)
+    question = request.GET.get("question") or None
+    if question and not page.instrument.has_question(question):
+        raise Http404("No such question.")
+    changes = services.answer_history(actor=request.user, response=response, question=question)
+    rows = [
+        {
+            "change": change,
+            "label": page.instrument.label(change.question, page.lang)
+            if page.instrument.has_question(change.question)
+            else change.question,
+            "old": display.display_value(
+                page.instrument, change.question, change.old_value, page.lang
+            ),
+            "new": display.display_value(
+                page.instrument, change.question, change.new_value, page.lang
+            ),
+        }
+        for change in changes
+    ]
+    return render(
+        request,
+        "collection/survey_history.html",
+        {
+            "response": response,
+            "rows": rows,
+            "question_label": question and page.instrument.label(question, page.lang),
+        },
+    )

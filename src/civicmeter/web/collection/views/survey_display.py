@@ -1,0 +1,258 @@
+"""What the survey templates show: one section's questions in the survey language, with values.
+
+Kept apart from the views so the views stay thin and the templates stay free of lookups: everything
+here is presentation (labels in a language, which widget, HTML ``min``/``max``), never a rule about
+answers; those live in :mod:`civicmeter.instruments` and the collection services.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.formats import time_format
+from django.utils.translation import gettext as _
+
+from civicmeter import instruments
+from civicmeter.instruments.expressions import Binary, Current, ExpressionSyntaxError, Number, parse
+from civicmeter.instruments.model import Group, Instrument, Question
+
+
+@dataclass(frozen=True)
+class ChoiceView:
+    name: str
+    label: str
+    checked: bool
+
+
+@dataclass
+class QuestionView:
+    """One question as rendered; ``state``/``message`` carry the outcome of the last save."""
+
+    name: str
+    type: str
+    label: str
+    hint: str
+    required: bool
+    value: str
+    version: int
+    visible: bool
+    readonly: bool
+    choices: tuple[ChoiceView, ...] = ()
+    minimum: str | None = None
+    maximum: str | None = None
+    multiline: bool = False
+    state: str = ""
+    message: str = ""
+
+    kind = "question"
+
+    @property
+    def widget(self) -> str:
+        if self.type == "select_one":
+            return "radio"
+        if self.type == "select_multiple":
+            return "checkbox"
+        if self.type in ("integer", "decimal"):
+            return "number"
+        if self.type in ("url", "date", "note"):
+            return self.type
+        return "textarea" if self.multiline else "text"
+
+    @property
+    def step(self) -> str:
+        return "1" if self.type == "integer" else "any"
+
+
+@dataclass
+class BlockView:
+    """A group inside a section: a matrix (one table, a radio group per row) or a plain block."""
+
+    name: str
+    label: str
+    hint: str
+    is_matrix: bool
+    columns: tuple[tuple[str, str], ...]
+    questions: list[QuestionView] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        return "matrix" if self.is_matrix else "block"
+
+    @property
+    def visible(self) -> bool:
+        return any(q.visible for q in self.questions)
+
+
+@dataclass(frozen=True)
+class SectionNavItem:
+    name: str
+    label: str
+    answered: int
+    required: int
+
+
+def simple_range(constraint: str | None) -> tuple[str | None, str | None]:
+    """``min``/``max`` for the HTML input when the constraint is just ``. >= a and . <= b``.
+
+    The server still checks the full constraint; these only let the browser hint the range.
+    """
+    if not constraint:
+        return None, None
+    try:
+        node = parse(constraint)
+    except ExpressionSyntaxError:
+        return None, None
+    bounds = {"min": None, "max": None}
+    parts = [node.left, node.right] if isinstance(node, Binary) and node.op == "and" else [node]
+    for part in parts:
+        if not (
+            isinstance(part, Binary)
+            and isinstance(part.left, Current)
+            and isinstance(part.right, Number)
+        ):
+            return None, None
+        number = part.right.value
+        text = str(int(number)) if float(number).is_integer() else str(number)
+        if part.op == ">=":
+            bounds["min"] = text
+        elif part.op == "<=":
+            bounds["max"] = text
+        else:
+            return None, None
+    return bounds["min"], bounds["max"]
+
+
+def display_value(instrument: Instrument, name: str, value: str, lang: str) -> str:
+    """A stored value as a person reads it: choice labels in ``lang`` instead of choice codes."""
+    if not value or not instrument.has_question(name):
+        return value
+    question = instrument.question(name)
+    if not question.is_select:
+        return value
+    labels = {c.name: instrument.text(c.labels, lang) for c in instrument.choices(question).choices}
+    return ", ".join(labels.get(code, code) for code in value.split())
+
+
+def question_view(
+    instrument: Instrument,
+    question: Question,
+    *,
+    lang: str,
+    answers: Mapping[str, str],
+    version: int,
+    visible: bool,
+    readonly: bool,
+) -> QuestionView:
+    value = answers.get(question.name, "")
+    selected = set(value.split()) if question.is_select else set()
+    choices = ()
+    if question.is_select:
+        choices = tuple(
+            ChoiceView(c.name, instrument.text(c.labels, lang), c.name in selected)
+            for c in instruments.available_choices(instrument, question.name, answers)
+        )
+    minimum, maximum = (
+        simple_range(question.constraint)
+        if question.type in ("integer", "decimal")
+        else (None, None)
+    )
+    return QuestionView(
+        name=question.name,
+        type=question.type,
+        label=instrument.text(question.labels, lang),
+        hint=instrument.text(question.hints, lang),
+        required=question.required,
+        value=value,
+        version=version,
+        visible=visible,
+        readonly=readonly,
+        choices=choices,
+        minimum=minimum,
+        maximum=maximum,
+        multiline="multiline" in (question.appearance or ""),
+    )
+
+
+def section_items(
+    instrument: Instrument,
+    section_name: str,
+    *,
+    lang: str,
+    answers: Mapping[str, str],
+    versions: Mapping[str, int],
+    visible: set[str],
+    readonly: bool,
+) -> list[QuestionView | BlockView]:
+    """The section's questions and blocks in workbook order, ready for the templates."""
+
+    def view(question: Question) -> QuestionView:
+        return question_view(
+            instrument,
+            question,
+            lang=lang,
+            answers=answers,
+            version=versions.get(question.name, 0),
+            visible=question.name in visible,
+            readonly=readonly,
+        )
+
+    items: list[QuestionView | BlockView] = []
+    for item in instrument.section(section_name).items:
+        if isinstance(item, Group):
+            columns = ()
+            if item.is_matrix:
+                columns = tuple(
+                    (c.name, instrument.text(c.labels, lang))
+                    for c in instrument.choice_lists[item.list_name].choices
+                )
+            items.append(
+                BlockView(
+                    name=item.name,
+                    label=instrument.text(item.labels, lang),
+                    hint=instrument.text(item.hints, lang),
+                    is_matrix=item.is_matrix,
+                    columns=columns,
+                    questions=[view(q) for q in item.questions],
+                )
+            )
+        else:
+            items.append(view(item))
+    return items
+
+
+def find_question(items: list[QuestionView | BlockView], name: str) -> QuestionView | None:
+    for item in items:
+        for question in item.questions if isinstance(item, BlockView) else [item]:
+            if question.name == name:
+                return question
+    return None
+
+
+def conflict_message(instrument: Instrument, name: str, conflict, lang: str) -> str:
+    """The sentence a person sees when someone else saved the same answer first."""
+    at = time_format(timezone.localtime(conflict.at), "H:i") if conflict.at else ""
+    return _(
+        "Someone else (%(name)s) changed this answer at %(time)s to: %(value)s. "
+        "Your value was not saved. Keep theirs, or re-enter yours."
+    ) % {
+        "name": conflict.by,
+        "time": at,
+        "value": display_value(instrument, name, conflict.current_value, lang) or _("(empty)"),
+    }
+
+
+def nav_items(
+    instrument: Instrument, answers: Mapping[str, str], lang: str
+) -> list[SectionNavItem]:
+    """Each section with its required answers given out of those currently asked."""
+    return [
+        SectionNavItem(
+            p.section,
+            instrument.text(instrument.section(p.section).labels, lang),
+            p.required_answered,
+            p.required,
+        )
+        for p in instruments.section_progress(instrument, answers)
+    ]

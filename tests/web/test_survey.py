@@ -1,0 +1,306 @@
+"""Answering a wave on the web: access, autosave, inline errors, conflicts, submission."""
+
+from __future__ import annotations
+
+import json
+
+from django.test import Client, TestCase
+from django.urls import reverse
+
+from civicmeter import instruments
+from civicmeter.testing import login, make_user, make_world
+from civicmeter.web.accounts.models import Role
+from civicmeter.web.accounts.permissions import SYSTEM
+from civicmeter.web.collection import services
+from civicmeter.web.collection.models import Answer, AnswerChange, Response
+from civicmeter.web.collection.views.survey_display import simple_range
+from civicmeter.web.programmes.instrument_cache import instrument_for
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def complete_answers(instrument) -> dict[str, str]:
+    """A valid answer for every required question, following skip logic until nothing is missing."""
+    answers: dict[str, str] = {}
+    while missing := instruments.missing_required(instrument, answers):
+        for name in missing:
+            question = instrument.question(name)
+            if question.is_select:
+                answers[name] = instruments.available_choices(instrument, name, answers)[0].name
+            elif question.type in ("integer", "decimal"):
+                answers[name] = simple_range(question.constraint)[0] or "1"
+            elif question.type == "url":
+                answers[name] = "https://example.org/strategy"
+            else:
+                answers[name] = "Described."
+    return answers
+
+
+def store(response: Response, answers: dict[str, str]) -> None:
+    for name, value in answers.items():
+        services.answer_save(
+            actor=SYSTEM, response=response, question=name, raw_value=value, expected_version=0
+        )
+
+
+class SurveyTestCase(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.world = make_world()
+        cls.response = services.response_start(
+            actor=SYSTEM, wave=cls.world.wave, city=cls.world.city_a
+        )
+        cls.other = services.response_start(
+            actor=SYSTEM, wave=cls.world.wave, city=cls.world.city_b
+        )
+        cls.instrument = instrument_for(cls.world.wave.instrument)
+
+    def url(self, name: str, response: Response | None = None) -> str:
+        return reverse(f"collection:{name}", args=[(response or self.response).pk])
+
+    def save(self, question: str, value, version: int = 0, client: Client | None = None, **extra):
+        values = value if isinstance(value, list) else [value]
+        return (client or self.client).post(
+            self.url("answer"),
+            {"question": question, question: values, f"version-{question}": str(version), **extra},
+            **HTMX,
+        )
+
+    def relevance(self, http) -> set[str]:
+        return set(json.loads(http["HX-Trigger"])["civicmeter:relevance"]["visible"])
+
+
+class AccessTests(SurveyTestCase):
+    def test_anonymous_is_sent_to_sign_in(self):
+        http = self.client.get(self.url("survey"))
+        self.assertRedirects(
+            http,
+            f"{reverse('accounts:login')}?next={self.url('survey')}",
+            fetch_redirect_response=False,
+        )
+
+    def test_respondent_of_another_city_gets_404_everywhere(self):
+        login(self.client, self.world.respondent_b)
+        self.assertEqual(self.client.get(self.url("survey")).status_code, 404)
+        self.assertEqual(self.save("s2_team", "yes").status_code, 404)
+        self.assertEqual(self.client.post(self.url("submit")).status_code, 404)
+        self.assertEqual(self.client.get(self.url("history")).status_code, 404)
+        self.assertFalse(Answer.objects.filter(response=self.response).exists())
+
+    def test_outsider_gets_404(self):
+        login(self.client, self.world.outsider)
+        self.assertEqual(self.client.get(self.url("survey")).status_code, 404)
+
+    def test_reviewer_sees_answers_read_only_and_cannot_save(self):
+        store(self.response, {"s2_team": "yes"})
+        login(self.client, self.world.reviewer)
+        http = self.client.get(self.url("survey"), {"section": "s2"})
+        self.assertContains(
+            http, "You are viewing this response as programme staff; answers are read-only."
+        )
+        self.assertContains(http, 'name="s2_team" value="yes" checked disabled')
+        self.assertNotContains(http, "hx-post")
+        self.assertEqual(self.save("s2_team", "no", version=1).status_code, 403)
+        self.assertEqual(
+            Answer.objects.get(response=self.response, question="s2_team").value, "yes"
+        )
+        self.assertEqual(self.client.get(self.url("history")).status_code, 200)
+
+    def test_start_creates_the_response_and_opens_the_survey(self):
+        login(self.client, self.world.respondent_a)
+        Response.objects.filter(pk=self.response.pk).delete()
+        start = reverse("collection:start", args=["test", "2020", self.world.city_a.slug])
+        http = self.client.post(start)
+        created = Response.objects.get(wave=self.world.wave, city=self.world.city_a)
+        self.assertRedirects(http, self.url("survey", created))
+
+    def test_start_for_another_city_is_404(self):
+        login(self.client, self.world.respondent_a)
+        start = reverse("collection:start", args=["test", "2020", self.world.city_b.slug])
+        self.assertEqual(self.client.post(start).status_code, 404)
+
+
+class PageTests(SurveyTestCase):
+    def setUp(self):
+        login(self.client, self.world.respondent_a)
+
+    def test_section_renders_questions_by_type_with_progress(self):
+        http = self.client.get(self.url("survey"), {"section": "s2"})
+        self.assertContains(
+            http, '<h2 id="section-title">2. Organisation and staff</h2>', html=True
+        )
+        self.assertContains(
+            http,
+            "<legend>Does the city have staff or a team dedicated to innovation?"
+            ' <span class="required-mark" aria-hidden="true">*</span>'
+            '<span class="visually-hidden"> (required)</span></legend>',
+            html=True,
+        )
+        self.assertContains(http, 'type="number" step="1" inputmode="numeric" min="1" max="10000"')
+        self.assertContains(http, 'id="q-s2_team_size" data-question="s2_team_size" hidden')
+        self.assertContains(http, "0 of 2 required answers given")  # s2_team and s2_training
+
+    def test_matrix_is_a_table_with_one_radio_group_per_row(self):
+        http = self.client.get(self.url("survey"), {"section": "s1"})
+        self.assertContains(http, '<th scope="row" id="label-s1_act_data_analytics">', count=1)
+        self.assertContains(http, 'name="s1_act_data_analytics"', count=4)
+
+    def test_survey_language_is_chosen_and_remembered(self):
+        http = self.client.get(self.url("survey"), {"section": "s2", "lang": "es"})
+        self.assertContains(http, "¿Tiene la ciudad personal o un equipo dedicado a la innovación?")
+        http = self.client.get(self.url("survey"), {"section": "s2"})
+        self.assertContains(http, "2. Organización y personal")
+        http = self.client.get(self.url("survey"), {"section": "s2", "lang": "fr"})
+        self.assertContains(http, "2. Organisation et personnel")
+
+    def test_review_lists_missing_required_answers_with_links(self):
+        http = self.client.get(self.url("survey"), {"section": "review"})
+        self.assertContains(
+            http,
+            f'<a href="{self.url("survey")}?section=s2#q-s2_team">2. Organisation and staff: '
+            "Does the city have staff or a team dedicated to innovation?</a>",
+            html=True,
+        )
+        self.assertContains(http, 'disabled aria-describedby="submit-help"')
+
+
+class AnswerTests(SurveyTestCase):
+    def setUp(self):
+        login(self.client, self.world.respondent_a)
+
+    def test_answer_saves_with_audit_record_and_reveals_dependent_questions(self):
+        http = self.save("s2_team", "yes")
+        self.assertContains(http, '<span class="saved">Saved</span>')
+        self.assertContains(
+            http, 'id="version-s2_team" name="version-s2_team" value="1" hx-swap-oob="true"'
+        )
+        self.assertContains(http, 'id="section-nav"')
+        change = AnswerChange.objects.get(response=self.response, question="s2_team")
+        self.assertEqual(
+            (change.old_value, change.new_value, change.actor), ("", "yes", self.world.respondent_a)
+        )
+        self.assertIn("s2_team_size", self.relevance(http))
+        http = self.save("s2_team", "no", version=1)
+        self.assertNotIn("s2_team_size", self.relevance(http))
+
+    def test_select_multiple_stores_every_ticked_choice(self):
+        self.save("s1_objectives", ["service_delivery", "save_costs"])
+        self.assertEqual(
+            Answer.objects.get(response=self.response, question="s1_objectives").value,
+            "save_costs service_delivery",
+        )
+
+    def test_invalid_value_gets_inline_message_and_nothing_is_written(self):
+        http = self.save("population", "many")
+        self.assertContains(
+            http,
+            "<span class=\"error\">Enter a whole number (digits only), not 'many'.</span>",
+            html=True,
+        )
+        http = self.save("population", "0")
+        self.assertContains(
+            http,
+            '<span class="error">Enter a whole number between 1 and 50,000,000</span>',
+            html=True,
+        )
+        self.assertFalse(Answer.objects.filter(response=self.response).exists())
+        self.assertFalse(AnswerChange.objects.filter(response=self.response).exists())
+
+    def test_constraint_message_is_in_the_survey_language(self):
+        self.client.get(self.url("survey"), {"lang": "es"})
+        http = self.save("population", "0")
+        constraint = self.instrument.question("population").constraint_messages["es"]
+        self.assertContains(http, f'<span class="error">{constraint}</span>', html=True)
+
+    def test_second_editor_with_a_stale_version_sees_a_conflict_and_nothing_is_overwritten(self):
+        colleague = make_user(
+            "baltimore-2",
+            programme=self.world.programme,
+            kind=Role.Kind.RESPONDENT,
+            city=self.world.city_a,
+        )
+        other_client = Client()
+        login(other_client, colleague)
+        self.save("s2_team", "yes", client=other_client)
+        http = self.save("s2_team", "no", version=0)
+        answer = Answer.objects.get(response=self.response, question="s2_team")
+        self.assertEqual((answer.value, answer.version), ("yes", 1))
+        at = answer.updated_at.strftime("%H:%M")
+        self.assertContains(
+            http,
+            f"Someone else (baltimore-2) changed this answer at {at} to: Yes. "
+            "Your value was not saved. Keep theirs, or re-enter yours.",
+        )
+        self.assertEqual(http["HX-Retarget"], "#section-body")
+        self.assertContains(http, 'id="version-s2_team" name="version-s2_team" value="1"')
+        self.assertContains(http, 'name="s2_team" value="yes" checked')
+        self.assertEqual(AnswerChange.objects.filter(response=self.response).count(), 1)
+        # Re-entering deliberately, now with their version, overwrites.
+        self.assertContains(self.save("s2_team", "no", version=1), "Saved")
+        self.assertEqual(Answer.objects.get(response=self.response, question="s2_team").value, "no")
+
+    def test_without_javascript_the_section_form_saves_and_returns_to_the_section(self):
+        http = self.client.post(
+            self.url("answer"),
+            {
+                "section": "s2",
+                "s2_team": "yes",
+                "version-s2_team": "0",
+                "s2_training": "systematically",
+                "version-s2_training": "0",
+            },
+        )
+        self.assertRedirects(
+            http, f"{self.url('survey')}?section=s2", fetch_redirect_response=False
+        )
+        self.assertEqual(
+            services.response_answers(self.response),
+            {"s2_team": "yes", "s2_training": "systematically"},
+        )
+
+    def test_unknown_question_is_refused(self):
+        self.assertEqual(self.save("no_such_question", "1").status_code, 400)
+
+
+class SubmitTests(SurveyTestCase):
+    def setUp(self):
+        login(self.client, self.world.respondent_a)
+
+    def test_submit_is_refused_while_required_answers_are_missing(self):
+        http = self.client.post(self.url("submit"))
+        self.assertContains(http, "The response was not submitted:")
+        self.assertContains(http, "Required answers still missing")
+        self.response.refresh_from_db()
+        self.assertEqual(self.response.status, Response.Status.DRAFT)
+
+    def test_complete_response_is_submitted_and_then_read_only(self):
+        store(self.response, complete_answers(self.instrument))
+        http = self.client.post(self.url("submit"), follow=True)
+        self.assertContains(http, "The response for Baltimore has been submitted. Thank you.")
+        self.assertContains(
+            http,
+            "This response has been submitted. It is read-only unless programme staff return it.",
+        )
+        self.response.refresh_from_db()
+        self.assertEqual(self.response.status, Response.Status.SUBMITTED)
+        page = self.client.get(self.url("survey"), {"section": "s2"})
+        self.assertNotContains(page, "hx-post")
+        changes = AnswerChange.objects.count()
+        http = self.save("s2_training", "no", version=1)
+        self.assertContains(http, "This response is submitted and can no longer be changed.")
+        self.assertEqual(AnswerChange.objects.count(), changes)
+
+
+class HistoryTests(SurveyTestCase):
+    def test_history_lists_changes_with_labels_and_filters_by_question(self):
+        login(self.client, self.world.respondent_a)
+        self.save("s2_team", "yes")
+        self.save("s2_training", "systematically")
+        http = self.client.get(self.url("history"))
+        self.assertContains(http, "Does the city have staff or a team dedicated to innovation?")
+        self.assertContains(http, "<td>Yes</td>", html=True)
+        http = self.client.get(self.url("history"), {"question": "s2_team"})
+        self.assertNotContains(http, "Does the city train staff outside the team")
+        self.assertEqual(
+            self.client.get(self.url("history"), {"question": "nope"}).status_code, 404
+        )
