@@ -81,7 +81,7 @@ def test_index_measure_and_median_income(inputs):
     )
     row = next(r for r in table.rows if r.outcome == "walkability")
     assert row.estimate == pytest.approx(fit.params["psi_index"])
-    assert "log_median_income" in row.controls
+    assert "economy (log median income)" in row.controls
     assert table.estimate_label == "per index point"
 
 

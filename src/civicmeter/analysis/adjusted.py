@@ -24,7 +24,7 @@ import pandas as pd
 import statsmodels.api as sm
 
 from civicmeter.analysis.errors import BAD_CONTROL, Problem, raise_if
-from civicmeter.analysis.groupings import DATA_USE_CLASS, PSI_CLASS, Sample, split
+from civicmeter.analysis.groupings import DATA_USE_CLASS, PSI_CLASS, Grouping, Sample, split
 from civicmeter.analysis.inputs import (
     CAPACITY_COLUMNS,
     CONTROL_COLUMNS,
@@ -43,6 +43,11 @@ from civicmeter.params import NONE, Columns, InstanceOf, Interval, Options, vali
 CAPACITY_MEASURES = ("class", "index")
 ECONOMY_OPTIONS = ("auto", *ECONOMY_COLUMNS)
 FIXED_EFFECTS = ("country", "region")
+CONTROL_LABELS = {
+    "log_population": "city size (log population)",
+    "log_gdp_per_capita": "economy (log GDP per capita)",
+    "log_median_income": "economy (log median income)",
+}
 
 
 @validate_params(
@@ -134,7 +139,7 @@ def adjusted_checked(
     economy: str,
     fixed_effects: str | None,
     codes: list[str],
-    names: dict[str, dict[str, str]],
+    names: dict[str, str],
     alpha: float,
     correction: str,
     provenance: Provenance,
@@ -148,11 +153,14 @@ def adjusted_checked(
         f"Only cities in the {sample.label} sample are used; the PSI and data-use samples are "
         "never pooled or compared with each other."
     )
-    design = _design(capacity, controls, sample, capacity_measure, economy, fixed_effects, notes)
+    grouping = PSI_CLASS if sample is Sample.PSI else DATA_USE_CLASS
+    design = _design(capacity, controls, grouping, capacity_measure, economy, fixed_effects, notes)
+    labels = [CONTROL_LABELS[c] for c in design.columns if c in CONTROL_LABELS]
+    labels += [f"{fixed_effects} fixed effects"] if fixed_effects else []
     rows = []
     for code in codes:
         values = outcomes[outcomes["indicator"] == code].set_index("city")["value"]
-        rows.append(_fit(code, names[code]["name"], values, design, alpha, notes))
+        rows.append(_fit(code, names[code], values, design, tuple(labels), alpha, notes))
     rows = adjust_rows(rows, correction=correction, alpha=alpha, notes=notes)
     measure = "high minus low class" if capacity_measure == "class" else "per index point"
     return ResultTable(
@@ -164,6 +172,8 @@ def adjusted_checked(
         rows=tuple(rows),
         notes=notes.notes,
         provenance=provenance,
+        high_label=grouping.high_label,
+        low_label=grouping.low_label,
         estimate_label="adjusted difference" if capacity_measure == "class" else "per index point",
     )
 
@@ -171,20 +181,21 @@ def adjusted_checked(
 def _design(
     capacity: pd.DataFrame,
     controls: pd.DataFrame,
-    sample: Sample,
+    grouping: Grouping,
     capacity_measure: str,
     economy: str,
     fixed_effects: str | None,
     notes: NoteBook,
 ) -> pd.DataFrame:
     """One row per city: capacity, log controls and the fixed-effect label (maybe missing)."""
-    high, low = split(capacity, PSI_CLASS if sample is Sample.PSI else DATA_USE_CLASS)
+    high, low = split(capacity, grouping)
     cities = high + low
     if capacity_measure == "class":
         regressor = pd.Series({c: 1.0 for c in high} | {c: 0.0 for c in low}, dtype=float)
         notes.add("Capacity enters as a dummy (1 = high class); the coefficient is high minus low.")
     else:
-        regressor = pd.to_numeric(capacity.loc[cities, sample.index_column], errors="coerce")
+        index_column = grouping.sample.index_column
+        regressor = pd.to_numeric(capacity.loc[cities, index_column], errors="coerce")
         notes.add("Capacity enters as its index; the coefficient is per index point.")
     design = pd.DataFrame({"capacity": regressor.reindex(cities)}, index=cities)
     design["log_population"] = np.log(controls["population"].reindex(cities))
@@ -215,6 +226,7 @@ def _fit(
     name: str,
     values: pd.Series,
     design: pd.DataFrame,
+    controls: tuple[str, ...],
     alpha: float,
     notes: NoteBook,
 ) -> AdjustedRow:
@@ -242,8 +254,7 @@ def _fit(
         complete = pd.concat([complete.drop(columns="fixed_effect"), effects], axis=1)
     exog = sm.add_constant(complete.drop(columns="outcome"), has_constant="add")
     base = {"outcome": code, "outcome_name": name, "n": len(complete), "n_dropped": len(dropped)}
-    named = [c if c != "fixed_effect" else "fixed effects" for c in design.columns[1:]]
-    base |= {"dropped": tuple(dropped), "controls": tuple(named)}
+    base |= {"dropped": tuple(dropped), "controls": controls}
     rank = np.linalg.matrix_rank(exog.to_numpy()) if len(exog) else 0
     if len(complete) <= exog.shape[1] + 1 or rank < exog.shape[1]:
         cited.append(

@@ -267,7 +267,7 @@ def compare_checked(
     grouping: Grouping,
     *,
     codes: list[str],
-    names: dict[str, dict[str, str]],
+    names: dict[str, str],
     settings: IntervalSettings,
     correction: str,
     provenance: Provenance,
@@ -289,7 +289,7 @@ def compare_checked(
         high = values.reindex(high_cities).dropna().to_numpy()
         low = values.reindex(low_cities).dropna().to_numpy()
         fields = compare_values(high, low, settings, notes)
-        rows.append(ComparisonRow(outcome=code, outcome_name=names[code]["name"], **fields))
+        rows.append(ComparisonRow(outcome=code, outcome_name=names[code], **fields))
     rows = adjust_rows(rows, correction=correction, alpha=settings.alpha, notes=notes)
     return ResultTable(
         name=f"comparison_{grouping.key}",

@@ -138,26 +138,12 @@ def select_indicators(outcomes: pd.DataFrame, codes: list[str] | None) -> list[s
     return list(dict.fromkeys(codes))
 
 
-def catalogue_names(catalogue: pd.DataFrame | None, codes: list[str]) -> dict[str, dict[str, str]]:
-    """Name, dimension and OECD concept per indicator code, defaulting to the code itself.
-
-    The optional catalogue column ``oecd_concept`` links an indicator to a published OECD figure
-    (see :mod:`civicmeter.analysis.published`); without it the code is taken as the concept.
-    """
-    rows = (
-        {}
-        if catalogue is None
-        else catalogue.set_index(catalogue["code"].astype(str)).to_dict("index")
-    )
-    out = {}
-    for code in codes:
-        row = rows.get(code, {})
-        out[code] = {
-            "name": _text(row.get("name"), code),
-            "dimension": _text(row.get("dimension"), ""),
-            "oecd_concept": _text(row.get("oecd_concept"), code),
-        }
-    return out
+def catalogue_names(catalogue: pd.DataFrame | None, codes: list[str]) -> dict[str, str]:
+    """Reader-facing name per indicator code: the catalogue name when given, else the code."""
+    names = {}
+    if catalogue is not None:
+        names = dict(zip(catalogue["code"].astype(str), catalogue["name"], strict=True))
+    return {code: _text(names.get(code), code) for code in codes}
 
 
 def is_synthetic(capacity: pd.DataFrame) -> bool:

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 import civicmeter
+from civicmeter.analysis.groupings import Sample
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,10 @@ class ResultTable:
     def interval_label(self) -> str:
         return interval_label(self.alpha)
 
+    @property
+    def sample_label(self) -> str:
+        return Sample(self.sample).label
+
     def to_frame(self) -> pd.DataFrame:
         """Tidy rows: outcome, estimate, se, ci_lower, ci_upper, n, ..., p_adjusted, reject."""
         records = []
@@ -141,23 +146,32 @@ class ResultTable:
         return self.to_frame().to_csv(index=False)
 
     def display_frame(self) -> pd.DataFrame:
-        """The columns a reader needs, with interval headers built from ``alpha``."""
+        """What a reader needs, formatted as text, with interval headers built from ``alpha``."""
         frame = self.to_frame()
         if frame.empty:
             return frame
         lower, upper = interval_headers(self.alpha)
-        shown = {"outcome_name": "outcome"}
+        out = pd.DataFrame({"outcome": frame["outcome_name"]})
         if "mean_high" in frame.columns:
-            shown |= {"mean_high": self.high_label, "n_high": f"n ({self.high_label})"}
-            shown |= {"mean_low": self.low_label, "n_low": f"n ({self.low_label})"}
+            out[self.high_label] = frame["mean_high"].map(_points)
+            out[f"n ({self.high_label})"] = frame["n_high"]
+            out[self.low_label] = frame["mean_low"].map(_points)
+            out[f"n ({self.low_label})"] = frame["n_low"]
         else:
-            shown |= {"n": "n used", "n_dropped": "n dropped"}
-        shown |= {"estimate": self.estimate_label, "ci_lower": lower, "ci_upper": upper}
-        shown |= {"p_value": "p", "p_adjusted": f"p ({self.correction})", "reject": "flag"}
-        shown |= {"method": "method", "notes": "notes"}
-        out = frame[list(shown)].rename(columns=shown)
-        out[f"p ({self.correction})"] = frame["p_adjusted"]
+            out["n used"] = frame["n"]
+            out["n dropped"] = frame["n_dropped"]
+        signed = "{:+.2f}" if self.estimate_label == "per index point" else "{:+.1f}"
+        for column, header in (
+            ("estimate", self.estimate_label),
+            ("ci_lower", lower),
+            ("ci_upper", upper),
+        ):
+            out[header] = frame[column].map(lambda v: "–" if np.isnan(v) else signed.format(v))
+        out["p"] = frame["p_value"].map(_p_value)
+        out[f"p ({self.correction})"] = frame["p_adjusted"].map(_p_value)
         out["flag"] = frame["reject"].map(_flag)
+        out["method"] = frame["method"]
+        out["notes"] = frame["notes"]
         return out
 
     def summary(self) -> str:
@@ -165,7 +179,7 @@ class ResultTable:
         lines = [self.title, "=" * len(self.title)]
         lines.append(f"sample: {self.sample}; {self.interval_label}; correction: {self.correction}")
         lines.append("; ".join(f"{k}: {v}" for k, v in self.provenance.items()))
-        lines.append(self.display_frame().to_string(index=False, float_format=_number))
+        lines.append(self.display_frame().to_string(index=False))
         lines += [f"[{i}] {text}" for i, text in enumerate(self.notes, start=1)]
         return "\n".join(lines)
 
@@ -212,11 +226,17 @@ def _cell(value: object) -> str:
 
 
 def _number(value: float) -> str:
+    return "–" if np.isnan(value) else f"{value:.4g}"
+
+
+def _points(value: float) -> str:
+    return "–" if np.isnan(value) else f"{value:.1f}"
+
+
+def _p_value(value: float) -> str:
     if np.isnan(value):
         return "–"
-    if value != 0 and abs(value) < 0.001:
-        return f"{value:.1e}"
-    return f"{value:.3f}" if abs(value) < 1 else f"{value:.1f}"
+    return "<0.001" if value < 0.001 else f"{value:.3f}"
 
 
 def _flag(reject: object) -> str:

@@ -1,0 +1,93 @@
+"""Published OECD figures, shown beside Civicmeter's own estimates for context.
+
+The OECD (2021, *Innovation and Data Use in Cities*) published a handful of group comparisons, such
+as 86% vs 82% of residents satisfied with their city in high vs low PSI-capacity cities. The figures
+and their sources ship as package content (``content/reference/``, see its README for the licence);
+a mapping file links each comparative figure to one of our groupings and an indicator code of the
+default outcome catalogue. Published values are context, never targets: the samples, outcome sources
+and years differ, and the OECD did not publish intervals or group sizes.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import pandas as pd
+
+from civicmeter.analysis.results import ComparisonRow, ResultTable
+
+_REFERENCE = "content/reference"
+COLUMNS = (
+    "grouping",
+    "indicator",
+    "outcome_name",
+    "published_high",
+    "published_low",
+    "published_difference",
+    "figures",
+    "published_note",
+    "our_mean_high",
+    "our_mean_low",
+    "our_difference",
+    "ci_lower",
+    "ci_upper",
+    "n_high",
+    "n_low",
+)
+
+
+def published_figures() -> pd.DataFrame:
+    """The OECD figures table as shipped (figure_id, publication, measure, value, source_url...)."""
+    with (
+        resources.files("civicmeter").joinpath(_REFERENCE, "oecd_published_figures.csv").open() as f
+    ):
+        return pd.read_csv(f, dtype=str, keep_default_na=False)
+
+
+def published_mapping() -> pd.DataFrame:
+    """Which figure belongs to which grouping, indicator and role (high, low or difference)."""
+    with (
+        resources.files("civicmeter").joinpath(_REFERENCE, "oecd_published_mapping.csv").open() as f
+    ):
+        return pd.read_csv(f, dtype=str, keep_default_na=False)
+
+
+def published_beside(tables: list[ResultTable]) -> pd.DataFrame:
+    """One row per (grouping, indicator) the OECD published, for the groupings in ``tables``.
+
+    Published values stay as printed (text such as "almost 10"); ours are the group means and the
+    difference in index points, which equal percentages for share indicators.
+    """
+    figures = published_figures().set_index("figure_id")
+    mapping = published_mapping()
+    by_grouping = {table.name.removeprefix("comparison_"): table for table in tables}
+    records = []
+    for (grouping, indicator), rows in mapping.groupby(["grouping", "indicator"], sort=False):
+        table = by_grouping.get(grouping)
+        if table is None:
+            continue
+        record: dict[str, object] = {"grouping": grouping, "indicator": indicator}
+        for role in ("high", "low", "difference"):
+            ids = rows.loc[rows["role"] == role, "figure_id"]
+            record[f"published_{role}"] = "; ".join(_value(figures.loc[i]) for i in ids)
+        record["figures"] = "; ".join(dict.fromkeys(rows["figure_id"]))
+        record["published_note"] = "; ".join(dict.fromkeys(n for n in rows["note"] if n))
+        ours = next((r for r in table.rows if r.outcome == indicator), None)
+        record["outcome_name"] = ours.outcome_name if ours else indicator
+        if isinstance(ours, ComparisonRow):
+            record |= {
+                "our_mean_high": ours.mean_high,
+                "our_mean_low": ours.mean_low,
+                "our_difference": ours.estimate,
+                "ci_lower": ours.ci_lower,
+                "ci_upper": ours.ci_upper,
+                "n_high": ours.n_high,
+                "n_low": ours.n_low,
+            }
+        records.append(record)
+    return pd.DataFrame.from_records(records, columns=list(COLUMNS))
+
+
+def _value(figure: pd.Series) -> str:
+    unit = {"%": "%", "percentage points": " points"}.get(figure["unit"], "")
+    return f"{figure['value']}{unit}" if unit else figure["value"]
