@@ -129,3 +129,30 @@ def shipped() -> Instrument:
 @pytest.fixture(scope="session")
 def small() -> Instrument:
     return load_instrument(workbook_bytes())
+
+
+@pytest.fixture(scope="session")
+def shipped_path() -> Path:
+    return SHIPPED
+
+
+@pytest.fixture
+def workbook():
+    """``workbook(survey=None, choices=None, settings=None)``: .xlsx bytes, see workbook_bytes."""
+    return workbook_bytes
+
+
+@pytest.fixture
+def survey_rows() -> list[list[str]]:
+    """A fresh copy of the small valid survey sheet body."""
+    return [list(row) for row in SMALL_SURVEY]
+
+
+@pytest.fixture
+def with_row(survey_rows):
+    """``with_row(row, at=2)``: the small survey with ``row`` inserted (spreadsheet row at + 2)."""
+
+    def insert(row: list[str], at: int = 2) -> list[list[str]]:
+        return survey_rows[:at] + [row] + survey_rows[at:]
+
+    return insert

@@ -47,6 +47,7 @@ URL_PATTERN_PREFIXES = ("^https?://", "^(https?)://")
 
 _ROW = re.compile(r"\[row\s*:\s*(\d+)\]\s*")
 _SHEET = re.compile(r"'(survey|choices|settings)' sheet")
+_ON_SHEET = re.compile(r"^On the '\w+' sheet,\s*")
 
 
 def pyxform_problems(data: bytes) -> list[Problem]:
@@ -63,7 +64,7 @@ def pyxform_problem(message: str) -> Problem:
     sheet_match = _SHEET.search(message)
     return Problem(
         "instrument.E003",
-        PYXFORM_REJECTED.format(detail=_ROW.sub("", message).strip()),
+        PYXFORM_REJECTED.format(detail=_ON_SHEET.sub("", _ROW.sub("", message).strip())),
         sheet=sheet_match.group(1) if sheet_match else "survey",
         row=int(row_match.group(1)) if row_match else None,
     )

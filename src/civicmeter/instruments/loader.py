@@ -95,9 +95,11 @@ def load_instrument(source: str | Path | bytes) -> Instrument:
         sheets = read_workbook(data)
     except InstrumentError as exc:
         raise InstrumentError(exc.problems, source=label) from exc
-    problems = pyxform_problems(data)
     builder = _Builder(sheets)
     instrument = builder.build(hashlib.sha256(data).hexdigest())
+    ours = {(p.sheet, p.row) for p in builder.problems}
+    # pyxform and our checks often see the same cell (an unknown ${name}): keep our precise one.
+    problems = [p for p in pyxform_problems(data) if (p.sheet, p.row) not in ours]
     problems += builder.problems
     if problems:
         raise InstrumentError(problems, source=label)
@@ -219,7 +221,7 @@ class _Builder:
             kind, list_name = _normalise_type(sheet.value(row, "type"))
             name = sheet.value(row, "name")
             self._check_expressions(sheet, row, names)
-            if kind in META_TYPES or not kind:
+            if kind in META_TYPES or kind == "end_repeat" or not kind:
                 continue
             if kind == "begin_group":
                 if len(stack) >= 2:

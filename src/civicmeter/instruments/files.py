@@ -1,0 +1,202 @@
+"""Read and write answer tables (CSV or XLSX) safely: encodings, delimiters and formula injection.
+
+People export answers from KoboToolbox, ODK Central or a spreadsheet and bring them back edited, so
+reading must cope with a UTF-8 byte-order mark, ``;``-delimited CSV from European Excel and
+KoboToolbox, and must say clearly when a file is not UTF-8 instead of silently garbling accents.
+Writing follows OWASP's CSV-injection advice: a cell that a spreadsheet would run as a formula
+gets a leading apostrophe, which reading removes again, so export -> import -> export gives the
+same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+from charset_normalizer import from_bytes
+from openpyxl import Workbook, load_workbook
+
+from civicmeter.instruments.errors import Problem, ResponsesImportError
+from civicmeter.params import NONE, InstanceOf, Options, validate_params
+
+NOT_UTF8 = (
+    "the file is not UTF-8 (it looks like {guess}); save it as 'CSV UTF-8' in your spreadsheet "
+    "program, or import it again stating the encoding (for example encoding='cp1252')"
+)
+BAD_ENCODING = "the file cannot be decoded as {encoding}: {reason}"
+EMPTY_FILE = (
+    "the file has no header row; the first row must name the columns (city, city_name, ...)"
+)
+DUPLICATE_COLUMN = (
+    "column '{column}' appears more than once (columns {positions}); keep one of them"
+)
+BAD_WORKBOOK = "the file looks like an Excel workbook but cannot be opened: {reason}"
+CANNOT_READ = "cannot read the file: {reason}"
+
+#: Characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection).
+FORMULA_TRIGGERS = "=+-@\t\r"
+_NEUTRALISED = re.compile(rf"^'*[{re.escape(FORMULA_TRIGGERS)}]")
+_PLAIN_NUMBER = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)")
+_DELIMITERS = (",", ";", "\t")
+
+
+def neutralise(value: str) -> str:
+    """Prefix a formula-looking cell with ``'``; plain numbers such as ``-5`` are left alone.
+
+    Values that already start with apostrophes before a trigger get one more, so
+    :func:`restore` is an exact inverse.
+    """
+    if _PLAIN_NUMBER.fullmatch(value) or not _NEUTRALISED.match(value):
+        return value
+    return "'" + value
+
+
+def restore(value: str) -> str:
+    """Undo :func:`neutralise`."""
+    if value.startswith("'") and _NEUTRALISED.match(value) and not _PLAIN_NUMBER.fullmatch(value):
+        return value[1:]
+    return value
+
+
+def _source_bytes(source: str | Path | bytes) -> tuple[bytes, str | None]:
+    if isinstance(source, bytes):
+        return source, None
+    try:
+        return Path(source).read_bytes(), str(source)
+    except OSError as exc:
+        problem = Problem("import.E001", CANNOT_READ.format(reason=exc.strerror or exc))
+        raise ResponsesImportError([problem], source=str(source)) from exc
+
+
+def decode(data: bytes, encoding: str | None = None, *, source: str | None = None) -> str:
+    """Text of a CSV file: UTF-8 (with or without BOM) unless ``encoding`` is given."""
+    if encoding is not None:
+        try:
+            return data.decode(encoding)
+        except (UnicodeDecodeError, LookupError) as exc:
+            problem = Problem("import.E001", BAD_ENCODING.format(encoding=encoding, reason=exc))
+            raise ResponsesImportError([problem], source=source) from exc
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        best = from_bytes(data).best()
+        guess = best.encoding if best is not None else "an unknown encoding"
+        problem = Problem("import.E001", NOT_UTF8.format(guess=guess))
+        raise ResponsesImportError([problem], source=source) from exc
+
+
+def sniff_delimiter(header_line: str) -> str:
+    """The delimiter used most often (outside quotes) in the header line; ``,`` on a tie."""
+    counts = {d: 0 for d in _DELIMITERS}
+    quoted = False
+    for char in header_line:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in counts:
+            counts[char] += 1
+    return max(_DELIMITERS, key=lambda d: (counts[d], d == ","))
+
+
+@validate_params(
+    {
+        "source": [InstanceOf((str, Path, bytes), "a path or the file bytes")],
+        "encoding": [InstanceOf(str, "an encoding name such as 'cp1252'"), NONE],
+    }
+)
+def read_table(source: str | Path | bytes, encoding: str | None = None) -> pd.DataFrame:
+    """An answers file (CSV or XLSX, detected from its bytes) as a DataFrame of strings.
+
+    Empty cells are ``""``, never NaN; formula neutralisation is undone. Raises
+    :class:`ResponsesImportError` for an undecodable file, a missing header or duplicate columns.
+    """
+    data, label = _source_bytes(source)
+    if data.startswith(b"PK\x03\x04"):
+        header, rows = _xlsx_rows(data, label)
+    else:
+        text = decode(data, encoding, source=label)
+        delimiter = sniff_delimiter(text.split("\n", 1)[0])
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        header, rows = (records[0], records[1:]) if records else ([], [])
+    header = [h.strip() for h in header]
+    _check_header(header, label)
+    width = len(header)
+    body = [
+        [restore(cell) for cell in (row + [""] * width)[:width]]
+        for row in rows
+        if any(cell.strip() for cell in row)
+    ]
+    return pd.DataFrame(body, columns=header, dtype=object)
+
+
+def _xlsx_rows(data: bytes, label: str | None) -> tuple[list[str], list[list[str]]]:
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        problem = Problem("import.E001", BAD_WORKBOOK.format(reason=exc))
+        raise ResponsesImportError([problem], source=label) from exc
+    values = [[_cell(v) for v in row] for row in book.worksheets[0].iter_rows(values_only=True)]
+    book.close()
+    return (values[0], values[1:]) if values else ([], [])
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _check_header(header: list[str], label: str | None) -> None:
+    if not any(header):
+        raise ResponsesImportError([Problem("import.E010", EMPTY_FILE, row=1)], source=label)
+    positions: dict[str, list[int]] = {}
+    for index, name in enumerate(header, start=1):
+        positions.setdefault(name, []).append(index)
+    problems = [
+        Problem(
+            "import.E011",
+            DUPLICATE_COLUMN.format(column=name, positions=", ".join(map(str, where))),
+            row=1,
+            column=name,
+        )
+        for name, where in positions.items()
+        if len(where) > 1
+    ]
+    if problems:
+        raise ResponsesImportError(problems, source=label)
+
+
+@validate_params(
+    {
+        "frame": [InstanceOf(pd.DataFrame, "a pandas DataFrame")],
+        "delimiter": [Options([",", ";", "\t"])],
+    }
+)
+def to_csv_bytes(frame: pd.DataFrame, delimiter: str = ",") -> bytes:
+    """UTF-8 CSV (with a byte-order mark so Excel reads accents) with formula cells neutralised."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(list(frame.columns))
+    for row in frame.itertuples(index=False):
+        writer.writerow([neutralise(_cell(v)) for v in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+@validate_params({"frame": [InstanceOf(pd.DataFrame, "a pandas DataFrame")]})
+def to_xlsx_bytes(frame: pd.DataFrame) -> bytes:
+    """One-sheet workbook of text cells, neutralised like the CSV (openpyxl would otherwise store a
+    leading ``=`` as a live formula)."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "answers"
+    sheet.append(list(frame.columns))
+    for row in frame.itertuples(index=False):
+        sheet.append([neutralise(_cell(v)) for v in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,258 @@
+"""Answers as a table, one row per city, and back: our export layout, KoboToolbox, ODK Central.
+
+Our layout: ``city`` (the city's code or slug) and ``city_name``, then one column per answerable
+question in workbook order, named after the question, except matrix rows which are named
+``group/question`` so a spreadsheet groups them visually. ``select_multiple`` answers are
+space-separated choice names, other-specify texts are ordinary columns.
+
+Reading also accepts the layouts survey platforms export, mapped onto the same questions:
+
+* KoboToolbox: headers with the full group path (``s1/s1_strategy``; ``.`` as separator too),
+  ``select_multiple`` additionally split into 0/1 columns ``q/choice``, metadata columns such as
+  ``_id``, ``_uuid``, ``_submission_time``, ``start``, ``end``;
+* ODK Central: headers joined with ``-`` (``s1-s1_strategy``), metadata ``meta-instanceID``,
+  ``KEY``, ``SubmissionDate``, ``SubmitterName``...
+
+Metadata columns are ignored. Every cell problem is reported at once with its row and column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from civicmeter.instruments.answers import CODES, CONSTRAINT, check_answer, message, visible
+from civicmeter.instruments.errors import Problem, ResponsesImportError
+from civicmeter.instruments.files import read_table
+from civicmeter.instruments.model import Instrument, Question
+from civicmeter.params import NONE, InstanceOf, validate_params
+
+CITY = "city"
+CITY_NAME = "city_name"
+
+NO_CITY_COLUMN = (
+    "there is no '{column}' column; add one holding each city's code (for example baltimore-us), "
+    "or name the column that identifies cities"
+)
+UNKNOWN_COLUMN = (
+    "column '{column}' is not a question of instrument {form_id} {version}; rename it to a "
+    "question name or remove it"
+)
+NO_CITY = "the row has no city; fill in the '{column}' column"
+DUPLICATE_CITY = "city '{city}' already appears in row {first}; keep one row per city"
+HIDDEN_ANSWER = (
+    "the answer {value!r} is given although the question does not apply here (its condition "
+    "{condition} is false for this row); clear the cell or correct the answer it depends on"
+)
+BAD_FLAG = "{value!r} is not 0 or 1; a split choice column holds 1 when the choice is ticked"
+
+#: Metadata columns survey platforms add; never answers.
+META_COLUMNS = frozenset(
+    {
+        "start", "end", "today", "deviceid", "username", "phonenumber", "simserial",
+        "subscriberid", "email", "audit", "instanceID", "KEY", "SubmissionDate", "SubmitterID",
+        "SubmitterName", "AttachmentsPresent", "AttachmentsExpected", "Status", "ReviewState",
+        "DeviceID", "Edits", "FormVersion",
+    }
+)  # fmt: skip
+_META_PREFIXES = ("_", "meta/", "meta-", "meta.", "formhub/", "formhub-", "formhub.")
+_SEPARATORS = ("/", "-", ".")
+_TICKED = {"1", "1.0", "true", "True", "TRUE"}
+_UNTICKED = {"", "0", "0.0", "false", "False", "FALSE"}
+
+
+@dataclass(frozen=True)
+class CityAnswers:
+    """One city's answers: ``answers`` maps question names to stored strings."""
+
+    city: str
+    city_name: str = ""
+    answers: Mapping[str, str] = field(default_factory=dict)
+
+
+def column_name(question: Question) -> str:
+    """The export column of a question: its name, or ``group/name`` for a matrix row."""
+    return f"{question.group}/{question.name}" if question.group else question.name
+
+
+@validate_params({"instrument": [InstanceOf(Instrument, "an Instrument")]})
+def export_columns(instrument: Instrument) -> list[str]:
+    return [CITY, CITY_NAME] + [
+        column_name(q) for q in instrument.iter_questions(answerable_only=True)
+    ]
+
+
+@validate_params(
+    {
+        "instrument": [InstanceOf(Instrument, "an Instrument")],
+        "rows": [InstanceOf(Iterable, "an iterable of CityAnswers")],
+    }
+)
+def answers_to_frame(instrument: Instrument, rows: Iterable[CityAnswers]) -> pd.DataFrame:
+    """Our export layout; answers to hidden questions are left out, values stored canonically
+    (choices in list order, integers without leading zeros) so re-exports are identical."""
+    questions = list(instrument.iter_questions(answerable_only=True))
+    records = []
+    for row in rows:
+        shown = visible(instrument, row.answers)
+        record = [row.city, row.city_name]
+        for question in questions:
+            raw = row.answers.get(question.name, "") if question.name in shown else ""
+            value, _, _ = check_answer(instrument, question, raw, row.answers, shown=False)
+            record.append(value)
+        records.append(record)
+    return pd.DataFrame(records, columns=export_columns(instrument), dtype=object)
+
+
+def _header_map(
+    instrument: Instrument,
+) -> tuple[dict[str, Question], dict[str, tuple[Question, str]]]:
+    """Accepted headers -> question, and split-choice headers -> (question, choice)."""
+    direct: dict[str, Question] = {}
+    split: dict[str, tuple[Question, str]] = {}
+    for question in instrument.iter_questions(answerable_only=True):
+        spellings = {question.name, column_name(question)}
+        spellings |= {sep.join((*question.path, question.name)) for sep in _SEPARATORS}
+        for spelling in spellings:
+            direct[spelling] = question
+        if question.type == "select_multiple":
+            for choice in instrument.choices(question).names:
+                for spelling in spellings:
+                    for sep in _SEPARATORS:
+                        split[f"{spelling}{sep}{choice}"] = (question, choice)
+    return direct, split
+
+
+def is_meta_column(header: str) -> bool:
+    return header in META_COLUMNS or header.startswith(_META_PREFIXES)
+
+
+@validate_params(
+    {
+        "instrument": [InstanceOf(Instrument, "an Instrument")],
+        "frame": [InstanceOf(pd.DataFrame, "a pandas DataFrame")],
+        "city_column": [InstanceOf(str, "a column name")],
+    }
+)
+def frame_to_answers(
+    instrument: Instrument, frame: pd.DataFrame, *, city_column: str = CITY
+) -> tuple[list[CityAnswers], list[Problem]]:
+    """Read a table of answers (our layout, KoboToolbox or ODK Central exports).
+
+    Returns the rows that could be read and every problem found, each with ``row`` (spreadsheet
+    row, header = 1), ``column`` and a message naming the fix. A missing city column is fatal
+    (:class:`ResponsesImportError`); callers must not store anything while problems remain.
+    ``city_column`` names another identifying column, e.g. KoboToolbox's ``_submitted_by`` when
+    each city submits from its own account.
+    """
+    headers = [str(c) for c in frame.columns]
+    if city_column not in headers:
+        raise ResponsesImportError(
+            [Problem("import.E002", NO_CITY_COLUMN.format(column=city_column), row=1)]
+        )
+    direct, split = _header_map(instrument)
+    problems = [
+        Problem("import.E003", UNKNOWN_COLUMN.format(
+            column=h, form_id=instrument.form_id, version=instrument.version), row=1, column=h)
+        for h in headers
+        if h not in (city_column, CITY_NAME) and h not in direct and h not in split
+        and not is_meta_column(h)
+    ]  # fmt: skip
+    combined = {direct[h].name for h in headers if h in direct}
+    results: list[CityAnswers] = []
+    first_row: dict[str, int] = {}
+    for index, values in enumerate(frame.itertuples(index=False)):
+        number = index + 2
+        cells = {
+            h: ("" if pd.isna(v) else str(v)).strip() for h, v in zip(headers, values, strict=True)
+        }
+        raw: dict[str, str] = {}
+        where: dict[str, str] = {}
+        ticked: dict[str, list[str]] = {}
+        for header, value in cells.items():
+            if header in direct:
+                raw[direct[header].name] = value
+                where[direct[header].name] = header
+            elif header in split and split[header][0].name not in combined:
+                question, choice = split[header]
+                where.setdefault(question.name, header)
+                if value in _TICKED:
+                    ticked.setdefault(question.name, []).append(choice)
+                elif value not in _UNTICKED:
+                    problems.append(Problem("import.E013", BAD_FLAG.format(value=value),
+                                            row=number, column=header))  # fmt: skip
+        raw.update({name: " ".join(choices) for name, choices in ticked.items()})
+        city = cells[city_column]
+        if not city:
+            problems.append(Problem("import.E008", NO_CITY.format(column=city_column),
+                                    row=number, column=city_column))  # fmt: skip
+            continue
+        if city in first_row:
+            problems.append(Problem("import.E008", DUPLICATE_CITY.format(
+                city=city, first=first_row[city]), row=number, column=city_column))  # fmt: skip
+            continue
+        first_row[city] = number
+        answers, row_problems = _clean_row(instrument, raw, where, number)
+        problems += row_problems
+        results.append(CityAnswers(city, cells.get(CITY_NAME, ""), answers))
+    return results, problems
+
+
+def _clean_row(
+    instrument: Instrument, raw: dict[str, str], where: dict[str, str], number: int
+) -> tuple[dict[str, str], list[Problem]]:
+    shown = visible(instrument, raw)
+    effective = {name: value for name, value in raw.items() if name in shown}
+    answers: dict[str, str] = {}
+    problems: list[Problem] = []
+    for question in instrument.iter_questions(answerable_only=True):
+        value = raw.get(question.name, "")
+        if not value:
+            continue
+        column = where[question.name]
+        if question.name not in shown:
+            text = HIDDEN_ANSWER.format(value=value, condition=_condition(instrument, question))
+            problems.append(Problem("import.E009", text, row=number, column=column))
+            continue
+        cleaned, kind, params = check_answer(instrument, question, value, effective, shown=False)
+        if kind is None:
+            answers[question.name] = cleaned
+            continue
+        text = (
+            instrument.text(question.constraint_messages)
+            if kind == CONSTRAINT and question.constraint_messages
+            else message(kind, **params)
+        )
+        problems.append(Problem(CODES[kind], text, row=number, column=column))
+    return answers, problems
+
+
+def _condition(instrument: Instrument, question: Question) -> str:
+    """The relevance that hides a question: its own, or its block's or section's."""
+    if question.relevant:
+        return question.relevant
+    if question.group and instrument.group(question.group).relevant:
+        return str(instrument.group(question.group).relevant)
+    return str(instrument.section(question.section).relevant)
+
+
+@validate_params(
+    {
+        "instrument": [InstanceOf(Instrument, "an Instrument")],
+        "source": [InstanceOf((str, Path, bytes), "a path or the file bytes")],
+        "encoding": [InstanceOf(str, "an encoding name such as 'cp1252'"), NONE],
+        "city_column": [InstanceOf(str, "a column name")],
+    }
+)
+def read_answers(
+    instrument: Instrument,
+    source: str | Path | bytes,
+    *,
+    encoding: str | None = None,
+    city_column: str = CITY,
+) -> tuple[list[CityAnswers], list[Problem]]:
+    """:func:`~civicmeter.instruments.files.read_table` then :func:`frame_to_answers`."""
+    return frame_to_answers(instrument, read_table(source, encoding), city_column=city_column)
