@@ -18,7 +18,7 @@ app = typer.Typer(
 )
 
 # One module per area; each defines register(app).
-COMMAND_MODULES = ("platform", "index", "outcomes")
+COMMAND_MODULES = ("platform", "responses", "index", "outcomes", "analysis")
 
 for _name in COMMAND_MODULES:
     importlib.import_module(f"{__name__}.{_name}").register(app)

@@ -8,5 +8,11 @@ import os
 def setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civicmeter.web.settings")
     import django
+    import typer
+    from django.core.exceptions import ImproperlyConfigured
 
-    django.setup()
+    try:
+        django.setup()
+    except ImproperlyConfigured as exc:
+        typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)
+        raise typer.Exit(code=2) from exc

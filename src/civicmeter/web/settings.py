@@ -35,15 +35,17 @@ TESTING = _env_bool("CIVICMETER_TESTING")
 
 
 def _secret_key() -> str:
+    """SECRET_KEY from the environment, else the key file the demo generated in CIVICMETER_HOME."""
     key = os.environ.get("SECRET_KEY")
     if key:
         return key
-    if not (DEBUG or TESTING):
+    key_file = HOME / "secret_key"
+    if not key_file.exists() and not (DEBUG or TESTING):
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. Set the SECRET_KEY environment variable to a long random string "
-            "(for example: python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+            "(for example: python -c 'import secrets; print(secrets.token_urlsafe(50))'), "
+            f"or run `civicmeter demo` once to generate one into {key_file}."
         )
-    key_file = HOME / "secret_key"
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(50))
         key_file.chmod(0o600)

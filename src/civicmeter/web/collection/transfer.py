@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from civicmeter.instruments import Problem, ResponsesImportError, tabular
+from civicmeter.instruments import Problem, ResponsesImportError, files, tabular
 from civicmeter.web.accounts.permissions import SYSTEM, Action, require_permission
 from civicmeter.web.programmes.instrument_cache import instrument_for
 from civicmeter.web.programmes.models import City, Wave
@@ -36,8 +36,9 @@ def responses_export(*, actor, wave: Wave, fmt: str) -> bytes:
     rows = []
     for response in Response.objects.filter(wave=wave).select_related("city").order_by("city__slug"):
         answers = {a.question: a.value for a in response.answers.all() if a.value != ""}
-        rows.append(tabular.ExportRow(city=response.city.slug, city_name=response.city.name, answers=answers))
-    return tabular.write_table(tabular.answers_to_frame(instrument, rows), fmt)
+        rows.append(tabular.CityAnswers(city=response.city.slug, city_name=response.city.name, answers=answers))
+    frame = tabular.answers_to_frame(instrument, rows)
+    return files.to_xlsx_bytes(frame) if fmt == "xlsx" else files.to_csv_bytes(frame)
 
 
 @dataclass(frozen=True)
@@ -46,30 +47,32 @@ class _Matched:
     answers: dict[str, str]
 
 
-def _match_cities(parsed_rows) -> tuple[list[_Matched], list[Problem]]:
+def _match_cities(parsed_rows, row_of: dict[str, int]) -> tuple[list[_Matched], list[Problem]]:
+    """Match each row's city by code (slug), then by exact name; report what does not match."""
     by_slug = {c.slug: c for c in City.objects.all()}
     by_name: dict[str, list[City]] = {}
     for city in by_slug.values():
         by_name.setdefault(city.name.casefold(), []).append(city)
     matched, problems, seen = [], [], {}
     for row in parsed_rows:
-        city = by_slug.get((row.city or "").strip().lower())
-        key = row.city or row.city_name or ""
+        number = row_of.get(row.city)
+        city = by_slug.get(row.city.strip().lower())
+        key = row.city or row.city_name
         if city is None and row.city_name:
             candidates = by_name.get(row.city_name.strip().casefold(), [])
             if len(candidates) > 1:
                 problems.append(Problem("import.E101", AMBIGUOUS_CITY.format(
-                    key=row.city_name, slugs=", ".join(c.slug for c in candidates)), row=row.row, column="city_name"))
+                    key=row.city_name, slugs=", ".join(c.slug for c in candidates)), row=number, column="city_name"))
                 continue
             city = candidates[0] if candidates else None
         if city is None:
-            problems.append(Problem("import.E100", UNKNOWN_CITY.format(key=key), row=row.row, column="city"))
+            problems.append(Problem("import.E100", UNKNOWN_CITY.format(key=key), row=number, column="city"))
             continue
         if city.slug in seen:
             problems.append(Problem("import.E102", DUPLICATE_CITY.format(slug=city.slug, first=seen[city.slug]),
-                                    row=row.row, column="city"))
+                                    row=number, column="city"))
             continue
-        seen[city.slug] = row.row
+        seen[city.slug] = number
         matched.append(_Matched(city, row.answers))
     return matched, problems
 
@@ -94,12 +97,15 @@ def responses_import(*, actor, wave: Wave, filename: str, content: bytes) -> Imp
     sha256 = hashlib.sha256(content).hexdigest()
     instrument = instrument_for(wave.instrument)
     try:
-        frame = tabular.read_table(content, filename)
+        frame = files.read_table(content)
         parsed_rows, problems = tabular.frame_to_answers(instrument, frame)
+        row_of = {}
+        for index, key in enumerate(frame[tabular.CITY]):
+            row_of.setdefault(key.strip(), index + 2)
     except ResponsesImportError as exc:
         _record_rejection(wave, filename, sha256, actor, started, exc.problems)
         raise
-    matched, city_problems = _match_cities(parsed_rows)
+    matched, city_problems = _match_cities(parsed_rows, row_of)
     problems = [*problems, *city_problems]
     if problems:
         _record_rejection(wave, filename, sha256, actor, started, problems)

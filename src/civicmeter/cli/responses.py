@@ -1,0 +1,71 @@
+"""``civicmeter responses export|import``: move a wave's answers in and out as CSV or XLSX."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from ._django import setup_django
+from ._errors import user_errors
+
+responses_app = typer.Typer(help="Import and export a wave's responses (one row per city).", no_args_is_help=True)
+
+
+def _wave(code: str, programme: str | None):
+    from civicmeter.web.programmes.models import Wave
+
+    waves = Wave.objects.filter(code=code).select_related("programme", "instrument")
+    if programme:
+        waves = waves.filter(programme__slug=programme)
+    found = list(waves[:2])
+    if not found:
+        raise typer.BadParameter(f"no wave with code {code!r}" + (f" in programme {programme!r}" if programme else ""),
+                                 param_hint="--wave")
+    if len(found) > 1:
+        raise typer.BadParameter(f"several programmes have a wave {code!r}; name one with --programme",
+                                 param_hint="--programme")
+    return found[0]
+
+
+@responses_app.command("export")
+def export(
+    wave: str = typer.Option(..., help="Wave code, e.g. 2020."),
+    out: Path = typer.Option(..., help="File to write (.csv or .xlsx)."),
+    fmt: str = typer.Option(None, "--format", help="csv or xlsx (default: from the file name)."),
+    programme: str = typer.Option(None, help="Programme slug, if several have this wave code."),
+) -> None:
+    """Write one row per city and one column per question."""
+    setup_django()
+    from civicmeter.web.accounts.permissions import SYSTEM
+    from civicmeter.web.collection.transfer import responses_export
+
+    fmt = (fmt or out.suffix.lstrip(".") or "csv").lower()
+    if fmt not in ("csv", "xlsx"):
+        raise typer.BadParameter(f"format must be csv or xlsx; got {fmt!r}", param_hint="--format")
+    content = responses_export(actor=SYSTEM, wave=_wave(wave, programme), fmt=fmt)
+    out.write_bytes(content)
+    typer.echo(f"Wrote {out} ({len(content):,} bytes).")
+
+
+@responses_app.command("import")
+def import_(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV or XLSX file."),
+    wave: str = typer.Option(..., help="Wave code, e.g. 2020."),
+    programme: str = typer.Option(None, help="Programme slug, if several have this wave code."),
+) -> None:
+    """Import answers all-or-nothing: every bad cell is reported and nothing is written."""
+    setup_django()
+    from civicmeter.instruments import ResponsesImportError
+    from civicmeter.web.accounts.permissions import SYSTEM
+    from civicmeter.web.collection.transfer import responses_import
+
+    with user_errors(ResponsesImportError):
+        run = responses_import(actor=SYSTEM, wave=_wave(wave, programme), filename=file.name,
+                               content=file.read_bytes())
+    typer.echo(f"Imported {file.name}: {run.inserted} answers added, {run.updated} changed, "
+               f"{run.unchanged} unchanged, {len(run.report.get('cities', []))} cities.")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(responses_app, name="responses")
