@@ -359,12 +359,14 @@ def _group_codes(frame: pd.DataFrame, column: str | None, constant: str | None
     categorical = frame[column]
     names = [str(c).strip() for c in categorical.cat.categories]
     codes = categorical.cat.codes.to_numpy().astype(np.int32)
-    if len(set(names)) < len(names):
-        # " Kansas City" and "Kansas City" are one city: merge categories that differ by spaces.
-        merged = pd.Index(names).unique().tolist()
-        remap = np.array([merged.index(n) for n in names] + [-1], dtype=np.int32)
-        return remap[codes], merged
-    return codes, names
+    # " Kansas City" and "Kansas City" are one city, and a blank name is no city: merge categories
+    # after stripping spaces and send blanks to -1 (the code pandas gives empty cells).
+    merged = [n for n in dict.fromkeys(names) if n]
+    if merged == names:
+        return codes, names
+    position = {name: i for i, name in enumerate(merged)}
+    remap = np.array([position.get(n, -1) for n in names] + [-1], dtype=np.int32)
+    return remap[codes], merged
 
 
 def _method_notes(statistic: str, threshold: float | None, scale: tuple[float, float],
