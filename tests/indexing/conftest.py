@@ -9,7 +9,15 @@ import pytest
 from civicmeter.indexing import load_recipe, read_index_data, run_pipeline
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "asem"
-ASEM_RECIPE = Path(__file__).resolve().parents[2] / "src" / "civicmeter" / "content" / "recipes" / "examples" / "asem.yaml"
+ASEM_RECIPE = (
+    Path(__file__).resolve().parents[2]
+    / "src"
+    / "civicmeter"
+    / "content"
+    / "recipes"
+    / "examples"
+    / "asem.yaml"
+)
 
 
 @pytest.fixture(scope="session")

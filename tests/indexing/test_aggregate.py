@@ -9,7 +9,11 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from civicmeter.indexing import AggregateSpec, Hierarchy, aggregate_level, aggregate_tree, copeland
-from civicmeter.indexing.aggregate import NonPositiveValuesError, benefit_of_the_doubt, mazziotta_pareto
+from civicmeter.indexing.aggregate import (
+    NonPositiveValuesError,
+    benefit_of_the_doubt,
+    mazziotta_pareto,
+)
 
 ONE_GROUP = np.ones((3, 1))
 
@@ -26,8 +30,12 @@ def test_geometric_harmonic_generalised_known_values():
     x = np.array([[1.0, 4.0, 16.0]])
     w = np.ones(3)
     assert aggregate_level(x, w, ONE_GROUP, method="geometric")[0, 0] == pytest.approx(4.0)
-    assert aggregate_level(x, w, ONE_GROUP, method="harmonic")[0, 0] == pytest.approx(3 / (1 + 0.25 + 1 / 16))
-    assert aggregate_level(x, w, ONE_GROUP, method="generalised", p=2.0)[0, 0] == pytest.approx(np.sqrt((1 + 16 + 256) / 3))
+    assert aggregate_level(x, w, ONE_GROUP, method="harmonic")[0, 0] == pytest.approx(
+        3 / (1 + 0.25 + 1 / 16)
+    )
+    assert aggregate_level(x, w, ONE_GROUP, method="generalised", p=2.0)[0, 0] == pytest.approx(
+        np.sqrt((1 + 16 + 256) / 3)
+    )
 
 
 def test_geometric_refuses_zero_instead_of_nan():
@@ -94,8 +102,11 @@ def test_mazziotta_pareto_penalises_imbalance():
 def _tree() -> Hierarchy:
     parents = {"a": "P", "b": "P", "c": "Q", "d": "Q", "P": "I", "Q": "I", "I": None}
     return Hierarchy(
-        codes=tuple(parents), levels={**{c: 1 for c in "abcd"}, "P": 2, "Q": 2, "I": 3}, parents=parents,
-        weights={**{c: 1.0 for c in parents}, "a": 3.0}, directions={c: 1 for c in parents},
+        codes=tuple(parents),
+        levels={**{c: 1 for c in "abcd"}, "P": 2, "Q": 2, "I": 3},
+        parents=parents,
+        weights={**{c: 1.0 for c in parents}, "a": 3.0},
+        directions={c: 1 for c in parents},
     )
 
 
@@ -116,14 +127,18 @@ def test_tree_runs_with_their_own_weights():
     assert out[0, 0, 0] == pytest.approx(15.0) and out[1, 0, 0] == pytest.approx(17.5)
 
 
-values = arrays(np.float64, st.tuples(st.integers(1, 6), st.integers(2, 5)), elements=st.floats(0, 100))
+values = arrays(
+    np.float64, st.tuples(st.integers(1, 6), st.integers(2, 5)), elements=st.floats(0, 100)
+)
 
 
 @settings(max_examples=60, deadline=None)
 @given(values, st.data())
 def test_raising_an_indicator_never_lowers_the_arithmetic_score(x, data):
     n_units, n_children = x.shape
-    weights = np.array(data.draw(st.lists(st.floats(0.1, 10), min_size=n_children, max_size=n_children)))
+    weights = np.array(
+        data.draw(st.lists(st.floats(0.1, 10), min_size=n_children, max_size=n_children))
+    )
     unit = data.draw(st.integers(0, n_units - 1))
     child = data.draw(st.integers(0, n_children - 1))
     bump = data.draw(st.floats(0, 50))
@@ -135,7 +150,11 @@ def test_raising_an_indicator_never_lowers_the_arithmetic_score(x, data):
 
 
 @settings(max_examples=60, deadline=None)
-@given(values, st.floats(0.01, 1000), st.sampled_from(["arithmetic", "geometric", "harmonic", "generalised"]))
+@given(
+    values,
+    st.floats(0.01, 1000),
+    st.sampled_from(["arithmetic", "geometric", "harmonic", "generalised"]),
+)
 def test_scaling_all_weights_changes_nothing(x, factor, method):
     x = x + 1.0
     weights = np.linspace(1, 2, x.shape[1])

@@ -40,12 +40,18 @@ def test_rank_borda_prank_with_ties_min():
     np.testing.assert_allclose(normalise_array(X, UP, method="rank"), col([1, 2, 2, np.nan, 4]))
     np.testing.assert_allclose(normalise_array(X, UP, method="borda"), col([0, 1, 1, np.nan, 3]))
     # four present values: (rank - 1) / 3
-    np.testing.assert_allclose(normalise_array(X, UP, method="prank"), col([0, 1 / 3, 1 / 3, np.nan, 1]))
+    np.testing.assert_allclose(
+        normalise_array(X, UP, method="prank"), col([0, 1 / 3, 1 / 3, np.nan, 1])
+    )
 
 
 def test_fracmax_and_dist2max():
-    np.testing.assert_allclose(normalise_array(X, UP, method="fracmax"), col([0.2, 0.6, 0.6, np.nan, 1]))
-    np.testing.assert_allclose(normalise_array(X, UP, method="dist2max"), col([0, 0.5, 0.5, np.nan, 1]))
+    np.testing.assert_allclose(
+        normalise_array(X, UP, method="fracmax"), col([0.2, 0.6, 0.6, np.nan, 1])
+    )
+    np.testing.assert_allclose(
+        normalise_array(X, UP, method="dist2max"), col([0, 0.5, 0.5, np.nan, 1])
+    )
 
 
 def test_dist2ref_with_cap():
@@ -85,7 +91,9 @@ def test_batched_runs_equal_separate_runs():
     for method in ("minmax", "zscore", "rank", "prank"):
         batched = normalise_array(stack, directions, method=method)
         for run in range(4):
-            np.testing.assert_allclose(batched[run], normalise_array(stack[run], directions, method=method))
+            np.testing.assert_allclose(
+                batched[run], normalise_array(stack[run], directions, method=method)
+            )
 
 
 finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
@@ -103,7 +111,13 @@ def test_minmax_stays_within_bounds(x, low, width):
 
 
 @settings(max_examples=60, deadline=None)
-@given(arrays(np.float64, st.tuples(st.integers(1, 15), st.integers(1, 3)), elements=st.floats(-50, 50, allow_nan=False)))
+@given(
+    arrays(
+        np.float64,
+        st.tuples(st.integers(1, 15), st.integers(1, 3)),
+        elements=st.floats(-50, 50, allow_nan=False),
+    )
+)
 def test_ranks_are_min_ranks_and_distinct_values_give_a_permutation(x):
     ranks = rank_min(x)
     for j in range(x.shape[1]):
@@ -121,4 +135,6 @@ def test_rank_normalisations_permute_with_the_data(order):
     for method in ("rank", "borda", "prank"):
         base = normalise_array(x, UP, method=method)
         np.testing.assert_allclose(normalise_array(shuffled, UP, method=method), base[list(order)])
-    np.testing.assert_allclose(np.sort(normalise_array(shuffled, UP, method="rank")[:, 0]), np.arange(1, 10))
+    np.testing.assert_allclose(
+        np.sort(normalise_array(shuffled, UP, method="rank")[:, 0]), np.arange(1, 10)
+    )

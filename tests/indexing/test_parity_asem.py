@@ -20,7 +20,9 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("unit", "column", "published"), CASES, ids=[f"{u}-{c}" for u, c, _ in CASES])
+@pytest.mark.parametrize(
+    ("unit", "column", "published"), CASES, ids=[f"{u}-{c}" for u, c, _ in CASES]
+)
 def test_matches_published_coinr_value(asem_result, unit, column, published):
     table = asem_result.results_table().set_index("uCode")
     if column == "Rank":
@@ -35,7 +37,9 @@ def test_every_stage_has_all_units_and_columns(asem_result, asem_data):
         frame = asem_result[stage]
         assert frame.shape == (51, 49)
         assert list(frame.columns) == indicators
-    assert list(asem_result["Aggregated"].columns) == indicators + list(asem_data.hierarchy.aggregates)
+    assert list(asem_result["Aggregated"].columns) == indicators + list(
+        asem_data.hierarchy.aggregates
+    )
 
 
 def test_imputation_fills_every_gap_and_screening_keeps_all(asem_result):

@@ -11,7 +11,9 @@ from civicmeter.indexing import kurtosis, skewness, treat_outliers
 from civicmeter.indexing.treat import log_transform, winsorise
 
 
-@pytest.mark.parametrize("x", [[1, 2, 3, 10.5], list(range(1, 11)) + [30, 100], [5, 1, 7, 2, 2, 9, 40]])
+@pytest.mark.parametrize(
+    "x", [[1, 2, 3, 10.5], list(range(1, 11)) + [30, 100], [5, 1, 7, 2, 2, 9, 40]]
+)
 def test_type2_estimators_match_scipy_bias_corrected(x):
     assert skewness(np.array(x, float)) == pytest.approx(sps.skew(x, bias=False))
     assert kurtosis(np.array(x, float)) == pytest.approx(sps.kurtosis(x, bias=False))
@@ -29,7 +31,11 @@ def test_single_outlier_is_winsorised_to_next_value():
     assert treated["x"].iloc[-1] == 10
     assert treated["x"].iloc[:10].tolist() == list(range(1, 11))
     entry = log.iloc[0]
-    assert entry["Action"] == "winsorise" and entry["Winsorised"] == 1 and entry["WinsorisedHigh"] == "u10"
+    assert (
+        entry["Action"] == "winsorise"
+        and entry["Winsorised"] == 1
+        and entry["WinsorisedHigh"] == "u10"
+    )
     assert entry["TreatedPass"]
 
 

@@ -18,9 +18,13 @@ index_app = typer.Typer(
 @index_app.command("build")
 def build(
     data: Path = typer.Option(..., "--data", help="iData table (CSV or XLSX): one row per unit."),
-    meta: Path = typer.Option(..., "--meta", help="iMeta table (CSV or XLSX): one row per indicator/aggregate."),
+    meta: Path = typer.Option(
+        ..., "--meta", help="iMeta table (CSV or XLSX): one row per indicator/aggregate."
+    ),
     recipe: Path = typer.Option(..., "--recipe", help="Recipe file (YAML) naming every method."),
-    out: Path = typer.Option(..., "--out", help="Directory to write every stage, results and treatment log."),
+    out: Path = typer.Option(
+        ..., "--out", help="Directory to write every stage, results and treatment log."
+    ),
 ) -> None:
     """Run the recipe and write Raw..Aggregated, results.csv and treatment.csv into OUT."""
     with user_errors(IndexInputError, ValueError):

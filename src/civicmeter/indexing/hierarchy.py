@@ -69,6 +69,10 @@ class Hierarchy:
         source = self.weights if weights is None else weights
         return np.array([float(source[c]) for c in codes])
 
+    def direction_vector(self, codes: tuple[str, ...] | None = None) -> np.ndarray:
+        """Directions (+1 / -1) of ``codes`` (default: the indicators), for :func:`normalise_array`."""
+        return np.array([float(self.directions[c]) for c in (codes or self.indicators)])
+
     def lineage(self) -> pd.DataFrame:
         """One row per indicator and one column per level: the indicator's ancestor at that level."""
         rows = []

@@ -97,6 +97,15 @@ def normalise_frame(values: pd.DataFrame, data: IndexData, spec: NormaliseSpec) 
             scale=s.scale,
             truncate=s.truncate,
         )
+    infinite = [c for c in codes if np.isinf(out[c]).any()]
+    if infinite:
+        raise IndexDataError.single(
+            "index.E014",
+            f"normalised indicator(s) {', '.join(infinite)}",
+            "the normalisation divides by zero for these indicators (e.g. fracmax when the "
+            "direction-adjusted maximum is 0); choose another method for them under "
+            "normalise.overrides",
+        )
     return out
 
 
@@ -185,6 +194,11 @@ def run_pipeline(
             )
     if start <= 5:
         stages["Normalised"] = normalise_frame(stages["Treated"], data, recipe.normalise)
+    lost = [
+        c
+        for c in stages["Normalised"].columns
+        if (stages["Normalised"][c].isna() & stages["Treated"][c].notna()).any()
+    ]
     weights = _weights(data, recipe, stages["Normalised"])
     stages["Aggregated"] = _aggregated(data, recipe, stages["Normalised"], weights)
     names = (
@@ -194,6 +208,11 @@ def run_pipeline(
     notes = (
         (f"{len(dropped)} unit(s) removed by screening: {', '.join(dropped)}",) if dropped else ()
     )
+    if lost:
+        notes += (
+            "normalisation left values missing (zero range, or reference unit at the minimum) "
+            f"for: {', '.join(lost)}",
+        )
     return IndexResult(
         stages=stages,
         treatment=treatment,
