@@ -228,7 +228,8 @@ def match_cities(
             continue
         seen.add((name, country, region_text))
         identity = {"name": name, "country": country, "region": region_text, "code": code}
-        slug = confirmed.get((name, country), confirmed.get(name))
+        slug = next((confirmed[k] for k in ((f"{name}, {region_text}", country), (name, country), name)
+                     if k in confirmed), None)
         if slug in known_slugs:
             matched.append({**identity, "city_slug": slug, "method": "confirmed"})
             continue
