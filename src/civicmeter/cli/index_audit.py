@@ -23,13 +23,16 @@ from civicmeter.params import ParameterError
 DATA = typer.Option(..., "--data", help="iData table (CSV or XLSX): one row per unit.")
 META = typer.Option(..., "--meta", help="iMeta table (CSV or XLSX): one row per code.")
 RECIPE = typer.Option(..., "--recipe", help="Recipe file (YAML) naming every method.")
+AUDIT_OUT = typer.Option(..., "--out", help="Directory for the CSV tables and report.html.")
+SPEC = typer.Option(..., "--spec", help="Sensitivity spec (YAML): the uncertain inputs.")
+SENSITIVITY_OUT = typer.Option(..., "--out", help="Directory for rank_intervals, sensitivity, runs.")
 
 
 def audit(
     data: Path = DATA,
     meta: Path = META,
     recipe: Path = RECIPE,
-    out: Path = typer.Option(..., "--out", help="Directory for the CSV tables and report.html."),
+    out: Path = AUDIT_OUT,
 ) -> None:
     """Statistics, correlations, Cronbach's alpha, PCA and flags; CSVs and an HTML report in OUT."""
     with user_errors(IndexInputError, ValueError):
@@ -55,9 +58,9 @@ def sensitivity(
     data: Path = DATA,
     meta: Path = META,
     recipe: Path = RECIPE,
-    spec: Path = typer.Option(..., "--spec", help="Sensitivity spec (YAML): the uncertain inputs."),
+    spec: Path = SPEC,
     runs: int = typer.Option(1000, "--runs", help="Total number of index builds."),
-    out: Path = typer.Option(..., "--out", help="Directory for rank_intervals, sensitivity, runs."),
+    out: Path = SENSITIVITY_OUT,
     seed: int | None = typer.Option(None, "--seed", help="Override the spec's seed."),
     n_boot: int = typer.Option(500, "--n-boot", help="Bootstrap replicates for Sobol intervals."),
     uncertainty_only: bool = typer.Option(
