@@ -25,7 +25,9 @@ META = typer.Option(..., "--meta", help="iMeta table (CSV or XLSX): one row per 
 RECIPE = typer.Option(..., "--recipe", help="Recipe file (YAML) naming every method.")
 AUDIT_OUT = typer.Option(..., "--out", help="Directory for the CSV tables and report.html.")
 SPEC = typer.Option(..., "--spec", help="Sensitivity spec (YAML): the uncertain inputs.")
-SENSITIVITY_OUT = typer.Option(..., "--out", help="Directory for rank_intervals, sensitivity, runs.")
+SENSITIVITY_OUT = typer.Option(
+    ..., "--out", help="Directory for rank_intervals, sensitivity, runs."
+)
 
 
 def audit(
