@@ -52,12 +52,16 @@ def published_mapping() -> pd.DataFrame:
         return pd.read_csv(f, dtype=str, keep_default_na=False)
 
 
-def published_beside(tables: list[ResultTable]) -> pd.DataFrame:
+def published_beside(
+    tables: list[ResultTable], names: dict[str, str] | None = None
+) -> pd.DataFrame:
     """One row per (grouping, indicator) the OECD published, for the groupings in ``tables``.
 
     Published values stay as printed (text such as "almost 10"); ours are the group means and the
-    difference in index points, which equal percentages for share indicators.
+    difference in index points, which equal percentages for share indicators. ``names`` gives
+    reader-facing names for indicators we did not analyse (their columns stay empty).
     """
+    names = names or {}
     figures = published_figures().set_index("figure_id")
     mapping = published_mapping()
     by_grouping = {table.name.removeprefix("comparison_"): table for table in tables}
@@ -73,7 +77,7 @@ def published_beside(tables: list[ResultTable]) -> pd.DataFrame:
         record["figures"] = "; ".join(dict.fromkeys(rows["figure_id"]))
         record["published_note"] = "; ".join(dict.fromkeys(n for n in rows["note"] if n))
         ours = next((r for r in table.rows if r.outcome == indicator), None)
-        record["outcome_name"] = ours.outcome_name if ours else indicator
+        record["outcome_name"] = ours.outcome_name if ours else names.get(indicator, indicator)
         if isinstance(ours, ComparisonRow):
             record |= {
                 "our_mean_high": ours.mean_high,
@@ -85,7 +89,8 @@ def published_beside(tables: list[ResultTable]) -> pd.DataFrame:
                 "n_low": ours.n_low,
             }
         records.append(record)
-    return pd.DataFrame.from_records(records, columns=list(COLUMNS))
+    frame = pd.DataFrame.from_records(records, columns=list(COLUMNS))
+    return frame.astype({"n_high": "Int64", "n_low": "Int64"})
 
 
 def _value(figure: pd.Series) -> str:

@@ -42,7 +42,7 @@ from civicmeter.analysis.inputs import (
 )
 from civicmeter.analysis.language import SYNTHETIC, summarise
 from civicmeter.analysis.multiplicity import CORRECTIONS
-from civicmeter.analysis.published import published_beside
+from civicmeter.analysis.published import published_beside, published_mapping
 from civicmeter.analysis.results import Provenance, ResultTable
 from civicmeter.params import NONE, Columns, InstanceOf, Interval, Options, validate_params
 
@@ -187,7 +187,9 @@ def analyze(
     return AnalysisReport(
         comparisons=comparisons,
         adjusted=adjusted,
-        published=published_beside(list(comparisons)),
+        published=published_beside(
+            list(comparisons), catalogue_names(catalogue, list(published_mapping()["indicator"]))
+        ),
         summaries=summaries,
         settings={
             "alpha": alpha,

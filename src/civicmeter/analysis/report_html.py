@@ -21,6 +21,7 @@ STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 64rem; color: #222;
        line-height: 1.45; padding: 0 1rem; }
 h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; margin-top: 2.2rem; }
+section { overflow-x: auto; }
 table { border-collapse: collapse; margin: 1rem 0; font-size: 0.85rem; }
 caption { text-align: left; font-weight: bold; padding-bottom: 0.3rem; }
 th, td { border-bottom: 1px solid #ccc; padding: 0.25rem 0.5rem; text-align: right; }
@@ -43,8 +44,8 @@ def render_html(report: AnalysisReport) -> str:
     sections = [
         f"<h1>{html.escape(TITLE)}</h1>",
         _banner(report),
-        _summaries(report),
         _chart(report),
+        _summaries(report),
         _comparisons(report),
         _adjusted(report),
         _published(report),
