@@ -184,7 +184,7 @@ def test_kobotoolbox_split_columns_alone(shipped) -> None:
         shipped, frame.drop(columns=summary), city_column="_submitted_by"
     )
     assert [(p.code, p.row, p.column) for p in problems] == [
-        ("import.E013", 2, "s2/s2_roles/designer")
+        ("import.E012", 2, "s2/s2_roles/designer")
     ]
 
 

@@ -182,7 +182,7 @@ def frame_to_answers(
                 if value in _TICKED:
                     ticked.setdefault(question.name, []).append(choice)
                 elif value not in _UNTICKED:
-                    problems.append(Problem("import.E013", BAD_FLAG.format(value=value),
+                    problems.append(Problem("import.E012", BAD_FLAG.format(value=value),
                                             row=number, column=header))  # fmt: skip
         raw.update({name: " ".join(choices) for name, choices in ticked.items()})
         city = cells[city_column]
