@@ -28,7 +28,7 @@ from scipy.stats import qmc, rankdata
 
 from civicmeter.indexing.aggregate import NonPositiveValuesError
 from civicmeter.indexing.batched import aggregate_runs
-from civicmeter.indexing.pipeline import run_pipeline
+from civicmeter.indexing.pipeline import normalise_frame, run_pipeline
 from civicmeter.indexing.recipe import Recipe
 from civicmeter.indexing.results import IndexResult, rank_descending
 from civicmeter.indexing.sensitivity_spec import (
@@ -176,10 +176,16 @@ class _Builder:
         if norm_key not in self.normalised:
             upstream = self._upstream(key)
             variant = _variant(self.recipe, self.spec, dict(norm_key))
-            built = run_pipeline(self.data, variant, reuse=upstream, start_at="Normalised")
-            frame = built.stages["Normalised"].reindex(self.nominal.stages["Normalised"].index)
+            if pca:  # PCA weights depend on the normalised data: let the pipeline derive them
+                built = run_pipeline(self.data, variant, reuse=upstream, start_at="Normalised")
+                frame, weights = built.stages["Normalised"], built.weights
+            else:
+                treated = upstream.stages["Treated"]
+                frame = normalise_frame(treated, self.data, variant.normalise)
+                weights = self.nominal.weights
+            frame = frame.reindex(self.nominal.stages["Normalised"].index)
             x = frame[list(self.data.hierarchy.indicators)].to_numpy(dtype=float)
-            self.normalised[norm_key] = (x, built.weights)
+            self.normalised[norm_key] = (x, weights)
         return self.normalised[norm_key]
 
 
