@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from civicmeter.instruments.errors import Problem
 from civicmeter.instruments.evaluator import Context, is_true
 from civicmeter.instruments.model import Choice, Instrument, Question
-from civicmeter.params import InstanceOf, validate_params
+from civicmeter.params import NONE, InstanceOf, validate_params
 
 REQUIRED = "required"
 NOT_INTEGER = "not_integer"
@@ -217,6 +217,7 @@ def check_answer(
     {
         "instrument": _INSTRUMENT,
         "name": [InstanceOf(str, "a question name")],
+        "raw": [InstanceOf((str, list, tuple), "text or a list of choice names"), NONE],
         "answers": _ANSWERS,
         "lang": _LANG,
     }
