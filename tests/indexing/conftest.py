@@ -1,4 +1,5 @@
-"""Shared fixtures for the engine tests: COINr's ASEM example tables and recipe (copied into the repo)."""
+"""Shared fixtures for the engine tests: COINr's ASEM example tables and recipe (copied into the
+repo)."""
 
 from __future__ import annotations
 

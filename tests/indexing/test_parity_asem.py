@@ -1,4 +1,5 @@
-"""Parity with COINr's documented ASEM example build (values in tests/results/coinr_asem_results.csv)."""
+"""Parity with COINr's documented ASEM example build (values in
+tests/results/coinr_asem_results.csv)."""
 
 from __future__ import annotations
 

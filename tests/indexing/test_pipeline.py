@@ -1,4 +1,5 @@
-"""The pipeline end to end: cached stages, vectorised replications, weights, panels, unit summaries."""
+"""The pipeline end to end: cached stages, vectorised replications, weights, panels, unit
+summaries."""
 
 from __future__ import annotations
 

@@ -2,7 +2,8 @@
 
 Walks each module of ``civicmeter.indexing``; for every public function decorated with
 ``validate_params`` it checks that the declared constraints match the signature and that every
-generated invalid value (and an arbitrary object) raises ``ParameterError`` with the standard message.
+generated invalid value (and an arbitrary object) raises ``ParameterError`` with the standard
+message.
 Checking one parameter at a time, the other parameters' checks are switched off so the probe reaches
 the parameter under test (the function body never runs: the check fails first).
 """
@@ -46,7 +47,8 @@ PROBES = [
 ]
 
 
-#: Functions whose modules are still being completed by another contributor: they leave one parameter
+#: Functions whose modules are still being completed by another contributor: they leave one
+# parameter
 #: undeclared (a provenance/progress/sha256 argument). Remove an entry as soon as it is declared.
 UNDECLARED_PENDING = {
     "civicmeter.indexing.audit.audit_index",

@@ -1,4 +1,5 @@
-"""Recipes: invalid files fail before any computation, naming every bad key; provenance is recorded."""
+"""Recipes: invalid files fail before any computation, naming every bad key; provenance is
+recorded."""
 
 from __future__ import annotations
 
@@ -66,8 +67,8 @@ def test_unknown_key_message_lists_allowed_keys():
     with pytest.raises(RecipeError) as info:
         recipe_from_dict({"screen": {"threshold": 0.9}}, source="r.yaml")
     assert (
-        str(info.value)
-        == "[recipe.E002] r.yaml key screen.threshold: unknown key; allowed keys here are min_availability"
+        str(info.value) == "[recipe.E002] r.yaml key screen.threshold: unknown key; "
+        "allowed keys here are min_availability"
     )
 
 

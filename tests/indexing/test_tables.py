@@ -115,7 +115,8 @@ def test_error_message_names_place_and_fix():
     with pytest.raises(IndexDataError) as info:
         read_index_data(data, META)
     assert str(info.value) == (
-        "[index.E006] iData row 3 column a: cell 'two' is not a number; write a number or leave the cell "
+        "[index.E006] iData row 3 column a: cell 'two' is not a number; write a number or leave "
+        "the cell "
         "empty for a missing value"
     )
 

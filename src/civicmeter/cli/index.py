@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -17,14 +18,20 @@ index_app = typer.Typer(
 
 @index_app.command("build")
 def build(
-    data: Path = typer.Option(..., "--data", help="iData table (CSV or XLSX): one row per unit."),
-    meta: Path = typer.Option(
-        ..., "--meta", help="iMeta table (CSV or XLSX): one row per indicator/aggregate."
-    ),
-    recipe: Path = typer.Option(..., "--recipe", help="Recipe file (YAML) naming every method."),
-    out: Path = typer.Option(
-        ..., "--out", help="Directory to write every stage, results and treatment log."
-    ),
+    data: Annotated[
+        Path, typer.Option("--data", help="iData table (CSV or XLSX): one row per unit.")
+    ],
+    meta: Annotated[
+        Path,
+        typer.Option("--meta", help="iMeta table (CSV or XLSX): one row per indicator/aggregate."),
+    ],
+    recipe: Annotated[
+        Path, typer.Option("--recipe", help="Recipe file (YAML) naming every method.")
+    ],
+    out: Annotated[
+        Path,
+        typer.Option("--out", help="Directory for every stage, results.csv and treatment.csv."),
+    ],
 ) -> None:
     """Run the recipe and write Raw..Aggregated, results.csv and treatment.csv into OUT."""
     with user_errors(IndexInputError, ValueError):

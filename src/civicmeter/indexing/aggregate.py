@@ -2,9 +2,9 @@
 
 The means work on ``x`` shaped ``(..., units, children)`` with a 0/1 ``membership`` matrix
 ``(children, parents)`` and weights ``(..., children)``; each parent is a matrix product, so a whole
-level of many replications is aggregated at once. Conventions follow COINr's ``a_*`` functions: missing
-children are dropped and the remaining weights renormalised; a unit whose share of present children in
-a group is below ``min_availability`` gets NA for that parent (COINr ``dat_thresh``).
+level of many replications is aggregated at once. Conventions follow COINr's ``a_*`` functions:
+missing children are dropped and the remaining weights renormalised; a unit whose share of present
+children in a group is below ``min_availability`` gets NA for that parent (COINr ``dat_thresh``).
 
 Geometric and harmonic means are undefined for values <= 0. They are refused (never turned into a
 silent NaN) unless an explicit ``shift`` c is given, in which case the mean of ``x + c`` minus c is
@@ -82,9 +82,9 @@ def benefit_of_the_doubt(
     """Benefit-of-the-doubt score per unit (Cherchye et al.; OECD/JRC Handbook 2008, section 6.1).
 
     For unit i: maximise sum_j w_j x_ij subject to sum_j w_j x_kj <= 1 for every unit k and w >= 0,
-    with each child's share of i's score, w_j x_ij / score_i, kept within ``share_bounds``. Scores lie
-    in [0, 1]; 1 means no other unit does better with i's most favourable weights. Missing values count
-    as 0 (the unit gets no credit for them).
+    with each child's share of i's score, w_j x_ij / score_i, kept within ``share_bounds``. Scores
+    lie in [0, 1]; 1 means no other unit does better with i's most favourable weights. Missing
+    values count as 0 (the unit gets no credit for them).
     """
     values = np.nan_to_num(x, nan=0.0)
     n_units, n_children = values.shape
@@ -150,15 +150,17 @@ def aggregate_level(
 ) -> np.ndarray:
     """Aggregate children ``x`` ``(..., units, children)`` into parents ``(..., units, parents)``.
 
-    ``arithmetic``: sum(w x) / sum(w) over present children. ``geometric``: exp(sum(w log x) / sum(w)).
-    ``harmonic``: sum(w) / sum(w / x). ``generalised``: (sum(w x^p) / sum(w))^(1/p) (p = 1 arithmetic,
-    p = -1 harmonic). ``copeland``, ``bod`` and ``mazziotta_pareto``: see the functions of those names.
+    ``arithmetic``: sum(w x) / sum(w) over present children. ``geometric``: exp(sum(w log x) /
+    sum(w)). ``harmonic``: sum(w) / sum(w / x). ``generalised``: (sum(w x^p) / sum(w))^(1/p) (p = 1
+    arithmetic, p = -1 harmonic). ``copeland``, ``bod`` and ``mazziotta_pareto``: see the functions
+    of those names.
     """
     x = np.asarray(x, dtype=float)
     w = np.asarray(weights, dtype=float)
     if method == "generalised" and p == 0:
         raise ParameterError(
-            "the 'p' parameter of aggregate_level must be non-zero for the generalised mean; use method 'geometric' for p = 0",
+            "the 'p' parameter of aggregate_level must be non-zero for the generalised mean; use "
+            "method 'geometric' for p = 0",
             parameter="p",
             function="aggregate_level",
         )

@@ -24,9 +24,10 @@ from civicmeter.params import InstanceOf, validate_params
 def denominate(
     values: pd.DataFrame, denominators: pd.DataFrame, denominated_by: dict[str, str]
 ) -> pd.DataFrame:
-    """Return ``values`` with each indicator in ``denominated_by`` divided by its denominator column.
+    """Divide each indicator named in ``denominated_by`` by its denominator column.
 
-    Rows are matched by index (uCode). A zero denominator gives a missing value rather than infinity.
+    Rows are matched by index (uCode). A zero denominator gives a missing value rather than
+    infinity.
     """
     out = values.astype(float).copy()
     for code, column in denominated_by.items():

@@ -1,8 +1,9 @@
 """Errors a user can cause with index data or recipes, each carrying a stable code.
 
-Bad arguments from a programmer raise :class:`civicmeter.params.ParameterError`; bad *files* raise the
-classes here. One exception carries every problem found in an input, so a user fixes a file in one
-pass instead of one error per run. Codes are listed in ``docs/reference/errors.md`` and never reused.
+Bad arguments from a programmer raise :class:`civicmeter.params.ParameterError`; bad *files* raise
+the classes here. One exception carries every problem found in an input, so a user fixes a file in
+one pass instead of one error per run. Codes are listed in ``docs/reference/errors.md`` and never
+reused.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Problem:
-    """One problem in an input: a stable ``code``, the ``place`` it occurs and a message with the fix."""
+    """One problem in an input: a stable ``code``, its ``place``, and a message with the fix."""
 
     code: str
     place: str
@@ -24,7 +25,7 @@ class Problem:
 
 
 class IndexInputError(ValueError):
-    """Base class: an index input (data tables or recipe) is invalid. ``problems`` lists them all."""
+    """An index input (data tables or recipe) is invalid; ``problems`` lists every problem."""
 
     def __init__(self, problems: Iterable[Problem]):
         self.problems = tuple(problems)

@@ -16,7 +16,8 @@ from civicmeter.params import InstanceOf, validate_params
 
 NOT_POSITIVE = (
     "the {method} mean of {node} needs inputs > 0, but {reason}; normalise onto a positive range "
-    "(e.g. normalise: {{method: minmax, range: [1, 100]}}), choose another method, or set an explicit "
+    "(e.g. normalise: {{method: minmax, range: [1, 100]}}), choose another method, or set an "
+    "explicit "
     "shift (e.g. shift: 1)"
 )
 
@@ -66,7 +67,8 @@ def _check_normalise(
                 problems.add(
                     "recipe.E006",
                     f"{where} key {key}.method",
-                    f"dist2targ needs an iMeta Target for every indicator; missing for {', '.join(missing)}",
+                    "dist2targ needs an iMeta Target for every indicator; missing for "
+                    f"{', '.join(missing)}",
                 )
         if spec.method == "goalposts":
             for column in ("goalpost_lower", "goalpost_upper"):
@@ -75,7 +77,8 @@ def _check_normalise(
                     problems.add(
                         "recipe.E006",
                         f"{where} key {key}.method",
-                        f"goalposts needs iMeta column {column} for every indicator; missing for {', '.join(lacking)}",
+                        f"goalposts needs iMeta column {column} for every indicator; missing for "
+                        f"{', '.join(lacking)}",
                     )
 
 
@@ -137,7 +140,8 @@ def check_recipe_fits(recipe: Recipe, data: IndexData) -> None:
         problems.add(
             "recipe.E004",
             f"{where} key impute.group",
-            f"group column {recipe.impute.group!r} is not in iData; add it or pick one of {', '.join(data.groups) or '(none)'}",
+            f"group column {recipe.impute.group!r} is not in iData; add it or pick one of "
+            f"{', '.join(data.groups) or '(none)'}",
         )
     if recipe.impute.method == "latest" and not data.is_panel:
         problems.add(

@@ -1,4 +1,4 @@
-"""The index framework as a tree: which indicator or aggregate feeds which, with weights and directions.
+"""The index framework as a tree: which code feeds which, with weights and directions.
 
 Kept separate from the data so that the same tree can be reused across thousands of replications:
 :meth:`Hierarchy.membership` gives each level's child-to-parent matrix, which turns aggregation of a
@@ -52,7 +52,7 @@ class Hierarchy:
         return tuple(c for c in self.codes if self.parents[c] == code)
 
     def membership(self, level: int) -> tuple[tuple[str, ...], tuple[str, ...], np.ndarray]:
-        """Children (level - 1), parents (``level``) and the 0/1 matrix of shape (children, parents)."""
+        """Children (level - 1), parents (``level``) and their 0/1 (children, parents) matrix."""
         parents = self.codes_at(level)
         children = self.codes_at(level - 1)
         position = {p: j for j, p in enumerate(parents)}
@@ -70,11 +70,12 @@ class Hierarchy:
         return np.array([float(source[c]) for c in codes])
 
     def direction_vector(self, codes: tuple[str, ...] | None = None) -> np.ndarray:
-        """Directions (+1 / -1) of ``codes`` (default: the indicators), for :func:`normalise_array`."""
+        """Directions (+1 / -1) of ``codes`` (default: the indicators), for
+        :func:`normalise_array`."""
         return np.array([float(self.directions[c]) for c in (codes or self.indicators)])
 
     def lineage(self) -> pd.DataFrame:
-        """One row per indicator and one column per level: the indicator's ancestor at that level."""
+        """One row per indicator, one column per level: the indicator's ancestor at that level."""
         rows = []
         for code in self.indicators:
             row = [code]
@@ -86,7 +87,7 @@ class Hierarchy:
         return pd.DataFrame(rows, columns=[f"Level{i}" for i in range(1, self.n_levels + 1)])
 
     def effective_weights(self, weights: dict[str, float] | None = None) -> pd.Series:
-        """Each code's share of the top aggregate: weights normalised within parent, multiplied down.
+        """Each code's share of the index: weights normalised within parent, multiplied down.
 
         Follows COINr's ``get_eff_weights``: a top code has effective weight 1.
         """

@@ -60,7 +60,7 @@ def _fill_rows(
     for _, codes in lineage.reindex(values.columns).groupby(lineage.reindex(values.columns)):
         block = scaled[list(codes.index)]
         centre = block.mean(axis=1) if statistic == "mean" else block.median(axis=1)
-        filled[list(codes.index)] = block.apply(lambda column: column.fillna(centre))
+        filled[list(codes.index)] = block.apply(lambda column, centre=centre: column.fillna(centre))
     restored = (filled * (hi - lo) + lo) * directions
     return values.where(values.notna(), restored)
 
@@ -92,10 +92,10 @@ def impute(
     group_level: int = 2,
     history: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Return ``values`` (units x indicators, indexed by uCode) with missing values imputed by ``method``.
+    """Impute missing ``values`` (units x indicators, indexed by uCode) with ``method``.
 
-    ``groups`` is needed by the group methods, ``hierarchy`` by the row methods and ``history`` (earlier
-    time points of the same units) by ``latest``; a missing one raises ``ValueError``.
+    ``groups`` is needed by the group methods, ``hierarchy`` by the row methods and ``history``
+    (earlier time points of the same units) by ``latest``; a missing one raises ``ValueError``.
     """
     values = values.astype(float)
     if method == "none" or not values.isna().any().any():

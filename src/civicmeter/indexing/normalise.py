@@ -1,10 +1,11 @@
 """Normalisation: bring indicators onto a common scale, after multiplying each by its Direction.
 
-Every method works on arrays shaped ``(..., units, indicators)`` and normalises along the units axis,
-so a stack of replications ``(runs, units, indicators)`` is normalised in one call. Conventions are
-COINr's ``n_*`` functions: NAs are ignored when taking min, max, mean and sd; the sd uses ``n - 1``;
-ranks are ascending with ties taking the minimum rank. Because direction is applied first, targets,
-goalposts and the reference unit are read in the direction-adjusted space exactly as COINr does.
+Every method works on arrays shaped ``(..., units, indicators)`` and normalises along the units
+axis, so a stack of replications ``(runs, units, indicators)`` is normalised in one call.
+Conventions are COINr's ``n_*`` functions: NAs are ignored when taking min, max, mean and sd; the sd
+uses ``n - 1``; ranks are ascending with ties taking the minimum rank. Because direction is applied
+first, targets, goalposts and the reference unit are read in the direction-adjusted space exactly as
+COINr does.
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ _ARRAY = InstanceOf(np.ndarray, "a numpy array")
 
 
 def rank_min(x: np.ndarray) -> np.ndarray:
-    """Ascending ranks along axis -2, ties share the minimum rank, NaN stays NaN (R ``ties = "min"``)."""
+    """Ascending ranks along axis -2, ties share the minimum rank, NaN stays NaN (R ``ties =
+    "min"``)."""
     x = np.asarray(x, dtype=float)
     order = np.argsort(x, axis=-2, kind="stable")
     ordered = np.take_along_axis(x, order, axis=-2)
@@ -95,7 +97,7 @@ def normalise_array(
     scale: float = 100.0,
     truncate: bool = True,
 ) -> np.ndarray:
-    """Normalise ``x`` (``(..., units, indicators)``) column-wise after multiplying by ``directions``.
+    """Normalise ``x`` ``(..., units, indicators)`` column-wise after applying ``directions``.
 
     * ``minmax``: ``(x - min) / (max - min) * (high - low) + low``.
     * ``zscore``: ``(x - mean_x) / sd_x * sd + mean`` with the ``n - 1`` standard deviation.
@@ -104,10 +106,11 @@ def normalise_array(
     * ``fracmax``: ``x / max``; ``dist2max``: ``1 - (max - x) / (max - min)``.
     * ``dist2ref``: ``1 - (x_ref - x) / (x_ref - min)`` for unit row ``reference``; capped at 1 if
       ``cap_max``.
-    * ``dist2targ``: ``(x - min) / (t - min)`` with ``t = target * direction``; capped if ``cap_max``.
+    * ``dist2targ``: ``(x - min) / (t - min)`` with ``t = target * direction``; capped if
+    ``cap_max``.
     * ``goalposts``: ``goalposts`` is ``(2, indicators)`` of (lower, upper) in original units; the
-      fraction of the way from the worse to the better post, truncated to [0, 1] if ``truncate``, times
-      ``scale``.
+      fraction of the way from the worse to the better post, truncated to [0, 1] if ``truncate``,
+      times ``scale``.
     * ``none``: direction-adjusted values unchanged.
     """
     d = np.asarray(directions, dtype=float)

@@ -65,8 +65,8 @@ def _imputed(data: IndexData, recipe: Recipe, values: pd.DataFrame) -> pd.DataFr
     }
 )
 def normalise_frame(values: pd.DataFrame, data: IndexData, spec: NormaliseSpec) -> pd.DataFrame:
-    """Normalise each indicator with ``spec`` (or its per-indicator override), using iMeta directions,
-    targets and goalposts."""
+    """Normalise each indicator with ``spec`` or its override, using iMeta directions, targets
+    and goalposts."""
     h = data.hierarchy
     codes = list(values.columns)
     directions = np.array([h.directions[c] for c in codes], dtype=float)

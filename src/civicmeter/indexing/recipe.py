@@ -185,7 +185,8 @@ def _aggregate(r: FieldReader, nested: bool = True) -> AggregateSpec:
     }
 )
 def recipe_from_dict(content: dict, *, source: str = "<dict>", sha256: str = "") -> Recipe:
-    """Validate a parsed recipe and build a :class:`Recipe`; raise :class:`RecipeError` listing every problem."""
+    """Validate a parsed recipe and build a :class:`Recipe`; raise :class:`RecipeError` listing
+    every problem."""
     problems = ProblemCollector(RecipeError)
     root = FieldReader(content, source, "", problems)
     root.only(TOP_KEYS)
@@ -204,7 +205,8 @@ def recipe_from_dict(content: dict, *, source: str = "<dict>", sha256: str = "")
         root.problem(
             "weights",
             "recipe.E007",
-            f"unknown weights {weights!r}; use one of {', '.join(WEIGHT_METHODS)} or a name under weight_sets",
+            f"unknown weights {weights!r}; use one of {', '.join(WEIGHT_METHODS)} or a name "
+            "under weight_sets",
         )
     screen = root.child("screen")
     screen.only(("min_availability",))

@@ -1,4 +1,4 @@
-"""Typed reading of one mapping in a recipe, recording a problem (with its key path) instead of failing.
+"""Typed reading of one recipe mapping, recording problems (with key paths) instead of failing.
 
 Each accessor returns a usable default when the value is wrong, so parsing continues and the user
 sees every problem of the file at once.

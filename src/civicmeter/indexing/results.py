@@ -1,4 +1,4 @@
-"""The result of an index build: every stage, the scores and ranks, what was done, and provenance."""
+"""The result of an index build: every stage, scores and ranks, what was done, provenance."""
 
 from __future__ import annotations
 
@@ -63,7 +63,8 @@ class IndexResult:
         return self.hierarchy.effective_weights(self.weights)
 
     def results_table(self) -> pd.DataFrame:
-        """uCode, the top aggregate, its Rank, then every other aggregate from high level to low; best first."""
+        """uCode, the top aggregate, its Rank, then every other aggregate from high level to low;
+        best first."""
         top = self.hierarchy.top[0]
         others = [
             c
@@ -79,7 +80,7 @@ class IndexResult:
         return table.sort_values(["Rank", "uCode"], na_position="last").reset_index(drop=True)
 
     def strengths_weaknesses(self, unit: str, *, n: int = 5) -> pd.DataFrame:
-        """The unit's ``n`` best- and ``n`` worst-ranked indicators among all units (COINr ``get_str_weak``)."""
+        """The unit's ``n`` best- and worst-ranked indicators (COINr ``get_str_weak``)."""
         ranks = (
             self.ranks.loc[unit, list(self.hierarchy.indicators)]
             .dropna()
@@ -105,7 +106,7 @@ class IndexResult:
         return pd.DataFrame(rows("strength", best) + rows("weakness", worst))
 
     def write_csv(self, directory: str | Path) -> list[Path]:
-        """Write every stage, ``results.csv`` and ``treatment.csv`` into ``directory``; return the paths."""
+        """Write every stage, ``results.csv`` and ``treatment.csv`` into ``directory``."""
         out = Path(directory)
         out.mkdir(parents=True, exist_ok=True)
         written = []

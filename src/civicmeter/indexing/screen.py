@@ -1,8 +1,8 @@
 """Unit screening: drop units whose share of available indicator values is too low.
 
-COINr's ``Screen(unit_screen = "byNA")``: availability is the fraction of non-missing indicator values
-of a unit; units strictly below ``min_availability`` are removed. Screening runs after imputation in
-COINr's documented pipeline, so it only removes units imputation could not fill.
+COINr's ``Screen(unit_screen = "byNA")``: availability is the fraction of non-missing indicator
+values of a unit; units strictly below ``min_availability`` are removed. Screening runs after
+imputation in COINr's documented pipeline, so it only removes units imputation could not fill.
 """
 
 from __future__ import annotations

@@ -58,7 +58,7 @@ class AggregateSpec:
     nodes: dict[str, AggregateSpec] = field(default_factory=dict)
 
     def for_node(self, code: str, level: int) -> AggregateSpec:
-        """The spec that applies to aggregate ``code`` at ``level`` (node beats level beats default)."""
+        """The spec for aggregate ``code`` at ``level``: node beats level beats default."""
         if code in self.nodes:
             return self.nodes[code]
         return self.levels.get(level, self)

@@ -33,7 +33,7 @@ def skewness(x: np.ndarray) -> float:
 
 @validate_params({"x": [InstanceOf((np.ndarray, list, tuple), "a 1-D array of numbers")]})
 def kurtosis(x: np.ndarray) -> float:
-    """Type-2 sample excess kurtosis ``((n+1)(r-3)+6)(n-1)/((n-2)(n-3))``; NaN with fewer than 4 values."""
+    """Type-2 excess kurtosis ``((n+1)(r-3)+6)(n-1)/((n-2)(n-3))``; NaN below 4 values."""
     v = _clean(x)
     n = v.size
     if n < 4:

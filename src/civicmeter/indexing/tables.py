@@ -2,8 +2,8 @@
 
 The layout is COINr's (Becker et al., JRC): ``iData`` has one row per unit (``uCode``, optional
 ``uName``, ``Time``, ``*_group`` columns, denominators, indicators); ``iMeta`` has one row per
-indicator, aggregate, group, denominator or other column. Every problem in the two tables is reported
-at once, each naming the file, row and code, so a builder fixes the files in one pass.
+indicator, aggregate, group, denominator or other column. Every problem in the two tables is
+reported at once, each naming the file, row and code, so a builder fixes the files in one pass.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ class IndexData:
         return pd.to_numeric(meta.loc[codes, column], errors="coerce").rename(column)
 
     def indicator_frame(self, time: object | None = None) -> pd.DataFrame:
-        """Indicator values indexed by ``uCode`` (one time point for panels: ``time`` or the latest)."""
+        """Indicator values by ``uCode``; for panels at ``time`` (default: the latest)."""
         table = self.at_time(time)
         return table.set_index("uCode")[list(self.hierarchy.indicators)].astype(float)
 
@@ -217,7 +217,8 @@ def _check_meta(meta: pd.DataFrame, name: str, problems: ProblemCollector) -> Hi
                 problems.add(
                     "index.E003",
                     place,
-                    f"has no Parent but is not at the top level {top_level}; name its parent aggregate",
+                    f"has no Parent but is not at the top level {top_level}; name its parent "
+                    "aggregate",
                 )
             continue
         if parent not in levels:
@@ -230,7 +231,8 @@ def _check_meta(meta: pd.DataFrame, name: str, problems: ProblemCollector) -> Hi
             problems.add(
                 "index.E012",
                 place,
-                f"Parent {parent!r} is at level {levels[parent]}, expected {levels[code] + 1}; a parent sits one level above its children",
+                f"Parent {parent!r} is at level {levels[parent]}, expected {levels[code] + 1}; a "
+                "parent sits one level above its children",
             )
     _check_cycles(codes, parents, seen, name, problems)
     for code in codes:
@@ -293,7 +295,8 @@ def _check_numeric(
     }
 )
 def read_index_data(data: str | Path | pd.DataFrame, meta: str | Path | pd.DataFrame) -> IndexData:
-    """Read and validate iData and iMeta (CSV, XLSX or DataFrames); raise :class:`IndexDataError` listing every problem."""
+    """Read and validate iData and iMeta (CSV, XLSX or DataFrames); raise :class:`IndexDataError`
+    listing every problem."""
     data_frame, data_name, data_hash = _read_table(data, "iData")
     meta_frame, meta_name, meta_hash = _read_table(meta, "iMeta")
     problems = ProblemCollector(IndexDataError)
@@ -313,7 +316,8 @@ def read_index_data(data: str | Path | pd.DataFrame, meta: str | Path | pd.DataF
         problems.add(
             "index.E002",
             f"{data_name} row {i + 2}",
-            f"duplicate {'/'.join(keys)} {data_frame.iloc[i]['uCode']!r}; each unit appears once per time point",
+            f"duplicate {'/'.join(keys)} {data_frame.iloc[i]['uCode']!r}; each unit appears once "
+            "per time point",
         )
     for i in np.flatnonzero((data_frame["uCode"] == "").to_numpy()):
         problems.add(
@@ -323,6 +327,7 @@ def read_index_data(data: str | Path | pd.DataFrame, meta: str | Path | pd.DataF
         zip(
             meta_frame.get("iCode", pd.Series(dtype=object)).astype(str).str.strip(),
             meta_frame.get("Type", pd.Series(dtype=object)),
+            strict=True,
         )
     )
     groups = tuple(c for c, t in types.items() if t == "Group" and c in data_frame.columns)
@@ -337,7 +342,8 @@ def read_index_data(data: str | Path | pd.DataFrame, meta: str | Path | pd.DataF
                 problems.add(
                     "index.E005",
                     f"{data_name} column {code}",
-                    "is an aggregate in iMeta; aggregates are computed, remove the column from iData",
+                    "is an aggregate in iMeta; aggregates are computed, remove the column from "
+                    "iData",
                 )
         for code in hierarchy.indicators:
             if code not in data_frame.columns:
@@ -360,7 +366,8 @@ def read_index_data(data: str | Path | pd.DataFrame, meta: str | Path | pd.DataF
                 problems.add(
                     "index.E008",
                     f"{data_name} column {code}",
-                    f"indicator is constant ({present.iloc[0]!r}) and cannot discriminate units; remove it",
+                    f"indicator is constant ({present.iloc[0]!r}) and cannot discriminate units; "
+                    "remove it",
                 )
         denominator_col = meta_frame["Denominator"] if "Denominator" in meta_frame.columns else None
         if denominator_col is not None:
@@ -372,7 +379,8 @@ def read_index_data(data: str | Path | pd.DataFrame, meta: str | Path | pd.DataF
                     problems.add(
                         "index.E011",
                         f"{meta_name} row {i + 2} iCode {row['iCode']}",
-                        f"Denominator {denom!r} is not a column of iData; add the column or clear the cell",
+                        f"Denominator {denom!r} is not a column of iData; add the column or "
+                        "clear the cell",
                     )
         referenced = {
             str(d).strip()

@@ -1,11 +1,12 @@
-"""Outlier treatment with COINr's two-stage rule: Winsorise, and if that is not enough, log-transform.
+"""Outlier treatment by COINr's two-stage rule: Winsorise, and log-transform if that fails.
 
 An indicator *fails* when ``|skew| >= skew`` AND ``kurtosis >= kurtosis`` (type-2 estimators, NAs
-dropped). While it fails, the most extreme value on the side of the skew is replaced by the next value
-inward; points tied at the extreme move together, so the count can jump by more than one. Winsorising
-stops once the count reaches ``winsorise_max``. If the indicator still fails, the Winsorised values are
-discarded and the fallback transform is applied to the *original* values (COINr ``Treat``,
-``combine_treat = FALSE``). Every indicator gets a row in the treatment log saying what was done.
+dropped). While it fails, the most extreme value on the side of the skew is replaced by the next
+value inward; points tied at the extreme move together, so the count can jump by more than one.
+Winsorising stops once the count reaches ``winsorise_max``. If the indicator still fails, the
+Winsorised values are discarded and the fallback transform is applied to the *original* values
+(COINr ``Treat``, ``combine_treat = FALSE``). Every indicator gets a row in the treatment log saying
+what was done.
 """
 
 from __future__ import annotations
@@ -65,8 +66,8 @@ def winsorise(
 
 
 def log_transform(x: np.ndarray, rule: str) -> np.ndarray:
-    """COINr's log rules: ``log`` = log_CT ``log(x - min + 0.01 (max - min))``; ``log_plus`` mirrors it
-    for negative skew (``-log(max + a - x)``); ``log_orig`` = ``log(x - min + 1)``."""
+    """COINr's log rules: ``log`` = log_CT ``log(x - min + 0.01 (max - min))``; ``log_plus`` mirrors
+    it for negative skew (``-log(max + a - x)``); ``log_orig`` = ``log(x - min + 1)``."""
     lo, hi = np.nanmin(x), np.nanmax(x)
     a = 0.01 * (hi - lo)
     if rule == "log":
@@ -129,7 +130,7 @@ def treat_outliers(
     kurtosis: float = 3.5,
     fallback: str = "log",
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Treat each indicator column; return the treated values and the treatment log (one row each)."""
+    """Treat each indicator; return the treated values and the treatment log (a row each)."""
     treated = values.copy().astype(float)
     rows = []
     for code in values.columns:

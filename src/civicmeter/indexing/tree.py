@@ -1,7 +1,7 @@
 """Aggregate a whole framework, level by level, for one run or a stack of runs at once.
 
-Scores flow upward: level 2 from the normalised indicators, level 3 from level 2, and so on. Within a
-level, parents that share the same method are computed together by one call to
+Scores flow upward: level 2 from the normalised indicators, level 3 from level 2, and so on. Within
+a level, parents that share the same method are computed together by one call to
 :func:`~civicmeter.indexing.aggregate.aggregate_level`; a per-level or per-node override only splits
 off the parents it names.
 """
@@ -16,6 +16,9 @@ from civicmeter.indexing.aggregate import aggregate_level
 from civicmeter.indexing.hierarchy import Hierarchy
 from civicmeter.indexing.specs import AggregateSpec
 from civicmeter.params import NONE, InstanceOf, validate_params
+
+#: Weighted arithmetic mean at every level, COINr's default.
+DEFAULT_SPEC = AggregateSpec()
 
 
 def weight_array(
@@ -51,7 +54,7 @@ def aggregate_tree(
     hierarchy: Hierarchy,
     *,
     weights: Mapping[str, float] | np.ndarray | None = None,
-    spec: AggregateSpec = AggregateSpec(),
+    spec: AggregateSpec = DEFAULT_SPEC,
 ) -> np.ndarray:
     """Scores of every aggregate, shaped ``(..., units, len(hierarchy.aggregates))``.
 

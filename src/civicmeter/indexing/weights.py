@@ -47,9 +47,10 @@ def pca_weights(hierarchy: Hierarchy, scores: pd.DataFrame) -> dict[str, float]:
     """Weights from the first principal component of each parent's children.
 
     For every aggregate, the children's correlation matrix (units with complete data) is decomposed
-    and each child's weight is its squared loading on the first component, which sums to one within the
-    group (OECD/JRC Handbook 2008, section 6.1: squared factor loadings scaled to unity). Children
-    that lack scores (aggregates not yet computed) keep their iMeta weight, as do single-child groups.
+    and each child's weight is its squared loading on the first component, which sums to one within
+    the group (OECD/JRC Handbook 2008, section 6.1: squared factor loadings scaled to unity).
+    Children that lack scores (aggregates not yet computed) keep their iMeta weight, as do
+    single-child groups.
     """
     weights = dict(hierarchy.weights)
     for parent in hierarchy.aggregates:
@@ -64,6 +65,6 @@ def pca_weights(hierarchy: Hierarchy, scores: pd.DataFrame) -> dict[str, float]:
             continue
         _, vectors = np.linalg.eigh(corr)
         loadings = vectors[:, -1]
-        for code, loading in zip(children, loadings**2 / np.sum(loadings**2)):
+        for code, loading in zip(children, loadings**2 / np.sum(loadings**2), strict=True):
             weights[code] = float(loading)
     return weights
