@@ -1,7 +1,8 @@
 """Weighted means and shares per group with design-based (linearisation) standard errors.
 
-Everything here works on flat numpy arrays and ``np.bincount``, so reducing ten million
-respondents to a thousand city figures costs a few vector passes and no Python loop over rows.
+Everything here works on small tables of per-group sums (see :func:`cell_estimates`), so reducing
+ten million respondents to a thousand city figures costs three ``np.bincount`` passes over the rows
+and no Python loop over rows.
 
 Estimator. For group g with valid respondents i, weights w_i (1 when unweighted) and values y_i
 (the item score for a mean; 0/1 for a share), the estimate is the ratio (Hajek) mean
@@ -75,6 +76,58 @@ def _logit(p: np.ndarray, se: np.ndarray, z: float) -> tuple[np.ndarray, np.ndar
 
 
 @validate_params({
+    "count": [InstanceOf(np.ndarray, "a (groups, cells) array of respondent counts")],
+    "weight_sum": [InstanceOf(np.ndarray, "a (groups, cells) array of weight sums")],
+    "weight_sq_sum": [InstanceOf(np.ndarray, "a (groups, cells) array of squared-weight sums")],
+    "y": [InstanceOf(np.ndarray, "a (cells,) array of values")],
+    "share": [InstanceOf(bool, "a bool")],
+    "alpha": [Interval(float, 0, 1, closed="neither")],
+    "interval": [Options(SHARE_INTERVALS)],
+})
+def cell_estimates(
+    count: np.ndarray,
+    weight_sum: np.ndarray,
+    weight_sq_sum: np.ndarray,
+    y: np.ndarray,
+    *,
+    share: bool,
+    alpha: float,
+    interval: str = "wilson",
+) -> GroupEstimates:
+    """Estimates for every group from per-(group, cell) sums, where y is constant within a cell.
+
+    Survey answers take few distinct values, so grouping respondents by (group, answer) loses
+    nothing: with y constant in a cell, sum(w_i^2 (y_i - y_hat)^2) = sum_cells S2 (y_c - y_hat)^2,
+    where S2 is the cell's sum of squared weights. The row pass is then three ``np.bincount``
+    calls; everything here works on tables of size groups x cells. Unweighted data pass the
+    counts as both weight sums.
+    """
+    n = count.sum(axis=1).astype(float)
+    total = weight_sum.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        estimate = weight_sum @ y / total
+        deviation = y[None, :] - estimate[:, None]
+        sum_sq = (weight_sq_sum * np.where(count > 0, deviation, 0.0) ** 2).sum(axis=1)
+        variance = n / (n - 1) * sum_sq / total**2
+        variance[n < 2] = np.nan
+        se = np.sqrt(variance)
+        n_eff = total**2 / weight_sq_sum.sum(axis=1)
+        if share:
+            z = stats.norm.ppf(1 - alpha / 2)
+            if interval == "wilson":
+                lower, upper = _wilson(estimate, n_eff, z)
+            elif interval == "logit":
+                lower, upper = _logit(estimate, se, z)
+            else:
+                lower, upper = estimate - z * se, estimate + z * se
+        else:
+            t = stats.t.ppf(1 - alpha / 2, np.maximum(n - 1, 1))
+            lower, upper = estimate - t * se, estimate + t * se
+    return GroupEstimates(n=n.astype(np.int64), n_eff=n_eff, estimate=estimate, se=se,
+                          ci_lower=lower, ci_upper=upper)
+
+
+@validate_params({
     "groups": [InstanceOf(np.ndarray, "an integer numpy array")],
     "y": [InstanceOf(np.ndarray, "a float numpy array")],
     "weights": [InstanceOf(np.ndarray, "a float numpy array"), NONE],
@@ -93,40 +146,21 @@ def group_estimates(
     alpha: float,
     interval: str = "wilson",
 ) -> GroupEstimates:
-    """Ratio-mean estimates, linearisation standard errors and intervals for every group.
+    """Ratio-mean estimates, linearisation standard errors and intervals from respondent rows.
 
-    ``groups`` holds each valid respondent's group number in ``[0, n_groups)``; ``y`` their value
-    (0/1 when ``share``); ``weights`` their survey weight, or None for equal weights.
+    ``groups`` holds each respondent's group number in ``[0, n_groups)``; ``y`` their value (0/1
+    when ``share``); ``weights`` their survey weight, or None for equal weights. The rows are
+    summed into (group, distinct value) cells and passed to :func:`cell_estimates`.
     """
-    n = np.bincount(groups, minlength=n_groups).astype(float)
+    values, value_index = np.unique(y, return_inverse=True)
+    cells = groups.astype(np.int64) * len(values) + value_index.ravel()
+    size = n_groups * len(values)
+    count = np.bincount(cells, minlength=size).reshape(n_groups, len(values)).astype(float)
     if weights is None:
-        total = n
-        weighted_y = np.bincount(groups, weights=y, minlength=n_groups)
-        sum_sq_weights = n
+        weight_sum = weight_sq_sum = count
     else:
-        total = np.bincount(groups, weights=weights, minlength=n_groups)
-        weighted_y = np.bincount(groups, weights=weights * y, minlength=n_groups)
-        sum_sq_weights = np.bincount(groups, weights=weights * weights, minlength=n_groups)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        estimate = weighted_y / total
-        residual = y - estimate[groups]
-        if weights is not None:
-            residual *= weights
-        sum_sq = np.bincount(groups, weights=residual * residual, minlength=n_groups)
-        variance = n / (n - 1) * sum_sq / total**2
-        variance[n < 2] = np.nan
-        se = np.sqrt(variance)
-        n_eff = total**2 / sum_sq_weights
-        if share:
-            z = stats.norm.ppf(1 - alpha / 2)
-            if interval == "wilson":
-                lower, upper = _wilson(estimate, n_eff, z)
-            elif interval == "logit":
-                lower, upper = _logit(estimate, se, z)
-            else:
-                lower, upper = estimate - z * se, estimate + z * se
-        else:
-            t = stats.t.ppf(1 - alpha / 2, np.maximum(n - 1, 1))
-            lower, upper = estimate - t * se, estimate + t * se
-    return GroupEstimates(n=n.astype(np.int64), n_eff=n_eff, estimate=estimate, se=se,
-                          ci_lower=lower, ci_upper=upper)
+        weight_sum = np.bincount(cells, weights=weights, minlength=size).reshape(n_groups, len(values))
+        weight_sq_sum = np.bincount(cells, weights=weights * weights, minlength=size).reshape(
+            n_groups, len(values))
+    return cell_estimates(count, weight_sum, weight_sq_sum, values.astype(float), share=share,
+                          alpha=alpha, interval=interval)

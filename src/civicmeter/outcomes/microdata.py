@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from civicmeter.outcomes.errors import OutcomesError, Problem
-from civicmeter.outcomes.estimators import SHARE_INTERVALS, group_estimates
+from civicmeter.outcomes.estimators import SHARE_INTERVALS, cell_estimates
 from civicmeter.outcomes.files import EXCEL_SUFFIXES, SAMPLE_BYTES, _sniff_delimiter, detect_encoding
 from civicmeter.params import NONE, InstanceOf, Interval, Options, ParameterError, validate_params
 
@@ -110,20 +110,23 @@ def _categorical(values: pd.Series) -> pd.Series:
 
 def _classify(item: pd.Series, scale: tuple[float, float], missing_codes: tuple[float, ...]
               ) -> tuple[np.ndarray, np.ndarray, pd.Index]:
-    """Per-category numeric value and status; the extra last entry stands for blank (code -1)."""
+    """Numeric value and status of each distinct answer, blank first (index = category code + 1).
+
+    Done once per distinct answer ("4", "9", "DK"), not per respondent.
+    """
     categories = item.cat.categories
     text = pd.Index(categories.astype(str)).str.strip()
     numbers_ = pd.to_numeric(pd.Series(text), errors="coerce").to_numpy(dtype=float)
     low, high = scale
-    status = np.full(len(categories) + 1, Status.VALID, dtype=np.int8)
+    status = np.full(len(categories), Status.VALID, dtype=np.int8)
     is_missing = np.isin(numbers_, np.asarray(missing_codes, dtype=float))
     out_of_range = (numbers_ < low) | (numbers_ > high) | (numbers_ != np.round(numbers_))
-    status[:-1][out_of_range] = Status.OUT_OF_RANGE
-    status[:-1][np.isnan(numbers_)] = Status.NON_NUMERIC
-    status[:-1][is_missing] = Status.MISSING_CODE
-    status[:-1][np.asarray(text == "")] = Status.BLANK
-    status[-1] = Status.BLANK
-    return np.append(numbers_, np.nan), status, categories
+    status[out_of_range] = Status.OUT_OF_RANGE
+    status[np.isnan(numbers_)] = Status.NON_NUMERIC
+    status[is_missing] = Status.MISSING_CODE
+    status[np.asarray(text == "")] = Status.BLANK
+    return (np.concatenate([[np.nan], numbers_]), np.concatenate([[Status.BLANK], status]).astype(np.int8),
+            categories)
 
 
 def _read_columns(source: str | Path | pd.DataFrame, columns: dict[str, str],
@@ -184,13 +187,13 @@ def _read_columns(source: str | Path | pd.DataFrame, columns: dict[str, str],
     return frame, label
 
 
-def _examples(codes: np.ndarray, categories: pd.Index, status: np.ndarray, wanted: Status) -> str:
+def _examples(item_index: np.ndarray, categories: pd.Index, status: np.ndarray, wanted: Status) -> str:
     """'0' (rows 14, 80), 'DK' (row 3): which odd values were seen, where, for the notes."""
     parts = []
-    for index in np.flatnonzero(status[:-1] == wanted)[:EXAMPLE_ROWS]:
-        rows = np.flatnonzero(codes == index)[:3] + 2
+    for index in np.flatnonzero(status == wanted)[:EXAMPLE_ROWS]:
+        rows = np.flatnonzero(item_index == index)[:3] + 2
         if len(rows):
-            parts.append(f"{categories[index]!r} (row {', '.join(map(str, rows))})")
+            parts.append(f"{categories[index - 1]!r} (row {', '.join(map(str, rows))})")
     return "; ".join(parts)
 
 
@@ -267,52 +270,66 @@ def summarise_microdata(
     frame, label = _read_columns(path_or_frame, columns, encoding)
     notes: list[str] = []
 
-    values_by_code, status_by_code, categories = _classify(frame[item], scale, tuple(missing_codes))
-    item_codes = frame[item].cat.codes.to_numpy()
-    status = status_by_code[item_codes]
+    values_by_cell, status_by_cell, categories = _classify(frame[item], scale, tuple(missing_codes))
+    # Row pass: one integer "cell" per respondent = (city, period, answer, weight ok?). Index 0 of
+    # each axis is "blank", so pandas' -1 codes need no special case.
+    item_index = frame[item].cat.codes.to_numpy().astype(np.int64) + 1
+    city_index, city_names = _group_codes(frame, city_column, city)
+    period_index, period_names = _group_codes(frame, period_column, period or "")
+    shape = (len(city_names) + 1, len(period_names) + 1, len(values_by_cell),
+             2 if weight_column is not None else 1)
+    cell = city_index.astype(np.int64)
+    cell *= shape[1]
+    cell += period_index
+    cell *= shape[2]
+    cell += item_index
+    size = int(np.prod(shape))
+    if weight_column is not None:
+        weights = frame[weight_column].to_numpy(dtype=float)
+        cell *= 2
+        cell += ~(weights > 0)  # blank (NaN), zero or negative weights go to the second slot
+        weight_sum = np.bincount(cell, weights=weights, minlength=size).reshape(shape)
+        weight_sq_sum = np.bincount(cell, weights=weights * weights, minlength=size).reshape(shape)
+    count = np.bincount(cell, minlength=size).reshape(shape)
+    del cell
+    if weight_column is None:
+        weight_sum = weight_sq_sum = count.astype(float)
 
-    city_codes, city_names = _group_codes(frame, city_column, city)
-    period_codes, period_names = _group_codes(frame, period_column, period or "")
-    unassigned = (city_codes < 0) | (period_codes < 0)
-    if unassigned.any():
-        rows = ", ".join(str(i + 2) for i in np.flatnonzero(unassigned)[:EXAMPLE_ROWS])
-        notes.append(f"{int(unassigned.sum())} row(s) with a blank city or period were left out "
-                     f"(rows {rows}).")
-    n_periods = len(period_names)
-    n_groups = len(city_names) * n_periods
-    groups = city_codes.astype(np.int64) * n_periods + period_codes
+    unassigned = int(count[0].sum() + count[1:, 0].sum())
+    if unassigned:
+        blank_group = (city_index == 0) | (period_index == 0)
+        rows = ", ".join(str(i + 2) for i in np.flatnonzero(blank_group)[:EXAMPLE_ROWS])
+        notes.append(f"{unassigned} row(s) with a blank city or period were left out (rows {rows}).")
 
     share = statistic != "mean"
-    counted = status == Status.VALID
+    counted = status_by_cell == Status.VALID
     if dont_know_in_denominator:
-        counted |= status == Status.MISSING_CODE
-    weights = None
-    if weight_column is not None:
-        all_weights = frame[weight_column].to_numpy(dtype=float)
-        bad_weight = counted & ~(all_weights > 0)
-        status[bad_weight] = Status.BAD_WEIGHT
-        counted &= ~bad_weight
-    used = counted & ~unassigned
-    values = values_by_code[item_codes[used]]
+        counted |= status_by_cell == Status.MISSING_CODE
     if statistic == "top2":
-        y = (values >= scale[1] - 1).astype(float)
+        y = (values_by_cell >= scale[1] - 1).astype(float)
     elif statistic == "share_at_least":
-        y = (values >= threshold).astype(float)
+        y = (values_by_cell >= threshold).astype(float)
     else:
-        y = values
-    if dont_know_in_denominator:
-        y[np.isnan(y) | (status[used] == Status.MISSING_CODE)] = 0.0
-    if weight_column is not None:
-        weights = all_weights[used]
-    estimates = group_estimates(groups[used], y, weights, n_groups, share=share, alpha=alpha,
-                                interval=interval)
+        y = values_by_cell.copy()
+    y[~counted | (status_by_cell == Status.MISSING_CODE)] = 0.0
+    groups = (shape[0] - 1) * (shape[1] - 1)
+    used = np.where(counted, 1, 0)
 
-    keep = ~unassigned
-    tally = np.bincount(groups[keep] * len(Status) + status[keep],
-                        minlength=n_groups * len(Status)).reshape(n_groups, len(Status))
+    def per_group(table: np.ndarray) -> np.ndarray:
+        """Assigned groups x answer cells, weight-ok slot only, counted answers only."""
+        return (table[1:, 1:, :, 0] * used).reshape(groups, shape[2])
+
+    estimates = cell_estimates(per_group(count).astype(float), per_group(weight_sum),
+                               per_group(weight_sq_sum), y, share=share, alpha=alpha, interval=interval)
+
+    status_table = np.repeat(status_by_cell[:, None], shape[3], axis=1)
+    if weight_column is not None:
+        status_table[counted, 1] = Status.BAD_WEIGHT
+    by_group = count[1:, 1:].reshape(groups, shape[2], shape[3])
+    tally = np.stack([(by_group * (status_table == s)).sum(axis=(1, 2)) for s in Status], axis=1)
     present = np.flatnonzero(tally.sum(axis=1) > 0)
-    city_of = present // n_periods
-    period_of = present % n_periods
+    city_of = present // (shape[1] - 1)
+    period_of = present % (shape[1] - 1)
     identity = {"city_name": np.asarray(city_names, dtype=object)[city_of],
                 "period": np.asarray(period_names, dtype=object)[period_of]}
     table = pd.DataFrame({
@@ -331,7 +348,7 @@ def summarise_microdata(
     notes += _method_notes(statistic, threshold, scale, missing_codes, dont_know_in_denominator,
                            weight_column, interval)
     for wanted, what in ((Status.OUT_OF_RANGE, "out-of-range"), (Status.NON_NUMERIC, "non-numeric")):
-        seen = _examples(item_codes, categories, status_by_code, wanted)
+        seen = _examples(item_index, categories, status_by_cell, wanted)
         if seen:
             notes.append(f"{what} values dropped: {seen}.")
     small = table.loc[table["n"] < SMALL_N, "city_name"].astype(str).unique()
@@ -353,20 +370,22 @@ def summarise_microdata(
 
 def _group_codes(frame: pd.DataFrame, column: str | None, constant: str | None
                  ) -> tuple[np.ndarray, list[str]]:
-    """Integer codes (-1 = blank) and names for a grouping column, or one group for a constant."""
+    """1-based group indexes (0 = blank) and names for a grouping column, or one constant group."""
     if column is None:
-        return np.zeros(len(frame), dtype=np.int32), [constant or ""]
+        return np.ones(len(frame), dtype=np.int16), [constant or ""]
     categorical = frame[column]
     names = [str(c).strip() for c in categorical.cat.categories]
-    codes = categorical.cat.codes.to_numpy().astype(np.int32)
+    codes = categorical.cat.codes.to_numpy()
     # " Kansas City" and "Kansas City" are one city, and a blank name is no city: merge categories
-    # after stripping spaces and send blanks to -1 (the code pandas gives empty cells).
+    # after stripping spaces and send blanks to 0 (pandas codes empty cells -1).
     merged = [n for n in dict.fromkeys(names) if n]
+    index = codes.astype(np.int32)
+    index += 1
     if merged == names:
-        return codes, names
-    position = {name: i for i, name in enumerate(merged)}
-    remap = np.array([position.get(n, -1) for n in names] + [-1], dtype=np.int32)
-    return remap[codes], merged
+        return index, names
+    position = {name: i + 1 for i, name in enumerate(merged)}
+    remap = np.array([0] + [position.get(n, 0) for n in names], dtype=np.int32)
+    return remap[index], merged
 
 
 def _method_notes(statistic: str, threshold: float | None, scale: tuple[float, float],
