@@ -150,6 +150,14 @@ def test_results_table_and_strengths(asem_result):
     assert summary["Rank"].iloc[0] <= summary["Rank"].iloc[-1]
 
 
+def test_tidy_frame(asem_result):
+    tidy = asem_result.to_frame()
+    assert list(tidy.columns) == ["uCode", "iCode", "Level", "Score", "Rank"]
+    assert len(tidy) == 51 * (49 + 11)
+    che = tidy[(tidy.uCode == "CHE") & (tidy.iCode == "Index")].iloc[0]
+    assert che.Level == 4 and che.Rank == 1 and round(che.Score, 2) == 68.38
+
+
 def test_ties_share_the_minimum_rank():
     from civicmeter.indexing import rank_descending
 

@@ -79,6 +79,22 @@ class IndexResult:
             table[code] = scores[code].to_numpy()
         return table.sort_values(["Rank", "uCode"], na_position="last").reset_index(drop=True)
 
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy scores: one row per unit and code (indicators normalised, then aggregates), with
+        columns uCode, iCode, Level, Score, Rank."""
+        aggregated = self.stages["Aggregated"]
+        ranks = self.ranks
+        frame = (
+            aggregated.rename_axis("uCode")
+            .reset_index()
+            .melt(id_vars="uCode", var_name="iCode", value_name="Score")
+        )
+        frame["Rank"] = (
+            ranks.rename_axis("uCode").reset_index().melt(id_vars="uCode")["value"].to_numpy()
+        )
+        frame.insert(2, "Level", frame["iCode"].map(self.hierarchy.levels))
+        return frame
+
     def strengths_weaknesses(self, unit: str, *, n: int = 5) -> pd.DataFrame:
         """The unit's ``n`` best- and worst-ranked indicators (COINr ``get_str_weak``)."""
         ranks = (
