@@ -26,7 +26,7 @@ from civicmeter.indexing.audit_structure import (
     structure_correlations,
 )
 from civicmeter.indexing.hierarchy import Hierarchy
-from civicmeter.params import InstanceOf, Interval, validate_params
+from civicmeter.params import NONE, InstanceOf, Interval, validate_params
 
 METHOD = (
     "COINr-compatible audit: type-2 skew and kurtosis; pairwise-complete Pearson and Spearman "
@@ -78,6 +78,7 @@ class AuditResult:
         "t_avail": [Interval(float, 0, 1)],
         "t_collinear": [Interval(float, 0, 1)],
         "t_negative": [Interval(float, -1, 0)],
+        "provenance": [InstanceOf(dict, "a dict of provenance labels"), NONE],
     }
 )
 def audit_index(

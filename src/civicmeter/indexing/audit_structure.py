@@ -115,6 +115,7 @@ def correlation_flags(
     return pd.DataFrame(flags, columns=["iCode", "flag", "detail"])
 
 
+@validate_params({"data": [InstanceOf(pd.DataFrame, "a pandas DataFrame, one column per item")]})
 def cronbach_alpha(data: pd.DataFrame) -> float:
     """Cronbach's alpha of the columns of ``data`` from the pairwise-complete covariance matrix.
 

@@ -287,6 +287,7 @@ def _sensitivity_table(
         "sensitivity": [InstanceOf(bool, "a bool")],
         "n_boot": [Interval(int, 0, None)],
         "alpha": [Interval(float, 0, 1, closed="neither")],
+        "progress": [InstanceOf(Callable, "a callable (done, total)"), NONE],
     }
 )
 def run_uncertainty(

@@ -313,6 +313,7 @@ def _check_combinations(
         "recipe": [InstanceOf(Recipe, "a Recipe")],
         "data": [InstanceOf(IndexData, "an IndexData")],
         "source": [InstanceOf(str, "a str naming where the spec came from")],
+        "sha256": [InstanceOf(str, "a str")],
     }
 )
 def sensitivity_spec_from_dict(
