@@ -1,4 +1,4 @@
-"""Law: any valid answer set survives export -> import unchanged, and re-exports byte-identically."""
+"""Law: a valid answer set survives export -> import unchanged and re-exports byte-identically."""
 
 from __future__ import annotations
 
@@ -57,4 +57,6 @@ def test_export_import_export(shipped, data) -> None:
     assert [r.city_name for r in back] == [r.city_name for r in rows]
     assert to_csv_bytes(answers_to_frame(shipped, back)) == first
     from_xlsx, problems = read_answers(shipped, to_xlsx_bytes(answers_to_frame(shipped, rows)))
-    assert problems == [] and [dict(r.answers) for r in from_xlsx] == [dict(r.answers) for r in rows]
+    assert problems == [] and [dict(r.answers) for r in from_xlsx] == [
+        dict(r.answers) for r in rows
+    ]

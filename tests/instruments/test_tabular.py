@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from civicmeter.instruments import ResponsesImportError
 from civicmeter.instruments.files import (
+    NOT_UTF8,
     neutralise,
     read_table,
     restore,
@@ -105,7 +106,7 @@ def test_non_utf8_file_is_reported_with_the_fix(shipped) -> None:
         read_answers(shipped, data)
     [problem] = caught.value.problems
     assert problem.code == "import.E001"
-    assert "is not UTF-8" in problem.message and "CSV UTF-8" in problem.message
+    assert problem.message == NOT_UTF8.format(guess="cp1252")
     rows, problems = read_answers(shipped, data, encoding="cp1252")
     assert problems == [] and rows[0].answers["mayor"] == "Juan María Aburto"
 

@@ -42,6 +42,7 @@ FORMULA_TRIGGERS = "=+-@\t\r"
 _NEUTRALISED = re.compile(rf"^'*[{re.escape(FORMULA_TRIGGERS)}]")
 _PLAIN_NUMBER = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)")
 _DELIMITERS = (",", ";", "\t")
+_CHAOS_MARGIN = 0.1
 
 
 def neutralise(value: str) -> str:
@@ -72,6 +73,22 @@ def _source_bytes(source: str | Path | bytes) -> tuple[bytes, str | None]:
         raise ResponsesImportError([problem], source=str(source)) from exc
 
 
+def guess_encoding(data: bytes) -> str:
+    """The likely encoding of non-UTF-8 bytes, for the error message.
+
+    On a short file charset-normalizer ranks several single-byte code pages as equally plausible
+    (cp1250, cp1257...); Windows Excel in English, Spanish and French saves cp1252, so we name it
+    whenever it is about as plausible as the best candidate.
+    """
+    matches = list(from_bytes(data))
+    if not matches:
+        return "an unknown encoding"
+    best = min(m.chaos for m in matches)
+    if any(m.encoding == "cp1252" and m.chaos <= best + _CHAOS_MARGIN for m in matches):
+        return "cp1252"
+    return min(matches, key=lambda m: m.chaos).encoding
+
+
 def decode(data: bytes, encoding: str | None = None, *, source: str | None = None) -> str:
     """Text of a CSV file: UTF-8 (with or without BOM) unless ``encoding`` is given."""
     if encoding is not None:
@@ -83,9 +100,7 @@ def decode(data: bytes, encoding: str | None = None, *, source: str | None = Non
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        best = from_bytes(data).best()
-        guess = best.encoding if best is not None else "an unknown encoding"
-        problem = Problem("import.E001", NOT_UTF8.format(guess=guess))
+        problem = Problem("import.E001", NOT_UTF8.format(guess=guess_encoding(data)))
         raise ResponsesImportError([problem], source=source) from exc
 
 
