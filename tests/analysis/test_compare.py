@@ -193,3 +193,15 @@ def test_shifting_the_high_group_shifts_estimate_and_interval(shift, seed):
     for key in ("estimate", "ci_lower", "ci_upper"):
         assert moved[key] == pytest.approx(base[key] + shift, abs=1e-9)
     assert moved["se"] == pytest.approx(base["se"])
+
+
+def test_text_cells_from_csv_files_are_understood(inputs):
+    capacity = inputs["capacity"].astype(str)
+    outcomes = inputs["outcomes"].astype(str)
+    outcomes.index = outcomes.index + 1000  # a non-default index must not shift row numbers
+    as_text = compare_groups(capacity, outcomes, grouping="dedicated_staff", period=2023)
+    as_numbers = compare_groups(inputs["capacity"], inputs["outcomes"], grouping="dedicated_staff")
+    assert as_text.rows[0].estimate == pytest.approx(as_numbers.rows[0].estimate)
+    outcomes.iloc[4, outcomes.columns.get_loc("value")] = "n/a"
+    with pytest.raises(AnalysisError, match="row 6"):
+        compare_groups(capacity, outcomes, grouping="psi_class")

@@ -73,11 +73,14 @@ def check_outcomes(outcomes: pd.DataFrame, *, period: int | None) -> tuple[pd.Da
     in [0, 100] (``analysis.E003``); a repeated (city, indicator, period) is refused
     (``analysis.E004``).
     """
-    table = outcomes.copy()
+    table = outcomes.reset_index(drop=True)
     table["city"] = table["city"].astype(str).str.strip()
     table["indicator"] = table["indicator"].astype(str).str.strip()
     if "period" not in table.columns:
         table["period"] = np.nan
+    periods = pd.to_numeric(table["period"], errors="coerce")
+    if periods.notna().sum() == table["period"].notna().sum():
+        table["period"] = periods  # years read from CSV as text still sort as numbers
     values = pd.to_numeric(table["value"], errors="coerce")
     bad = table["value"].notna() & (values.isna() | (values < 0) | (values > 100))
     problems = [
@@ -107,7 +110,7 @@ def check_outcomes(outcomes: pd.DataFrame, *, period: int | None) -> tuple[pd.Da
     notes = []
     table = table[table["value"].notna()]
     if period is not None:
-        table = table[pd.to_numeric(table["period"], errors="coerce") == period]
+        table = table[table["period"] == period]
         notes.append(f"Outcomes from period {period} only.")
     elif table.groupby(["city", "indicator"]).size().max() > 1:
         notes.append(
