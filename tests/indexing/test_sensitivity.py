@@ -186,3 +186,10 @@ def test_progress_is_reported_up_to_the_total(asem):
         data, recipe, SPEC, runs=30, n_boot=0, progress=lambda d, t: seen.append((d, t))
     )
     assert seen[-1] == (30, 30)
+
+
+def test_ranks_are_descending_with_ties_at_the_minimum_and_nan_kept():
+    from civicmeter.indexing.sensitivity import _rank_rows
+
+    ranks = _rank_rows(np.array([[3.0, 1.0, np.nan, 3.0], [1.0, 2.0, 3.0, 4.0]]))
+    np.testing.assert_array_equal(ranks, [[1, 3, np.nan, 1], [4, 3, 2, 1]])
