@@ -84,7 +84,8 @@ def guess_encoding(data: bytes) -> str:
     if not matches:
         return "an unknown encoding"
     best = min(m.chaos for m in matches)
-    if any(m.encoding == "cp1252" and m.chaos <= best + _CHAOS_MARGIN for m in matches):
+    plausible = [m for m in matches if m.chaos <= best + _CHAOS_MARGIN]
+    if any("cp1252" in m.could_be_from_charset for m in plausible):
         return "cp1252"
     return min(matches, key=lambda m: m.chaos).encoding
 
