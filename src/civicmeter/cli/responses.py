@@ -53,6 +53,10 @@ def import_(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV or XLSX file."),
     wave: str = typer.Option(..., help="Wave code, e.g. 2020."),
     programme: str = typer.Option(None, help="Programme slug, if several have this wave code."),
+    city_column: str = typer.Option(
+        "city", help="Column naming the city: its code (slug) or, in a KoboToolbox export, "
+        "'_submitted_by' when each city answered from its own account."),
+    encoding: str = typer.Option(None, help="Encoding of a CSV that is not UTF-8, e.g. cp1252."),
 ) -> None:
     """Import answers all-or-nothing: every bad cell is reported and nothing is written."""
     setup_django()
@@ -62,7 +66,7 @@ def import_(
 
     with user_errors(ResponsesImportError):
         run = responses_import(actor=SYSTEM, wave=_wave(wave, programme), filename=file.name,
-                               content=file.read_bytes())
+                               content=file.read_bytes(), city_column=city_column, encoding=encoding)
     typer.echo(f"Imported {file.name}: {run.inserted} answers added, {run.updated} changed, "
                f"{run.unchanged} unchanged, {len(run.report.get('cities', []))} cities.")
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("civicmeter.web.explorer.urls")),
     path("accounts/", include("civicmeter.web.accounts.urls")),
     path("", include("civicmeter.web.collection.urls")),
+    path("", include("civicmeter.web.results.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

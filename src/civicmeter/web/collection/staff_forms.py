@@ -24,3 +24,8 @@ class ImportForm(forms.Form):
         label=_("Responses file (CSV or XLSX)"),
         help_text=_("The export layout, or a KoboToolbox / ODK Central export of the same form."),
     )
+    city_column = forms.CharField(
+        label=_("Column naming the city"), initial="city", max_length=100,
+        help_text=_("Its code (e.g. baltimore-us). For a KoboToolbox export where each city answered "
+                    "from its own account, use _submitted_by."),
+    )

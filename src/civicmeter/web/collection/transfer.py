@@ -56,7 +56,8 @@ def _match_cities(parsed_rows, row_of: dict[str, int]) -> tuple[list[_Matched], 
     matched, problems, seen = [], [], {}
     for row in parsed_rows:
         number = row_of.get(row.city)
-        city = by_slug.get(row.city.strip().lower())
+        # KoboToolbox usernames cannot hold hyphens, so "baltimore_us" names baltimore-us.
+        city = by_slug.get(row.city.strip().lower().replace("_", "-"))
         key = row.city or row.city_name
         if city is None and row.city_name:
             candidates = by_name.get(row.city_name.strip().casefold(), [])
@@ -85,22 +86,25 @@ def _record_rejection(wave: Wave, filename: str, sha256: str, actor, started, pr
     )
 
 
-def responses_import(*, actor, wave: Wave, filename: str, content: bytes) -> ImportRun:
+def responses_import(*, actor, wave: Wave, filename: str, content: bytes,
+                     city_column: str = tabular.CITY, encoding: str | None = None) -> ImportRun:
     """Read a responses file and apply it in one transaction, or reject it whole.
 
     Every bad cell and unmatched city is reported at once (``ResponsesImportError``). Re-importing
     the same file changes nothing (counts go to ``unchanged``). New responses are created as
     submitted, since an imported row is a finished answer set; existing ones keep their status.
+    ``city_column`` names the column identifying the city (e.g. KoboToolbox's ``_submitted_by``
+    when each city submitted from its own account); ``encoding`` reads a CSV that is not UTF-8.
     """
     require_permission(actor, Action.MANAGE_WAVE, programme=wave.programme)
     started = timezone.now()
     sha256 = hashlib.sha256(content).hexdigest()
     instrument = instrument_for(wave.instrument)
     try:
-        frame = files.read_table(content)
-        parsed_rows, problems = tabular.frame_to_answers(instrument, frame)
+        frame = files.read_table(content, encoding)
+        parsed_rows, problems = tabular.frame_to_answers(instrument, frame, city_column=city_column)
         row_of = {}
-        for index, key in enumerate(frame[tabular.CITY]):
+        for index, key in enumerate(frame[city_column]):
             row_of.setdefault(key.strip(), index + 2)
     except ResponsesImportError as exc:
         _record_rejection(wave, filename, sha256, actor, started, exc.problems)

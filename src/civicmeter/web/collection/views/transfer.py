@@ -46,7 +46,8 @@ def import_responses(request, programme: str, code: str):
             return render(request, "collection/import.html", context, status=400)
         try:
             run = transfer.responses_import(
-                actor=request.user, wave=wave, filename=upload.name, content=upload.read()
+                actor=request.user, wave=wave, filename=upload.name, content=upload.read(),
+                city_column=form.cleaned_data["city_column"],
             )
         except ResponsesImportError as exc:
             context["problems"] = exc.problems

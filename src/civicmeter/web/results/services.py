@@ -1,0 +1,97 @@
+"""Compute and store scores for a wave (the web button and ``civicmeter score`` both call this)."""
+
+from __future__ import annotations
+
+import functools
+import subprocess  # noqa: S404 - only to read the git commit for provenance
+from collections import defaultdict
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+import civicmeter
+from civicmeter import scoring
+from civicmeter.web.accounts.permissions import SYSTEM, Action, require_permission
+from civicmeter.web.collection.models import Answer, Response
+from civicmeter.web.programmes.instrument_cache import instrument_for
+from civicmeter.web.programmes.models import City, Instrument, Wave
+
+from .models import CityScore, ScoreRun
+
+#: Responses that count: submitted (not yet checked) and validated. Drafts and returned responses are
+#: still being changed by the city.
+SCORED_STATUSES = (Response.Status.SUBMITTED, Response.Status.VALIDATED)
+#: The default recipe for each kind of instrument.
+DEFAULT_RECIPES = {Instrument.Kind.SURVEY: scoring.PSI_RECIPE}
+
+
+@functools.lru_cache(maxsize=1)
+def code_version() -> str:
+    """``civicmeter.__version__``, plus the git commit when running from a checkout."""
+    root = Path(civicmeter.__file__).resolve().parent
+    try:
+        commit = subprocess.run(  # noqa: S603
+            ["git", "rev-parse", "--short=12", "HEAD"],  # noqa: S607
+            cwd=root, capture_output=True, text=True, timeout=5, check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit = ""
+    return f"{civicmeter.__version__}+{commit}" if commit else civicmeter.__version__
+
+
+def _wave_answers(wave: Wave) -> dict[str, dict[str, str]]:
+    """{city slug: {question: value}} for the wave's scored responses (cities with no answer included)."""
+    responses = Response.objects.filter(wave=wave, status__in=SCORED_STATUSES).select_related("city")
+    answers: dict[str, dict[str, str]] = {r.city.slug: {} for r in responses}
+    by_response = {r.pk: r.city.slug for r in responses}
+    rows = Answer.objects.filter(response__in=list(by_response)).exclude(value="")
+    collected: dict[str, dict[str, str]] = defaultdict(dict)
+    for response_id, question, value in rows.values_list("response_id", "question", "value"):
+        collected[by_response[response_id]][question] = value
+    for slug, values in collected.items():
+        answers[slug] = values
+    return answers
+
+
+@transaction.atomic(durable=True)
+def scores_compute(*, actor, wave: Wave, recipe_path: Path | None = None) -> ScoreRun:
+    """Score the wave's submitted and validated responses and store them as a new run.
+
+    Earlier runs are kept untouched. ``recipe_path`` defaults to the recipe for the wave
+    instrument's kind. Raises ``PermissionDenied`` unless ``actor`` may manage the wave, and
+    ``ValidationError`` when the wave cannot be scored.
+    """
+    require_permission(actor, Action.MANAGE_WAVE, programme=wave.programme)
+    path = recipe_path or DEFAULT_RECIPES.get(wave.instrument.kind)
+    if path is None:
+        raise ValidationError(_(
+            "Waves of %(kind)s instruments cannot be scored yet: the data-use index needs each "
+            "criterion's review outcome, which the platform does not store yet."
+        ) % {"kind": wave.instrument.get_kind_display()})
+    instrument = instrument_for(wave.instrument)
+    try:
+        recipe = scoring.load_scoring_recipe(path)
+        table = scoring.score_responses(instrument, _wave_answers(wave), recipe)
+    except scoring.ScoringError as exc:
+        raise ValidationError([str(p) for p in exc.problems]) from exc
+    run = ScoreRun.objects.create(
+        wave=wave, recipe=recipe.id, recipe_version=recipe.version, recipe_sha256=recipe.sha256,
+        recipe_title=recipe.title, instrument_version=instrument.version,
+        code_version=code_version(), interval_method=table.interval_method, notes=list(table.notes),
+        actor=None if actor is SYSTEM else actor, n=table.n,
+    )
+    cities = {c.slug: c for c in City.objects.filter(slug__in=[r.city for r in table.rows])}
+    CityScore.objects.bulk_create([
+        CityScore(
+            run=run, city=cities[row.city], index=row.index, score_class=row.score_class,
+            share=row.share, tier=row.tier, rank=row.rank, rank_p5=row.rank_p5,
+            rank_median=row.rank_median, rank_p95=row.rank_p95,
+            components=[{"code": c.code, "name": c.name, "points": c.points, "raw": c.raw,
+                         "max": c.max} for c in row.components],
+            contributions=[c.as_dict() for c in row.contributions],
+        )
+        for row in table.rows
+    ])
+    return run

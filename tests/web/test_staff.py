@@ -1,0 +1,140 @@
+"""The wave dashboard and staff actions: who may see and do what, and what each action records."""
+
+from __future__ import annotations
+
+from django.core import mail
+from django.test import TestCase
+from django.urls import reverse
+
+from civicmeter.testing import login, make_world
+from civicmeter.web.accounts.models import Role
+from civicmeter.web.accounts.permissions import SYSTEM
+from civicmeter.web.collection import services
+from civicmeter.web.collection.models import Response, ResponseEvent
+from civicmeter.web.programmes.models import Invitation
+
+
+class StaffTestCase(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.world = make_world()
+        cls.response = services.response_start(actor=SYSTEM, wave=cls.world.wave, city=cls.world.city_a)
+        Response.objects.filter(pk=cls.response.pk).update(status=Response.Status.SUBMITTED)
+        wave = cls.world.wave
+        cls.wave_args = [wave.programme.slug, wave.code]
+
+    def dashboard_url(self):
+        return reverse("collection:dashboard", args=self.wave_args)
+
+
+class PermissionMatrixTests(StaffTestCase):
+    """Role by URL: a handful of policy functions decide, so every staff URL answers consistently."""
+
+    def staff_urls(self):
+        pk = self.response.pk
+        return [
+            ("get", self.dashboard_url(), {}),
+            ("get", reverse("collection:export", args=[*self.wave_args, "csv"]), {}),
+            ("get", reverse("collection:import", args=self.wave_args), {}),
+            ("post", reverse("collection:invite", args=self.wave_args), {"city": "bilbao-es", "email": "x@y.org"}),
+            ("post", reverse("collection:remind", args=self.wave_args), {}),
+            ("post", reverse("collection:return", args=[pk]), {"note": "Please add the team size."}),
+            ("post", reverse("collection:validate", args=[pk]), {}),
+        ]
+
+    def test_anonymous_is_sent_to_sign_in_everywhere(self):
+        for method, url, data in self.staff_urls():
+            response = getattr(self.client, method)(url, data)
+            self.assertEqual(response.status_code, 302, url)
+            self.assertIn(reverse("accounts:login"), response["Location"])
+
+    def test_respondents_and_outsiders_get_404_or_403_and_nothing_changes(self):
+        for user in (self.world.respondent_a, self.world.respondent_b, self.world.outsider):
+            login(self.client, user)
+            for method, url, data in self.staff_urls():
+                response = getattr(self.client, method)(url, data)
+                self.assertIn(response.status_code, (403, 404), f"{user} {url}")
+        self.assertFalse(Invitation.objects.exists())
+        self.assertEqual(Response.objects.get(pk=self.response.pk).status, Response.Status.SUBMITTED)
+        self.assertEqual(len(mail.outbox), 0)
+
+    def test_reviewer_reads_the_dashboard_but_cannot_write(self):
+        login(self.client, self.world.reviewer)
+        self.assertEqual(self.client.get(self.dashboard_url()).status_code, 200)
+        self.assertEqual(
+            self.client.get(reverse("collection:export", args=[*self.wave_args, "csv"])).status_code, 200
+        )
+        for method, url, data in self.staff_urls()[2:]:
+            response = getattr(self.client, method)(url, data)
+            self.assertEqual(response.status_code, 403, url)
+        self.assertFalse(Invitation.objects.exists())
+        self.assertFalse(ResponseEvent.objects.exists())
+
+
+class DashboardTests(StaffTestCase):
+    def test_dashboard_lists_each_city_with_status_completion_and_filters(self):
+        login(self.client, self.world.admin)
+        page = self.client.get(self.dashboard_url())
+        self.assertContains(page, "Baltimore")
+        self.assertContains(page, "Submitted")
+        self.assertContains(page, "Export XLSX")
+        rows = page.context["rows"]
+        self.assertEqual([r.city.slug for r in rows], ["baltimore-us"])
+        self.assertEqual(rows[0].percent_complete, 0)
+        filtered = self.client.get(self.dashboard_url(), {"status": "draft"})
+        self.assertEqual(filtered.context["rows"], [])
+        self.assertContains(filtered, "No city matches.")
+
+    def test_invite_sends_an_email_with_a_working_link(self):
+        login(self.client, self.world.admin)
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(reverse("collection:invite", args=self.wave_args),
+                                        {"city": "bilbao-es", "email": "Team@Bilbao.example"}, follow=True)
+        self.assertContains(response, "Invitation sent to team@bilbao.example for Bilbao.")
+        self.assertEqual(len(mail.outbox), 1)
+        invitation = Invitation.objects.get()
+        self.assertIn(reverse("accounts:invitation", args=[invitation.token]), mail.outbox[0].body)
+        # The invited person signs in with their own account and becomes Bilbao's respondent.
+        login(self.client, self.world.outsider)
+        self.client.get(reverse("accounts:invitation", args=[invitation.token]))
+        self.assertTrue(Role.objects.filter(user=self.world.outsider, kind="respondent",
+                                            city=self.world.city_b).exists())
+        invitation.refresh_from_db()
+        self.assertIsNotNone(invitation.accepted_at)
+
+    def test_unknown_invitation_token_is_refused_without_granting_anything(self):
+        login(self.client, self.world.outsider)
+        response = self.client.get(reverse("accounts:invitation", args=["nope"]), follow=True)
+        self.assertContains(response, "This invitation link is not valid. Ask programme staff for a new one.")
+        self.assertFalse(Role.objects.filter(user=self.world.outsider).exists())
+
+    def test_reminders_go_only_to_cities_that_have_not_submitted(self):
+        for city in (self.world.city_a, self.world.city_b):
+            Invitation.objects.create(wave=self.world.wave, city=city, email=f"{city.slug}@x.org",
+                                      token=f"t-{city.slug}", sent_at="2020-01-01T00:00Z")
+        login(self.client, self.world.admin)
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(reverse("collection:remind", args=self.wave_args), follow=True)
+        self.assertContains(response, "1 reminder(s) sent to cities that have not submitted.")
+        self.assertEqual([m.to for m in mail.outbox], [["bilbao-es@x.org"]])
+        self.assertEqual(Invitation.objects.get(city=self.world.city_b).reminder_count, 1)
+
+    def test_return_needs_a_note_and_records_who_and_why(self):
+        login(self.client, self.world.admin)
+        url = reverse("collection:return", args=[self.response.pk])
+        response = self.client.post(url, {"note": ""}, follow=True)
+        self.assertContains(response, "This field is required.")
+        self.assertEqual(Response.objects.get(pk=self.response.pk).status, Response.Status.SUBMITTED)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(url, {"note": "Please add the team size."})
+        returned = Response.objects.get(pk=self.response.pk)
+        self.assertEqual(returned.status, Response.Status.RETURNED)
+        event = returned.events.get()
+        self.assertEqual((event.actor, event.from_status, event.note),
+                         (self.world.admin, "submitted", "Please add the team size."))
+        self.assertEqual(mail.outbox[0].to, ["baltimore-us@example.org"])
+
+    def test_validate_marks_a_submitted_response(self):
+        login(self.client, self.world.admin)
+        self.client.post(reverse("collection:validate", args=[self.response.pk]))
+        self.assertEqual(Response.objects.get(pk=self.response.pk).status, Response.Status.VALIDATED)
