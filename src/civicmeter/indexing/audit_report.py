@@ -22,7 +22,7 @@ h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem}h3{font-size:1rem}
 table{border-collapse:collapse;margin:.5rem 0;font-size:.85rem}
 th,td{border:1px solid #ccc;padding:.2rem .45rem;text-align:right}
 th{background:#f3f3f3}td.code,th.code{text-align:left}
-.flag{color:#a00}.muted{color:#666}.heat td{min-width:3rem;text-align:center}
+.muted{color:#666}.heat td{min-width:3rem;text-align:center}
 """
 
 
