@@ -205,3 +205,11 @@ def test_text_cells_from_csv_files_are_understood(inputs):
     outcomes.iloc[4, outcomes.columns.get_loc("value")] = "n/a"
     with pytest.raises(AnalysisError, match="row 6"):
         compare_groups(capacity, outcomes, grouping="psi_class")
+
+
+def test_outcomes_keep_the_order_in_which_the_input_lists_them(inputs):
+    outcomes = inputs["outcomes"]
+    older = outcomes[outcomes["indicator"] == "walkability"].assign(period=2019)
+    table = compare_groups(inputs["capacity"], pd.concat([older, outcomes]), grouping="psi_class")
+    order = [row.outcome for row in table.rows]
+    assert order == ["walkability", "city_satisfaction", "life_satisfaction"]

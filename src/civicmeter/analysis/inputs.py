@@ -116,8 +116,11 @@ def check_outcomes(outcomes: pd.DataFrame, *, period: int | None) -> tuple[pd.Da
         notes.append(
             "Where a city has an indicator for several periods, its latest period is used."
         )
-    table = table.sort_values("period", na_position="first")
-    table = table.drop_duplicates(["city", "indicator"], keep="last")
+    first_seen = {code: i for i, code in enumerate(dict.fromkeys(table["indicator"]))}
+    table = table.sort_values("period", na_position="first", kind="stable")
+    table = table.drop_duplicates(["city", "indicator"], keep="last").sort_index()
+    # Indicators keep the order in which the input first lists them (tables and chart follow it).
+    table = table.sort_values("indicator", key=lambda s: s.map(first_seen), kind="stable")
     return table.reset_index(drop=True), notes
 
 
