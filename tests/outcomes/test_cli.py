@@ -10,52 +10,136 @@ runner = CliRunner()
 
 def test_microdata_prints_estimates_and_cleaning_report_and_writes_csv(fixtures, tmp_path):
     out = tmp_path / "kc.csv"
-    result = runner.invoke(app, [
-        "outcomes", "microdata", str(fixtures / "kcmo-resident-survey/FY2022_RS_slice.csv"),
-        "--city", "Kansas City", "--period-column", "quarte", "--item", "q1_01", "--scale", "1-5",
-        "--missing-codes", "9", "--statistic", "top2", "--indicator", "kc_place_to_live", "--out", str(out)])
+    result = runner.invoke(
+        app,
+        [
+            "outcomes",
+            "microdata",
+            str(fixtures / "kcmo-resident-survey/FY2022_RS_slice.csv"),
+            "--city",
+            "Kansas City",
+            "--period-column",
+            "quarte",
+            "--item",
+            "q1_01",
+            "--scale",
+            "1-5",
+            "--missing-codes",
+            "9",
+            "--statistic",
+            "top2",
+            "--indicator",
+            "kc_place_to_live",
+            "--out",
+            str(out),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "95% CI lower" in result.output and "Cleaning report" in result.output
     assert "Kansas City 1QSEP2021" in result.output
     written = pd.read_csv(out)
     assert written.loc[0, "n"] == 1026 and written.loc[0, "estimate"] == 753 / 1026
-    assert list(written.columns) == ["city_name", "period", "indicator", "estimate", "se", "ci_lower",
-                                     "ci_upper", "n", "n_eff", "method", "alpha"]
+    assert list(written.columns) == [
+        "city_name",
+        "period",
+        "indicator",
+        "estimate",
+        "se",
+        "ci_lower",
+        "ci_upper",
+        "n",
+        "n_eff",
+        "method",
+        "alpha",
+    ]
 
 
 def test_microdata_share_at_least_by_district(fixtures):
-    result = runner.invoke(app, [
-        "outcomes", "microdata", str(fixtures / "kcmo-resident-survey/FY2022_RS_slice.csv"),
-        "--city-column", "counci", "--item", "q3_15", "--scale", "1-5",
-        "--statistic", "share-at-least:4", "--dont-know-in-denominator", "--indicator", "kc_public_transportation"])
+    result = runner.invoke(
+        app,
+        [
+            "outcomes",
+            "microdata",
+            str(fixtures / "kcmo-resident-survey/FY2022_RS_slice.csv"),
+            "--city-column",
+            "counci",
+            "--item",
+            "q3_15",
+            "--scale",
+            "1-5",
+            "--statistic",
+            "share-at-least:4",
+            "--dont-know-in-denominator",
+            "--indicator",
+            "kc_public_transportation",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "counted in the denominator as not satisfied" in result.output
 
 
 def test_check_prints_the_import_report(fixtures):
-    result = runner.invoke(app, [
-        "outcomes", "check", str(fixtures / "uk-ons-subnational-indicators/Weekly_pay_slice_cp1252.csv"),
-        "--indicator", "ons_weekly_pay", "--country", "GB"])
+    result = runner.invoke(
+        app,
+        [
+            "outcomes",
+            "check",
+            str(fixtures / "uk-ons-subnational-indicators/Weekly_pay_slice_cp1252.csv"),
+            "--indicator",
+            "ons_weekly_pay",
+            "--country",
+            "GB",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "encoding cp1252" in result.output and "5 metadata line(s) skipped" in result.output
     assert "dropped (missing value marker): 2" in result.output
 
 
 def test_check_with_a_mapping_of_columns(fixtures):
-    result = runner.invoke(app, [
-        "outcomes", "check", str(fixtures / "eu-qol-2023/qol2023_city_indicators_long_slice.csv"),
-        "--map", "city=name", "--period", "2023"])
+    result = runner.invoke(
+        app,
+        [
+            "outcomes",
+            "check",
+            str(fixtures / "eu-qol-2023/qol2023_city_indicators_long_slice.csv"),
+            "--map",
+            "city=name",
+            "--period",
+            "2023",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "Rows read: 72; values kept: 72" in result.output
 
 
 def test_user_errors_exit_2_with_the_coded_message(fixtures):
-    result = runner.invoke(app, [
-        "outcomes", "check", str(fixtures / "us-city-health-dashboard-subset/features_final_slice.csv")])
+    result = runner.invoke(
+        app,
+        [
+            "outcomes",
+            "check",
+            str(fixtures / "us-city-health-dashboard-subset/features_final_slice.csv"),
+        ],
+    )
     assert result.exit_code == 2
     assert "outcomes.E034" in result.output and "Pass --period" in result.output
-    bad = runner.invoke(app, ["outcomes", "microdata", "x.csv", "--item", "q", "--scale", "five",
-                              "--indicator", "x", "--city", "A"])
+    bad = runner.invoke(
+        app,
+        [
+            "outcomes",
+            "microdata",
+            "x.csv",
+            "--item",
+            "q",
+            "--scale",
+            "five",
+            "--indicator",
+            "x",
+            "--city",
+            "A",
+        ],
+    )
     assert bad.exit_code == 2 and "expected MIN-MAX" in bad.output
 
 

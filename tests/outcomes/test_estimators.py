@@ -75,7 +75,9 @@ def test_logit_interval_and_its_edge():
 
 def test_groups_are_independent_and_a_lone_respondent_has_no_se():
     groups = np.array([0, 0, 1, 2, 2, 2])
-    result = group_estimates(groups, np.array([1.0, 3, 4, 2, 2, 5]), None, 4, share=False, alpha=0.1)
+    result = group_estimates(
+        groups, np.array([1.0, 3, 4, 2, 2, 5]), None, 4, share=False, alpha=0.1
+    )
     assert result.n.tolist() == [2, 1, 3, 0]
     assert result.estimate[:3].tolist() == [2.0, 4.0, 3.0]
     assert np.isnan(result.se[1]) and np.isnan(result.estimate[3])
@@ -100,7 +102,10 @@ def test_laws_scaling_and_permuting_weights(y, factor, random):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.integers(0, 1), min_size=2, max_size=60), st.sampled_from(["wilson", "logit", "wald"]))
+@given(
+    st.lists(st.integers(0, 1), min_size=2, max_size=60),
+    st.sampled_from(["wilson", "logit", "wald"]),
+)
 def test_laws_share_intervals_cover_the_estimate(y, interval):
     result = one_group(y, share=True, interval=interval)
     if interval == "logit" and result.estimate[0] in (0.0, 1.0):

@@ -26,14 +26,26 @@ def test_kansas_city_place_to_live_top2_among_valid_answers(kc):
     answers = raw_answers(kc, "q1_01")
     valid = [a for a in answers if a in {"1", "2", "3", "4", "5"}]
     satisfied = sum(a in {"4", "5"} for a in valid)
-    result = summarise_microdata(kc, city="Kansas City", period_column="quarte", item="q1_01",
-                                 scale=(1, 5), statistic="top2", indicator="kc_place_to_live")
+    result = summarise_microdata(
+        kc,
+        city="Kansas City",
+        period_column="quarte",
+        item="q1_01",
+        scale=(1, 5),
+        statistic="top2",
+        indicator="kc_place_to_live",
+    )
     row = result.to_frame().iloc[0]
-    assert (row["city_name"], row["period"], row["indicator"]) == ("Kansas City", "1QSEP2021", "kc_place_to_live")
+    assert (row["city_name"], row["period"], row["indicator"]) == (
+        "Kansas City",
+        "1QSEP2021",
+        "kc_place_to_live",
+    )
     assert row["n"] == len(valid) == 1026
     assert row["estimate"] == pytest.approx(satisfied / len(valid))
     assert (row["ci_lower"], row["ci_upper"]) == pytest.approx(
-        proportion_confint(satisfied, len(valid), method="wilson"))
+        proportion_confint(satisfied, len(valid), method="wilson")
+    )
     cleaning = result.cleaning.iloc[0]
     assert cleaning["rows"] == 1033 and cleaning["missing_code"] == answers.count("9") == 7
     assert cleaning[["blank", "out_of_range", "non_numeric", "bad_weight"]].sum() == 0
@@ -42,8 +54,15 @@ def test_kansas_city_place_to_live_top2_among_valid_answers(kc):
 
 def test_dont_know_in_the_denominator(kc):
     answers = raw_answers(kc, "q1_01")
-    result = summarise_microdata(kc, city="Kansas City", item="q1_01", scale=(1, 5), statistic="top2",
-                                 dont_know_in_denominator=True, indicator="kc_place_to_live")
+    result = summarise_microdata(
+        kc,
+        city="Kansas City",
+        item="q1_01",
+        scale=(1, 5),
+        statistic="top2",
+        dont_know_in_denominator=True,
+        indicator="kc_place_to_live",
+    )
     expected = sum(a in {"4", "5"} for a in answers) / len(answers)
     assert result.table["estimate"].iloc[0] == pytest.approx(expected)
     assert result.table["n"].iloc[0] == 1033
@@ -51,8 +70,9 @@ def test_dont_know_in_the_denominator(kc):
 
 
 def test_by_council_district_mean(kc):
-    result = summarise_microdata(kc, city_column="counci", item="q1_01", scale=(1, 5),
-                                 indicator="kc_place_to_live")
+    result = summarise_microdata(
+        kc, city_column="counci", item="q1_01", scale=(1, 5), indicator="kc_place_to_live"
+    )
     frame = pd.read_csv(kc)
     valid = frame[frame["q1_01"].between(1, 5)]
     expected = valid.groupby("counci")["q1_01"].agg(["mean", "sem", "size"])
@@ -64,23 +84,46 @@ def test_by_council_district_mean(kc):
 
 
 def synthetic():
-    return pd.DataFrame({
-        "city": ["A", "A", "A", "A", "A", "B", "B", "B", "B", "", "B"],
-        "answer": ["5", "4", "9", "", "DK", "0", "2.5", "3", "5", "4", "99"],
-        "w": [1.0, 2.0, 1.0, 1.0, 1.0, 1.0, 1.0, 2.0, -1.0, 1.0, 1.0],
-    })
+    return pd.DataFrame(
+        {
+            "city": ["A", "A", "A", "A", "A", "B", "B", "B", "B", "", "B"],
+            "answer": ["5", "4", "9", "", "DK", "0", "2.5", "3", "5", "4", "99"],
+            "w": [1.0, 2.0, 1.0, 1.0, 1.0, 1.0, 1.0, 2.0, -1.0, 1.0, 1.0],
+        }
+    )
 
 
 def test_cleaning_report_counts_every_reason_per_city():
-    result = summarise_microdata(synthetic(), city_column="city", item="answer", scale=(1, 5),
-                                 weight_column="w", statistic="top2", indicator="x")
+    result = summarise_microdata(
+        synthetic(),
+        city_column="city",
+        item="answer",
+        scale=(1, 5),
+        weight_column="w",
+        statistic="top2",
+        indicator="x",
+    )
     cleaning = result.cleaning.set_index("city_name")
-    assert cleaning.loc["A"].to_dict() == {"period": "", "rows": 5, "valid": 2, "blank": 1,
-                                           "missing_code": 1, "out_of_range": 0, "non_numeric": 1,
-                                           "bad_weight": 0}
-    assert cleaning.loc["B"].to_dict() == {"period": "", "rows": 5, "valid": 1, "blank": 0,
-                                           "missing_code": 1, "out_of_range": 2, "non_numeric": 0,
-                                           "bad_weight": 1}
+    assert cleaning.loc["A"].to_dict() == {
+        "period": "",
+        "rows": 5,
+        "valid": 2,
+        "blank": 1,
+        "missing_code": 1,
+        "out_of_range": 0,
+        "non_numeric": 1,
+        "bad_weight": 0,
+    }
+    assert cleaning.loc["B"].to_dict() == {
+        "period": "",
+        "rows": 5,
+        "valid": 1,
+        "blank": 0,
+        "missing_code": 1,
+        "out_of_range": 2,
+        "non_numeric": 0,
+        "bad_weight": 1,
+    }
     notes = " ".join(result.notes)
     assert "1 row(s) with a blank city or period were left out (rows 11)" in notes
     assert "out-of-range values dropped: '0' (row 7); '2.5' (row 8)" in notes
@@ -92,14 +135,34 @@ def test_cleaning_report_counts_every_reason_per_city():
 def test_weighted_mean_matches_descrstatsw_and_file_equals_frame(tmp_path):
     rng = np.random.default_rng(7)
     n = 500
-    frame = pd.DataFrame({"city": rng.choice(["Leeds", "York"], n), "wave": "2024",
-                          "q": rng.integers(1, 6, n), "weight": rng.gamma(3.0, 0.5, n).round(4)})
+    frame = pd.DataFrame(
+        {
+            "city": rng.choice(["Leeds", "York"], n),
+            "wave": "2024",
+            "q": rng.integers(1, 6, n),
+            "weight": rng.gamma(3.0, 0.5, n).round(4),
+        }
+    )
     path = tmp_path / "respondents.csv"
     frame.to_csv(path, index=False)
-    from_file = summarise_microdata(path, city_column="city", period_column="wave", item="q",
-                                    scale=(1, 5), weight_column="weight", indicator="x")
-    from_frame = summarise_microdata(frame, city_column="city", period_column="wave", item="q",
-                                     scale=(1, 5), weight_column="weight", indicator="x")
+    from_file = summarise_microdata(
+        path,
+        city_column="city",
+        period_column="wave",
+        item="q",
+        scale=(1, 5),
+        weight_column="weight",
+        indicator="x",
+    )
+    from_frame = summarise_microdata(
+        frame,
+        city_column="city",
+        period_column="wave",
+        item="q",
+        scale=(1, 5),
+        weight_column="weight",
+        indicator="x",
+    )
     pd.testing.assert_frame_equal(from_file.table, from_frame.table)
     leeds = frame[frame["city"] == "Leeds"]
     row = from_file.table.set_index("city_name").loc["Leeds"]
@@ -109,34 +172,62 @@ def test_weighted_mean_matches_descrstatsw_and_file_equals_frame(tmp_path):
 
 
 def test_share_at_least(kc):
-    result = summarise_microdata(kc, city="KC", item="q2_04", scale=(1, 5), statistic="share_at_least",
-                                 threshold=3, interval="logit", indicator="kc_quality_of_life")
+    result = summarise_microdata(
+        kc,
+        city="KC",
+        item="q2_04",
+        scale=(1, 5),
+        statistic="share_at_least",
+        threshold=3,
+        interval="logit",
+        indicator="kc_quality_of_life",
+    )
     answers = [a for a in raw_answers(kc, "q2_04") if a in {"1", "2", "3", "4", "5"}]
-    assert result.table["estimate"].iloc[0] == pytest.approx(sum(a >= "3" for a in answers) / len(answers))
+    assert result.table["estimate"].iloc[0] == pytest.approx(
+        sum(a >= "3" for a in answers) / len(answers)
+    )
     assert result.interval == "logit"
 
 
 def test_file_problems_are_reported(kc, tmp_path):
-    with pytest.raises(OutcomesError, match=r"no column 'q1_1' \(given as item\). Did you mean 'q1_01'"):
+    with pytest.raises(
+        OutcomesError, match=r"no column 'q1_1' \(given as item\). Did you mean 'q1_01'"
+    ):
         summarise_microdata(kc, city="KC", item="q1_1", scale=(1, 5), indicator="x")
     with pytest.raises(OutcomesError, match="outcomes.E021"):
         summarise_microdata(kc, city="KC", item="q1_01", scale=(6, 8), indicator="x")
     bad = tmp_path / "bad_weights.csv"
     bad.write_text("city,q,w\nA,1,1.0\nA,2,heavy\nA,3,\n", encoding="utf-8")
     with pytest.raises(OutcomesError) as caught:
-        summarise_microdata(bad, city_column="city", item="q", scale=(1, 5), weight_column="w", indicator="x")
-    assert str(caught.value) == (f"[outcomes.E022] {bad}, column 'w': 1 non-numeric weight(s), first at "
-                                 "row(s) 3 (e.g. 'heavy'). Weights must be numbers; fix or blank those cells.")
+        summarise_microdata(
+            bad, city_column="city", item="q", scale=(1, 5), weight_column="w", indicator="x"
+        )
+    assert str(caught.value) == (
+        f"[outcomes.E022] {bad}, column 'w': 1 non-numeric weight(s), first at "
+        "row(s) 3 (e.g. 'heavy'). Weights must be numbers; fix or blank those cells."
+    )
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [
-    ({"city": "A", "city_column": "city"}, "exactly one of 'city'"),
-    ({"city": "A", "scale": (5, 1)}, "'scale' parameter of summarise_microdata must be (min, max)"),
-    ({"city": "A", "statistic": "share_at_least"}, "'threshold' parameter"),
-    ({"city": "A", "statistic": "mean", "dont_know_in_denominator": True}, "'dont_know_in_denominator'"),
-    ({"city": "A", "statistic": "median"}, "'statistic' parameter of summarise_microdata must be one of"),
-    ({"city": "A", "interval": "exact"}, "'interval' parameter"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"city": "A", "city_column": "city"}, "exactly one of 'city'"),
+        (
+            {"city": "A", "scale": (5, 1)},
+            "'scale' parameter of summarise_microdata must be (min, max)",
+        ),
+        ({"city": "A", "statistic": "share_at_least"}, "'threshold' parameter"),
+        (
+            {"city": "A", "statistic": "mean", "dont_know_in_denominator": True},
+            "'dont_know_in_denominator'",
+        ),
+        (
+            {"city": "A", "statistic": "median"},
+            "'statistic' parameter of summarise_microdata must be one of",
+        ),
+        ({"city": "A", "interval": "exact"}, "'interval' parameter"),
+    ],
+)
 def test_parameter_errors(kwargs, message):
     arguments = {"item": "answer", "scale": (1, 5), "indicator": "x", **kwargs}
     with pytest.raises(ParameterError) as caught:

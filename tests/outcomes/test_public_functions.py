@@ -10,8 +10,11 @@ import civicmeter.outcomes as outcomes
 from civicmeter.outcomes import estimators
 from civicmeter.params import ParameterError
 
-FUNCTIONS = [getattr(outcomes, name) for name in outcomes.__all__
-             if inspect.isfunction(getattr(outcomes, name))]
+FUNCTIONS = [
+    getattr(outcomes, name)
+    for name in outcomes.__all__
+    if inspect.isfunction(getattr(outcomes, name))
+]
 FUNCTIONS += [estimators.cell_estimates, estimators.group_estimates]
 
 
@@ -29,7 +32,9 @@ def test_invalid_values_raise_the_standard_message(function):
             for bad in constraint.invalid_examples():
                 if any(c.is_satisfied_by(bad) for c in allowed):
                     continue
-                with pytest.raises(ParameterError, match=f"the '{name}' parameter of {function.__name__} must be"):
+                with pytest.raises(
+                    ParameterError, match=f"the '{name}' parameter of {function.__name__} must be"
+                ):
                     _call_with(function, name, bad)
 
 
@@ -52,8 +57,10 @@ def _valid_placeholder(function, name):
     import numpy as np
     import pandas as pd
 
-    for candidate in (np.zeros(1), pd.DataFrame({"name": [], "slug": [], "country": [], "indicator": [],
-                                                 "value": []})):
+    for candidate in (
+        np.zeros(1),
+        pd.DataFrame({"name": [], "slug": [], "country": [], "indicator": [], "value": []}),
+    ):
         if any(c.is_satisfied_by(candidate) for c in function.__param_constraints__.get(name, [])):
             return candidate
     return None

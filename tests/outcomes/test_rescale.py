@@ -8,8 +8,13 @@ from civicmeter.outcomes import OutcomesError, rescale_to_index
 
 
 def test_shares_keep_their_meaning_and_reverse_with_direction():
-    data = pd.DataFrame({"indicator": ["satis_city", "chd_uninsured", "chd_high_school_completion"],
-                         "value": [0.86, 8.6, 82.2], "unit": ["share", "percent", "percent"]})
+    data = pd.DataFrame(
+        {
+            "indicator": ["satis_city", "chd_uninsured", "chd_high_school_completion"],
+            "value": [0.86, 8.6, 82.2],
+            "unit": ["share", "percent", "percent"],
+        }
+    )
     out = rescale_to_index(data)
     assert out["index_points"].tolist() == pytest.approx([86.0, 91.4, 82.2])
     assert out["value"].tolist() == [0.86, 8.6, 82.2]
@@ -17,11 +22,13 @@ def test_shares_keep_their_meaning_and_reverse_with_direction():
 
 
 def test_minmax_within_indicator_and_period_with_direction():
-    data = pd.DataFrame({
-        "indicator": ["life_expectancy"] * 3 + ["ons_anxiety"] * 3,
-        "period": ["2019"] * 3 + ["2021"] * 3,
-        "value": [74.0, 78.0, 80.0, 3.0, 2.5, 3.5],
-    })
+    data = pd.DataFrame(
+        {
+            "indicator": ["life_expectancy"] * 3 + ["ons_anxiety"] * 3,
+            "period": ["2019"] * 3 + ["2021"] * 3,
+            "value": [74.0, 78.0, 80.0, 3.0, 2.5, 3.5],
+        }
+    )
     out = rescale_to_index(data)
     assert out["index_points"].tolist() == pytest.approx([0, 200 / 3, 100, 50, 100, 0])
     assert set(out["rescale_rule"]) == {"minmax"}
@@ -34,4 +41,6 @@ def test_constant_values_have_no_minmax_points():
 
 def test_unknown_indicator_is_an_error():
     with pytest.raises(OutcomesError, match=r"indicator 'happiness_index' \(rows 1\)"):
-        rescale_to_index(pd.DataFrame({"indicator": ["satis_city", "happiness_index"], "value": [0.5, 3.0]}))
+        rescale_to_index(
+            pd.DataFrame({"indicator": ["satis_city", "happiness_index"], "value": [0.5, 3.0]})
+        )

@@ -8,6 +8,7 @@ so a file that passes ``outcomes check`` imports the same way on the web.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -21,7 +22,9 @@ from civicmeter.params import ParameterError
 
 from ._errors import user_errors
 
-outcomes_app = typer.Typer(help="Outcome indicators: catalogue, file checks, microdata.", no_args_is_help=True)
+outcomes_app = typer.Typer(
+    help="Outcome indicators: catalogue, file checks, microdata.", no_args_is_help=True
+)
 
 
 def _scale(text: str) -> tuple[float, float]:
@@ -36,7 +39,9 @@ def _codes(text: str) -> tuple[float, ...]:
     try:
         return tuple(float(part) for part in text.split(",") if part.strip())
     except ValueError as exc:
-        raise typer.BadParameter(f"expected comma-separated numbers such as 9,99; got {text!r}") from exc
+        raise typer.BadParameter(
+            f"expected comma-separated numbers such as 9,99; got {text!r}"
+        ) from exc
 
 
 def _statistic(text: str) -> tuple[str, float | None]:
@@ -46,7 +51,9 @@ def _statistic(text: str) -> tuple[str, float | None]:
         try:
             return name, float(threshold)
         except ValueError as exc:
-            raise typer.BadParameter("share-at-least needs a threshold, e.g. share-at-least:4") from exc
+            raise typer.BadParameter(
+                "share-at-least needs a threshold, e.g. share-at-least:4"
+            ) from exc
     if threshold or name not in ("mean", "top2"):
         raise typer.BadParameter(f"expected mean, top2 or share-at-least:K; got {text!r}")
     return name, None
@@ -64,36 +71,66 @@ def _mapping(pairs: list[str]) -> dict[str, str]:
 
 @outcomes_app.command("catalogue")
 def catalogue_command(
-    extra: list[Path] = typer.Option([], "--catalogue", help="Programme catalogue file(s) to merge."),
+    extra: Annotated[
+        list[Path] | None, typer.Option("--catalogue", help="Programme catalogue file(s) to merge.")
+    ] = None,
 ) -> None:
     """List the outcome indicators: code, dimension, unit, direction and rescaling rule."""
     with user_errors(OutcomesError):
-        catalogue = load_catalogue(list(extra))
+        catalogue = load_catalogue(extra or [])
     for ind in catalogue:
         arrow = "+" if ind.direction == 1 else "-"
-        typer.echo(f"{ind.code:30} {ind.dimension.value:19} {ind.unit:13} {arrow} {ind.rescale.value:6} {ind.name}")
+        rule = ind.rescale.value
+        typer.echo(
+            f"{ind.code:30} {ind.dimension.value:19} {ind.unit:13} {arrow} {rule:6} {ind.name}"
+        )
 
 
 @outcomes_app.command("check")
 def check_command(
-    file: Path = typer.Argument(..., help="CSV or XLSX table of city outcome values."),
-    map_: list[str] = typer.Option([], "--map", help="ROLE=COLUMN, e.g. city=Area (repeatable)."),
-    indicator: str = typer.Option(None, help="Catalogue code of the single indicator in the file."),
-    value_column: str = typer.Option(None, help="Column holding that indicator's values."),
-    period: str = typer.Option(None, help="Period for all rows when the file has no year column."),
-    country: str = typer.Option(None, help="ISO country code for all rows, e.g. US, GB."),
-    encoding: str = typer.Option(None, help="File encoding (detected when omitted)."),
-    skip_rows: int = typer.Option(None, help="Metadata lines above the header (detected when omitted)."),
-    sheet: str = typer.Option(None, help="XLSX sheet name (first sheet when omitted)."),
-    catalogue_files: list[Path] = typer.Option([], "--catalogue", help="Programme catalogue file(s)."),
-    show: int = typer.Option(5, help="Rows of the tidy result to print."),
+    file: Annotated[Path, typer.Argument(help="CSV or XLSX table of city outcome values.")],
+    map_: Annotated[
+        list[str] | None, typer.Option("--map", help="ROLE=COLUMN, e.g. city=Area (repeatable).")
+    ] = None,
+    indicator: Annotated[
+        str | None, typer.Option(help="Catalogue code of the single indicator in the file.")
+    ] = None,
+    value_column: Annotated[
+        str | None, typer.Option(help="Column holding that indicator's values.")
+    ] = None,
+    period: Annotated[
+        str | None, typer.Option(help="Period for all rows when the file has no year column.")
+    ] = None,
+    country: Annotated[
+        str | None, typer.Option(help="ISO country code for all rows, e.g. US, GB.")
+    ] = None,
+    encoding: Annotated[
+        str | None, typer.Option(help="File encoding (detected when omitted).")
+    ] = None,
+    skip_rows: Annotated[
+        int | None, typer.Option(help="Metadata lines above the header (detected when omitted).")
+    ] = None,
+    sheet: Annotated[
+        str | None, typer.Option(help="XLSX sheet name (first sheet when omitted).")
+    ] = None,
+    catalogue_files: Annotated[
+        list[Path] | None, typer.Option("--catalogue", help="Programme catalogue file(s).")
+    ] = None,
+    show: Annotated[int, typer.Option(help="Rows of the tidy result to print.")] = 5,
 ) -> None:
     """Read and validate an outcome table and print the import report; nothing is stored."""
     with user_errors(OutcomesError, ParameterError):
         table = read_outcome_table(
-            file, mapping=_mapping(map_), indicator=indicator, value_column=value_column,
-            period=period, country=country, catalogue=load_catalogue(list(catalogue_files)),
-            encoding=encoding, skip_rows=skip_rows, sheet=sheet,
+            file,
+            mapping=_mapping(map_ or []),
+            indicator=indicator,
+            value_column=value_column,
+            period=period,
+            country=country,
+            catalogue=load_catalogue(catalogue_files or []),
+            encoding=encoding,
+            skip_rows=skip_rows,
+            sheet=sheet,
         )
     typer.echo(table.report.to_text())
     if show:
@@ -106,33 +143,65 @@ def check_command(
 
 @outcomes_app.command("microdata")
 def microdata_command(
-    file: Path = typer.Argument(..., help="Respondent-level CSV or XLSX (one row per respondent)."),
-    item: str = typer.Option(..., help="Column of the survey item."),
-    scale: str = typer.Option(..., help="Valid answer range MIN-MAX, e.g. 1-5."),
-    indicator: str = typer.Option(..., help="Indicator code the result is stored under."),
-    statistic: str = typer.Option("mean", help="mean, top2 or share-at-least:K."),
-    city: str = typer.Option(None, help="City name when the whole file is one city."),
-    city_column: str = typer.Option(None, help="Column naming each respondent's city."),
-    period_column: str = typer.Option(None, help="Column naming the period (wave, quarter)."),
-    period: str = typer.Option(None, help="Period label when the file has no period column."),
-    missing_codes: str = typer.Option("9,99", help="Codes meaning don't know / no answer."),
-    weight_column: str = typer.Option(None, help="Column of survey weights."),
-    dont_know_in_denominator: bool = typer.Option(
-        False, "--dont-know-in-denominator", help="Count don't-know answers as not satisfied (shares)."),
-    interval: str = typer.Option("wilson", help="Interval for shares: wilson, logit or wald."),
-    alpha: float = typer.Option(0.05, help="1 - confidence level of the intervals."),
-    encoding: str = typer.Option(None, help="File encoding (detected when omitted)."),
-    out: Path = typer.Option(None, help="Write the estimates to this CSV."),
+    file: Annotated[
+        Path, typer.Argument(help="Respondent-level CSV or XLSX (one row per respondent).")
+    ],
+    item: Annotated[str, typer.Option(help="Column of the survey item.")],
+    scale: Annotated[str, typer.Option(help="Valid answer range MIN-MAX, e.g. 1-5.")],
+    indicator: Annotated[str, typer.Option(help="Indicator code the result is stored under.")],
+    statistic: Annotated[str, typer.Option(help="mean, top2 or share-at-least:K.")] = "mean",
+    city: Annotated[
+        str | None, typer.Option(help="City name when the whole file is one city.")
+    ] = None,
+    city_column: Annotated[
+        str | None, typer.Option(help="Column naming each respondent's city.")
+    ] = None,
+    period_column: Annotated[
+        str | None, typer.Option(help="Column naming the period (wave, quarter).")
+    ] = None,
+    period: Annotated[
+        str | None, typer.Option(help="Period label when the file has no period column.")
+    ] = None,
+    missing_codes: Annotated[
+        str, typer.Option(help="Codes meaning don't know / no answer.")
+    ] = "9,99",
+    weight_column: Annotated[str | None, typer.Option(help="Column of survey weights.")] = None,
+    dont_know_in_denominator: Annotated[
+        bool,
+        typer.Option(
+            "--dont-know-in-denominator",
+            help="Count don't-know answers as not satisfied (shares).",
+        ),
+    ] = False,
+    interval: Annotated[
+        str, typer.Option(help="Interval for shares: wilson, logit or wald.")
+    ] = "wilson",
+    alpha: Annotated[float, typer.Option(help="1 - confidence level of the intervals.")] = 0.05,
+    encoding: Annotated[
+        str | None, typer.Option(help="File encoding (detected when omitted).")
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="Write the estimates to this CSV.")] = None,
 ) -> None:
     """Reduce survey microdata to city indicators with intervals and print the cleaning report."""
     name, threshold = _statistic(statistic)
     with user_errors(OutcomesError, ParameterError):
         result = summarise_microdata(
-            file, city=city, city_column=city_column, period_column=period_column, period=period,
-            item=item, scale=_scale(scale), missing_codes=_codes(missing_codes),
-            weight_column=weight_column, statistic=name, threshold=threshold,
-            dont_know_in_denominator=dont_know_in_denominator, indicator=indicator, alpha=alpha,
-            interval=interval, encoding=encoding,
+            file,
+            city=city,
+            city_column=city_column,
+            period_column=period_column,
+            period=period,
+            item=item,
+            scale=_scale(scale),
+            missing_codes=_codes(missing_codes),
+            weight_column=weight_column,
+            statistic=name,
+            threshold=threshold,
+            dont_know_in_denominator=dont_know_in_denominator,
+            indicator=indicator,
+            alpha=alpha,
+            interval=interval,
+            encoding=encoding,
         )
     typer.echo(result.to_text())
     if out is not None:

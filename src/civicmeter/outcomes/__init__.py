@@ -3,7 +3,13 @@ city-name matching and rescaling to 0-100 index points. Pure Python (no Django):
 store what these functions return.
 """
 
-from civicmeter.outcomes.catalogue import Catalogue, Dimension, Indicator, RescaleRule, load_catalogue
+from civicmeter.outcomes.catalogue import (
+    Catalogue,
+    Dimension,
+    Indicator,
+    RescaleRule,
+    load_catalogue,
+)
 from civicmeter.outcomes.errors import OutcomesError, Problem
 from civicmeter.outcomes.files import RawTable, detect_encoding, read_table, wide_years_to_long
 from civicmeter.outcomes.matching import (
@@ -18,9 +24,27 @@ from civicmeter.outcomes.rescale import rescale_to_index
 from civicmeter.outcomes.tables import TIDY_COLUMNS, ImportReport, OutcomeTable, read_outcome_table
 
 __all__ = [
-    "TIDY_COLUMNS", "Catalogue", "Dimension", "ImportReport", "Indicator", "MatchReport",
-    "MicrodataResult", "OutcomeTable", "OutcomesError", "Problem", "RawTable", "RescaleRule",
-    "check_confirmed", "detect_encoding", "load_catalogue", "match_cities", "read_confirmed",
-    "read_outcome_table", "read_table", "rescale_to_index", "summarise_microdata",
-    "wide_years_to_long", "write_confirmed",
+    "TIDY_COLUMNS",
+    "Catalogue",
+    "Dimension",
+    "ImportReport",
+    "Indicator",
+    "MatchReport",
+    "MicrodataResult",
+    "OutcomeTable",
+    "OutcomesError",
+    "Problem",
+    "RawTable",
+    "RescaleRule",
+    "check_confirmed",
+    "detect_encoding",
+    "load_catalogue",
+    "match_cities",
+    "read_confirmed",
+    "read_outcome_table",
+    "read_table",
+    "rescale_to_index",
+    "summarise_microdata",
+    "wide_years_to_long",
+    "write_confirmed",
 ]

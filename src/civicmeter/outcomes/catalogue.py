@@ -1,4 +1,4 @@
-"""The outcome catalogue: which well-being indicators exist, what they mean and how they are rescaled.
+"""The outcome catalogue: which well-being indicators exist, what they mean, how they are rescaled.
 
 Methodology is data (design.md), so indicators live in YAML under ``content/outcomes/`` and are
 validated when loaded. A programme may add its own catalogue files; they merge with the default one
@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from civicmeter.outcomes.errors import Problem, raise_if_any
 from civicmeter.params import InstanceOf, validate_params
 
 
-class Dimension(str, Enum):
+class Dimension(StrEnum):
     """The eleven OECD well-being dimensions an indicator belongs to."""
 
     INCOME = "income"
@@ -40,7 +40,7 @@ class Dimension(str, Enum):
     LIFE_SATISFACTION = "life_satisfaction"
 
 
-class RescaleRule(str, Enum):
+class RescaleRule(StrEnum):
     """How raw values become 0-100 index points (see :mod:`civicmeter.outcomes.rescale`)."""
 
     SHARE = "share"  # already a 0-1 share or a 0-100 percentage
@@ -123,7 +123,11 @@ class Catalogue:
 
 def _entry_problems(entry: Any, index: int, path: str) -> list[Problem]:
     if not isinstance(entry, Mapping):
-        return [Problem("outcomes.E003", E003_MISSING.format(path=path, index=index, code="?", field="code"))]
+        return [
+            Problem(
+                "outcomes.E003", E003_MISSING.format(path=path, index=index, code="?", field="code")
+            )
+        ]
     code = entry.get("code", "?")
     problems = [
         Problem("outcomes.E003", E003_MISSING.format(path=path, index=index, code=code, field=name))
@@ -134,21 +138,42 @@ def _entry_problems(entry: Any, index: int, path: str) -> list[Problem]:
         return problems
     checks = [
         ("code", CODE_PATTERN.match(str(code)) is not None, "lower-case letters, digits and _"),
-        ("dimension", entry["dimension"] in {d.value for d in Dimension},
-         "one of " + ", ".join(d.value for d in Dimension)),
-        ("direction", entry["direction"] in (1, -1) and not isinstance(entry["direction"], bool),
-         "1 (higher is better) or -1 (lower is better)"),
+        (
+            "dimension",
+            entry["dimension"] in {d.value for d in Dimension},
+            "one of " + ", ".join(d.value for d in Dimension),
+        ),
+        (
+            "direction",
+            entry["direction"] in (1, -1) and not isinstance(entry["direction"], bool),
+            "1 (higher is better) or -1 (lower is better)",
+        ),
         ("rescale", entry["rescale"] in {r.value for r in RescaleRule}, "'share' or 'minmax'"),
         ("aliases", isinstance(entry.get("aliases", []), list), "a list of names"),
     ]
     for name, ok, allowed in checks:
         if not ok:
-            problems.append(Problem("outcomes.E004", E004_BAD_VALUE.format(
-                path=path, code=code, field=name, value=entry.get(name), allowed=allowed)))
+            problems.append(
+                Problem(
+                    "outcomes.E004",
+                    E004_BAD_VALUE.format(
+                        path=path, code=code, field=name, value=entry.get(name), allowed=allowed
+                    ),
+                )
+            )
     if not problems and entry["rescale"] == "share" and entry["unit"] not in SHARE_UNITS:
-        problems.append(Problem("outcomes.E004", E004_BAD_VALUE.format(
-            path=path, code=code, field="unit", value=entry["unit"],
-            allowed="'share' (0-1) or 'percent' (0-100) for a 'share' indicator")))
+        problems.append(
+            Problem(
+                "outcomes.E004",
+                E004_BAD_VALUE.format(
+                    path=path,
+                    code=code,
+                    field="unit",
+                    value=entry["unit"],
+                    allowed="'share' (0-1) or 'percent' (0-100) for a 'share' indicator",
+                ),
+            )
+        )
     return problems
 
 
@@ -163,18 +188,26 @@ def _read_entries(path: Path | str, text: str) -> tuple[list[Any], list[Problem]
 
 
 #: The catalogue shipped with Civicmeter; programme catalogues are merged on top of it.
-DEFAULT_CATALOGUE = Path(__file__).resolve().parent.parent / "content" / "outcomes" / "catalogue.yaml"
+DEFAULT_CATALOGUE = (
+    Path(__file__).resolve().parent.parent / "content" / "outcomes" / "catalogue.yaml"
+)
 
 
 def _default_text() -> tuple[str, str]:
-    return "civicmeter/content/outcomes/catalogue.yaml", DEFAULT_CATALOGUE.read_text(encoding="utf-8")
+    return "civicmeter/content/outcomes/catalogue.yaml", DEFAULT_CATALOGUE.read_text(
+        encoding="utf-8"
+    )
 
 
-@validate_params({
-    "paths": [InstanceOf((list, tuple), "a list of catalogue file paths")],
-    "include_default": [InstanceOf(bool, "a bool")],
-})
-def load_catalogue(paths: list[str | Path] | tuple = (), *, include_default: bool = True) -> Catalogue:
+@validate_params(
+    {
+        "paths": [InstanceOf((list, tuple), "a list of catalogue file paths")],
+        "include_default": [InstanceOf(bool, "a bool")],
+    }
+)
+def load_catalogue(
+    paths: list[str | Path] | tuple = (), *, include_default: bool = True
+) -> Catalogue:
     """Load the default catalogue plus any programme catalogues, validating every entry.
 
     All problems in all files are reported together (:class:`OutcomesError`), so one run lists
@@ -198,16 +231,28 @@ def load_catalogue(paths: list[str | Path] | tuple = (), *, include_default: boo
             if entry_problems:
                 continue
             indicator = Indicator(
-                code=entry["code"], name=str(entry["name"]), dimension=Dimension(entry["dimension"]),
-                unit=str(entry["unit"]), direction=int(entry["direction"]), source=str(entry["source"]),
-                rescale=RescaleRule(entry["rescale"]), description=str(entry.get("description", "")),
-                aliases=tuple(str(a) for a in entry.get("aliases", [])), origin=origin,
+                code=entry["code"],
+                name=str(entry["name"]),
+                dimension=Dimension(entry["dimension"]),
+                unit=str(entry["unit"]),
+                direction=int(entry["direction"]),
+                source=str(entry["source"]),
+                rescale=RescaleRule(entry["rescale"]),
+                description=str(entry.get("description", "")),
+                aliases=tuple(str(a) for a in entry.get("aliases", [])),
+                origin=origin,
             )
             names = [indicator.code, *indicator.aliases]
             clashes = [n for n in names if _key(n) in owner]
             for name in clashes:
-                problems.append(Problem("outcomes.E005", E005_DUPLICATE.format(
-                    path=origin, code=indicator.code, name=name, other=owner[_key(name)])))
+                problems.append(
+                    Problem(
+                        "outcomes.E005",
+                        E005_DUPLICATE.format(
+                            path=origin, code=indicator.code, name=name, other=owner[_key(name)]
+                        ),
+                    )
+                )
             if clashes:
                 continue
             catalogue.indicators[indicator.code] = indicator

@@ -39,7 +39,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+from scipy.special import ndtri, stdtrit  # quantiles without importing all of scipy.stats
 
 from civicmeter.params import NONE, InstanceOf, Interval, Options, validate_params
 
@@ -75,15 +75,17 @@ def _logit(p: np.ndarray, se: np.ndarray, z: float) -> tuple[np.ndarray, np.ndar
     return lower, upper
 
 
-@validate_params({
-    "count": [InstanceOf(np.ndarray, "a (groups, cells) array of respondent counts")],
-    "weight_sum": [InstanceOf(np.ndarray, "a (groups, cells) array of weight sums")],
-    "weight_sq_sum": [InstanceOf(np.ndarray, "a (groups, cells) array of squared-weight sums")],
-    "y": [InstanceOf(np.ndarray, "a (cells,) array of values")],
-    "share": [InstanceOf(bool, "a bool")],
-    "alpha": [Interval(float, 0, 1, closed="neither")],
-    "interval": [Options(SHARE_INTERVALS)],
-})
+@validate_params(
+    {
+        "count": [InstanceOf(np.ndarray, "a (groups, cells) array of respondent counts")],
+        "weight_sum": [InstanceOf(np.ndarray, "a (groups, cells) array of weight sums")],
+        "weight_sq_sum": [InstanceOf(np.ndarray, "a (groups, cells) array of squared-weight sums")],
+        "y": [InstanceOf(np.ndarray, "a (cells,) array of values")],
+        "share": [InstanceOf(bool, "a bool")],
+        "alpha": [Interval(float, 0, 1, closed="neither")],
+        "interval": [Options(SHARE_INTERVALS)],
+    }
+)
 def cell_estimates(
     count: np.ndarray,
     weight_sum: np.ndarray,
@@ -113,7 +115,7 @@ def cell_estimates(
         se = np.sqrt(variance)
         n_eff = total**2 / weight_sq_sum.sum(axis=1)
         if share:
-            z = stats.norm.ppf(1 - alpha / 2)
+            z = float(ndtri(1 - alpha / 2))
             if interval == "wilson":
                 lower, upper = _wilson(estimate, n_eff, z)
             elif interval == "logit":
@@ -121,21 +123,24 @@ def cell_estimates(
             else:
                 lower, upper = estimate - z * se, estimate + z * se
         else:
-            t = stats.t.ppf(1 - alpha / 2, np.maximum(n - 1, 1))
+            t = stdtrit(np.maximum(n - 1, 1), 1 - alpha / 2)
             lower, upper = estimate - t * se, estimate + t * se
-    return GroupEstimates(n=n.astype(np.int64), n_eff=n_eff, estimate=estimate, se=se,
-                          ci_lower=lower, ci_upper=upper)
+    return GroupEstimates(
+        n=n.astype(np.int64), n_eff=n_eff, estimate=estimate, se=se, ci_lower=lower, ci_upper=upper
+    )
 
 
-@validate_params({
-    "groups": [InstanceOf(np.ndarray, "an integer numpy array")],
-    "y": [InstanceOf(np.ndarray, "a float numpy array")],
-    "weights": [InstanceOf(np.ndarray, "a float numpy array"), NONE],
-    "n_groups": [Interval(int, 0, None)],
-    "share": [InstanceOf(bool, "a bool")],
-    "alpha": [Interval(float, 0, 1, closed="neither")],
-    "interval": [Options(SHARE_INTERVALS)],
-})
+@validate_params(
+    {
+        "groups": [InstanceOf(np.ndarray, "an integer numpy array")],
+        "y": [InstanceOf(np.ndarray, "a float numpy array")],
+        "weights": [InstanceOf(np.ndarray, "a float numpy array"), NONE],
+        "n_groups": [Interval(int, 0, None)],
+        "share": [InstanceOf(bool, "a bool")],
+        "alpha": [Interval(float, 0, 1, closed="neither")],
+        "interval": [Options(SHARE_INTERVALS)],
+    }
+)
 def group_estimates(
     groups: np.ndarray,
     y: np.ndarray,
@@ -159,8 +164,18 @@ def group_estimates(
     if weights is None:
         weight_sum = weight_sq_sum = count
     else:
-        weight_sum = np.bincount(cells, weights=weights, minlength=size).reshape(n_groups, len(values))
+        weight_sum = np.bincount(cells, weights=weights, minlength=size).reshape(
+            n_groups, len(values)
+        )
         weight_sq_sum = np.bincount(cells, weights=weights * weights, minlength=size).reshape(
-            n_groups, len(values))
-    return cell_estimates(count, weight_sum, weight_sq_sum, values.astype(float), share=share,
-                          alpha=alpha, interval=interval)
+            n_groups, len(values)
+        )
+    return cell_estimates(
+        count,
+        weight_sum,
+        weight_sq_sum,
+        values.astype(float),
+        share=share,
+        alpha=alpha,
+        interval=interval,
+    )

@@ -20,7 +20,7 @@ import pandas as pd
 from charset_normalizer import from_bytes
 
 from civicmeter.outcomes.errors import OutcomesError, Problem
-from civicmeter.params import NONE, Interval, InstanceOf, validate_params
+from civicmeter.params import NONE, InstanceOf, Interval, validate_params
 
 #: Bytes looked at to decide the encoding and the layout; enough for any header block.
 SAMPLE_BYTES = 1 << 20
@@ -39,7 +39,9 @@ E011_UNDECODABLE = (
     "Pass the right encoding, e.g. --encoding cp1252 or --encoding utf-8."
 )
 E012_EMPTY = "{path}: no header row and data found{where}. Check the file, or pass --skip-rows N."
-E013_UNREADABLE = "{path}: cannot parse the file ({reason}). Save it as CSV (UTF-8) or XLSX and retry."
+E013_UNREADABLE = (
+    "{path}: cannot parse the file ({reason}). Save it as CSV (UTF-8) or XLSX and retry."
+)
 
 
 @dataclass
@@ -66,10 +68,12 @@ def _decodes_as_utf8(sample: bytes, complete: bool) -> bool:
     return True
 
 
-@validate_params({
-    "path": [InstanceOf((str, Path), "a file path")],
-    "declared": [InstanceOf(str, "an encoding name"), NONE],
-})
+@validate_params(
+    {
+        "path": [InstanceOf((str, Path), "a file path")],
+        "declared": [InstanceOf(str, "an encoding name"), NONE],
+    }
+)
 def detect_encoding(path: str | Path, declared: str | None = None) -> str:
     """The encoding to read ``path`` with: ``declared`` if given, else BOM, UTF-8, or a guess.
 
@@ -81,8 +85,16 @@ def detect_encoding(path: str | Path, declared: str | None = None) -> str:
         try:
             return codecs.lookup(declared).name
         except LookupError as exc:
-            raise OutcomesError([Problem("outcomes.E011", E011_UNDECODABLE.format(
-                path=path, encoding=declared, reason="unknown encoding name"))]) from exc
+            raise OutcomesError(
+                [
+                    Problem(
+                        "outcomes.E011",
+                        E011_UNDECODABLE.format(
+                            path=path, encoding=declared, reason="unknown encoding name"
+                        ),
+                    )
+                ]
+            ) from exc
     try:
         with open(path, "rb") as handle:
             sample = handle.read(SAMPLE_BYTES)
@@ -103,7 +115,7 @@ def detect_encoding(path: str | Path, declared: str | None = None) -> str:
 
 
 def _sniff_delimiter(text: str) -> str:
-    lines = [line for line in text.splitlines()[:MAX_METADATA_LINES + 20] if line.strip()]
+    lines = [line for line in text.splitlines()[: MAX_METADATA_LINES + 20] if line.strip()]
     counts = {d: sorted(line.count(d) for line in lines) for d in DELIMITERS}
     # The delimiter is the character most data lines contain; the median count is robust to
     # metadata lines above the header and to free text in a notes column.
@@ -132,7 +144,9 @@ def _metadata(rows: list[list[str]]) -> dict[str, str]:
     return found
 
 
-def _read_excel(path: Path, sheet: str | int | None, skip_rows: int | None) -> tuple[pd.DataFrame, int]:
+def _read_excel(
+    path: Path, sheet: str | int | None, skip_rows: int | None
+) -> tuple[pd.DataFrame, int]:
     grid = pd.read_excel(path, sheet_name=sheet if sheet is not None else 0, header=None, dtype=str)
     grid = grid.fillna("")
     rows = grid.astype(str).values.tolist()
@@ -140,13 +154,15 @@ def _read_excel(path: Path, sheet: str | int | None, skip_rows: int | None) -> t
     return grid, skip
 
 
-@validate_params({
-    "path": [InstanceOf((str, Path), "a file path")],
-    "encoding": [InstanceOf(str, "an encoding name"), NONE],
-    "skip_rows": [Interval(int, 0, None), NONE],
-    "delimiter": [InstanceOf(str, "a one-character delimiter"), NONE],
-    "sheet": [InstanceOf((str, int), "a sheet name or index"), NONE],
-})
+@validate_params(
+    {
+        "path": [InstanceOf((str, Path), "a file path")],
+        "encoding": [InstanceOf(str, "an encoding name"), NONE],
+        "skip_rows": [Interval(int, 0, None), NONE],
+        "delimiter": [InstanceOf(str, "a one-character delimiter"), NONE],
+        "sheet": [InstanceOf((str, int), "a sheet name or index"), NONE],
+    }
+)
 def read_table(
     path: str | Path,
     *,
@@ -178,23 +194,46 @@ def read_table(
         try:
             text = path.read_text(encoding=used_encoding)
         except UnicodeDecodeError as exc:
-            raise OutcomesError([Problem("outcomes.E011", E011_UNDECODABLE.format(
-                path=path, encoding=used_encoding, reason=exc.reason))]) from exc
+            raise OutcomesError(
+                [
+                    Problem(
+                        "outcomes.E011",
+                        E011_UNDECODABLE.format(
+                            path=path, encoding=used_encoding, reason=exc.reason
+                        ),
+                    )
+                ]
+            ) from exc
         used_delimiter = delimiter or _sniff_delimiter(text[:SAMPLE_BYTES])
         head = list(csv.reader(io.StringIO(text[:SAMPLE_BYTES]), delimiter=used_delimiter))
         skip = detect_skip_rows(head) if skip_rows is None else skip_rows
         metadata = _metadata(head[:skip])
         try:
             frame = pd.read_csv(
-                io.StringIO(text), sep=used_delimiter, skiprows=skip, dtype=str,
-                keep_default_na=False, na_filter=False, skip_blank_lines=False, engine="python",
+                io.StringIO(text),
+                sep=used_delimiter,
+                skiprows=skip,
+                dtype=str,
+                keep_default_na=False,
+                na_filter=False,
+                skip_blank_lines=False,
+                engine="python",
             )
         except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-            raise OutcomesError([Problem("outcomes.E013", E013_UNREADABLE.format(
-                path=path, reason=str(exc).strip()))]) from exc
+            raise OutcomesError(
+                [
+                    Problem(
+                        "outcomes.E013", E013_UNREADABLE.format(path=path, reason=str(exc).strip())
+                    )
+                ]
+            ) from exc
     frame.columns = [str(c).strip() for c in frame.columns]
-    keep = [c for c in frame.columns if not (c.startswith("Unnamed:") or c == "")
-            or frame[c].astype(str).str.strip().ne("").any()]
+    keep = [
+        c
+        for c in frame.columns
+        if not (c.startswith("Unnamed:") or c == "")
+        or frame[c].astype(str).str.strip().ne("").any()
+    ]
     frame = frame[keep].astype(str)
     frame = frame.loc[frame.apply(lambda col: col.str.strip().ne("")).any(axis=1)]
     if frame.empty:
@@ -208,10 +247,12 @@ def year_columns(columns: list[str]) -> list[str]:
     return [c for c in columns if YEAR_COLUMN.match(str(c))]
 
 
-@validate_params({
-    "frame": [InstanceOf(pd.DataFrame, "a pandas DataFrame")],
-    "value_name": [InstanceOf(str, "a column name")],
-})
+@validate_params(
+    {
+        "frame": [InstanceOf(pd.DataFrame, "a pandas DataFrame")],
+        "value_name": [InstanceOf(str, "a column name")],
+    }
+)
 def wide_years_to_long(frame: pd.DataFrame, *, value_name: str = "value") -> pd.DataFrame:
     """Reshape one-column-per-year to long: the other columns identify rows; adds ``period``.
 
@@ -219,7 +260,8 @@ def wide_years_to_long(frame: pd.DataFrame, *, value_name: str = "value") -> pd.
     """
     years = year_columns(list(frame.columns))
     ids = [c for c in frame.columns if c not in years]
-    long = frame.melt(id_vars=ids, value_vars=years, var_name="period", value_name=value_name,
-                      ignore_index=False)
+    long = frame.melt(
+        id_vars=ids, value_vars=years, var_name="period", value_name=value_name, ignore_index=False
+    )
     long["period"] = long["period"].map(lambda c: YEAR_COLUMN.match(str(c)).group(1))
     return long

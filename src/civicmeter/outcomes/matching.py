@@ -39,15 +39,31 @@ PLACES_FILE = Path(__file__).resolve().parent.parent / "content" / "outcomes" / 
 CONFIRMED_HEADER = ["source_name", "country", "city_slug"]
 #: Suffixes the US Census and statistics offices append to place names, longest first.
 CENSUS_SUFFIXES = (
-    "consolidated government", "metropolitan government", "unified government", "metro government",
-    "urban county", "city and borough", "municipality", "borough", "village", "city", "town", "cdp",
+    "consolidated government",
+    "metropolitan government",
+    "unified government",
+    "metro government",
+    "urban county",
+    "city and borough",
+    "municipality",
+    "borough",
+    "village",
+    "city",
+    "town",
+    "cdp",
 )
-CONSOLIDATED = ("consolidated government", "metropolitan government", "unified government",
-                "metro government", "urban county")
+CONSOLIDATED = (
+    "consolidated government",
+    "metropolitan government",
+    "unified government",
+    "metro government",
+    "urban county",
+)
 ABBREVIATIONS = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount"}
 #: Letters Unicode does not decompose into a base letter plus accent.
-SPECIAL_LETTERS = str.maketrans({"ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "đ": "d",
-                                 "ı": "i", "þ": "th", "ð": "d"})
+SPECIAL_LETTERS = str.maketrans(
+    {"ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "đ": "d", "ı": "i", "þ": "th", "ð": "d"}
+)
 SUGGESTIONS = 3
 
 E040_CONFIRMED_BAD_FILE = (
@@ -73,7 +89,10 @@ def _words(text: str) -> str:
 
 
 def name_keys(name: str) -> tuple[str, list[str]]:
-    """The normalised name and its weaker variants, e.g. "Boise City city" -> ("boise city", ["boise"])."""
+    """The normalised name and its weaker variants.
+
+    E.g. "Boise City city" -> ("boise city", ["boise"]).
+    """
     text = re.sub(r"\([^)]*\)", " ", str(name))
     text = re.sub(r",\s*city of\s*$", "", text, flags=re.IGNORECASE)
     base = _words(text)
@@ -85,23 +104,29 @@ def name_keys(name: str) -> tuple[str, list[str]]:
             break
     variants = []
     if base.startswith("city of "):
-        variants.append(base[len("city of "):])
+        variants.append(base[len("city of ") :])
     if base.endswith(" city"):
         variants.append(base[: -len(" city")])
     if consolidated:
         variants.append(re.split(r"\s*[/-]\s*", base)[0])
     base = base.replace("/", " ").replace("-", " ")
     variants = [v.replace("/", " ").replace("-", " ") for v in variants]
-    return re.sub(r"\s+", " ", base).strip(), [v for v in dict.fromkeys(variants) if v and v != base]
+    return re.sub(r"\s+", " ", base).strip(), [
+        v for v in dict.fromkeys(variants) if v and v != base
+    ]
 
 
 @lru_cache(maxsize=1)
 def _places() -> tuple[dict[tuple[str, str], list[str]], dict[str, dict[str, str]]]:
     data = yaml.safe_load(PLACES_FILE.read_text(encoding="utf-8"))
-    aliases = {(name_keys(entry["name"])[0], entry["country"]): list(entry.get("aliases", []))
-               for entry in data.get("cities", [])}
-    regions = {country: {_words(name): code.lower() for name, code in table.items()}
-               for country, table in data.get("regions", {}).items()}
+    aliases = {
+        (name_keys(entry["name"])[0], entry["country"]): list(entry.get("aliases", []))
+        for entry in data.get("cities", [])
+    }
+    regions = {
+        country: {_words(name): code.lower() for name, code in table.items()}
+        for country, table in data.get("regions", {}).items()
+    }
     return aliases, regions
 
 
@@ -111,7 +136,9 @@ def _region_key(region: str, country: str) -> str:
 
 
 def _text(value: object) -> str:
-    return "" if value is None or (isinstance(value, float) and value != value) else str(value).strip()
+    return (
+        "" if value is None or (isinstance(value, float) and value != value) else str(value).strip()
+    )
 
 
 @dataclass
@@ -134,24 +161,37 @@ class MatchReport:
     def assign(self, frame: pd.DataFrame, *, name: str = "city_name") -> pd.DataFrame:
         """``frame`` with a ``city_slug`` column (empty where unmatched or ambiguous)."""
         slugs = self.slugs()
-        keys = zip(frame[name].map(_text), frame["country"].map(_text), frame["region"].map(_text))
+        keys = zip(
+            frame[name].map(_text),
+            frame["country"].map(_text),
+            frame["region"].map(_text),
+            strict=True,
+        )
         return frame.assign(city_slug=[slugs.get(k, "") for k in keys])
 
     def to_text(self) -> str:
-        lines = [f"Matched {len(self.matched)}, ambiguous {len(self.ambiguous)}, "
-                 f"unmatched {len(self.unmatched)}."]
+        lines = [
+            f"Matched {len(self.matched)}, ambiguous {len(self.ambiguous)}, "
+            f"unmatched {len(self.unmatched)}."
+        ]
         by_rule = self.matched["method"].value_counts()
         lines += [f"  by {method}: {count}" for method, count in by_rule.items()]
         variants = self.matched[self.matched["method"] == "name variant"]
         lines += [f"  check: {r.name!r} -> {r.city_slug}" for r in variants.itertuples()]
-        lines += [f"ambiguous: {r.name!r} ({r.country or '?'}) could be {', '.join(r.candidates)}"
-                  for r in self.ambiguous.itertuples()]
-        lines += [f"unmatched: {r.name!r} ({r.country or '?'})"
-                  + (f"; nearest: {', '.join(r.suggestions)}" if r.suggestions else "")
-                  for r in self.unmatched.itertuples()]
+        lines += [
+            f"ambiguous: {r.name!r} ({r.country or '?'}) could be {', '.join(r.candidates)}"
+            for r in self.ambiguous.itertuples()
+        ]
+        lines += [
+            f"unmatched: {r.name!r} ({r.country or '?'})"
+            + (f"; nearest: {', '.join(r.suggestions)}" if r.suggestions else "")
+            for r in self.unmatched.itertuples()
+        ]
         if not self.complete:
-            lines.append("Confirm the right city for each in the mapping CSV "
-                         "(source_name,country,city_slug) and run again.")
+            lines.append(
+                "Confirm the right city for each in the mapping CSV "
+                "(source_name,country,city_slug) and run again."
+            )
         lines += [f"[{i}] {note}" for i, note in enumerate(self.notes, start=1)]
         return "\n".join(lines)
 
@@ -176,7 +216,9 @@ class _Index:
             for variant in variants:
                 self.by["name variant"][variant].add(position)
             aliases = getattr(row, "aliases", "")
-            alias_list = aliases if isinstance(aliases, list | tuple) else re.split(r"[|;]", _text(aliases))
+            alias_list = (
+                aliases if isinstance(aliases, list | tuple) else re.split(r"[|;]", _text(aliases))
+            )
             for alias in [*alias_list, *known_aliases.get((key, country), [])]:
                 if _text(alias):
                     self.by["alias"][name_keys(alias)[0]].add(position)
@@ -199,11 +241,13 @@ class _Index:
         return [slug for key in close for slug in pool[key]][:SUGGESTIONS]
 
 
-@validate_params({
-    "names": [Columns("name")],
-    "candidates": [Columns("slug", "name", "country")],
-    "confirmed": [InstanceOf(dict, "a dict of (source_name, country) -> city slug"), NONE],
-})
+@validate_params(
+    {
+        "names": [Columns("name")],
+        "candidates": [Columns("slug", "name", "country")],
+        "confirmed": [InstanceOf(dict, "a dict of (source_name, country) -> city slug"), NONE],
+    }
+)
 def match_cities(
     names: pd.DataFrame, candidates: pd.DataFrame, *, confirmed: dict | None = None
 ) -> MatchReport:
@@ -228,8 +272,14 @@ def match_cities(
             continue
         seen.add((name, country, region_text))
         identity = {"name": name, "country": country, "region": region_text, "code": code}
-        slug = next((confirmed[k] for k in ((f"{name}, {region_text}", country), (name, country), name)
-                     if k in confirmed), None)
+        slug = next(
+            (
+                confirmed[k]
+                for k in ((f"{name}, {region_text}", country), (name, country), name)
+                if k in confirmed
+            ),
+            None,
+        )
         if slug in known_slugs:
             matched.append({**identity, "city_slug": slug, "method": "confirmed"})
             continue
@@ -260,7 +310,9 @@ def match_cities(
     )
 
 
-def _split_shared_slugs(matched: list[dict], ambiguous: list[dict]) -> tuple[list[dict], list[dict], list[str]]:
+def _split_shared_slugs(
+    matched: list[dict], ambiguous: list[dict]
+) -> tuple[list[dict], list[dict], list[str]]:
     """Two distinct places on one city (Kansas City, Kansas and Missouri) cannot both be right.
 
     Source names that differ only in spelling ("New York City", "new york") stay matched with a
@@ -281,13 +333,20 @@ def _split_shared_slugs(matched: list[dict], ambiguous: list[dict]) -> tuple[lis
                 notes.append(f"{len(entries)} spellings matched {slug}: {names}.")
         elif len(decided) == 1:
             kept += decided
-            ambiguous += [{k: e[k] for k in ("name", "country", "region", "code")} | {"candidates": [slug]}
-                          for e in entries if e is not decided[0]]
-            notes.append(f"several places matched {slug}: {names}; only the {decided[0]['method']} one kept.")
+            ambiguous += [
+                {k: e[k] for k in ("name", "country", "region", "code")} | {"candidates": [slug]}
+                for e in entries
+                if e is not decided[0]
+            ]
+            notes.append(
+                f"several places matched {slug}: {names}; only the {decided[0]['method']} one kept."
+            )
         else:
             notes.append(f"several places matched {slug}: {names}; confirm which one is meant.")
-            ambiguous += [{k: e[k] for k in ("name", "country", "region", "code")} | {"candidates": [slug]}
-                          for e in entries]
+            ambiguous += [
+                {k: e[k] for k in ("name", "country", "region", "code")} | {"candidates": [slug]}
+                for e in entries
+            ]
     return kept, ambiguous, notes
 
 
@@ -300,15 +359,29 @@ def read_confirmed(path: str | Path) -> dict[tuple[str, str], str]:
     with open(path, newline="", encoding="utf-8-sig") as handle:
         rows = list(csv.reader(handle))
     if not rows or [c.strip() for c in rows[0]] != CONFIRMED_HEADER:
-        raise OutcomesError([Problem("outcomes.E040", E040_CONFIRMED_BAD_FILE.format(
-            path=path, header=",".join(rows[0]) if rows else "an empty file"))])
-    return {(r[0].strip(), r[1].strip().upper()): r[2].strip() for r in rows[1:] if len(r) >= 3 and r[0].strip()}
+        raise OutcomesError(
+            [
+                Problem(
+                    "outcomes.E040",
+                    E040_CONFIRMED_BAD_FILE.format(
+                        path=path, header=",".join(rows[0]) if rows else "an empty file"
+                    ),
+                )
+            ]
+        )
+    return {
+        (r[0].strip(), r[1].strip().upper()): r[2].strip()
+        for r in rows[1:]
+        if len(r) >= 3 and r[0].strip()
+    }
 
 
-@validate_params({
-    "path": [InstanceOf((str, Path), "a file path")],
-    "mapping": [InstanceOf(dict, "a dict of (source_name, country) -> city slug")],
-})
+@validate_params(
+    {
+        "path": [InstanceOf((str, Path), "a file path")],
+        "mapping": [InstanceOf(dict, "a dict of (source_name, country) -> city slug")],
+    }
+)
 def write_confirmed(path: str | Path, mapping: dict[tuple[str, str], str]) -> None:
     """Write (merging into any existing file) the user's confirmed name -> city choices."""
     merged = {**read_confirmed(path), **mapping}
@@ -319,15 +392,27 @@ def write_confirmed(path: str | Path, mapping: dict[tuple[str, str], str]) -> No
             writer.writerow([name, country, slug])
 
 
-@validate_params({
-    "confirmed": [InstanceOf(dict, "a dict of (source_name, country) -> city slug")],
-    "candidates": [Columns("slug")],
-})
+@validate_params(
+    {
+        "confirmed": [InstanceOf(dict, "a dict of (source_name, country) -> city slug")],
+        "candidates": [Columns("slug")],
+    }
+)
 def check_confirmed(confirmed: dict, candidates: pd.DataFrame, *, path: str = "") -> None:
     """Raise :class:`OutcomesError` listing confirmed entries whose slug is not a known city."""
     known = set(candidates["slug"].map(_text))
-    raise_if_any([
-        Problem("outcomes.E041", E041_CONFIRMED_UNKNOWN_SLUG.format(
-            path=f"{path}, " if path else "", row=row, name=key[0] if isinstance(key, tuple) else key, slug=slug))
-        for row, (key, slug) in enumerate(confirmed.items(), start=2) if slug not in known
-    ])
+    raise_if_any(
+        [
+            Problem(
+                "outcomes.E041",
+                E041_CONFIRMED_UNKNOWN_SLUG.format(
+                    path=f"{path}, " if path else "",
+                    row=row,
+                    name=key[0] if isinstance(key, tuple) else key,
+                    slug=slug,
+                ),
+            )
+            for row, (key, slug) in enumerate(confirmed.items(), start=2)
+            if slug not in known
+        ]
+    )

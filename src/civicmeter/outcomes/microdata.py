@@ -1,4 +1,4 @@
-"""Reduce resident-survey microdata (one row per respondent) to city indicators with honest uncertainty.
+"""Reduce resident-survey microdata (one row per respondent) to city indicators with uncertainty.
 
 Survey files code "don't know" as 9 or 99, leave blanks, and sometimes hold stray values; each of
 those must become missing *and be counted*, because a share computed with or without "don't know"
@@ -23,7 +23,12 @@ import pandas as pd
 
 from civicmeter.outcomes.errors import OutcomesError, Problem
 from civicmeter.outcomes.estimators import SHARE_INTERVALS, cell_estimates
-from civicmeter.outcomes.files import EXCEL_SUFFIXES, SAMPLE_BYTES, _sniff_delimiter, detect_encoding
+from civicmeter.outcomes.files import (
+    EXCEL_SUFFIXES,
+    SAMPLE_BYTES,
+    _sniff_delimiter,
+    detect_encoding,
+)
 from civicmeter.params import NONE, InstanceOf, Interval, Options, ParameterError, validate_params
 
 STATISTICS = ("mean", "top2", "share_at_least")
@@ -54,8 +59,15 @@ class Status(IntEnum):
     BAD_WEIGHT = 5
 
 
-CLEANING_COLUMNS = ["rows", "valid", "blank", "missing_code", "out_of_range", "non_numeric",
-                    "bad_weight"]
+CLEANING_COLUMNS = [
+    "rows",
+    "valid",
+    "blank",
+    "missing_code",
+    "out_of_range",
+    "non_numeric",
+    "bad_weight",
+]
 
 
 @dataclass
@@ -82,7 +94,7 @@ class MicrodataResult:
         return self.statistic != "mean"
 
     def to_frame(self) -> pd.DataFrame:
-        """Tidy estimates: city_name, period, indicator, estimate, se, ci_lower, ci_upper, n, n_eff."""
+        """Tidy rows: city_name, period, indicator, estimate, se, ci_lower, ci_upper, n, n_eff."""
         return self.table.copy()
 
     def interval_labels(self) -> tuple[str, str]:
@@ -90,7 +102,7 @@ class MicrodataResult:
         return f"{level} CI lower", f"{level} CI upper"
 
     def summary_frame(self) -> pd.DataFrame:
-        """Estimates with interval headers built from ``alpha`` (e.g. "95% CI lower"), for display."""
+        """Estimates with interval headers built from ``alpha`` ("95% CI lower"), for display."""
         lower, upper = self.interval_labels()
         return self.table.rename(columns={"ci_lower": lower, "ci_upper": upper})
 
@@ -98,9 +110,15 @@ class MicrodataResult:
         return [f"[{i}] {note}" for i, note in enumerate(self.notes, start=1)]
 
     def to_text(self) -> str:
-        lines = [f"{self.indicator}: {self.statistic} of {self.item} ({self.method})",
-                 self.summary_frame().to_string(index=False), "", "Cleaning report",
-                 self.cleaning.to_string(index=False), "", *self.numbered_notes()]
+        lines = [
+            f"{self.indicator}: {self.statistic} of {self.item} ({self.method})",
+            self.summary_frame().to_string(index=False),
+            "",
+            "Cleaning report",
+            self.cleaning.to_string(index=False),
+            "",
+            *self.numbered_notes(),
+        ]
         return "\n".join(lines)
 
 
@@ -108,8 +126,9 @@ def _categorical(values: pd.Series) -> pd.Series:
     return values if isinstance(values.dtype, pd.CategoricalDtype) else values.astype("category")
 
 
-def _classify(item: pd.Series, scale: tuple[float, float], missing_codes: tuple[float, ...]
-              ) -> tuple[np.ndarray, np.ndarray, pd.Index]:
+def _classify(
+    item: pd.Series, scale: tuple[float, float], missing_codes: tuple[float, ...]
+) -> tuple[np.ndarray, np.ndarray, pd.Index]:
     """Numeric value and status of each distinct answer, blank first (index = category code + 1).
 
     Done once per distinct answer ("4", "9", "DK"), not per respondent.
@@ -125,12 +144,16 @@ def _classify(item: pd.Series, scale: tuple[float, float], missing_codes: tuple[
     status[np.isnan(numbers_)] = Status.NON_NUMERIC
     status[is_missing] = Status.MISSING_CODE
     status[np.asarray(text == "")] = Status.BLANK
-    return (np.concatenate([[np.nan], numbers_]), np.concatenate([[Status.BLANK], status]).astype(np.int8),
-            categories)
+    return (
+        np.concatenate([[np.nan], numbers_]),
+        np.concatenate([[Status.BLANK], status]).astype(np.int8),
+        categories,
+    )
 
 
-def _read_columns(source: str | Path | pd.DataFrame, columns: dict[str, str],
-                  encoding: str | None) -> tuple[pd.DataFrame, str]:
+def _read_columns(
+    source: str | Path | pd.DataFrame, columns: dict[str, str], encoding: str | None
+) -> tuple[pd.DataFrame, str]:
     """The needed columns only: grouping and item columns as categoricals, weights as floats."""
     categorical = [c for role, c in columns.items() if role != "weight"]
     weight = columns.get("weight")
@@ -144,15 +167,26 @@ def _read_columns(source: str | Path | pd.DataFrame, columns: dict[str, str],
         used_encoding = detect_encoding(source, encoding)
         with open(source, encoding=used_encoding, errors="replace") as handle:
             delimiter = _sniff_delimiter(handle.read(SAMPLE_BYTES // 16))
-        available = list(pd.read_csv(source, nrows=0, encoding=used_encoding, sep=delimiter).columns)
+        available = list(
+            pd.read_csv(source, nrows=0, encoding=used_encoding, sep=delimiter).columns
+        )
     problems = []
     for role, column in columns.items():
         if column not in available:
             close = difflib.get_close_matches(column, [str(a) for a in available], n=3)
             hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-            problems.append(Problem("outcomes.E020", E020_MISSING_COLUMN.format(
-                path=label, column=column, role=role, hint=hint,
-                available=", ".join(str(a) for a in available[:30]))))
+            problems.append(
+                Problem(
+                    "outcomes.E020",
+                    E020_MISSING_COLUMN.format(
+                        path=label,
+                        column=column,
+                        role=role,
+                        hint=hint,
+                        available=", ".join(str(a) for a in available[:30]),
+                    ),
+                )
+            )
     if problems:
         raise OutcomesError(problems)
     wanted = list(dict.fromkeys(columns.values()))
@@ -165,13 +199,25 @@ def _read_columns(source: str | Path | pd.DataFrame, columns: dict[str, str],
         if weight is not None:
             dtypes[weight] = "float64"
         try:
-            frame = pd.read_csv(source, usecols=wanted, dtype=dtypes, encoding=used_encoding,
-                                sep=delimiter, engine="c")
+            frame = pd.read_csv(
+                source,
+                usecols=wanted,
+                dtype=dtypes,
+                encoding=used_encoding,
+                sep=delimiter,
+                engine="c",
+            )
         except ValueError:
             # A non-numeric weight: read it as text so the bad cells can be reported by row.
             dtypes[weight] = "str"
-            frame = pd.read_csv(source, usecols=wanted, dtype=dtypes, encoding=used_encoding,
-                                sep=delimiter, engine="c")
+            frame = pd.read_csv(
+                source,
+                usecols=wanted,
+                dtype=dtypes,
+                encoding=used_encoding,
+                sep=delimiter,
+                engine="c",
+            )
     for column in categorical:
         frame[column] = _categorical(frame[column])
     if weight is not None and not pd.api.types.is_numeric_dtype(frame[weight]):
@@ -180,14 +226,27 @@ def _read_columns(source: str | Path | pd.DataFrame, columns: dict[str, str],
         bad = np.flatnonzero(numeric.isna() & as_text.fillna("").ne(""))
         if len(bad):
             rows = ", ".join(str(i + 2) for i in bad[:EXAMPLE_ROWS])
-            raise OutcomesError([Problem("outcomes.E022", E022_BAD_WEIGHTS.format(
-                path=label, column=weight, count=len(bad), rows=rows,
-                example=str(as_text.iloc[bad[0]])))])
+            raise OutcomesError(
+                [
+                    Problem(
+                        "outcomes.E022",
+                        E022_BAD_WEIGHTS.format(
+                            path=label,
+                            column=weight,
+                            count=len(bad),
+                            rows=rows,
+                            example=str(as_text.iloc[bad[0]]),
+                        ),
+                    )
+                ]
+            )
         frame[weight] = numeric.astype(float)
     return frame, label
 
 
-def _examples(item_index: np.ndarray, categories: pd.Index, status: np.ndarray, wanted: Status) -> str:
+def _examples(
+    item_index: np.ndarray, categories: pd.Index, status: np.ndarray, wanted: Status
+) -> str:
     """'0' (rows 14, 80), 'DK' (row 3): which odd values were seen, where, for the notes."""
     parts = []
     for index in np.flatnonzero(status == wanted)[:EXAMPLE_ROWS]:
@@ -197,24 +256,28 @@ def _examples(item_index: np.ndarray, categories: pd.Index, status: np.ndarray, 
     return "; ".join(parts)
 
 
-@validate_params({
-    "path_or_frame": [InstanceOf((str, Path, pd.DataFrame), "a file path or a pandas DataFrame")],
-    "city": [InstanceOf(str, "a city name"), NONE],
-    "city_column": [InstanceOf(str, "a column name"), NONE],
-    "period_column": [InstanceOf(str, "a column name"), NONE],
-    "period": [InstanceOf(str, "a period label"), NONE],
-    "item": [InstanceOf(str, "a column name")],
-    "scale": [InstanceOf(tuple, "a (min, max) tuple of numbers")],
-    "missing_codes": [InstanceOf((tuple, list), "a tuple of numeric codes")],
-    "weight_column": [InstanceOf(str, "a column name"), NONE],
-    "statistic": [Options(STATISTICS)],
-    "threshold": [Interval(float, None, None), NONE],
-    "dont_know_in_denominator": [InstanceOf(bool, "a bool")],
-    "indicator": [InstanceOf(str, "an indicator code")],
-    "alpha": [Interval(float, 0, 1, closed="neither")],
-    "interval": [Options(SHARE_INTERVALS)],
-    "encoding": [InstanceOf(str, "an encoding name"), NONE],
-})
+@validate_params(
+    {
+        "path_or_frame": [
+            InstanceOf((str, Path, pd.DataFrame), "a file path or a pandas DataFrame")
+        ],
+        "city": [InstanceOf(str, "a city name"), NONE],
+        "city_column": [InstanceOf(str, "a column name"), NONE],
+        "period_column": [InstanceOf(str, "a column name"), NONE],
+        "period": [InstanceOf(str, "a period label"), NONE],
+        "item": [InstanceOf(str, "a column name")],
+        "scale": [InstanceOf(tuple, "a (min, max) tuple of numbers")],
+        "missing_codes": [InstanceOf((tuple, list), "a tuple of numeric codes")],
+        "weight_column": [InstanceOf(str, "a column name"), NONE],
+        "statistic": [Options(STATISTICS)],
+        "threshold": [Interval(float, None, None), NONE],
+        "dont_know_in_denominator": [InstanceOf(bool, "a bool")],
+        "indicator": [InstanceOf(str, "an indicator code")],
+        "alpha": [Interval(float, 0, 1, closed="neither")],
+        "interval": [Options(SHARE_INTERVALS)],
+        "encoding": [InstanceOf(str, "an encoding name"), NONE],
+    }
+)
 def summarise_microdata(
     path_or_frame: str | Path | pd.DataFrame,
     *,
@@ -247,19 +310,39 @@ def summarise_microdata(
     for the estimator, the variance and the interval methods.
     """
     if (city is None) == (city_column is None):
-        raise ParameterError("summarise_microdata needs exactly one of 'city' (a name for the whole "
-                             "file) or 'city_column'", parameter="city", function="summarise_microdata")
-    if len(scale) != 2 or not all(isinstance(v, numbers.Real) for v in scale) or scale[0] >= scale[1]:
-        raise ParameterError(f"the 'scale' parameter of summarise_microdata must be (min, max) with "
-                             f"min < max; got {scale!r}", parameter="scale", function="summarise_microdata")
-    if statistic == "share_at_least" and (threshold is None or not scale[0] < threshold <= scale[1]):
-        raise ParameterError(f"the 'threshold' parameter of summarise_microdata must be a number in "
-                             f"({scale[0]:g}, {scale[1]:g}] for statistic 'share_at_least'; got {threshold!r}",
-                             parameter="threshold", function="summarise_microdata")
+        raise ParameterError(
+            "summarise_microdata needs exactly one of 'city' (a name for the whole "
+            "file) or 'city_column'",
+            parameter="city",
+            function="summarise_microdata",
+        )
+    if (
+        len(scale) != 2
+        or not all(isinstance(v, numbers.Real) for v in scale)
+        or scale[0] >= scale[1]
+    ):
+        raise ParameterError(
+            f"the 'scale' parameter of summarise_microdata must be (min, max) with "
+            f"min < max; got {scale!r}",
+            parameter="scale",
+            function="summarise_microdata",
+        )
+    if statistic == "share_at_least" and (
+        threshold is None or not scale[0] < threshold <= scale[1]
+    ):
+        raise ParameterError(
+            f"the 'threshold' parameter of summarise_microdata must be a number in "
+            f"({scale[0]:g}, {scale[1]:g}] for statistic 'share_at_least'; got {threshold!r}",
+            parameter="threshold",
+            function="summarise_microdata",
+        )
     if dont_know_in_denominator and statistic == "mean":
-        raise ParameterError("the 'dont_know_in_denominator' parameter of summarise_microdata applies to "
-                             "shares ('top2', 'share_at_least'), not to 'mean'; got True",
-                             parameter="dont_know_in_denominator", function="summarise_microdata")
+        raise ParameterError(
+            "the 'dont_know_in_denominator' parameter of summarise_microdata applies to "
+            "shares ('top2', 'share_at_least'), not to 'mean'; got True",
+            parameter="dont_know_in_denominator",
+            function="summarise_microdata",
+        )
     columns = {"item": item}
     if city_column is not None:
         columns["city_column"] = city_column
@@ -276,8 +359,12 @@ def summarise_microdata(
     item_index = frame[item].cat.codes.to_numpy().astype(np.int64) + 1
     city_index, city_names = _group_codes(frame, city_column, city)
     period_index, period_names = _group_codes(frame, period_column, period or "")
-    shape = (len(city_names) + 1, len(period_names) + 1, len(values_by_cell),
-             2 if weight_column is not None else 1)
+    shape = (
+        len(city_names) + 1,
+        len(period_names) + 1,
+        len(values_by_cell),
+        2 if weight_column is not None else 1,
+    )
     cell = city_index.astype(np.int64)
     cell *= shape[1]
     cell += period_index
@@ -299,7 +386,9 @@ def summarise_microdata(
     if unassigned:
         blank_group = (city_index == 0) | (period_index == 0)
         rows = ", ".join(str(i + 2) for i in np.flatnonzero(blank_group)[:EXAMPLE_ROWS])
-        notes.append(f"{unassigned} row(s) with a blank city or period were left out (rows {rows}).")
+        notes.append(
+            f"{unassigned} row(s) with a blank city or period were left out (rows {rows})."
+        )
 
     share = statistic != "mean"
     counted = status_by_cell == Status.VALID
@@ -319,8 +408,15 @@ def summarise_microdata(
         """Assigned groups x answer cells, weight-ok slot only, counted answers only."""
         return (table[1:, 1:, :, 0] * used).reshape(groups, shape[2])
 
-    estimates = cell_estimates(per_group(count).astype(float), per_group(weight_sum),
-                               per_group(weight_sq_sum), y, share=share, alpha=alpha, interval=interval)
+    estimates = cell_estimates(
+        per_group(count).astype(float),
+        per_group(weight_sum),
+        per_group(weight_sq_sum),
+        y,
+        share=share,
+        alpha=alpha,
+        interval=interval,
+    )
 
     status_table = np.repeat(status_by_cell[:, None], shape[3], axis=1)
     if weight_column is not None:
@@ -330,46 +426,95 @@ def summarise_microdata(
     present = np.flatnonzero(tally.sum(axis=1) > 0)
     city_of = present // (shape[1] - 1)
     period_of = present % (shape[1] - 1)
-    identity = {"city_name": np.asarray(city_names, dtype=object)[city_of],
-                "period": np.asarray(period_names, dtype=object)[period_of]}
-    table = pd.DataFrame({
-        **identity, "indicator": indicator,
-        "estimate": estimates.estimate[present], "se": estimates.se[present],
-        "ci_lower": estimates.ci_lower[present], "ci_upper": estimates.ci_upper[present],
-        "n": estimates.n[present], "n_eff": estimates.n_eff[present],
-    })
-    cleaning = pd.DataFrame({**identity, "rows": tally[present].sum(axis=1),
-                             **{name: tally[present, s] for name, s in zip(CLEANING_COLUMNS[1:], Status)}})
+    identity = {
+        "city_name": np.asarray(city_names, dtype=object)[city_of],
+        "period": np.asarray(period_names, dtype=object)[period_of],
+    }
+    table = pd.DataFrame(
+        {
+            **identity,
+            "indicator": indicator,
+            "estimate": estimates.estimate[present],
+            "se": estimates.se[present],
+            "ci_lower": estimates.ci_lower[present],
+            "ci_upper": estimates.ci_upper[present],
+            "n": estimates.n[present],
+            "n_eff": estimates.n_eff[present],
+        }
+    )
+    cleaning = pd.DataFrame(
+        {
+            **identity,
+            "rows": tally[present].sum(axis=1),
+            **{
+                name: tally[present, s]
+                for name, s in zip(CLEANING_COLUMNS[1:], Status, strict=True)
+            },
+        }
+    )
 
     if int(estimates.n.sum()) == 0:
         detail = ", ".join(f"{c}: {int(cleaning[c].sum())}" for c in CLEANING_COLUMNS[2:])
-        raise OutcomesError([Problem("outcomes.E021", E021_NO_VALID.format(
-            path=label, column=item, low=scale[0], high=scale[1], detail=detail))])
-    notes += _method_notes(statistic, threshold, scale, missing_codes, dont_know_in_denominator,
-                           weight_column, interval)
-    for wanted, what in ((Status.OUT_OF_RANGE, "out-of-range"), (Status.NON_NUMERIC, "non-numeric")):
+        raise OutcomesError(
+            [
+                Problem(
+                    "outcomes.E021",
+                    E021_NO_VALID.format(
+                        path=label, column=item, low=scale[0], high=scale[1], detail=detail
+                    ),
+                )
+            ]
+        )
+    notes += _method_notes(
+        statistic,
+        threshold,
+        scale,
+        missing_codes,
+        dont_know_in_denominator,
+        weight_column,
+        interval,
+    )
+    for wanted, what in (
+        (Status.OUT_OF_RANGE, "out-of-range"),
+        (Status.NON_NUMERIC, "non-numeric"),
+    ):
         seen = _examples(item_index, categories, status_by_cell, wanted)
         if seen:
             notes.append(f"{what} values dropped: {seen}.")
     small = table.loc[table["n"] < SMALL_N, "city_name"].astype(str).unique()
     if len(small):
-        notes.append(f"fewer than {SMALL_N} valid answers (estimates unstable) in: "
-                     f"{', '.join(small[:10])}{' ...' if len(small) > 10 else ''}.")
+        notes.append(
+            f"fewer than {SMALL_N} valid answers (estimates unstable) in: "
+            f"{', '.join(small[:10])}{' ...' if len(small) > 10 else ''}."
+        )
     kind = "share" if share else "mean"
-    method = (f"weighted ratio {kind}, linearisation (Taylor) variance, with-replacement"
-              if weight_column else f"unweighted {kind}, variance s^2/n")
+    method = (
+        f"weighted ratio {kind}, linearisation (Taylor) variance, with-replacement"
+        if weight_column
+        else f"unweighted {kind}, variance s^2/n"
+    )
     method += f"; {interval} interval" if share else "; t interval"
     return MicrodataResult(
-        indicator=indicator, item=item, statistic=statistic, threshold=threshold,
-        scale=(float(scale[0]), float(scale[1])), missing_codes=tuple(missing_codes),
-        weighted=weight_column is not None, dont_know_in_denominator=dont_know_in_denominator,
-        method=method, interval=interval if share else "t", alpha=alpha,
-        table=table, cleaning=cleaning, notes=notes,
+        indicator=indicator,
+        item=item,
+        statistic=statistic,
+        threshold=threshold,
+        scale=(float(scale[0]), float(scale[1])),
+        missing_codes=tuple(missing_codes),
+        weighted=weight_column is not None,
+        dont_know_in_denominator=dont_know_in_denominator,
+        method=method,
+        interval=interval if share else "t",
+        alpha=alpha,
+        table=table,
+        cleaning=cleaning,
+        notes=notes,
     )
 
 
-def _group_codes(frame: pd.DataFrame, column: str | None, constant: str | None
-                 ) -> tuple[np.ndarray, list[str]]:
+def _group_codes(
+    frame: pd.DataFrame, column: str | None, constant: str | None
+) -> tuple[np.ndarray, list[str]]:
     """1-based group indexes (0 = blank) and names for a grouping column, or one constant group."""
     if column is None:
         return np.ones(len(frame), dtype=np.int16), [constant or ""]
@@ -388,9 +533,15 @@ def _group_codes(frame: pd.DataFrame, column: str | None, constant: str | None
     return remap[index], merged
 
 
-def _method_notes(statistic: str, threshold: float | None, scale: tuple[float, float],
-                  missing_codes: tuple[float, ...] | list[float], dont_know_in_denominator: bool,
-                  weight_column: str | None, interval: str) -> list[str]:
+def _method_notes(
+    statistic: str,
+    threshold: float | None,
+    scale: tuple[float, float],
+    missing_codes: tuple[float, ...] | list[float],
+    dont_know_in_denominator: bool,
+    weight_column: str | None,
+    interval: str,
+) -> list[str]:
     low, high = scale
     if statistic == "top2":
         what = f"share answering {high - 1:g} or {high:g} (top-2 box) on {low:g}-{high:g}"
@@ -399,9 +550,16 @@ def _method_notes(statistic: str, threshold: float | None, scale: tuple[float, f
     else:
         what = f"mean on the {low:g}-{high:g} scale"
     codes = ", ".join(f"{c:g}" for c in missing_codes) or "none"
-    rule = ("counted in the denominator as not satisfied" if dont_know_in_denominator
-            else "excluded from the denominator")
-    notes = [f"estimate: {what}.", f"missing codes ({codes}, e.g. \"don't know\"): {rule}."]
-    notes.append(f"weights from column {weight_column!r}; n is the unweighted count, n_eff Kish's "
-                 "effective sample size." if weight_column else "unweighted: every respondent counts once.")
+    rule = (
+        "counted in the denominator as not satisfied"
+        if dont_know_in_denominator
+        else "excluded from the denominator"
+    )
+    notes = [f"estimate: {what}.", f'missing codes ({codes}, e.g. "don\'t know"): {rule}.']
+    notes.append(
+        f"weights from column {weight_column!r}; n is the unweighted count, n_eff Kish's "
+        "effective sample size."
+        if weight_column
+        else "unweighted: every respondent counts once."
+    )
     return notes

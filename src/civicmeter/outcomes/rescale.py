@@ -22,14 +22,19 @@ from civicmeter.outcomes.catalogue import SHARE_UNITS, Catalogue, RescaleRule, l
 from civicmeter.outcomes.errors import OutcomesError, Problem
 from civicmeter.params import NONE, Columns, InstanceOf, validate_params
 
-E050_UNKNOWN = "indicator {code!r} (rows {rows}) is not in the catalogue; it cannot be rescaled. Add it to a catalogue."
+E050_UNKNOWN = (
+    "indicator {code!r} (rows {rows}) is not in the catalogue; it cannot be rescaled. "
+    "Add it to a catalogue."
+)
 
 
-@validate_params({
-    "data": [Columns("indicator", "value")],
-    "catalogue": [InstanceOf(Catalogue, "a Catalogue"), NONE],
-    "scope": [InstanceOf((list, tuple), "a list of columns that define one comparison")],
-})
+@validate_params(
+    {
+        "data": [Columns("indicator", "value")],
+        "catalogue": [InstanceOf(Catalogue, "a Catalogue"), NONE],
+        "scope": [InstanceOf((list, tuple), "a list of columns that define one comparison")],
+    }
+)
 def rescale_to_index(
     data: pd.DataFrame,
     *,
@@ -48,8 +53,12 @@ def rescale_to_index(
     if unknown.any():
         problems = []
         for name, rows in data.index[unknown].groupby(data.loc[unknown, "indicator"]).items():
-            problems.append(Problem("outcomes.E050", E050_UNKNOWN.format(
-                code=name, rows=", ".join(map(str, list(rows)[:5])))))
+            problems.append(
+                Problem(
+                    "outcomes.E050",
+                    E050_UNKNOWN.format(code=name, rows=", ".join(map(str, list(rows)[:5]))),
+                )
+            )
         raise OutcomesError(problems)
     indicators = codes.map(lambda c: catalogue[c])
     rule = indicators.map(lambda i: i.rescale.value)
