@@ -15,6 +15,7 @@ from civicmeter.web.collection import services
 from civicmeter.web.collection.models import Answer, AnswerChange, Response
 from civicmeter.web.collection.views.survey_display import simple_range
 from civicmeter.web.programmes.instrument_cache import instrument_for
+from civicmeter.web.programmes.models import Wave
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -289,6 +290,33 @@ class SubmitTests(SurveyTestCase):
         http = self.save("s2_training", "no", version=1)
         self.assertContains(http, "This response is submitted and can no longer be changed.")
         self.assertEqual(AnswerChange.objects.count(), changes)
+
+
+class ReturnAndCloseTests(SurveyTestCase):
+    def setUp(self):
+        login(self.client, self.world.respondent_a)
+
+    def test_returned_response_shows_the_note_and_can_be_edited_again(self):
+        store(self.response, complete_answers(self.instrument))
+        services.response_submit(actor=SYSTEM, response=self.response)
+        services.response_return(
+            actor=self.world.admin, response=self.response, note="Please add the team size."
+        )
+        http = self.client.get(self.url("survey"), {"section": "s2"})
+        self.assertContains(http, "Programme staff returned this response for changes on")
+        self.assertContains(http, "Please add the team size.")
+        self.assertContains(http, "hx-post")
+        version = Answer.objects.get(response=self.response, question="s2_training").version
+        self.assertContains(self.save("s2_training", "occasionally", version=version), "Saved")
+
+    def test_closed_wave_is_read_only(self):
+        self.world.wave.status = Wave.Status.CLOSED
+        self.world.wave.save(update_fields=["status"])
+        http = self.client.get(self.url("survey"), {"section": "s2"})
+        self.assertContains(http, "The 2020 wave is not open, so answers cannot be changed.")
+        self.assertNotContains(http, "hx-post")
+        self.assertContains(self.save("s2_team", "yes"), "The 2020 wave is closed.")
+        self.assertFalse(Answer.objects.filter(response=self.response).exists())
 
 
 class HistoryTests(SurveyTestCase):
