@@ -75,3 +75,12 @@ def test_fallback_none_keeps_winsorised_values():
     treated, log = treat_outliers(pd.DataFrame({"x": x}), winsorise_max=1, fallback="none")
     assert treated["x"].iloc[-1] == 100 and log.iloc[0]["Action"] == "winsorise"
     assert not log.iloc[0]["TreatedPass"]
+
+
+def test_constant_or_tiny_columns_are_left_untreated():
+    frame = pd.DataFrame(
+        {"flat": [3.0, 3.0, 3.0, 3.0, 3.0], "tiny": [1.0, np.nan, np.nan, np.nan, 9.0]}
+    )
+    treated, log = treat_outliers(frame)
+    pd.testing.assert_frame_equal(treated, frame)
+    assert (log["Action"] == "none").all()

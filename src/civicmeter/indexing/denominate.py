@@ -30,8 +30,10 @@ def denominate(
     infinity.
     """
     out = values.astype(float).copy()
-    for code, column in denominated_by.items():
-        if code in out.columns:
-            denominator = denominators[column].reindex(out.index).astype(float).replace(0.0, np.nan)
-            out[code] = out[code] / denominator
+    codes = [c for c in denominated_by if c in out.columns]
+    if codes:
+        columns = [denominated_by[c] for c in codes]
+        divisor = denominators[columns].reindex(out.index).to_numpy(dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out[codes] = out[codes].to_numpy() / np.where(divisor == 0, np.nan, divisor)
     return out

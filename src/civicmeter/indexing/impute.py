@@ -37,15 +37,19 @@ ROW_METHODS = ("mean_row", "median_row")
 
 def _fill_columns(values: pd.DataFrame, statistic: str) -> pd.DataFrame:
     fill = values.mean() if statistic == "mean" else values.median()
-    return values.fillna(fill)
+    return _fill_from(values, np.broadcast_to(fill.to_numpy(), values.shape))
 
 
 def _fill_groups(values: pd.DataFrame, groups: pd.Series, statistic: str) -> pd.DataFrame:
     labels = groups.reindex(values.index)
-    out = values.copy()
-    for _, members in values.groupby(labels, dropna=True):
-        out.loc[members.index] = _fill_columns(members, statistic)
-    return out
+    centre = values.groupby(labels, dropna=True).transform(statistic)
+    return _fill_from(values, centre.reindex(values.index).to_numpy(dtype=float))
+
+
+def _fill_from(values: pd.DataFrame, replacement: np.ndarray) -> pd.DataFrame:
+    current = values.to_numpy(dtype=float)
+    filled = np.where(np.isnan(current), replacement, current)
+    return pd.DataFrame(filled, index=values.index, columns=values.columns)
 
 
 def _fill_rows(

@@ -29,12 +29,11 @@ from civicmeter.params import NONE, InstanceOf, Options, validate_params
 
 
 def _denominated(data: IndexData, recipe: Recipe, table: pd.DataFrame) -> pd.DataFrame:
-    values = table.set_index("uCode")[list(data.hierarchy.indicators)].astype(float)
+    indexed = table.set_index("uCode")
+    values = indexed[list(data.hierarchy.indicators)].astype(float)
     if not recipe.denominate:
         return values
-    return denominate(
-        values, table.set_index("uCode")[list(data.denominators)], data.denominated_by
-    )
+    return denominate(values, indexed[list(data.denominators)], data.denominated_by)
 
 
 def _imputed(data: IndexData, recipe: Recipe, values: pd.DataFrame) -> pd.DataFrame:
@@ -77,13 +76,21 @@ def normalise_frame(values: pd.DataFrame, data: IndexData, spec: NormaliseSpec) 
             data.meta_column("goalpost_upper").reindex(codes),
         ]
     )
-    out = pd.DataFrame(index=values.index, columns=codes, dtype=float)
+    source = values.to_numpy(dtype=float)
+    result = np.empty_like(source)
     chosen = {c: spec.overrides.get(c, spec) for c in codes}
     for s in {id(v): v for v in chosen.values()}.values():
         idx = [i for i, c in enumerate(codes) if chosen[c] is s]
+        if s.unit is not None and s.unit not in values.index:
+            raise IndexDataError.single(
+                "index.E015",
+                f"reference unit {s.unit}",
+                "was removed by screening, so dist2ref has no reference; lower "
+                "screen.min_availability or choose another unit",
+            )
         reference = None if s.unit is None else int(values.index.get_loc(s.unit))
-        out.iloc[:, idx] = normalise_array(
-            values.iloc[:, idx].to_numpy(dtype=float),
+        result[:, idx] = normalise_array(
+            source[:, idx],
             directions[idx],
             method=s.method,
             low=s.low,
@@ -97,7 +104,8 @@ def normalise_frame(values: pd.DataFrame, data: IndexData, spec: NormaliseSpec) 
             scale=s.scale,
             truncate=s.truncate,
         )
-    infinite = [c for c in codes if np.isinf(out[c]).any()]
+    out = pd.DataFrame(result, index=values.index, columns=codes)
+    infinite = [c for c, bad in zip(codes, np.isinf(result).any(axis=0), strict=True) if bad]
     if infinite:
         raise IndexDataError.single(
             "index.E014",
@@ -194,11 +202,9 @@ def run_pipeline(
             )
     if start <= 5:
         stages["Normalised"] = normalise_frame(stages["Treated"], data, recipe.normalise)
-    lost = [
-        c
-        for c in stages["Normalised"].columns
-        if (stages["Normalised"][c].isna() & stages["Treated"][c].notna()).any()
-    ]
+    normalised, treated = stages["Normalised"], stages["Treated"]
+    lost_mask = (normalised.isna().to_numpy() & treated.notna().to_numpy()).any(axis=0)
+    lost = [c for c, gone in zip(normalised.columns, lost_mask, strict=True) if gone]
     weights = _weights(data, recipe, stages["Normalised"])
     stages["Aggregated"] = _aggregated(data, recipe, stages["Normalised"], weights)
     names = (

@@ -11,15 +11,9 @@ import numpy as np
 from civicmeter.params import InstanceOf, validate_params
 
 
-def _clean(x: np.ndarray) -> np.ndarray:
-    x = np.asarray(x, dtype=float)
-    return x[~np.isnan(x)]
-
-
-@validate_params({"x": [InstanceOf((np.ndarray, list, tuple), "a 1-D array of numbers")]})
-def skewness(x: np.ndarray) -> float:
-    """Type-2 sample skewness ``G1 = g1 * sqrt(n (n-1)) / (n-2)``; NaN with fewer than 3 values."""
-    v = _clean(x)
+def type2_skewness(v: np.ndarray) -> float:
+    """Unchecked core of :func:`skewness` (NaNs dropped), for inner loops."""
+    v = v[~np.isnan(v)]
     n = v.size
     if n < 3:
         return float("nan")
@@ -31,10 +25,9 @@ def skewness(x: np.ndarray) -> float:
     return float(g1 * np.sqrt(n * (n - 1)) / (n - 2))
 
 
-@validate_params({"x": [InstanceOf((np.ndarray, list, tuple), "a 1-D array of numbers")]})
-def kurtosis(x: np.ndarray) -> float:
-    """Type-2 excess kurtosis ``((n+1)(r-3)+6)(n-1)/((n-2)(n-3))``; NaN below 4 values."""
-    v = _clean(x)
+def type2_kurtosis(v: np.ndarray) -> float:
+    """Unchecked core of :func:`kurtosis` (NaNs dropped), for inner loops."""
+    v = v[~np.isnan(v)]
     n = v.size
     if n < 4:
         return float("nan")
@@ -44,3 +37,15 @@ def kurtosis(x: np.ndarray) -> float:
         return float("nan")
     r = n * np.sum(d**4) / m2**2
     return float(((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)))
+
+
+@validate_params({"x": [InstanceOf((np.ndarray, list, tuple), "a 1-D array of numbers")]})
+def skewness(x: np.ndarray) -> float:
+    """Type-2 sample skewness ``G1 = g1 * sqrt(n (n-1)) / (n-2)``; NaN with fewer than 3 values."""
+    return type2_skewness(np.asarray(x, dtype=float))
+
+
+@validate_params({"x": [InstanceOf((np.ndarray, list, tuple), "a 1-D array of numbers")]})
+def kurtosis(x: np.ndarray) -> float:
+    """Type-2 excess kurtosis ``((n+1)(r-3)+6)(n-1)/((n-2)(n-3))``; NaN below 4 values."""
+    return type2_kurtosis(np.asarray(x, dtype=float))

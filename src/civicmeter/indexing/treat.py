@@ -35,7 +35,10 @@ TREATMENT_LOG_COLUMNS = (
 
 
 def _passes(x: np.ndarray, skew: float, kurt: float) -> tuple[bool, float, float]:
-    s, k = stats.skewness(x), stats.kurtosis(x)
+    s, k = stats.type2_skewness(x), stats.type2_kurtosis(x)
+    if np.isnan(s) or np.isnan(k):
+        # too few distinct values to judge (COINr returns the indicator untreated)
+        return True, s, k
     return bool(abs(s) < skew or k < kurt), s, k
 
 
@@ -50,7 +53,7 @@ def winsorise(
     count = 0
     while not passing and count < winsorise_max:
         present = ~np.isnan(x)
-        if stats.skewness(x) >= 0:
+        if stats.type2_skewness(x) >= 0:
             extreme = np.nanmax(x)
             high = list(np.flatnonzero(present & (x == extreme)))
             rest = x[present & (x != extreme)]
@@ -73,7 +76,7 @@ def log_transform(x: np.ndarray, rule: str) -> np.ndarray:
     if rule == "log":
         return np.log(x - lo + a)
     if rule == "log_plus":
-        return np.log(x - lo + a) if stats.skewness(x) > 0 else -np.log(hi + a - x)
+        return np.log(x - lo + a) if stats.type2_skewness(x) > 0 else -np.log(hi + a - x)
     return np.log(x - lo + 1.0)
 
 
@@ -131,18 +134,17 @@ def treat_outliers(
     fallback: str = "log",
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Treat each indicator; return the treated values and the treatment log (a row each)."""
-    treated = values.copy().astype(float)
+    matrix = values.to_numpy(dtype=float)
+    treated = np.empty_like(matrix)
+    units = list(values.index)
     rows = []
-    for code in values.columns:
-        column, entry = _treat_column(
-            values[code].to_numpy(dtype=float), winsorise_max, skew, kurtosis, fallback
-        )
-        treated[code] = column
-        units = values.index
+    for j, code in enumerate(values.columns):
+        treated[:, j], entry = _treat_column(matrix[:, j], winsorise_max, skew, kurtosis, fallback)
         entry["WinsorisedHigh"] = " ".join(str(units[i]) for i in entry["WinsorisedHigh"])
         entry["WinsorisedLow"] = " ".join(str(units[i]) for i in entry["WinsorisedLow"])
         rows.append({"iCode": code, **entry})
-    return treated, pd.DataFrame(rows, columns=list(TREATMENT_LOG_COLUMNS))
+    frame = pd.DataFrame(treated, index=values.index, columns=values.columns)
+    return frame, pd.DataFrame(rows, columns=list(TREATMENT_LOG_COLUMNS))
 
 
 def untreated_log(values: pd.DataFrame) -> pd.DataFrame:
@@ -150,8 +152,8 @@ def untreated_log(values: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for code in values.columns:
         s, k = (
-            stats.skewness(values[code].to_numpy(float)),
-            stats.kurtosis(values[code].to_numpy(float)),
+            stats.type2_skewness(values[code].to_numpy(float)),
+            stats.type2_kurtosis(values[code].to_numpy(float)),
         )
         rows.append(
             {
