@@ -43,7 +43,7 @@ BARE_NAME = (
 BAD_REGEX = "the regular expression {pattern!r} in {text!r} is not valid: {reason}"
 
 #: How a ``text`` question declares it holds a web address (see docs/instruments.md).
-URL_PATTERN_PREFIXES = ("^https?://", "^(https?)://")
+URL_PATTERN_PREFIX = "^https?://"
 
 _ROW = re.compile(r"\[row\s*:\s*(\d+)\]\s*")
 _SHEET = re.compile(r"'(survey|choices|settings)' sheet")
@@ -122,7 +122,7 @@ def is_url_constraint(text: str | None) -> bool:
         and n.name == "regex"
         and isinstance(n.args[0], Current)
         and isinstance(n.args[1], String)
-        and n.args[1].value.startswith(URL_PATTERN_PREFIXES)
+        and n.args[1].value.startswith(URL_PATTERN_PREFIX)
         for n in walk(node)
     )
 

@@ -138,6 +138,8 @@ def read_table(source: str | Path | bytes, encoding: str | None = None) -> pd.Da
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
         header, rows = (records[0], records[1:]) if records else ([], [])
     header = [h.strip() for h in header]
+    while header and not header[-1]:  # formatted but empty cells after the last column
+        header.pop()
     _check_header(header, label)
     width = len(header)
     body = [
@@ -154,7 +156,9 @@ def _xlsx_rows(data: bytes, label: str | None) -> tuple[list[str], list[list[str
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         problem = Problem("import.E001", BAD_WORKBOOK.format(reason=exc))
         raise ResponsesImportError([problem], source=label) from exc
-    values = [[_cell(v) for v in row] for row in book.worksheets[0].iter_rows(values_only=True)]
+    sheet = book.worksheets[0]
+    sheet.reset_dimensions()  # do not trust the stored sheet size (see workbook.read_workbook)
+    values = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
     book.close()
     return (values[0], values[1:]) if values else ([], [])
 
@@ -215,4 +219,26 @@ def to_xlsx_bytes(frame: pd.DataFrame) -> bytes:
         sheet.append([neutralise(_cell(v)) for v in row])
     buffer = io.BytesIO()
     book.save(buffer)
-    return buffer.getvalue()
+    return _reproducible(buffer.getvalue())
+
+
+_FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the zip format's epoch
+_DOC_TIMES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def _reproducible(xlsx: bytes) -> bytes:
+    """The same workbook bytes for the same cells: openpyxl stamps the save time into
+    ``docProps/core.xml`` and every zip entry, which would make export -> import -> export differ."""
+    source = zipfile.ZipFile(io.BytesIO(xlsx))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = _DOC_TIMES.sub(rb"\g<1>1980-01-01T00:00:00Z\g<2>", data)
+            target.writestr(
+                zipfile.ZipInfo(info.filename, date_time=_FIXED_TIME),
+                data,
+                compress_type=zipfile.ZIP_DEFLATED,
+            )
+    return out.getvalue()

@@ -16,7 +16,15 @@ from pathlib import Path
 
 from civicmeter.instruments.checks import check_expression, is_url_constraint, pyxform_problems
 from civicmeter.instruments.errors import InstrumentError, Problem
-from civicmeter.instruments.model import Choice, ChoiceList, Group, Instrument, Question, Section
+from civicmeter.instruments.model import (
+    QUESTION_TYPES,
+    Choice,
+    ChoiceList,
+    Group,
+    Instrument,
+    Question,
+    Section,
+)
 from civicmeter.instruments.workbook import Row, Sheet, language_code, read_workbook
 from civicmeter.params import InstanceOf, validate_params
 
@@ -66,7 +74,8 @@ _TYPE_ALIASES = {
     "select one": "select_one",
     "select all that apply": "select_multiple",
 }
-_PLAIN_TYPES = {"text", "integer", "decimal", "date", "note"}
+#: Types a workbook may use: ours minus ``url``, which the loader derives from a constraint.
+_WORKBOOK_TYPES = QUESTION_TYPES - {"url"}
 _YES = {"yes", "true", "true()", "1"}
 _NO = {"", "no", "false", "false()", "0"}
 
@@ -230,7 +239,7 @@ class _Builder:
             elif kind == "end_group":
                 if stack:
                     self._close_group(sheet, stack, sections)
-            elif kind in _PLAIN_TYPES or kind in ("select_one", "select_multiple"):
+            elif kind in _WORKBOOK_TYPES:
                 question = self._question(sheet, row, kind, list_name, lists, stack)
                 if not stack:
                     self._problem(

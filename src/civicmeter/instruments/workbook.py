@@ -95,6 +95,8 @@ def read_workbook(data: bytes) -> dict[str, Sheet]:
         ) from exc
     sheets: dict[str, Sheet] = {}
     for worksheet in book.worksheets:
+        # Some tools store a wrong sheet size; read-only mode would trust it and cut rows off.
+        worksheet.reset_dimensions()
         rows = list(worksheet.iter_rows(values_only=True))
         if not rows:
             sheets[worksheet.title.lower()] = Sheet(worksheet.title, (), ())
