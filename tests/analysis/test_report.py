@@ -75,7 +75,11 @@ def test_published_figures_sit_beside_ours(report):
     ours = report.comparisons[0].rows[0]
     assert satisfied["our_difference"] == pytest.approx(ours.estimate)
     assert satisfied["n_high"] == ours.n_high
+    adjusted = report.adjusted[0].rows[0]
+    assert satisfied["adjusted_difference"] == pytest.approx(adjusted.estimate)
+    assert satisfied["adjusted_n"] == adjusted.n
     staff = published.loc[("dedicated_staff", "satis_city")]
+    assert pd.isna(staff["adjusted_difference"])
     assert (staff["published_high"], staff["published_low"]) == ("85%", "76%")
 
 

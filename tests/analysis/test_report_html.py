@@ -3,7 +3,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from civicmeter.analysis import analyze
+from civicmeter.analysis import Provenance, analyze
 from civicmeter.analysis.chart import difference_chart
 from civicmeter.analysis.report_html import render_html
 
@@ -30,6 +30,7 @@ def page(make_inputs):
         controls=data["controls"],
         catalogue=catalogue,
         n_resamples=199,
+        provenance=Provenance(wave=EVIL, recipe_version="<img src=x onerror=alert(1)>"),
     )
     return report, render_html(report)
 
@@ -39,6 +40,7 @@ def test_malicious_names_are_escaped(page):
     assert EVIL not in html
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
     assert "<script" not in html.lower()
+    assert "<img" not in html
 
 
 def test_page_is_self_contained(page):

@@ -192,7 +192,7 @@ def compare_values(
             )
         )
     if np.isnan(estimate["ci_lower"]):
-        cited.append(notes.add("Interval not estimable: no variation in the resampled difference."))
+        cited.append(notes.add("Interval not estimable: the outcome does not vary enough."))
     return fields | estimate | {"method": method, "notes": tuple(cited)}
 
 

@@ -14,7 +14,7 @@ from importlib import resources
 
 import pandas as pd
 
-from civicmeter.analysis.results import ComparisonRow, ResultTable
+from civicmeter.analysis.results import AdjustedRow, ComparisonRow, ResultTable
 
 _REFERENCE = "content/reference"
 COLUMNS = (
@@ -33,6 +33,10 @@ COLUMNS = (
     "ci_upper",
     "n_high",
     "n_low",
+    "adjusted_difference",
+    "adjusted_ci_lower",
+    "adjusted_ci_upper",
+    "adjusted_n",
 )
 
 
@@ -53,15 +57,20 @@ def published_mapping() -> pd.DataFrame:
 
 
 def published_beside(
-    tables: list[ResultTable], names: dict[str, str] | None = None
+    tables: list[ResultTable],
+    names: dict[str, str] | None = None,
+    adjusted: list[ResultTable] | None = None,
 ) -> pd.DataFrame:
     """One row per (grouping, indicator) the OECD published, for the groupings in ``tables``.
 
     Published values stay as printed (text such as "almost 10"); ours are the group means and the
     difference in index points, which equal percentages for share indicators. ``names`` gives
-    reader-facing names for indicators we did not analyse (their columns stay empty).
+    reader-facing names for indicators we did not analyse (their columns stay empty). ``adjusted``
+    tables with the class dummy (named ``adjusted_<grouping>``) add our size- and economy-adjusted
+    difference, the counterpart of the OECD's "holds when accounting for city size and economy".
     """
     names = names or {}
+    adjusted_by_grouping = {t.name.removeprefix("adjusted_"): t for t in adjusted or []}
     figures = published_figures().set_index("figure_id")
     mapping = published_mapping()
     by_grouping = {table.name.removeprefix("comparison_"): table for table in tables}
@@ -88,9 +97,18 @@ def published_beside(
                 "n_high": ours.n_high,
                 "n_low": ours.n_low,
             }
+        fitted = adjusted_by_grouping.get(grouping)
+        row = next((r for r in fitted.rows if r.outcome == indicator), None) if fitted else None
+        if isinstance(row, AdjustedRow):
+            record |= {
+                "adjusted_difference": row.estimate,
+                "adjusted_ci_lower": row.ci_lower,
+                "adjusted_ci_upper": row.ci_upper,
+                "adjusted_n": row.n,
+            }
         records.append(record)
     frame = pd.DataFrame.from_records(records, columns=list(COLUMNS))
-    return frame.astype({"n_high": "Int64", "n_low": "Int64"})
+    return frame.astype({"n_high": "Int64", "n_low": "Int64", "adjusted_n": "Int64"})
 
 
 def _value(figure: pd.Series) -> str:

@@ -188,7 +188,9 @@ def analyze(
         comparisons=comparisons,
         adjusted=adjusted,
         published=published_beside(
-            list(comparisons), catalogue_names(catalogue, list(published_mapping()["indicator"]))
+            list(comparisons),
+            catalogue_names(catalogue, list(published_mapping()["indicator"])),
+            adjusted=list(adjusted),
         ),
         summaries=summaries,
         settings={

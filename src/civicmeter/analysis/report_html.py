@@ -134,6 +134,10 @@ def _published(report: AnalysisReport) -> str:
             "ci_upper": upper,
             "n_high": "n high",
             "n_low": "n low",
+            "adjusted_difference": "our adjusted difference",
+            "adjusted_ci_lower": f"adjusted {lower}",
+            "adjusted_ci_upper": f"adjusted {upper}",
+            "adjusted_n": "n adjusted",
             "published_note": "note",
         }
     ).drop(columns=["indicator"])
