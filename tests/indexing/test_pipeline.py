@@ -183,3 +183,28 @@ def test_write_csv_files(asem_result, tmp_path):
         "treatment.csv",
     }
     assert pd.read_csv(tmp_path / "Aggregated.csv").columns[0] == "uCode"
+
+
+def test_reference_unit_removed_by_screening_is_reported():
+    panel = read_index_data(FIXTURES / "ASEM_iData_p.csv", FIXTURES / "ASEM_iMeta.csv")
+    recipe = recipe_from_dict(
+        {
+            "time": 2018,
+            "screen": {"min_availability": 0.9},
+            "normalise": {"method": "dist2ref", "unit": "LAO"},
+        }
+    )
+    with pytest.raises(IndexDataError) as info:
+        run_pipeline(panel, recipe)
+    assert info.value.codes == ("index.E015",)
+
+
+def test_insufficient_shift_is_caught_at_run_time(asem_data):
+    recipe = recipe_from_dict(
+        {"impute": "mean", "normalise": "zscore", "aggregate": {"method": "geometric", "shift": 1}}
+    )
+    with pytest.raises(IndexDataError) as info:
+        run_pipeline(asem_data, recipe)
+    assert info.value.codes == ("index.E013",)
+    assert "aggregating Physical, ConEcFin" in str(info.value)
+    assert "geometric mean needs values > 0" in str(info.value)

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from civicmeter.indexing.aggregate import aggregate_level
+from civicmeter.indexing.aggregate import NonPositiveValuesError, aggregate_level
 from civicmeter.indexing.hierarchy import Hierarchy
 from civicmeter.indexing.specs import AggregateSpec
 from civicmeter.params import NONE, InstanceOf, validate_params
@@ -77,16 +77,20 @@ def aggregate_tree(
             node_specs[node_spec.method_key()] = node_spec
         for key, cols in batches.items():
             s = node_specs[key]
-            out[..., cols] = aggregate_level(
-                scores[level - 1],
-                w,
-                membership[:, cols],
-                method=s.method,
-                p=s.p,
-                min_availability=s.min_availability,
-                shift=s.shift,
-                share_bounds=s.share_bounds,
-            )
+            try:
+                out[..., cols] = aggregate_level(
+                    scores[level - 1],
+                    w,
+                    membership[:, cols],
+                    method=s.method,
+                    p=s.p,
+                    min_availability=s.min_availability,
+                    shift=s.shift,
+                    share_bounds=s.share_bounds,
+                )
+            except NonPositiveValuesError as exc:
+                names = ", ".join(parents[j] for j in cols)
+                raise NonPositiveValuesError(f"aggregating {names} (level {level}): {exc}") from exc
         scores[level] = out
         for j, parent in enumerate(parents):
             columns[parent] = out[..., j]
