@@ -227,8 +227,11 @@ _DOC_TIMES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:
 
 
 def _reproducible(xlsx: bytes) -> bytes:
-    """The same workbook bytes for the same cells: openpyxl stamps the save time into
-    ``docProps/core.xml`` and every zip entry, which would make export -> import -> export differ."""
+    """The same workbook bytes for the same cells.
+
+    openpyxl stamps the save time into ``docProps/core.xml`` and every zip entry, which would make
+    export -> import -> export differ.
+    """
     source = zipfile.ZipFile(io.BytesIO(xlsx))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
