@@ -208,3 +208,20 @@ def test_insufficient_shift_is_caught_at_run_time(asem_data):
     assert info.value.codes == ("index.E013",)
     assert "aggregating Physical, ConEcFin" in str(info.value)
     assert "geometric mean needs values > 0" in str(info.value)
+
+
+def test_aggregation_follows_weights_and_structure_like_coinr_test(asem_data, asem_result):
+    """Mirror of COINr's ``agg_coin`` test: random weights, every level recomputed by hand."""
+    h = asem_data.hierarchy
+    rng = np.random.default_rng(7)
+    weights = {c: float(rng.uniform(0.1, 1.0)) for c in h.codes}
+    normalised = asem_result["Normalised"]
+    scores = aggregate_tree(normalised.to_numpy(), h, weights=weights)
+    by_code = dict(zip(h.aggregates, np.moveaxis(scores, -1, 0), strict=True))
+    manual = {c: normalised[c].to_numpy() for c in h.indicators}
+    for level in range(2, h.n_levels + 1):
+        for parent in h.codes_at(level):
+            children = h.children(parent)
+            w = np.array([weights[c] for c in children])
+            manual[parent] = np.column_stack([manual[c] for c in children]) @ w / w.sum()
+            np.testing.assert_allclose(by_code[parent], manual[parent], rtol=0, atol=1e-12)
