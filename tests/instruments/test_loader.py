@@ -25,6 +25,9 @@ def test_shipped_instrument_settings(shipped, shipped_path) -> None:
     assert shipped.version == "2020.1"
     assert shipped.languages == ("en", "es", "fr")
     assert shipped.default_language == "en"
+    assert shipped.language_names == {
+        "en": "English (en)", "es": "Español (es)", "fr": "Français (fr)"
+    }  # fmt: skip
     assert [s.name for s in shipped.sections] == ["profile", "s1", "s2", "s3", "s4", "s5"]
     assert len(shipped.sha256) == 64
     assert shipped.sha256 == load_instrument(shipped_path.read_bytes()).sha256

@@ -166,14 +166,15 @@ class _Builder:
                 )
         lists = self._choice_lists(choices)
         sections = self._sections(survey, lists)
-        languages = self._languages(survey, choices)
+        languages = self._languages(default_name, survey, choices)
         title = setting("form_title") or form_id
         return Instrument(
             form_id=form_id,
             version=version,
             title={self.default_language: title},
-            languages=languages,
+            languages=tuple(languages),
             default_language=self.default_language,
+            language_names=languages,
             sections=sections,
             choice_lists=lists,
             sha256=sha256,
@@ -190,14 +191,14 @@ class _Builder:
     def _first_language(survey: Sheet) -> str:
         return next((c.language for c in survey.columns if c.base == "label" and c.language), "")
 
-    def _languages(self, *sheets: Sheet) -> tuple[str, ...]:
-        found = [self.default_language]
+    def _languages(self, default_name: str, *sheets: Sheet) -> dict[str, str]:
+        """Language code -> name as the workbook writes it, the default language first."""
+        found = {self.default_language: default_name or self.default_language}
         for sheet in sheets:
             for column in sheet.columns:
-                code = language_code(column.language) if column.language else self.default_language
-                if column.base in ("label", "hint", "constraint_message") and code not in found:
-                    found.append(code)
-        return tuple(found)
+                if column.base in ("label", "hint", "constraint_message") and column.language:
+                    found.setdefault(language_code(column.language), column.language)
+        return found
 
     def _texts(self, sheet: Sheet, row: Row, base: str) -> dict[str, str]:
         return {

@@ -150,6 +150,8 @@ class Instrument:
     sections: tuple[Section, ...]
     choice_lists: Mapping[str, ChoiceList]
     sha256: str
+    #: Language code -> the name the workbook gives it (``"es"`` -> ``"Español (es)"``).
+    language_names: Mapping[str, str] = field(default_factory=dict)
 
     def iter_questions(self, *, answerable_only: bool = False) -> Iterator[Question]:
         """Every question in workbook order (notes too unless ``answerable_only``)."""
