@@ -91,3 +91,10 @@ def test_wide_by_year_to_long_keeps_source_rows():
         ["B", "2020", ""],
     ]
     assert long.index.tolist() == [0, 1, 0, 1]
+
+
+def test_xlsx_blank_and_repeated_headers_are_made_unique(tmp_path):
+    path = tmp_path / "wide.xlsx"
+    grid = pd.DataFrame([["Area", None, "2019", "2019"], ["Leeds", "x", 1, 2]])
+    grid.to_excel(path, header=False, index=False)
+    assert list(read_table(path).frame.columns) == ["Area", "Unnamed: 1", "2019", "2019.1"]

@@ -176,3 +176,13 @@ def test_city_names_for_matching(fixtures):
     names = table.city_names()
     assert list(names.columns) == ["name", "country", "region", "code"]
     assert len(names) == 7
+
+
+def test_country_names_instead_of_codes_get_a_note(tmp_path):
+    path = tmp_path / "regions.csv"
+    path.write_text(
+        "Country,City,Year,Life_expectancy\nAustralia,Sydney,2014,82.2\n", encoding="utf-8"
+    )
+    table = read_outcome_table(path)
+    assert table.data["indicator"].tolist() == ["life_expectancy"]
+    assert "not ISO 3166 alpha-2 codes (e.g. 'Australia')" in table.report.notes[0]

@@ -144,6 +144,20 @@ def _metadata(rows: list[list[str]]) -> dict[str, str]:
     return found
 
 
+def _unique_headers(cells: list) -> list[str]:
+    """Header names as pandas makes them for CSV: blanks become "Unnamed: i", repeats get ".1"."""
+    seen: dict[str, int] = {}
+    names = []
+    for index, cell in enumerate(cells):
+        name = str(cell).strip() or f"Unnamed: {index}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}.{seen[name]}"
+        seen.setdefault(name, 0)
+        names.append(name)
+    return names
+
+
 def _read_excel(
     path: Path, sheet: str | int | None, skip_rows: int | None
 ) -> tuple[pd.DataFrame, int]:
@@ -186,8 +200,7 @@ def read_table(
         body = grid.iloc[skip:]
         if body.empty:
             raise OutcomesError([Problem("outcomes.E012", E012_EMPTY.format(path=path, where=""))])
-        header = [str(c).strip() for c in body.iloc[0]]
-        frame = pd.DataFrame(body.iloc[1:].values, columns=header)
+        frame = pd.DataFrame(body.iloc[1:].values, columns=_unique_headers(body.iloc[0].tolist()))
         used_encoding, used_delimiter = None, None
     else:
         used_encoding = detect_encoding(path, encoding)

@@ -502,6 +502,12 @@ def read_outcome_table(
         parts.append(part)
     long = pd.concat(parts, ignore_index=True)
     data = _clean_values(long, catalogue, raw, report)
+    odd = sorted({c for c in data["country"].unique() if c and not re.fullmatch(r"[A-Z]{2}", c)})
+    if odd:
+        report.notes.append(
+            f"country values are not ISO 3166 alpha-2 codes (e.g. {odd[0]!r}); city matching "
+            "compares codes such as 'GB': map a code column or pass --country."
+        )
     report.rows_kept = len(data)
     return OutcomeTable(data=data, report=report)
 
