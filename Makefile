@@ -5,9 +5,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 VENDOR := src/civicmeter/web/static/vendor
 
-.PHONY: setup system-packages assets demo test test-fast lint bench clean
+.PHONY: setup system-packages assets messages demo test test-fast lint bench clean
 
-setup: $(VENV)/.installed assets system-packages
+setup: $(VENV)/.installed assets system-packages messages
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ $(VENDOR)/.built: package.json package-lock.json
 	mkdir -p $(VENDOR)
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
 	touch $@
+
+# Compiled translations (.mo) are build output; the .po catalogues are the source.
+messages: system-packages $(VENV)/.installed
+	cd src/civicmeter/web && CIVICMETER_TESTING=1 CIVICMETER_HOME=$(CURDIR)/var \
+		$(CURDIR)/$(BIN)/django-admin compilemessages --settings=civicmeter.web.settings -v 0
 
 demo: setup
 	$(BIN)/civicmeter demo

@@ -82,6 +82,8 @@ def _store(wave: Wave, city: City, answers: dict[str, str], *, status: str, prov
         wave=wave, city=city, status=status, synthetic=True, provenance=provenance,
         submitted_at=None if status == Response.Status.DRAFT else wave_date(wave),
     )
+    # auto_now_add stamps the load time; the demo's activity belongs to the wave's own year.
+    Response.objects.filter(pk=response.pk).update(last_activity_at=wave_date(wave))
     Answer.objects.bulk_create([Answer(response=response, question=q, value=v) for q, v in answers.items()])
     AnswerChange.objects.bulk_create([
         AnswerChange(response=response, question=q, new_value=v, source=AnswerChange.Source.DEMO)
