@@ -18,14 +18,16 @@ from civicmeter.analysis.results import frame_to_html, interval_headers
 from civicmeter.params import InstanceOf, validate_params
 
 STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 64rem; color: #222;
+body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 76rem; color: #222;
        line-height: 1.45; padding: 0 1rem; }
+
 h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; margin-top: 2.2rem; }
 section { overflow-x: auto; }
 table { border-collapse: collapse; margin: 1rem 0; font-size: 0.85rem; }
 caption { text-align: left; font-weight: bold; padding-bottom: 0.3rem; }
 th, td { border-bottom: 1px solid #ccc; padding: 0.25rem 0.5rem; text-align: right; }
-th:first-child, td:first-child { text-align: left; }
+th:first-child, td:first-child { text-align: left; min-width: 12rem; }
+th { vertical-align: bottom; }
 ol.notes { font-size: 0.85rem; color: #444; }
 .banner { background: #fff3cd; border: 1px solid #e0c36a; padding: 0.6rem 1rem; }
 .caveat { font-style: italic; }
@@ -119,40 +121,57 @@ def _adjusted(report: AnalysisReport) -> str:
 def _published(report: AnalysisReport) -> str:
     if report.published.empty:
         return ""
-    alpha = float(report.settings["alpha"])
-    lower, upper = interval_headers(alpha)
-    shown = report.published.rename(
-        columns={
-            "outcome_name": "outcome",
-            "published_high": "OECD high",
-            "published_low": "OECD low",
-            "published_difference": "OECD difference",
-            "our_mean_high": "ours high",
-            "our_mean_low": "ours low",
-            "our_difference": "our difference",
-            "ci_lower": lower,
-            "ci_upper": upper,
-            "n_high": "n high",
-            "n_low": "n low",
-            "adjusted_difference": "our adjusted difference",
-            "adjusted_ci_lower": f"adjusted {lower}",
-            "adjusted_ci_upper": f"adjusted {upper}",
-            "adjusted_n": "n adjusted",
-            "published_note": "note",
+    lower, upper = interval_headers(float(report.settings["alpha"]))
+    published = report.published
+    titles = {t.name.removeprefix("comparison_"): t for t in report.comparisons}
+    shown = pd.DataFrame(
+        {
+            "comparison": published["grouping"].map(
+                lambda key: f"{titles[key].high_label} vs {titles[key].low_label}"
+            ),
+            "outcome": published["outcome_name"],
+            "OECD high": published["published_high"],
+            "OECD low": published["published_low"],
+            "OECD difference": published["published_difference"],
+            "ours high": published["our_mean_high"].map(_points),
+            "ours low": published["our_mean_low"].map(_points),
+            "n (high, low)": [
+                _pair(h, lo) for h, lo in zip(published["n_high"], published["n_low"], strict=True)
+            ],
+            "our difference": published["our_difference"].map(_signed),
+            lower: published["ci_lower"].map(_signed),
+            upper: published["ci_upper"].map(_signed),
+            "adjusted difference": published["adjusted_difference"].map(_signed),
+            f"adjusted {lower}": published["adjusted_ci_lower"].map(_signed),
+            f"adjusted {upper}": published["adjusted_ci_upper"].map(_signed),
+            "n adjusted": published["adjusted_n"].map(lambda n: "" if pd.isna(n) else str(n)),
+            "OECD figures": published["figures"],
+            "note": published["published_note"],
         }
-    ).drop(columns=["indicator"])
-    shown = shown.astype(object).where(pd.notna(shown), None)
+    )
     intro = (
         "Figures the OECD published (2021, Innovation and Data Use in Cities, and its companion "
         "site) beside ours, for context only: the city samples, sources and years differ, and the "
         "OECD gave no intervals or group sizes. OECD values are shares of residents in % (or "
-        "percentage points); ours are index points, which equal % for share indicators. "
-        "OECD content quoted with acknowledgement."
+        "percentage points); ours are index points, which equal % for share indicators. Empty "
+        "cells: an outcome this analysis did not include. OECD content quoted with acknowledgement."
     )
     return (
         f"<section><h2>Published OECD figures beside ours</h2><p>{html.escape(intro)}</p>"
         f"{frame_to_html(shown, caption='OECD published figures and our estimates')}</section>"
     )
+
+
+def _points(value: float) -> str:
+    return "" if pd.isna(value) else f"{value:.1f}"
+
+
+def _signed(value: float) -> str:
+    return "" if pd.isna(value) else f"{value:+.1f}"
+
+
+def _pair(high: object, low: object) -> str:
+    return "" if pd.isna(high) else f"{high}, {low}"
 
 
 def _methods(report: AnalysisReport) -> str:
