@@ -18,7 +18,9 @@ app = typer.Typer(
 )
 
 # One module per area; each defines register(app).
-COMMAND_MODULES = ("platform", "instrument", "responses", "index", "index_audit", "outcomes", "analysis")
+COMMAND_MODULES = (
+    "platform", "instrument", "responses", "index", "index_audit", "outcomes", "analysis", "scoring",
+)
 
 for _name in COMMAND_MODULES:
     importlib.import_module(f"{__name__}.{_name}").register(app)

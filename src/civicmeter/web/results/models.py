@@ -1,8 +1,8 @@
 """Stored scores: one ScoreRun per computation, one CityScore per city scored in it.
 
-Why runs are never updated: published numbers must be reproducible. Recomputing (new answers, another
-recipe version, new code) adds a run; pages show the latest run per recipe, and every run keeps the
-recipe id, version and file hash and the code version that produced it.
+Why runs are never updated: published numbers must be reproducible. Recomputing (new answers,
+another recipe version, new code) adds a run; pages show the latest run per recipe, and every run
+keeps the recipe id, version and file hash and the code version that produced it.
 """
 
 from __future__ import annotations
@@ -50,7 +50,9 @@ class CityScore(models.Model):
     share = models.FloatField(help_text=_("Index as a share of its maximum"))
     tier = models.CharField(max_length=30, blank=True)
     components = models.JSONField(help_text=_("[{code, name, points, raw, max}] in recipe order"))
-    contributions = models.JSONField(help_text=_("[{component, item, label, points, available, reason}]"))
+    contributions = models.JSONField(
+        help_text=_("[{component, item, label, points, available, reason}]")
+    )
     rank = models.PositiveIntegerField()
     rank_p5 = models.FloatField()
     rank_median = models.FloatField()
@@ -58,7 +60,9 @@ class CityScore(models.Model):
 
     class Meta:
         ordering = ["rank", "city__name"]
-        constraints = [models.UniqueConstraint(fields=["run", "city"], name="cityscore_unique_city")]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "city"], name="cityscore_unique_city")
+        ]
 
     def __str__(self) -> str:
         return f"{self.city.slug} {self.index:g} in run {self.run_id}"

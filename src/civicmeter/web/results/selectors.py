@@ -14,8 +14,22 @@ PSI = "psi-capacity"
 DATA_USE = "data-use"
 #: The columns of ``civicmeter results export`` and of the web download, in order.
 EXPORT_COLUMNS = (
-    "city", "name", "country", "psi_index", "psi_class", "psi_c1", "psi_c2", "psi_c3", "psi_c4",
-    "psi_c5", "psi_rank", "psi_rank_p5", "psi_rank_p95", "data_use_index", "data_use_class", "tier",
+    "city",
+    "name",
+    "country",
+    "psi_index",
+    "psi_class",
+    "psi_c1",
+    "psi_c2",
+    "psi_c3",
+    "psi_c4",
+    "psi_c5",
+    "psi_rank",
+    "psi_rank_p5",
+    "psi_rank_p95",
+    "data_use_index",
+    "data_use_class",
+    "tier",
 )
 
 
@@ -33,7 +47,7 @@ class ResultRow:
 
 @dataclass(frozen=True)
 class WaveResults:
-    """The latest PSI and data-use runs of a wave and one row per scored city, best PSI rank first."""
+    """The latest PSI and data-use runs of a wave; one row per scored city, best PSI rank first."""
 
     wave: Wave
     psi_run: ScoreRun | None
@@ -78,18 +92,22 @@ def export_rows(wave: Wave) -> list[dict[str, str]]:
         p, d = row.psi, row.data_use
         components = [c["points"] for c in p.components] if p else []
         record = {
-            "city": row.city.slug, "name": row.city.name, "country": row.city.country,
-            "psi_index": _number(p.index if p else None), "psi_class": p.score_class if p else "",
-            "psi_rank": str(p.rank) if p else "", "psi_rank_p5": _number(p.rank_p5 if p else None),
+            "city": row.city.slug,
+            "name": row.city.name,
+            "country": row.city.country,
+            "psi_index": _number(p.index if p else None),
+            "psi_class": p.score_class if p else "",
+            "psi_rank": str(p.rank) if p else "",
+            "psi_rank_p5": _number(p.rank_p5 if p else None),
             "psi_rank_p95": _number(p.rank_p95 if p else None),
             "data_use_index": _number(d.index if d else None),
-            "data_use_class": d.score_class if d else "", "tier": d.tier if d else "",
+            "data_use_class": d.score_class if d else "",
+            "tier": d.tier if d else "",
         }
         for k in range(5):
             record[f"psi_c{k + 1}"] = _number(components[k] if k < len(components) else None)
         out.append({column: record[column] for column in EXPORT_COLUMNS})
     return out
-
 
 
 def export_csv(wave: Wave) -> str:

@@ -20,8 +20,8 @@ from civicmeter.web.programmes.models import City, Instrument, Wave
 
 from .models import CityScore, ScoreRun
 
-#: Responses that count: submitted (not yet checked) and validated. Drafts and returned responses are
-#: still being changed by the city.
+#: Responses that count: submitted (not yet checked) and validated. Drafts and returned responses
+#: are still being changed by the city.
 SCORED_STATUSES = (Response.Status.SUBMITTED, Response.Status.VALIDATED)
 #: The default recipe for each kind of instrument.
 DEFAULT_RECIPES = {Instrument.Kind.SURVEY: scoring.PSI_RECIPE}
@@ -34,7 +34,11 @@ def code_version() -> str:
     try:
         commit = subprocess.run(  # noqa: S603
             ["git", "rev-parse", "--short=12", "HEAD"],  # noqa: S607
-            cwd=root, capture_output=True, text=True, timeout=5, check=True,
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
         ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         commit = ""
@@ -42,8 +46,10 @@ def code_version() -> str:
 
 
 def _wave_answers(wave: Wave) -> dict[str, dict[str, str]]:
-    """{city slug: {question: value}} for the wave's scored responses (cities with no answer included)."""
-    responses = Response.objects.filter(wave=wave, status__in=SCORED_STATUSES).select_related("city")
+    """{city slug: {question: value}} for the scored responses (cities without answers too)."""
+    responses = Response.objects.filter(wave=wave, status__in=SCORED_STATUSES).select_related(
+        "city"
+    )
     answers: dict[str, dict[str, str]] = {r.city.slug: {} for r in responses}
     by_response = {r.pk: r.city.slug for r in responses}
     rows = Answer.objects.filter(response__in=list(by_response)).exclude(value="")
@@ -66,10 +72,13 @@ def scores_compute(*, actor, wave: Wave, recipe_path: Path | None = None) -> Sco
     require_permission(actor, Action.MANAGE_WAVE, programme=wave.programme)
     path = recipe_path or DEFAULT_RECIPES.get(wave.instrument.kind)
     if path is None:
-        raise ValidationError(_(
-            "Waves of %(kind)s instruments cannot be scored yet: the data-use index needs each "
-            "criterion's review outcome, which the platform does not store yet."
-        ) % {"kind": wave.instrument.get_kind_display()})
+        raise ValidationError(
+            _(
+                "Waves of %(kind)s instruments cannot be scored yet: the data-use index needs each "
+                "criterion's review outcome, which the platform does not store yet."
+            )
+            % {"kind": wave.instrument.get_kind_display()}
+        )
     instrument = instrument_for(wave.instrument)
     try:
         recipe = scoring.load_scoring_recipe(path)
@@ -77,21 +86,39 @@ def scores_compute(*, actor, wave: Wave, recipe_path: Path | None = None) -> Sco
     except scoring.ScoringError as exc:
         raise ValidationError([str(p) for p in exc.problems]) from exc
     run = ScoreRun.objects.create(
-        wave=wave, recipe=recipe.id, recipe_version=recipe.version, recipe_sha256=recipe.sha256,
-        recipe_title=recipe.title, instrument_version=instrument.version,
-        code_version=code_version(), interval_method=table.interval_method, notes=list(table.notes),
-        actor=None if actor is SYSTEM else actor, n=table.n,
+        wave=wave,
+        recipe=recipe.id,
+        recipe_version=recipe.version,
+        recipe_sha256=recipe.sha256,
+        recipe_title=recipe.title,
+        instrument_version=instrument.version,
+        code_version=code_version(),
+        interval_method=table.interval_method,
+        notes=list(table.notes),
+        actor=None if actor is SYSTEM else actor,
+        n=table.n,
     )
     cities = {c.slug: c for c in City.objects.filter(slug__in=[r.city for r in table.rows])}
-    CityScore.objects.bulk_create([
-        CityScore(
-            run=run, city=cities[row.city], index=row.index, score_class=row.score_class,
-            share=row.share, tier=row.tier, rank=row.rank, rank_p5=row.rank_p5,
-            rank_median=row.rank_median, rank_p95=row.rank_p95,
-            components=[{"code": c.code, "name": c.name, "points": c.points, "raw": c.raw,
-                         "max": c.max} for c in row.components],
-            contributions=[c.as_dict() for c in row.contributions],
-        )
-        for row in table.rows
-    ])
+    CityScore.objects.bulk_create(
+        [
+            CityScore(
+                run=run,
+                city=cities[row.city],
+                index=row.index,
+                score_class=row.score_class,
+                share=row.share,
+                tier=row.tier,
+                rank=row.rank,
+                rank_p5=row.rank_p5,
+                rank_median=row.rank_median,
+                rank_p95=row.rank_p95,
+                components=[
+                    {"code": c.code, "name": c.name, "points": c.points, "raw": c.raw, "max": c.max}
+                    for c in row.components
+                ],
+                contributions=[c.as_dict() for c in row.contributions],
+            )
+            for row in table.rows
+        ]
+    )
     return run

@@ -1,4 +1,4 @@
-"""The results table of a wave for programme staff, its CSV, and the admins' "compute scores" button."""
+"""A wave's results table for programme staff, its CSV, and the admins' "compute scores" button."""
 
 from __future__ import annotations
 
@@ -18,11 +18,17 @@ from . import selectors, services
 @login_required
 def wave_results(request, programme: str, code: str):
     wave = access_wave_by_code(request.user, programme, code)
-    return render(request, "results/wave.html", {
-        "wave": wave,
-        "results": selectors.wave_results(wave),
-        "can_manage": user_has_permission(request.user, Action.MANAGE_WAVE, programme=wave.programme),
-    })
+    return render(
+        request,
+        "results/wave.html",
+        {
+            "wave": wave,
+            "results": selectors.wave_results(wave),
+            "can_manage": user_has_permission(
+                request.user, Action.MANAGE_WAVE, programme=wave.programme
+            ),
+        },
+    )
 
 
 @login_required
@@ -34,8 +40,11 @@ def compute(request, programme: str, code: str):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("Scored %(n)d cities with %(recipe)s version %(version)s.")
-                         % {"n": run.n, "recipe": run.recipe, "version": run.recipe_version})
+        messages.success(
+            request,
+            _("Scored %(n)d cities with %(recipe)s version %(version)s.")
+            % {"n": run.n, "recipe": run.recipe, "version": run.recipe_version},
+        )
     return redirect("results:wave", programme, code)
 
 

@@ -1,0 +1,104 @@
+"""``civicmeter score`` and ``civicmeter results export``: compute, store, export wave scores.
+
+Both call the web app's service and selectors, so a run from the shell is the same as the web button
+(recorded with no user: the operator at the shell is the system actor).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from ._django import setup_django
+from ._errors import user_errors
+
+results_app = typer.Typer(help="Read stored results.", no_args_is_help=True)
+
+
+class WaveNotFound(LookupError):
+    pass
+
+
+def _wave(code: str, programme: str | None):
+    from civicmeter.web.programmes.models import Wave
+
+    waves = Wave.objects.select_related("programme", "instrument").filter(code=code)
+    if programme:
+        waves = waves.filter(programme__slug=programme)
+    found = list(waves[:2])
+    if not found:
+        where = f" in programme {programme!r}" if programme else ""
+        raise WaveNotFound(f"no wave {code!r}{where}; check the code (and --programme)")
+    if len(found) > 1:
+        raise WaveNotFound(
+            f"several programmes have a wave {code!r}; name one with --programme SLUG"
+        )
+    return found[0]
+
+
+def score(
+    wave: str = typer.Option(..., "--wave", help="Wave code, e.g. 2020."),
+    programme: str | None = typer.Option(
+        None, "--programme", help="Programme slug (if several have the wave)."
+    ),
+) -> None:
+    """Score the wave's submitted and validated responses and store them as a new run."""
+    setup_django()
+    from django.core.exceptions import ValidationError
+    from rich.console import Console
+    from rich.table import Table
+
+    from civicmeter.web.accounts.permissions import SYSTEM
+    from civicmeter.web.results import selectors, services
+
+    with user_errors(WaveNotFound, ValidationError):
+        chosen = _wave(wave, programme)
+        run = services.scores_compute(actor=SYSTEM, wave=chosen)
+    results = selectors.wave_results(chosen)
+    typer.echo(
+        f"{chosen.programme.slug} {chosen.code}: scored {run.n} cities with {run.recipe} "
+        f"{run.recipe_version} (sha256 {run.recipe_sha256[:12]}), run {run.pk}, "
+        f"Civicmeter {run.code_version}"
+    )
+    shares = ", ".join(
+        f"{code} {count} ({count / run.n:.0%})" for code, count in results.class_counts.items()
+    )
+    if run.n:
+        typer.echo(f"classes: {shares}")
+    for note in run.notes:
+        typer.echo(f"note: {note}")
+    table = Table("rank", "city", "index", "class", "p5-p95", title="Top 10")
+    for row in [r for r in results.rows if r.psi][:10]:
+        table.add_row(
+            str(row.psi.rank),
+            row.city.name,
+            f"{row.psi.index:g}",
+            row.psi.score_class,
+            f"{row.psi.rank_p5:.0f}-{row.psi.rank_p95:.0f}",
+        )
+    Console().print(table)
+
+
+@results_app.command("export")
+def export(
+    wave: str = typer.Option(..., "--wave", help="Wave code, e.g. 2020."),
+    out: Path = typer.Option(..., "--out", help="CSV file to write."),  # noqa: B008 - typer idiom
+    programme: str | None = typer.Option(
+        None, "--programme", help="Programme slug (if several have the wave)."
+    ),
+) -> None:
+    """Write the latest results of the wave, one row per city, to a CSV file."""
+    setup_django()
+    from civicmeter.web.results import selectors
+
+    with user_errors(WaveNotFound, OSError):
+        chosen = _wave(wave, programme)
+        text = selectors.export_csv(chosen)
+        out.write_text(text, encoding="utf-8")
+    typer.echo(f"wrote {text.count(chr(10)) - 1} cities to {out}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("score")(score)
+    app.add_typer(results_app, name="results")

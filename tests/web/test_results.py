@@ -1,0 +1,246 @@
+"""Stored scores: computing a wave, who may do it, the results page, the dashboard and the CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied
+from django.test import TestCase
+from django.urls import reverse
+from typer.testing import CliRunner
+
+import civicmeter
+from civicmeter.cli import app
+from civicmeter.testing import login, make_city, make_world
+from civicmeter.web.accounts.permissions import SYSTEM
+from civicmeter.web.collection.models import Answer, Response
+from civicmeter.web.results import selectors, services
+from civicmeter.web.results.models import CityScore, ScoreRun
+
+FULL = {
+    "s1_strategy": "yes",
+    "s1_goals": "yes",
+    "s1_approach": "holistic",
+    "s2_team": "yes",
+    "s2_integration": "embedded",
+    "s2_roles": "project_manager designer engineer",
+    "s3_dedicated": "yes",
+    "s3_budget_plan": "increase",
+    "s3_sources_now": "municipal national",
+    "s4_data_role": "significant",
+    "s4_open_data": "yes",
+    "s4_data_strategy": "data_strategy cdo",
+    "s5_goal_metrics": "yes",
+    "s5_eval_tools": "yes",
+    "s5_eval_practice": "systematic",
+}
+#: 0.5 + 1 + 0.5 + 0.5 + 1 = 3.5 (hand-computed in tests/scoring/test_psi.py).
+MIXED = {
+    "s1_strategy": "no",
+    "s1_goals": "other",
+    "s1_approach": "both",
+    "s2_team": "yes",
+    "s2_integration": "some_departments",
+    "s2_roles": "designer other",
+    "s3_dedicated": "no",
+    "s3_budget_plan": "maintain",
+    "s3_sources_now": "municipal national regional",
+    "s4_data_role": "somewhat",
+    "s4_open_data": "no",
+    "s4_data_strategy": "neither",
+    "s5_goal_metrics": "yes",
+    "s5_eval_tools": "other",
+    "s5_eval_practice": "ad_hoc",
+}
+COLUMNS = [
+    "city",
+    "name",
+    "country",
+    "psi_index",
+    "psi_class",
+    "psi_c1",
+    "psi_c2",
+    "psi_c3",
+    "psi_c4",
+    "psi_c5",
+    "psi_rank",
+    "psi_rank_p5",
+    "psi_rank_p95",
+    "data_use_index",
+    "data_use_class",
+    "tier",
+]
+
+
+def respond(wave, city, answers: dict[str, str], status: str) -> Response:
+    response = Response.objects.create(wave=wave, city=city, status=status)
+    Answer.objects.bulk_create(
+        [Answer(response=response, question=q, value=v) for q, v in answers.items()]
+    )
+    return response
+
+
+class ResultsTestCase(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.world = w = make_world()
+        respond(w.wave, w.city_a, FULL, Response.Status.SUBMITTED)
+        respond(w.wave, w.city_b, MIXED, Response.Status.VALIDATED)
+        respond(w.wave, make_city("Athens", "GR"), FULL, Response.Status.DRAFT)
+        respond(w.wave, make_city("Lisbon", "PT"), FULL, Response.Status.RETURNED)
+        cls.args = [w.programme.slug, w.wave.code]
+
+    def compute(self) -> ScoreRun:
+        return services.scores_compute(actor=self.world.admin, wave=self.world.wave)
+
+
+class ComputeTests(ResultsTestCase):
+    def test_scores_submitted_and_validated_responses_only(self):
+        run = self.compute()
+        self.assertEqual(run.n, 2)
+        scores = {s.city.slug: s for s in run.scores.select_related("city")}
+        self.assertEqual(set(scores), {"baltimore-us", "bilbao-es"})
+        full, mixed = scores["baltimore-us"], scores["bilbao-es"]
+        self.assertEqual((full.index, full.score_class, full.rank), (10, "high", 1))
+        self.assertEqual((mixed.index, mixed.score_class, mixed.rank), (3.5, "low", 2))
+        self.assertEqual([c["points"] for c in mixed.components], [0.5, 1, 0.5, 0.5, 1])
+        self.assertIn(
+            {
+                "component": "funding",
+                "item": "funding_sources",
+                "label": "At least 2 funding sources",
+                "points": 0.0,
+                "available": 0.5,
+                "reason": "s3_sources_now not asked (skipped because of an earlier answer)",
+            },
+            mixed.contributions,
+        )
+        self.assertEqual((full.rank_p5, full.rank_p95), (1, 1))
+
+    def test_the_run_records_its_provenance(self):
+        run = self.compute()
+        self.assertEqual((run.recipe, run.recipe_version), ("psi-capacity", "1.0"))
+        self.assertEqual(len(run.recipe_sha256), 64)
+        self.assertTrue(run.code_version.startswith(civicmeter.__version__))
+        self.assertEqual(run.actor, self.world.admin)
+        self.assertEqual(run.instrument_version, "2020.1")
+        self.assertIn("1000 runs", run.interval_method)
+
+    def test_recomputing_adds_a_run_and_never_overwrites(self):
+        first = self.compute()
+        Response.objects.filter(city=self.world.city_b).update(status=Response.Status.RETURNED)
+        second = self.compute()
+        self.assertEqual(ScoreRun.objects.count(), 2)
+        self.assertEqual(first.scores.count(), 2)
+        self.assertEqual(second.n, 1)
+        self.assertEqual(selectors.latest_run(self.world.wave, "psi-capacity"), second)
+
+    def test_the_system_actor_is_recorded_as_no_user(self):
+        self.assertIsNone(services.scores_compute(actor=SYSTEM, wave=self.world.wave).actor)
+
+    def test_reviewers_and_respondents_may_not_compute(self):
+        for user in (self.world.reviewer, self.world.respondent_a, self.world.outsider):
+            with self.subTest(user=user.username), self.assertRaises(PermissionDenied):
+                services.scores_compute(actor=user, wave=self.world.wave)
+        self.assertFalse(ScoreRun.objects.exists())
+
+
+class PageTests(ResultsTestCase):
+    def test_the_results_page_shows_n_and_the_recipe_version(self):
+        self.compute()
+        login(self.client, self.world.reviewer)
+        http = self.client.get(reverse("results:wave", args=self.args))
+        self.assertContains(http, "PSI capacity index, recipe version 1.0, n = 2 cities")
+        self.assertContains(http, "Baltimore")
+        self.assertContains(http, "s3_sources_now not asked (skipped because of an earlier answer)")
+        self.assertNotContains(http, "Compute scores</button>")
+
+    def test_admins_compute_from_the_page(self):
+        login(self.client, self.world.admin)
+        page = self.client.get(reverse("results:wave", args=self.args))
+        self.assertContains(page, "No scores yet for this wave.")
+        self.assertContains(page, "Compute scores</button>")
+        http = self.client.post(reverse("results:compute", args=self.args), follow=True)
+        self.assertRedirects(http, reverse("results:wave", args=self.args))
+        self.assertContains(http, "Scored 2 cities with psi-capacity version 1.0.")
+        self.assertEqual(CityScore.objects.count(), 2)
+
+    def test_reviewer_gets_403_and_respondent_404_on_compute(self):
+        url = reverse("results:compute", args=self.args)
+        login(self.client, self.world.reviewer)
+        self.assertEqual(self.client.post(url).status_code, 403)
+        login(self.client, self.world.respondent_a)
+        self.assertEqual(self.client.post(url).status_code, 404)
+        self.assertEqual(self.client.get(reverse("results:wave", args=self.args)).status_code, 404)
+        self.assertFalse(ScoreRun.objects.exists())
+
+    def test_anonymous_users_are_sent_to_sign_in(self):
+        http = self.client.get(reverse("results:wave", args=self.args))
+        self.assertEqual(http.status_code, 302)
+        self.assertIn(reverse("accounts:login"), http["Location"])
+
+    def test_the_dashboard_includes_the_results_table(self):
+        self.compute()
+        login(self.client, self.world.admin)
+        http = self.client.get(reverse("collection:dashboard", args=self.args))
+        self.assertContains(http, 'id="results-heading"')
+        self.assertContains(http, reverse("results:wave", args=self.args))
+        self.assertContains(http, "PSI index (0-10)")
+
+
+class ExportTests(ResultsTestCase):
+    def rows(self, text: str) -> list[dict[str, str]]:
+        reader = csv.DictReader(io.StringIO(text))
+        self.assertEqual(reader.fieldnames, COLUMNS)
+        return list(reader)
+
+    def test_csv_columns_and_values(self):
+        self.compute()
+        login(self.client, self.world.reviewer)
+        http = self.client.get(reverse("results:export", args=self.args))
+        self.assertEqual(http["Content-Type"], "text/csv; charset=utf-8")
+        rows = self.rows(http.content.decode())
+        self.assertEqual(
+            rows[0],
+            {
+                "city": "baltimore-us",
+                "name": "Baltimore",
+                "country": "US",
+                "psi_index": "10",
+                "psi_class": "high",
+                "psi_c1": "2",
+                "psi_c2": "2",
+                "psi_c3": "2",
+                "psi_c4": "2",
+                "psi_c5": "2",
+                "psi_rank": "1",
+                "psi_rank_p5": "1",
+                "psi_rank_p95": "1",
+                "data_use_index": "",
+                "data_use_class": "",
+                "tier": "",
+            },
+        )
+        self.assertEqual((rows[1]["city"], rows[1]["psi_index"]), ("bilbao-es", "3.5"))
+
+    def test_cli_score_and_export(self):
+        runner = CliRunner()
+        scored = runner.invoke(app, ["score", "--wave", "2020", "--programme", "test"])
+        self.assertEqual(scored.exit_code, 0, scored.output)
+        self.assertIn("test 2020: scored 2 cities with psi-capacity 1.0", scored.output)
+        self.assertIn("classes: high 1 (50%), low 1 (50%)", scored.output)
+        with tempfile.TemporaryDirectory() as folder:
+            out = Path(folder) / "results.csv"
+            exported = runner.invoke(
+                app, ["results", "export", "--wave", "2020", "--out", str(out)]
+            )
+            self.assertEqual(exported.exit_code, 0, exported.output)
+            self.assertEqual(len(self.rows(out.read_text(encoding="utf-8"))), 2)
+
+    def test_cli_names_an_unknown_wave(self):
+        result = CliRunner().invoke(app, ["score", "--wave", "1999"])
+        self.assertEqual(result.exit_code, 2)
+        self.assertIn("no wave '1999'; check the code (and --programme)", result.output)
