@@ -20,7 +20,6 @@ from civicmeter.params import InstanceOf, validate_params
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 76rem; color: #222;
        line-height: 1.45; padding: 0 1rem; }
-
 h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; margin-top: 2.2rem; }
 section { overflow-x: auto; }
 table { border-collapse: collapse; margin: 1rem 0; font-size: 0.85rem; }
