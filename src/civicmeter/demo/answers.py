@@ -70,6 +70,18 @@ def _draw_text(rng: np.random.Generator, question: Question, city: str) -> str:
     return f"Synthetic demo answer ({city})."
 
 
+def _conditional_questions(instrument: Instrument) -> frozenset[str]:
+    """Questions with skip logic of their own or from their block or section; only these need
+    the (comparatively slow) relevance evaluation while answers are drawn."""
+    names = set()
+    for section in instrument.sections:
+        for question in section.questions:
+            block = instrument.group(question.group) if question.group else None
+            if question.relevant or section.relevant or (block is not None and block.relevant):
+                names.add(question.name)
+    return frozenset(names)
+
+
 def synthetic_answers(instrument: Instrument, *, city_slug: str, wave: str, seed: int,
                       facts: dict[str, str] | None = None, profile: dict[str, str] | None = None,
                       ) -> dict[str, str]:
@@ -81,8 +93,9 @@ def synthetic_answers(instrument: Instrument, *, city_slug: str, wave: str, seed
     rng = np.random.default_rng(seed)
     given = {**(profile or {}), **(facts or {})}
     answers: dict[str, str] = {}
+    conditional = _conditional_questions(instrument)
     for question in instrument.iter_questions(answerable_only=True):
-        if question.name not in instruments.visible(instrument, answers):
+        if question.name in conditional and question.name not in instruments.visible(instrument, answers):
             continue
         if question.name in given:
             answers[question.name] = str(given[question.name])

@@ -1,0 +1,77 @@
+"""The demo programme: real city facts, synthetic answers labelled so, valid against the instrument."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.contrib.auth import authenticate
+from django.test import TestCase
+
+from civicmeter import instruments
+from civicmeter.demo.answers import synthetic_answers
+from civicmeter.web.collection.models import Response
+from civicmeter.web.programmes.demo import DEMO_PASSWORD, demo_load
+from civicmeter.web.programmes.instrument_cache import instrument_for
+from civicmeter.web.programmes.models import City, Wave
+
+
+class DemoTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.summary = demo_load()
+
+    def test_about_150_real_cities_spread_like_the_oecd_sample(self):
+        self.assertGreaterEqual(self.summary.cities, 140)
+        countries = Counter(City.objects.values_list("country", flat=True))
+        self.assertGreater(countries["US"], 40)
+        europe = {"GB", "FR", "DE", "ES", "IT", "NL", "PT", "GR", "SE", "BE", "AT", "PL"}
+        self.assertGreater(sum(countries[c] for c in europe), 40)
+        self.assertTrue({"PE", "CR", "NZ", "AU", "KR"} <= set(countries))
+        baltimore = City.objects.get(slug="baltimore-us")
+        self.assertEqual((baltimore.population, baltimore.population_year, baltimore.mayor),
+                         (611_648, 2017, "Catherine Pugh"))
+        self.assertAlmostEqual(baltimore.latitude, 39.29, places=1)
+        self.assertFalse(City.objects.filter(population__isnull=True).exists())
+
+    def test_every_demo_response_is_labelled_synthetic_and_valid(self):
+        responses = Response.objects.filter(wave__programme=self.summary.programme)
+        self.assertEqual(responses.filter(synthetic=False).count(), 0)
+        instrument = instrument_for(Wave.objects.get(code="2020").instrument)
+        for response in responses.exclude(status="draft").prefetch_related("answers")[:40]:
+            answers = {a.question: a.value for a in response.answers.all()}
+            self.assertEqual(instruments.validate_response(instrument, answers), [], response)
+
+    def test_known_facts_are_used_and_named_in_the_provenance(self):
+        response = Response.objects.get(wave__code="2018", city__slug="baltimore-us")
+        answers = {a.question: a.value for a in response.answers.all()}
+        self.assertEqual((answers["s1_strategy"], answers["s1_approach"], answers["s2_team_size"]),
+                         ("no", "specific", "10"))
+        self.assertIn("published facts", response.provenance)
+        self.assertIn("s2_team_size", response.provenance)
+
+    def test_baltimore_2020_is_left_to_answer_and_some_drafts_remain(self):
+        self.assertFalse(Response.objects.filter(wave__code="2020", city__slug="baltimore-us").exists())
+        self.assertGreaterEqual(Response.objects.filter(wave__code="2020", status="draft").count(), 5)
+        self.assertEqual(Wave.objects.get(code="2020").status, "open")
+
+    def test_demo_logins_work_with_the_documented_password(self):
+        for username in ("admin", "reviewer", "baltimore-us", "bilbao-es"):
+            self.assertIsNotNone(authenticate(username=username, password=DEMO_PASSWORD), username)
+
+    def test_loading_again_changes_nothing(self):
+        before = Response.objects.count()
+        again = demo_load()
+        self.assertFalse(again.created)
+        self.assertEqual(Response.objects.count(), before)
+
+
+def test_synthetic_answers_match_published_shares_roughly():
+    """Across many draws the share of cities with a formal strategy is near the published 49.7%."""
+    from civicmeter.web.programmes.instrument_cache import SHIPPED_DIR
+
+    instrument = instruments.load_instrument((SHIPPED_DIR / "innovation-capacity.xlsx").read_bytes())
+    draws = [synthetic_answers(instrument, city_slug="x", wave="2020", seed=i) for i in range(400)]
+    share = sum(d["s1_strategy"] == "yes" for d in draws) / len(draws)
+    assert 0.42 < share < 0.58
+    teams = sum(d["s2_team"] == "yes" for d in draws) / len(draws)
+    assert 0.85 < teams < 0.95
