@@ -78,7 +78,9 @@ def test_respondent_answers_resumes_switches_language_and_submits(page, live_ser
     expect(page.locator("#q-s2_team").get_by_label("Yes")).to_be_checked()
     expect(page.get_by_label("How many staff work on the team?")).to_have_value("10")
 
-    page.get_by_label("Survey language").select_option("es")
+    page.get_by_role("navigation", name="Survey language").get_by_role(
+        "link", name="Español"
+    ).click()
     expect(page.get_by_label("¿Cuántas personas trabajan en el equipo?")).to_have_value("10")
     expect(page.get_by_role("heading", name="2. Organización y personal")).to_be_visible()
 

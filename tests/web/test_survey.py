@@ -154,13 +154,21 @@ class PageTests(SurveyTestCase):
         http = self.client.get(self.url("survey"), {"section": "s2", "lang": "fr"})
         self.assertContains(http, "2. Organisation et personnel")
 
-    def test_review_lists_missing_required_answers_with_links(self):
+    def test_review_lists_missing_required_answers_by_section_with_links(self):
         http = self.client.get(self.url("survey"), {"section": "review"})
+        survey = self.url("survey")
+        self.assertContains(http, "<h4>2. Organisation and staff</h4>", html=True)
         self.assertContains(
             http,
-            f'<a href="{self.url("survey")}?section=s2#q-s2_team">2. Organisation and staff: '
+            f'<a href="{survey}?section=s2#q-s2_team">'
             "Does the city have staff or a team dedicated to innovation?</a>",
             html=True,
+        )
+        # Matrix rows are listed under their matrix's question.
+        self.assertContains(
+            http,
+            "How often does the city use each of these activities?\n          <ul>"
+            f'<li><a href="{survey}?section=s1#q-s1_act_data_analytics">Data analytics</a></li>',
         )
         self.assertContains(http, 'disabled aria-describedby="submit-help"')
 
@@ -269,10 +277,23 @@ class SubmitTests(SurveyTestCase):
 
     def test_submit_is_refused_while_required_answers_are_missing(self):
         http = self.client.post(self.url("submit"))
-        self.assertContains(http, "The response was not submitted:")
+        self.assertContains(http, "The response was not submitted.")
         self.assertContains(http, "Required answers still missing")
         self.response.refresh_from_db()
         self.assertEqual(self.response.status, Response.Status.DRAFT)
+
+    def test_submit_names_stored_answers_that_break_a_rule(self):
+        answers = complete_answers(self.instrument)
+        store(self.response, {k: v for k, v in answers.items() if k != "population"})
+        # An import wrote a value the survey would have refused.
+        services.write_answer(
+            self.response, None, question="population", value="0", actor=SYSTEM, source="import"
+        )
+        http = self.client.post(self.url("submit"))
+        self.assertContains(
+            http, "<li>Population: Enter a whole number between 1 and 50,000,000</li>", html=True
+        )
+        self.assertContains(http, "Every required question is answered.")
 
     def test_complete_response_is_submitted_and_then_read_only(self):
         store(self.response, complete_answers(self.instrument))

@@ -116,16 +116,9 @@ class SurveyPage:
             return _("Review and submit")
         return self.instrument.text(self.instrument.section(name).labels, self.lang)
 
-    def missing(self) -> list[dict[str, str]]:
-        return [
-            {
-                "name": name,
-                "section": self.instrument.question(name).section,
-                "section_label": self.section_label(self.instrument.question(name).section),
-                "label": self.instrument.label(name, self.lang),
-            }
-            for name in instruments.missing_required(self.instrument, self.answers)
-        ]
+    def missing(self) -> list[display.MissingSection]:
+        names = instruments.missing_required(self.instrument, self.answers)
+        return display.missing_by_section(self.instrument, names, self.lang)
 
     def context(self, **extra) -> dict:
         context = {
@@ -279,7 +272,10 @@ def submit(request, pk: int):
         services.response_submit(actor=request.user, response=response)
     except ValidationError as exc:
         page = SurveyPage(request, response, REVIEW)
-        return render(request, "collection/survey.html", page.context(problems=exc.messages))
+        problems = display.answer_problems(page.instrument, page.answers, page.lang)
+        if not problems and not page.missing():
+            problems = exc.messages  # not a problem with the answers (e.g. already submitted)
+        return render(request, "collection/survey.html", page.context(problems=problems))
     messages.success(
         request,
         _("The response for %(city)s has been submitted. Thank you.")

@@ -15,6 +15,7 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
 from civicmeter import instruments
+from civicmeter.instruments.answers import CODES, REQUIRED
 from civicmeter.instruments.expressions import Binary, Current, ExpressionSyntaxError, Number, parse
 from civicmeter.instruments.model import Group, Instrument, Question
 
@@ -228,6 +229,63 @@ def find_question(items: list[QuestionView | BlockView], name: str) -> QuestionV
             if question.name == name:
                 return question
     return None
+
+
+@dataclass
+class MissingItem:
+    """A missing answer on the review page; ``rows`` holds a matrix's missing rows."""
+
+    name: str
+    label: str
+    rows: list[MissingItem] = field(default_factory=list)
+
+
+@dataclass
+class MissingSection:
+    name: str
+    label: str
+    items: list[MissingItem] = field(default_factory=list)
+
+
+def missing_by_section(instrument: Instrument, names: list[str], lang: str) -> list[MissingSection]:
+    """Missing required answers grouped by section, matrix rows under their matrix's question."""
+    sections: dict[str, MissingSection] = {}
+    for name in names:
+        question = instrument.question(name)
+        section = sections.setdefault(
+            question.section,
+            MissingSection(
+                question.section, instrument.text(instrument.section(question.section).labels, lang)
+            ),
+        )
+        item = MissingItem(name, instrument.text(question.labels, lang))
+        group = instrument.group(question.group) if question.group else None
+        if group is None or not group.is_matrix:
+            section.items.append(item)
+            continue
+        if not section.items or section.items[-1].name != group.name:
+            section.items.append(MissingItem(group.name, instrument.text(group.labels, lang)))
+        section.items[-1].rows.append(item)
+    return list(sections.values())
+
+
+def answer_problems(instrument: Instrument, answers: Mapping[str, str], lang: str) -> list[str]:
+    """Stored answers that break a rule, as "question: problem" in ``lang``.
+
+    Missing required answers are left out: the review page lists those as links.
+    """
+    required = CODES[REQUIRED]
+    return [
+        _("%(question)s: %(problem)s")
+        % {
+            "question": instrument.label(p.column, lang)
+            if instrument.has_question(p.column)
+            else p.column,
+            "problem": p.message,
+        }
+        for p in instruments.validate_response(instrument, answers, lang)
+        if p.code != required
+    ]
 
 
 def conflict_message(instrument: Instrument, name: str, conflict, lang: str) -> str:
