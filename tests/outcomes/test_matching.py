@@ -101,6 +101,7 @@ def test_real_traps_from_the_acs_file(fixtures, cities):
     assert report.unmatched["name"].tolist() == ["Tempe city"]
     methods = report.matched.set_index("name")["method"]
     assert methods["Boise City city"] == "name variant" and methods["New York city"] == "name"
+    assert set(methods["Kansas City city"]) == {"name"}
     assert "check: 'Boise City city' -> boise-us" in report.to_text()
 
 

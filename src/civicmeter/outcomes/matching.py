@@ -116,6 +116,15 @@ def name_keys(name: str) -> tuple[str, list[str]]:
     ]
 
 
+def _plain(name: str) -> str:
+    """The normalised name without removing any suffix (for names such as "Kansas City")."""
+    return re.sub(
+        r"\s+",
+        " ",
+        _words(re.sub(r"\([^)]*\)", " ", str(name))).replace("/", " ").replace("-", " "),
+    ).strip()
+
+
 @lru_cache(maxsize=1)
 def _places() -> tuple[dict[tuple[str, str], list[str]], dict[str, dict[str, str]]]:
     data = yaml.safe_load(PLACES_FILE.read_text(encoding="utf-8"))
@@ -133,6 +142,11 @@ def _places() -> tuple[dict[tuple[str, str], list[str]], dict[str, dict[str, str
 def _region_key(region: str, country: str) -> str:
     words = _words(region or "")
     return _places()[1].get(country, {}).get(words, words)
+
+
+def _where(row: object) -> str:
+    """ "Kansas, US" for report lines, so same-named places in different regions are told apart."""
+    return ", ".join(p for p in (row.region, row.country) if p) or "?"
 
 
 def _text(value: object) -> str:
@@ -179,11 +193,11 @@ class MatchReport:
         variants = self.matched[self.matched["method"] == "name variant"]
         lines += [f"  check: {r.name!r} -> {r.city_slug}" for r in variants.itertuples()]
         lines += [
-            f"ambiguous: {r.name!r} ({r.country or '?'}) could be {', '.join(r.candidates)}"
+            f"ambiguous: {r.name!r} ({_where(r)}) could be {', '.join(r.candidates)}"
             for r in self.ambiguous.itertuples()
         ]
         lines += [
-            f"unmatched: {r.name!r} ({r.country or '?'})"
+            f"unmatched: {r.name!r} ({_where(r)})"
             + (f"; nearest: {', '.join(r.suggestions)}" if r.suggestions else "")
             for r in self.unmatched.itertuples()
         ]
@@ -212,7 +226,9 @@ class _Index:
             if code:
                 self.by["code"][code.lower()].add(position)
             key, variants = name_keys(name)
-            self.by["name"][key].add(position)
+            # "Kansas City" is a name, not "Kansas" + a Census suffix: keep the unstripped form too.
+            for full in {key, _plain(name)}:
+                self.by["name"][full].add(position)
             for variant in variants:
                 self.by["name variant"][variant].add(position)
             aliases = getattr(row, "aliases", "")
@@ -286,13 +302,15 @@ def match_cities(
         region = _region_key(region_text, country)
         key, variants = name_keys(name)
         attempts = [("code", code.lower())] if code else []
-        attempts += [("name", key), ("alias", key)]
+        attempts += [("name", key), ("name", _plain(name)), ("alias", key)]
         attempts += [(kind, v) for v in variants for kind in ("name", "alias")]
         attempts += [("name variant", k) for k in [key, *variants]]
         for kind, lookup_key in attempts:
             hits = index.lookup(kind, lookup_key, country, region)
             if len(hits) == 1:
-                method = kind if lookup_key == key or kind == "code" else "name variant"
+                method = (
+                    kind if lookup_key in (key, _plain(name)) or kind == "code" else "name variant"
+                )
                 matched.append({**identity, "city_slug": index.rows[hits[0]][0], "method": method})
                 break
             if len(hits) > 1:
