@@ -47,31 +47,13 @@ PROBES = [
 ]
 
 
-#: Functions whose modules are still being completed by another contributor: they leave one
-# parameter
-#: undeclared (a provenance/progress/sha256 argument). Remove an entry as soon as it is declared.
-UNDECLARED_PENDING = {
-    "civicmeter.indexing.audit.audit_index",
-    "civicmeter.indexing.sensitivity.run_uncertainty",
-    "civicmeter.indexing.sensitivity_spec.sensitivity_spec_from_dict",
-}
-
-
 def test_the_engine_has_validated_public_functions():
     assert "civicmeter.indexing.pipeline.run_pipeline" in FUNCTIONS
     assert "civicmeter.indexing.normalise.normalise_array" in FUNCTIONS
     assert len(FUNCTIONS) >= 15
 
 
-@pytest.mark.parametrize(
-    "qualname",
-    [
-        pytest.param(q, marks=pytest.mark.xfail(reason="parameter not yet declared", strict=False))
-        if q in UNDECLARED_PENDING
-        else q
-        for q in sorted(FUNCTIONS)
-    ],
-)
+@pytest.mark.parametrize("qualname", sorted(FUNCTIONS))
 def test_constraints_match_signature(qualname):
     func = FUNCTIONS[qualname]
     signature = inspect.signature(func)
