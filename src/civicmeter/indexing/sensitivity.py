@@ -24,10 +24,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.stats import qmc, rankdata
+from scipy.stats import qmc
 
 from civicmeter.indexing.aggregate import NonPositiveValuesError
 from civicmeter.indexing.batched import aggregate_runs
+from civicmeter.indexing.normalise import rank_min
 from civicmeter.indexing.pipeline import normalise_frame, run_pipeline
 from civicmeter.indexing.recipe import Recipe
 from civicmeter.indexing.results import IndexResult, rank_descending
@@ -133,9 +134,19 @@ def _describe(spec: SensitivitySpec, key: dict[str, int]) -> str:
 
 def _rank_rows(scores: np.ndarray) -> np.ndarray:
     """Descending ranks per run (row), ties at the minimum, NaN scores keep NaN ranks."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return rankdata(-scores, method="min", axis=1, nan_policy="omit")
+    return rank_min(-scores[..., None])[..., 0]
+
+
+def _quantiles(ranks: np.ndarray, probs: list[float]) -> np.ndarray:
+    """Column quantiles (R type 7); the NaN-aware path only for units missing from some runs."""
+    out = np.full((len(probs), ranks.shape[1]), np.nan)
+    complete = ~np.isnan(ranks).any(axis=0)
+    out[:, complete] = np.quantile(ranks[:, complete], probs, axis=0)
+    if (~complete).any():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            out[:, ~complete] = np.nanquantile(ranks[:, ~complete], probs, axis=0)
+    return out
 
 
 class _Builder:
@@ -358,7 +369,7 @@ def run_uncertainty(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         shift = np.nanmean(np.abs(ranks - nominal_rank[None]), axis=1)
-        quantiles = np.nanquantile(ranks, [0.05, 0.5, 0.95], axis=0)
+        quantiles = _quantiles(ranks, [0.05, 0.5, 0.95])
         intervals = pd.DataFrame(
             {
                 "uCode": units,
