@@ -103,6 +103,11 @@ def test_phone_width_matrix_answered_with_arrow_keys(phone_page, live_server, si
     sign_in(phone_page, "baltimore-us")
     phone_page.goto(f"{live_server.url}/responses/{response.pk}/?section=s1")
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
+    unlabelled = phone_page.evaluate(
+        "[...document.querySelectorAll('#section-body input:not([type=hidden]), "
+        "#section-body textarea')].filter(e => e.labels.length === 0).map(e => e.id)"
+    )
+    assert unlabelled == []
     row = phone_page.locator("#q-s1_act_data_analytics")
     row.get_by_label("Often").focus()
     phone_page.keyboard.press("ArrowDown")  # moves the choice within the row's radio group

@@ -154,6 +154,12 @@ class PageTests(SurveyTestCase):
         http = self.client.get(self.url("survey"), {"section": "s2", "lang": "fr"})
         self.assertContains(http, "2. Organisation et personnel")
 
+    def test_interface_strings_follow_the_interface_language(self):
+        self.client.cookies["django_language"] = "fr"
+        http = self.client.get(self.url("survey"), {"section": "review", "lang": "es"})
+        self.assertContains(http, '<h2 id="section-title">Vérifier et envoyer</h2>', html=True)
+        self.assertContains(http, "2. Organización y personal")  # the survey itself in Spanish
+
     def test_review_lists_missing_required_answers_by_section_with_links(self):
         http = self.client.get(self.url("survey"), {"section": "review"})
         survey = self.url("survey")
