@@ -8,6 +8,7 @@ geometric or harmonic mean could meet a value <= 0.
 from __future__ import annotations
 
 from civicmeter.indexing import aggregate as aggregate_module
+from civicmeter.indexing import normalise as normalise_module
 from civicmeter.indexing.errors import ProblemCollector, RecipeError
 from civicmeter.indexing.recipe import Recipe
 from civicmeter.indexing.specs import AggregateSpec, NormaliseSpec
@@ -24,7 +25,9 @@ NOT_POSITIVE = (
 
 def _normalised_positive(spec: NormaliseSpec) -> bool:
     """Whether the method guarantees values > 0 whatever the data."""
-    return spec.method == "rank" or (spec.method == "minmax" and spec.low > 0)
+    return spec.method in normalise_module.POSITIVE_METHODS or (
+        spec.method == "minmax" and spec.low > 0
+    )
 
 
 def _node_positive(spec: AggregateSpec, children_positive: bool) -> bool:

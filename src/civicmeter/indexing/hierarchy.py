@@ -63,12 +63,6 @@ class Hierarchy:
                 matrix[i, position[parent]] = 1.0
         return children, parents, matrix
 
-    def weight_vector(
-        self, codes: tuple[str, ...], weights: dict[str, float] | None = None
-    ) -> np.ndarray:
-        source = self.weights if weights is None else weights
-        return np.array([float(source[c]) for c in codes])
-
     def direction_vector(self, codes: tuple[str, ...] | None = None) -> np.ndarray:
         """Directions (+1 / -1) of ``codes`` (default: the indicators), for
         :func:`normalise_array`."""

@@ -7,7 +7,7 @@ a file can be reported together with the key it came from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,3 @@ class AggregateSpec:
     def method_key(self) -> tuple:
         """What distinguishes one computation from another (overrides excluded)."""
         return (self.method, self.p, self.min_availability, self.shift, self.share_bounds)
-
-    def plain(self) -> AggregateSpec:
-        return replace(self, levels={}, nodes={})
