@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 
 import typer
 
@@ -54,11 +56,24 @@ def serve(
     _runserver(port, host)
 
 
+def _start_worker() -> subprocess.Popen:
+    """The background-task worker (analysis reports, large imports), beside the web server."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "civicmeter.web.settings"}
+    return subprocess.Popen(  # noqa: S603 - our own interpreter and Django's management command
+        [sys.executable, "-m", "django", "db_worker", "--interval", "1"], env=env
+    )
+
+
 def _runserver(port: int, host: str = "127.0.0.1") -> None:
     from django.core.management import call_command
 
-    typer.echo(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)")
-    call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+    worker = _start_worker()
+    typer.echo(f"Serving on http://{host}:{port}/ with a background worker (Ctrl+C to stop)")
+    try:
+        call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=10)
 
 
 def register(app: typer.Typer) -> None:
