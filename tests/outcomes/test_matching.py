@@ -11,7 +11,7 @@ from civicmeter.outcomes import (
     read_outcome_table,
     write_confirmed,
 )
-from civicmeter.outcomes.matching import name_keys
+from civicmeter.outcomes.names import name_keys
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import inspect
 import pytest
 
 import civicmeter.outcomes as outcomes
-from civicmeter.outcomes import estimators
+from civicmeter.outcomes import estimators, names
 from civicmeter.params import ParameterError
 
 FUNCTIONS = [
@@ -15,7 +15,7 @@ FUNCTIONS = [
     for name in outcomes.__all__
     if inspect.isfunction(getattr(outcomes, name))
 ]
-FUNCTIONS += [estimators.cell_estimates, estimators.group_estimates]
+FUNCTIONS += [estimators.cell_estimates, estimators.group_estimates, names.name_keys]
 
 
 @pytest.mark.parametrize("function", FUNCTIONS, ids=lambda f: f.__name__)

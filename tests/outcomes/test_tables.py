@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 
 from civicmeter.outcomes import TIDY_COLUMNS, OutcomesError, read_outcome_table
-from civicmeter.outcomes.tables import E031_UNKNOWN_INDICATOR, E034_NO_PERIOD
+from civicmeter.outcomes.layouts import E031_UNKNOWN_INDICATOR
+from civicmeter.outcomes.tables import E034_NO_PERIOD
 from civicmeter.params import ParameterError
 
 

@@ -20,8 +20,9 @@ from civicmeter.outcomes.matching import (
     write_confirmed,
 )
 from civicmeter.outcomes.microdata import MicrodataResult, summarise_microdata
+from civicmeter.outcomes.outcome_table import TIDY_COLUMNS, ImportReport, OutcomeTable
 from civicmeter.outcomes.rescale import rescale_to_index
-from civicmeter.outcomes.tables import TIDY_COLUMNS, ImportReport, OutcomeTable, read_outcome_table
+from civicmeter.outcomes.tables import read_outcome_table
 
 __all__ = [
     "TIDY_COLUMNS",

@@ -12,7 +12,6 @@ integer codes and ``np.bincount`` (see :mod:`civicmeter.outcomes.estimators` for
 
 from __future__ import annotations
 
-import difflib
 import numbers
 from dataclasses import dataclass, field
 from enum import IntEnum
@@ -23,28 +22,15 @@ import pandas as pd
 
 from civicmeter.outcomes.errors import OutcomesError, Problem
 from civicmeter.outcomes.estimators import SHARE_INTERVALS, cell_estimates
-from civicmeter.outcomes.files import (
-    EXCEL_SUFFIXES,
-    SAMPLE_BYTES,
-    _sniff_delimiter,
-    detect_encoding,
-)
+from civicmeter.outcomes.respondents import EXAMPLE_ROWS, _read_columns
 from civicmeter.params import NONE, InstanceOf, Interval, Options, ParameterError, validate_params
 
 STATISTICS = ("mean", "top2", "share_at_least")
 SMALL_N = 30
-EXAMPLE_ROWS = 5
 
-E020_MISSING_COLUMN = (
-    "{path}: no column {column!r} (given as {role}).{hint} Columns in the file: {available}."
-)
 E021_NO_VALID = (
     "{path}, column {column!r}: no valid answers on the scale {low:g}-{high:g} "
     "({detail}). Check --scale and --missing-codes."
-)
-E022_BAD_WEIGHTS = (
-    "{path}, column {column!r}: {count} non-numeric weight(s), first at row(s) {rows} "
-    "(e.g. {example!r}). Weights must be numbers; fix or blank those cells."
 )
 
 
@@ -122,10 +108,6 @@ class MicrodataResult:
         return "\n".join(lines)
 
 
-def _categorical(values: pd.Series) -> pd.Series:
-    return values if isinstance(values.dtype, pd.CategoricalDtype) else values.astype("category")
-
-
 def _classify(
     item: pd.Series, scale: tuple[float, float], missing_codes: tuple[float, ...]
 ) -> tuple[np.ndarray, np.ndarray, pd.Index]:
@@ -149,99 +131,6 @@ def _classify(
         np.concatenate([[Status.BLANK], status]).astype(np.int8),
         categories,
     )
-
-
-def _read_columns(
-    source: str | Path | pd.DataFrame, columns: dict[str, str], encoding: str | None
-) -> tuple[pd.DataFrame, str]:
-    """The needed columns only: grouping and item columns as categoricals, weights as floats."""
-    categorical = [c for role, c in columns.items() if role != "weight"]
-    weight = columns.get("weight")
-    if isinstance(source, pd.DataFrame):
-        label, available = "the data frame", list(source.columns)
-    elif Path(source).suffix.lower() in EXCEL_SUFFIXES:
-        label = str(source)
-        available = list(pd.read_excel(source, nrows=0).columns)
-    else:
-        label = str(source)
-        used_encoding = detect_encoding(source, encoding)
-        with open(source, encoding=used_encoding, errors="replace") as handle:
-            delimiter = _sniff_delimiter(handle.read(SAMPLE_BYTES // 16))
-        available = list(
-            pd.read_csv(source, nrows=0, encoding=used_encoding, sep=delimiter).columns
-        )
-    problems = []
-    for role, column in columns.items():
-        if column not in available:
-            close = difflib.get_close_matches(column, [str(a) for a in available], n=3)
-            hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-            problems.append(
-                Problem(
-                    "outcomes.E020",
-                    E020_MISSING_COLUMN.format(
-                        path=label,
-                        column=column,
-                        role=role,
-                        hint=hint,
-                        available=", ".join(str(a) for a in available[:30]),
-                    ),
-                )
-            )
-    if problems:
-        raise OutcomesError(problems)
-    wanted = list(dict.fromkeys(columns.values()))
-    if isinstance(source, pd.DataFrame):
-        frame = source[wanted].copy()
-    elif Path(source).suffix.lower() in EXCEL_SUFFIXES:
-        frame = pd.read_excel(source, usecols=wanted, dtype=str)
-    else:
-        dtypes = {c: "category" for c in categorical}
-        if weight is not None:
-            dtypes[weight] = "float64"
-        try:
-            frame = pd.read_csv(
-                source,
-                usecols=wanted,
-                dtype=dtypes,
-                encoding=used_encoding,
-                sep=delimiter,
-                engine="c",
-            )
-        except ValueError:
-            # A non-numeric weight: read it as text so the bad cells can be reported by row.
-            dtypes[weight] = "str"
-            frame = pd.read_csv(
-                source,
-                usecols=wanted,
-                dtype=dtypes,
-                encoding=used_encoding,
-                sep=delimiter,
-                engine="c",
-            )
-    for column in categorical:
-        frame[column] = _categorical(frame[column])
-    if weight is not None and not pd.api.types.is_numeric_dtype(frame[weight]):
-        as_text = frame[weight].astype("string").str.strip()
-        numeric = pd.to_numeric(as_text, errors="coerce")
-        bad = np.flatnonzero(numeric.isna() & as_text.fillna("").ne(""))
-        if len(bad):
-            rows = ", ".join(str(i + 2) for i in bad[:EXAMPLE_ROWS])
-            raise OutcomesError(
-                [
-                    Problem(
-                        "outcomes.E022",
-                        E022_BAD_WEIGHTS.format(
-                            path=label,
-                            column=weight,
-                            count=len(bad),
-                            rows=rows,
-                            example=str(as_text.iloc[bad[0]]),
-                        ),
-                    )
-                ]
-            )
-        frame[weight] = numeric.astype(float)
-    return frame, label
 
 
 def _examples(

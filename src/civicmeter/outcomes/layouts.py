@@ -1,0 +1,264 @@
+"""Recognise a city table's layout: which column is the city, the period, and which hold values.
+
+Publishers lay out the same kind of table in four ways (long; one measure; one column per measure;
+one column per year). This module finds the columns by their usual headers or the user's mapping and
+decides the layout, so :mod:`~civicmeter.outcomes.tables` can turn any of them into tidy rows.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+import pandas as pd
+
+from civicmeter.outcomes.catalogue import Catalogue
+from civicmeter.outcomes.errors import Problem
+from civicmeter.outcomes.files import RawTable, year_columns
+
+ROLES = (
+    "city",
+    "city_code",
+    "country",
+    "region",
+    "period",
+    "indicator",
+    "value",
+    "unit",
+    "source",
+    "n",
+    "se",
+)
+
+
+#: Header names recognised for each role when no mapping is given (compared case-insensitively).
+ROLE_HEADERS = {
+    "city": ("city", "city_name", "city name", "name", "area", "place", "municipality", "town"),
+    "city_code": ("area code", "city_code", "city code", "code", "geo_code", "geocode", "fips"),
+    "country": ("country", "country_code", "iso2", "cntr_code"),
+    "region": ("state", "state_abbr", "region", "province"),
+    "period": ("year", "period", "time_period"),
+    "indicator": ("indicator", "indicator_code", "measure", "variable"),
+    "value": ("value", "obs_value"),
+    "unit": ("unit",),
+    "source": ("source",),
+    "n": ("n", "sample_size", "respondents"),
+    "se": ("se", "std_err", "standard_error"),
+}
+
+
+#: Cell texts publishers use for "no value" (suppressed, not available, not applicable).
+MISSING_MARKERS = frozenset(
+    {
+        "",
+        "na",
+        "n/a",
+        "nan",
+        "x",
+        "..",
+        ".",
+        ":",
+        "-",
+        "*",
+        "c",
+        "z",
+        "null",
+        "none",
+        "#n/a",
+        "s",
+        "u",
+    }
+)
+
+
+E030_NO_COLUMN = "{path}: no column {column!r} for {role}.{hint} Columns in the file: {available}."
+
+
+E031_UNKNOWN_INDICATOR = (
+    "{path}: indicator {code!r} is not in the catalogue.{hint} Use a catalogue code "
+    "(`civicmeter outcomes catalogue` lists them) or add it to a programme catalogue."
+)
+
+
+E032_VALUE_COLUMN = (
+    "{path}: cannot tell which column holds the values of {code!r} (candidates: {candidates}). "
+    "Pass --value-column COLUMN."
+)
+
+
+E033_NO_INDICATOR = (
+    "{path}: no indicator found: no 'indicator' column and no column named after a catalogue "
+    "indicator. Pass --indicator CODE --value-column COLUMN, or map columns to codes."
+)
+
+
+def _norm(header: str) -> str:
+    return re.sub(r"\s+", " ", str(header).strip().lower())
+
+
+def _find_columns(
+    raw: RawTable, mapping: dict[str, str], catalogue: Catalogue
+) -> tuple[dict[str, str], list[Problem]]:
+    columns = list(raw.frame.columns)
+    problems = []
+    found: dict[str, str] = {}
+    for role, column in mapping.items():
+        if column in columns:
+            found[role] = column
+            continue
+        close = difflib.get_close_matches(column, columns, n=3)
+        hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        problems.append(
+            Problem(
+                "outcomes.E030",
+                E030_NO_COLUMN.format(
+                    path=raw.path,
+                    column=column,
+                    role=role,
+                    hint=hint,
+                    available=", ".join(map(repr, columns)),
+                ),
+            )
+        )
+    taken = set(found.values())
+    for role, headers in ROLE_HEADERS.items():
+        if role in found or role in mapping:
+            continue
+        for column in columns:
+            if (
+                column not in taken
+                and _norm(column) in headers
+                and catalogue.resolve(column) is None
+            ):
+                found[role] = column
+                taken.add(column)
+                break
+    return found, problems
+
+
+def _numeric_like(series: pd.Series) -> bool:
+    text = series.str.strip()
+    filled = text[~text.str.lower().isin(MISSING_MARKERS)]
+    return (
+        len(filled) > 0
+        and pd.to_numeric(_clean_numbers(filled), errors="coerce").notna().mean() >= 0.5
+    )
+
+
+def _clean_numbers(text: pd.Series, delimiter: str | None = None) -> pd.Series:
+    """Strip currency and percent signs and thousands separators; decimal commas in ';' files."""
+    text = text.str.strip().str.replace(r"[£$€%\s]", "", regex=True)
+    text = text.where(~text.str.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?"), text.str.replace(",", ""))
+    if delimiter == ";":
+        text = text.str.replace(r"^(-?\d+),(\d+)$", r"\1.\2", regex=True)
+    return text
+
+
+def _value_columns(
+    raw: RawTable,
+    found: dict[str, str],
+    mapping_indicators: dict[str, str],
+    indicator: str | None,
+    value_column: str | None,
+    catalogue: Catalogue,
+) -> tuple[str, dict[str, str], list[str], list[Problem]]:
+    """Decide the layout and which column holds which indicator's values."""
+    path, frame = raw.path, raw.frame
+    used = set(found.values())
+    others = [c for c in frame.columns if c not in used]
+    if indicator is not None:
+        code = catalogue.resolve(indicator)
+        if code is None:
+            close = difflib.get_close_matches(indicator, catalogue.codes(), n=3)
+            hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
+            return (
+                "",
+                {},
+                [],
+                [
+                    Problem(
+                        "outcomes.E031",
+                        E031_UNKNOWN_INDICATOR.format(path=path, code=indicator, hint=hint),
+                    )
+                ],
+            )
+        if value_column is not None:
+            if value_column not in frame.columns:
+                return (
+                    "",
+                    {},
+                    [],
+                    [
+                        Problem(
+                            "outcomes.E030",
+                            E030_NO_COLUMN.format(
+                                path=path,
+                                column=value_column,
+                                role="the value",
+                                hint="",
+                                available=", ".join(map(repr, frame.columns)),
+                            ),
+                        )
+                    ],
+                )
+            return "single", {value_column: code}, [c for c in others if c != value_column], []
+        if "value" in found:
+            return "single", {found["value"]: code}, others, []
+        named = [c for c in others if catalogue.resolve(c) == code]
+        if len(named) == 1:
+            return "single", {named[0]: code}, [c for c in others if c != named[0]], []
+        if year_columns(others) and "period" not in found:
+            return (
+                "wide-years",
+                {c: code for c in year_columns(others)},
+                [c for c in others if c not in year_columns(others)],
+                [],
+            )
+        numeric = [c for c in others if _numeric_like(frame[c])]
+        if len(numeric) == 1:
+            return "single", {numeric[0]: code}, [c for c in others if c != numeric[0]], []
+        return (
+            "",
+            {},
+            [],
+            [
+                Problem(
+                    "outcomes.E032",
+                    E032_VALUE_COLUMN.format(
+                        path=path,
+                        code=code,
+                        candidates=", ".join(map(repr, numeric or others)) or "none",
+                    ),
+                )
+            ],
+        )
+    if "indicator" in found:
+        value = value_column or found.get("value")
+        if value is None:
+            return (
+                "",
+                {},
+                [],
+                [
+                    Problem(
+                        "outcomes.E032",
+                        E032_VALUE_COLUMN.format(
+                            path=path,
+                            code="each indicator",
+                            candidates=", ".join(map(repr, others)),
+                        ),
+                    )
+                ],
+            )
+        return "long", {value: ""}, [c for c in others if c != value], []
+    if mapping_indicators:
+        return (
+            "wide-measures",
+            dict(mapping_indicators),
+            [c for c in others if c not in mapping_indicators],
+            [],
+        )
+    measures = {c: catalogue.resolve(c) for c in others if catalogue.resolve(c)}
+    if measures:
+        return "wide-measures", measures, [c for c in others if c not in measures], []
+    return "", {}, [], [Problem("outcomes.E033", E033_NO_INDICATOR.format(path=path))]
