@@ -75,9 +75,7 @@ def test_logit_interval_and_its_edge():
 
 def test_groups_are_independent_and_a_lone_respondent_has_no_se():
     groups = np.array([0, 0, 1, 2, 2, 2])
-    result = group_estimates(
-        groups, np.array([1.0, 3, 4, 2, 2, 5]), None, 4, share=False, alpha=0.1
-    )
+    result = group_estimates(groups, np.array([1.0, 3, 4, 2, 2, 5]), None, 4, share=False, alpha=0.1)
     assert result.n.tolist() == [2, 1, 3, 0]
     assert result.estimate[:3].tolist() == [2.0, 4.0, 3.0]
     assert np.isnan(result.se[1]) and np.isnan(result.estimate[3])

@@ -10,14 +10,8 @@ from civicmeter.outcomes.files import E010_NOT_FOUND
 
 
 def test_encodings_of_the_real_files(fixtures):
-    assert (
-        detect_encoding(fixtures / "uk-ons-subnational-indicators/Life_satisfaction_slice.csv")
-        == "utf-8"
-    )
-    assert (
-        detect_encoding(fixtures / "uk-ons-subnational-indicators/Weekly_pay_slice_cp1252.csv")
-        == "cp1252"
-    )
+    assert detect_encoding(fixtures / "uk-ons-subnational-indicators/Life_satisfaction_slice.csv") == "utf-8"
+    assert detect_encoding(fixtures / "uk-ons-subnational-indicators/Weekly_pay_slice_cp1252.csv") == "cp1252"
     # Santa Monica's comments fit cp1250 equally well; the tie must go to cp1252 (ñ, not ń).
     path = fixtures / "santa-monica-wellbeing/2014_open-ended-responses_slice.csv"
     assert detect_encoding(path) == "cp1252"
@@ -46,9 +40,7 @@ def test_ons_metadata_lines_are_skipped_and_kept(fixtures):
 
 
 def test_explicit_skip_rows_wins(fixtures):
-    table = read_table(
-        fixtures / "uk-ons-subnational-indicators/Weekly_pay_slice_cp1252.csv", skip_rows=5
-    )
+    table = read_table(fixtures / "uk-ons-subnational-indicators/Weekly_pay_slice_cp1252.csv", skip_rows=5)
     assert "Median weekly pay (£)" in table.frame.columns
 
 
@@ -74,15 +66,11 @@ def test_xlsx_with_a_title_row(tmp_path):
 def test_missing_file(tmp_path):
     with pytest.raises(OutcomesError) as caught:
         read_table(tmp_path / "nope.csv")
-    assert str(caught.value) == "[outcomes.E010] " + E010_NOT_FOUND.format(
-        path=tmp_path / "nope.csv"
-    )
+    assert str(caught.value) == "[outcomes.E010] " + E010_NOT_FOUND.format(path=tmp_path / "nope.csv")
 
 
 def test_wide_by_year_to_long_keeps_source_rows():
-    frame = pd.DataFrame(
-        {"City": ["A", "B"], "2019": ["1", "2"], "2020.0": ["3", ""]}, index=[0, 1]
-    )
+    frame = pd.DataFrame({"City": ["A", "B"], "2019": ["1", "2"], "2020.0": ["3", ""]}, index=[0, 1])
     long = wide_years_to_long(frame)
     assert long[["City", "period", "value"]].values.tolist() == [
         ["A", "2019", "1"],

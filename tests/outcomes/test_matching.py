@@ -86,17 +86,11 @@ def test_real_traps_from_the_acs_file(fixtures, cities):
             strict=False,
         )
     )
-    assert (
-        matched[("Louisville/Jefferson County metro government (balance)", "Kentucky")]
-        == "louisville-us"
-    )
+    assert matched[("Louisville/Jefferson County metro government (balance)", "Kentucky")] == "louisville-us"
     assert matched[("Boise City city", "Idaho")] == "boise-us"
     assert matched[("Kansas City city", "Kansas")] == "kansas-city-ks-us"
     assert matched[("Kansas City city", "Missouri")] == "kansas-city-us"
-    assert (
-        matched[("Nashville-Davidson metropolitan government (balance)", "Tennessee")]
-        == "nashville-us"
-    )
+    assert matched[("Nashville-Davidson metropolitan government (balance)", "Tennessee")] == "nashville-us"
     assert matched[("New York city", "New York")] == "new-york-us"
     assert report.unmatched["name"].tolist() == ["Tempe city"]
     methods = report.matched.set_index("name")["method"]
@@ -106,9 +100,7 @@ def test_real_traps_from_the_acs_file(fixtures, cities):
 
 
 def test_local_language_names_and_conurbations(fixtures, cities):
-    table = read_outcome_table(
-        fixtures / "eu-qol-2023/qol2023_city_indicators_long_slice.csv", period=2023
-    )
+    table = read_outcome_table(fixtures / "eu-qol-2023/qol2023_city_indicators_long_slice.csv", period=2023)
     report = match_cities(table.city_names(), cities)
     slugs = dict(zip(report.matched["name"], report.matched["city_slug"], strict=False))
     assert slugs == {

@@ -8,7 +8,7 @@ import pytest
 from statsmodels.stats.proportion import proportion_confint
 from statsmodels.stats.weightstats import DescrStatsW
 
-from civicmeter.outcomes import OutcomesError, summarise_microdata
+from civicmeter.outcomes import TIDY_COLUMNS, OutcomesError, summarise_microdata
 from civicmeter.params import ParameterError
 
 
@@ -183,25 +183,19 @@ def test_share_at_least(kc):
         indicator="kc_quality_of_life",
     )
     answers = [a for a in raw_answers(kc, "q2_04") if a in {"1", "2", "3", "4", "5"}]
-    assert result.table["estimate"].iloc[0] == pytest.approx(
-        sum(a >= "3" for a in answers) / len(answers)
-    )
+    assert result.table["estimate"].iloc[0] == pytest.approx(sum(a >= "3" for a in answers) / len(answers))
     assert result.interval == "logit"
 
 
 def test_file_problems_are_reported(kc, tmp_path):
-    with pytest.raises(
-        OutcomesError, match=r"no column 'q1_1' \(given as item\). Did you mean 'q1_01'"
-    ):
+    with pytest.raises(OutcomesError, match=r"no column 'q1_1' \(given as item\). Did you mean 'q1_01'"):
         summarise_microdata(kc, city="KC", item="q1_1", scale=(1, 5), indicator="x")
     with pytest.raises(OutcomesError, match="outcomes.E021"):
         summarise_microdata(kc, city="KC", item="q1_01", scale=(6, 8), indicator="x")
     bad = tmp_path / "bad_weights.csv"
     bad.write_text("city,q,w\nA,1,1.0\nA,2,heavy\nA,3,\n", encoding="utf-8")
     with pytest.raises(OutcomesError) as caught:
-        summarise_microdata(
-            bad, city_column="city", item="q", scale=(1, 5), weight_column="w", indicator="x"
-        )
+        summarise_microdata(bad, city_column="city", item="q", scale=(1, 5), weight_column="w", indicator="x")
     assert str(caught.value) == (
         f"[outcomes.E022] {bad}, column 'w': 1 non-numeric weight(s), first at "
         "row(s) 3 (e.g. 'heavy'). Weights must be numbers; fix or blank those cells."
@@ -226,6 +220,7 @@ def test_file_problems_are_reported(kc, tmp_path):
             "'statistic' parameter of summarise_microdata must be one of",
         ),
         ({"city": "A", "interval": "exact"}, "'interval' parameter"),
+        ({"city": "A", "period": "2024", "period_column": "city"}, "'period' (one label"),
     ],
 )
 def test_parameter_errors(kwargs, message):
@@ -233,3 +228,27 @@ def test_parameter_errors(kwargs, message):
     with pytest.raises(ParameterError) as caught:
         summarise_microdata(synthetic(), **arguments)
     assert message in str(caught.value)
+
+
+def test_outcome_rows_for_storage_and_xlsx_input(kc, tmp_path):
+    path = tmp_path / "kc.xlsx"
+    pd.read_csv(kc, dtype=str).to_excel(path, index=False)
+    result = summarise_microdata(
+        path,
+        city="Kansas City",
+        period="2021Q3",
+        item="q1_01",
+        scale=(1, 5),
+        statistic="top2",
+        indicator="kc_place_to_live",
+    )
+    rows = result.to_outcome_frame(country="us", source="KCMO Resident Survey")
+    assert list(rows.columns) == TIDY_COLUMNS
+    row = rows.iloc[0]
+    assert (row["city_name"], row["country"], row["period"], row["unit"]) == (
+        "Kansas City",
+        "US",
+        "2021Q3",
+        "share",
+    )
+    assert row["value"] == pytest.approx(753 / 1026) and row["n"] == 1026 and row["se"] > 0

@@ -11,9 +11,7 @@ from civicmeter.outcomes import estimators, names
 from civicmeter.params import ParameterError
 
 FUNCTIONS = [
-    getattr(outcomes, name)
-    for name in outcomes.__all__
-    if inspect.isfunction(getattr(outcomes, name))
+    getattr(outcomes, name) for name in outcomes.__all__ if inspect.isfunction(getattr(outcomes, name))
 ]
 FUNCTIONS += [estimators.cell_estimates, estimators.group_estimates, names.name_keys]
 

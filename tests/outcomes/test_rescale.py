@@ -41,6 +41,4 @@ def test_constant_values_have_no_minmax_points():
 
 def test_unknown_indicator_is_an_error():
     with pytest.raises(OutcomesError, match=r"indicator 'happiness_index' \(rows 1\)"):
-        rescale_to_index(
-            pd.DataFrame({"indicator": ["satis_city", "happiness_index"], "value": [0.5, 3.0]})
-        )
+        rescale_to_index(pd.DataFrame({"indicator": ["satis_city", "happiness_index"], "value": [0.5, 3.0]}))

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from civicmeter.outcomes import TIDY_COLUMNS, OutcomesError, read_outcome_table
@@ -69,9 +70,7 @@ def test_city_health_dashboard_wide_file_takes_every_catalogue_column(fixtures):
 
 def test_one_measure_picked_from_a_wide_file(fixtures):
     path = fixtures / "us-city-health-dashboard-subset/features_final_slice.csv"
-    table = read_outcome_table(
-        path, indicator="chd_uninsured", value_column="Uninsured", period="2019"
-    )
+    table = read_outcome_table(path, indicator="chd_uninsured", value_column="Uninsured", period="2019")
     assert table.data["indicator"].unique().tolist() == ["chd_uninsured"]
     assert table.data.set_index("city_name").loc["West New York", "value"] == 24.1
 
@@ -144,9 +143,7 @@ def test_conflicting_duplicates_stop_the_import(tmp_path):
 
 def test_mapping_names_columns_and_reports_missing_ones(tmp_path):
     path = tmp_path / "odd.csv"
-    path.write_text(
-        "Gemeinde;Jahr;Zufriedenheit\nWien;2023;91%\nGraz;2023;88,5%\n", encoding="cp1252"
-    )
+    path.write_text("Gemeinde;Jahr;Zufriedenheit\nWien;2023;91%\nGraz;2023;88,5%\n", encoding="cp1252")
     table = read_outcome_table(
         path,
         mapping={"city": "Gemeinde", "period": "Jahr"},
@@ -158,12 +155,8 @@ def test_mapping_names_columns_and_reports_missing_ones(tmp_path):
         ["Wien", "AT", 91.0],
         ["Graz", "AT", 88.5],
     ]
-    with pytest.raises(
-        OutcomesError, match=r"no column 'Gemeinda' for city\. Did you mean 'Gemeinde'\?"
-    ):
-        read_outcome_table(
-            path, mapping={"city": "Gemeinda"}, indicator="rent_below_25pct", period="2023"
-        )
+    with pytest.raises(OutcomesError, match=r"no column 'Gemeinda' for city\. Did you mean 'Gemeinde'\?"):
+        read_outcome_table(path, mapping={"city": "Gemeinda"}, indicator="rent_below_25pct", period="2023")
     with pytest.raises(ParameterError, match="'mapping' parameter of read_outcome_table"):
         read_outcome_table(path, mapping={"town": "Gemeinde"})
 
@@ -181,9 +174,24 @@ def test_city_names_for_matching(fixtures):
 
 def test_country_names_instead_of_codes_get_a_note(tmp_path):
     path = tmp_path / "regions.csv"
-    path.write_text(
-        "Country,City,Year,Life_expectancy\nAustralia,Sydney,2014,82.2\n", encoding="utf-8"
-    )
+    path.write_text("Country,City,Year,Life_expectancy\nAustralia,Sydney,2014,82.2\n", encoding="utf-8")
     table = read_outcome_table(path)
     assert table.data["indicator"].tolist() == ["life_expectancy"]
     assert "not ISO 3166 alpha-2 codes (e.g. 'Australia')" in table.report.notes[0]
+
+
+def test_wide_by_year_xlsx_with_n_and_se(tmp_path):
+    path = tmp_path / "income.xlsx"
+    pd.DataFrame(
+        {"City": ["Leeds", "York"], "n": [800, 650], "2019": [31000, 29500], "2020": ["..", 30100]}
+    ).to_excel(path, index=False)
+    table = read_outcome_table(path, indicator="median_household_income", country="GB")
+    assert table.report.layout == "wide-years"
+    data = table.data.sort_values(["city_name", "period"])
+    assert data[["city_name", "period", "value", "n"]].values.tolist() == [
+        ["Leeds", "2019", 31000.0, 800.0],
+        ["York", "2019", 29500.0, 650.0],
+        ["York", "2020", 30100.0, 650.0],
+    ]
+    assert table.report.dropped == {"missing value marker": 1}
+    assert table.report.encoding is None

@@ -123,11 +123,7 @@ class Catalogue:
 
 def _entry_problems(entry: Any, index: int, path: str) -> list[Problem]:
     if not isinstance(entry, Mapping):
-        return [
-            Problem(
-                "outcomes.E003", E003_MISSING.format(path=path, index=index, code="?", field="code")
-            )
-        ]
+        return [Problem("outcomes.E003", E003_MISSING.format(path=path, index=index, code="?", field="code"))]
     code = entry.get("code", "?")
     problems = [
         Problem("outcomes.E003", E003_MISSING.format(path=path, index=index, code=code, field=name))
@@ -188,15 +184,11 @@ def _read_entries(path: Path | str, text: str) -> tuple[list[Any], list[Problem]
 
 
 #: The catalogue shipped with Civicmeter; programme catalogues are merged on top of it.
-DEFAULT_CATALOGUE = (
-    Path(__file__).resolve().parent.parent / "content" / "outcomes" / "catalogue.yaml"
-)
+DEFAULT_CATALOGUE = Path(__file__).resolve().parent.parent / "content" / "outcomes" / "catalogue.yaml"
 
 
 def _default_text() -> tuple[str, str]:
-    return "civicmeter/content/outcomes/catalogue.yaml", DEFAULT_CATALOGUE.read_text(
-        encoding="utf-8"
-    )
+    return "civicmeter/content/outcomes/catalogue.yaml", DEFAULT_CATALOGUE.read_text(encoding="utf-8")
 
 
 @validate_params(
@@ -205,9 +197,7 @@ def _default_text() -> tuple[str, str]:
         "include_default": [InstanceOf(bool, "a bool")],
     }
 )
-def load_catalogue(
-    paths: list[str | Path] | tuple = (), *, include_default: bool = True
-) -> Catalogue:
+def load_catalogue(paths: list[str | Path] | tuple = (), *, include_default: bool = True) -> Catalogue:
     """Load the default catalogue plus any programme catalogues, validating every entry.
 
     All problems in all files are reported together (:class:`OutcomesError`), so one run lists

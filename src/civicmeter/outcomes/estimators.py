@@ -164,9 +164,7 @@ def group_estimates(
     if weights is None:
         weight_sum = weight_sq_sum = count
     else:
-        weight_sum = np.bincount(cells, weights=weights, minlength=size).reshape(
-            n_groups, len(values)
-        )
+        weight_sum = np.bincount(cells, weights=weights, minlength=size).reshape(n_groups, len(values))
         weight_sq_sum = np.bincount(cells, weights=weights * weights, minlength=size).reshape(
             n_groups, len(values)
         )

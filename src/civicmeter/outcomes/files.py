@@ -39,9 +39,7 @@ E011_UNDECODABLE = (
     "Pass the right encoding, e.g. --encoding cp1252 or --encoding utf-8."
 )
 E012_EMPTY = "{path}: no header row and data found{where}. Check the file, or pass --skip-rows N."
-E013_UNREADABLE = (
-    "{path}: cannot parse the file ({reason}). Save it as CSV (UTF-8) or XLSX and retry."
-)
+E013_UNREADABLE = "{path}: cannot parse the file ({reason}). Save it as CSV (UTF-8) or XLSX and retry."
 
 
 @dataclass
@@ -89,9 +87,7 @@ def detect_encoding(path: str | Path, declared: str | None = None) -> str:
                 [
                     Problem(
                         "outcomes.E011",
-                        E011_UNDECODABLE.format(
-                            path=path, encoding=declared, reason="unknown encoding name"
-                        ),
+                        E011_UNDECODABLE.format(path=path, encoding=declared, reason="unknown encoding name"),
                     )
                 ]
             ) from exc
@@ -158,9 +154,7 @@ def _unique_headers(cells: list) -> list[str]:
     return names
 
 
-def _read_excel(
-    path: Path, sheet: str | int | None, skip_rows: int | None
-) -> tuple[pd.DataFrame, int]:
+def _read_excel(path: Path, sheet: str | int | None, skip_rows: int | None) -> tuple[pd.DataFrame, int]:
     grid = pd.read_excel(path, sheet_name=sheet if sheet is not None else 0, header=None, dtype=str)
     grid = grid.fillna("")
     rows = grid.astype(str).values.tolist()
@@ -211,9 +205,7 @@ def read_table(
                 [
                     Problem(
                         "outcomes.E011",
-                        E011_UNDECODABLE.format(
-                            path=path, encoding=used_encoding, reason=exc.reason
-                        ),
+                        E011_UNDECODABLE.format(path=path, encoding=used_encoding, reason=exc.reason),
                     )
                 ]
             ) from exc
@@ -234,18 +226,13 @@ def read_table(
             )
         except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
             raise OutcomesError(
-                [
-                    Problem(
-                        "outcomes.E013", E013_UNREADABLE.format(path=path, reason=str(exc).strip())
-                    )
-                ]
+                [Problem("outcomes.E013", E013_UNREADABLE.format(path=path, reason=str(exc).strip()))]
             ) from exc
     frame.columns = [str(c).strip() for c in frame.columns]
     keep = [
         c
         for c in frame.columns
-        if not (c.startswith("Unnamed:") or c == "")
-        or frame[c].astype(str).str.strip().ne("").any()
+        if not (c.startswith("Unnamed:") or c == "") or frame[c].astype(str).str.strip().ne("").any()
     ]
     frame = frame[keep].astype(str)
     frame = frame.loc[frame.apply(lambda col: col.str.strip().ne("")).any(axis=1)]

@@ -125,11 +125,7 @@ def _find_columns(
         if role in found or role in mapping:
             continue
         for column in columns:
-            if (
-                column not in taken
-                and _norm(column) in headers
-                and catalogue.resolve(column) is None
-            ):
+            if column not in taken and _norm(column) in headers and catalogue.resolve(column) is None:
                 found[role] = column
                 taken.add(column)
                 break
@@ -139,10 +135,7 @@ def _find_columns(
 def _numeric_like(series: pd.Series) -> bool:
     text = series.str.strip()
     filled = text[~text.str.lower().isin(MISSING_MARKERS)]
-    return (
-        len(filled) > 0
-        and pd.to_numeric(_clean_numbers(filled), errors="coerce").notna().mean() >= 0.5
-    )
+    return len(filled) > 0 and pd.to_numeric(_clean_numbers(filled), errors="coerce").notna().mean() >= 0.5
 
 
 def _clean_numbers(text: pd.Series, delimiter: str | None = None) -> pd.Series:

@@ -52,9 +52,7 @@ def _where(row: object) -> str:
 
 
 def _text(value: object) -> str:
-    return (
-        "" if value is None or (isinstance(value, float) and value != value) else str(value).strip()
-    )
+    return "" if value is None or (isinstance(value, float) and value != value) else str(value).strip()
 
 
 @dataclass
@@ -87,8 +85,7 @@ class MatchReport:
 
     def to_text(self) -> str:
         lines = [
-            f"Matched {len(self.matched)}, ambiguous {len(self.ambiguous)}, "
-            f"unmatched {len(self.unmatched)}."
+            f"Matched {len(self.matched)}, ambiguous {len(self.ambiguous)}, unmatched {len(self.unmatched)}."
         ]
         by_rule = self.matched["method"].value_counts()
         lines += [f"  by {method}: {count}" for method, count in by_rule.items()]
@@ -134,12 +131,10 @@ class _Index:
             for variant in variants:
                 self.by["name variant"][variant].add(position)
             aliases = getattr(row, "aliases", "")
-            alias_list = (
-                aliases if isinstance(aliases, list | tuple) else re.split(r"[|;]", _text(aliases))
-            )
+            alias_list = aliases if isinstance(aliases, list | tuple) else re.split(r"[|;]", _text(aliases))
             for alias in [*alias_list, *known_aliases.get((key, country), [])]:
                 if _text(alias):
-                    self.by["alias"][name_keys(alias)[0]].add(position)
+                    self.by["alias"][name_keys(str(alias))[0]].add(position)
 
     def fits(self, position: int, country: str, region: str) -> bool:
         _, _, their_country, their_region = self.rows[position]
@@ -210,9 +205,7 @@ def match_cities(
         for kind, lookup_key in attempts:
             hits = index.lookup(kind, lookup_key, country, region)
             if len(hits) == 1:
-                method = (
-                    kind if lookup_key in (key, _plain(name)) or kind == "code" else "name variant"
-                )
+                method = kind if lookup_key in (key, _plain(name)) or kind == "code" else "name variant"
                 matched.append({**identity, "city_slug": index.rows[hits[0]][0], "method": method})
                 break
             if len(hits) > 1:
@@ -258,9 +251,7 @@ def _split_shared_slugs(
                 for e in entries
                 if e is not decided[0]
             ]
-            notes.append(
-                f"several places matched {slug}: {names}; only the {decided[0]['method']} one kept."
-            )
+            notes.append(f"several places matched {slug}: {names}; only the {decided[0]['method']} one kept.")
         else:
             notes.append(f"several places matched {slug}: {names}; confirm which one is meant.")
             ambiguous += [
@@ -290,9 +281,7 @@ def read_confirmed(path: str | Path) -> dict[tuple[str, str], str]:
             ]
         )
     return {
-        (r[0].strip(), r[1].strip().upper()): r[2].strip()
-        for r in rows[1:]
-        if len(r) >= 3 and r[0].strip()
+        (r[0].strip(), r[1].strip().upper()): r[2].strip() for r in rows[1:] if len(r) >= 3 and r[0].strip()
     }
 
 

@@ -22,6 +22,7 @@ import pandas as pd
 
 from civicmeter.outcomes.errors import OutcomesError, Problem
 from civicmeter.outcomes.estimators import SHARE_INTERVALS, cell_estimates
+from civicmeter.outcomes.outcome_table import TIDY_COLUMNS
 from civicmeter.outcomes.respondents import EXAMPLE_ROWS, _read_columns
 from civicmeter.params import NONE, InstanceOf, Interval, Options, ParameterError, validate_params
 
@@ -83,6 +84,33 @@ class MicrodataResult:
         """Tidy rows: city_name, period, indicator, estimate, se, ci_lower, ci_upper, n, n_eff."""
         return self.table.copy()
 
+    def to_outcome_frame(
+        self, *, country: str = "", region: str = "", unit: str = "", source: str = ""
+    ) -> pd.DataFrame:
+        """The estimates as outcome rows (:data:`~civicmeter.outcomes.TIDY_COLUMNS`) for storage.
+
+        ``value`` is the estimate (a 0-1 share for shares); ``n`` and ``se`` come along so the
+        stored figure keeps its uncertainty. ``unit`` defaults to "share" or "mean".
+        """
+        rows = self.table
+        frame = pd.DataFrame(
+            {
+                "city_name": rows["city_name"],
+                "country": country.upper(),
+                "region": region,
+                "city_code": "",
+                "period": rows["period"],
+                "indicator": self.indicator,
+                "value": rows["estimate"],
+                "unit": unit or ("share" if self.is_share else "mean"),
+                "source": source or f"microdata item {self.item}: {self.method}",
+                "n": rows["n"],
+                "se": rows["se"],
+                "row": pd.NA,
+            }
+        )
+        return frame[TIDY_COLUMNS]
+
     def interval_labels(self) -> tuple[str, str]:
         level = f"{100 * (1 - self.alpha):g}%"
         return f"{level} CI lower", f"{level} CI upper"
@@ -133,9 +161,7 @@ def _classify(
     )
 
 
-def _examples(
-    item_index: np.ndarray, categories: pd.Index, status: np.ndarray, wanted: Status
-) -> str:
+def _examples(item_index: np.ndarray, categories: pd.Index, status: np.ndarray, wanted: Status) -> str:
     """'0' (rows 14, 80), 'DK' (row 3): which odd values were seen, where, for the notes."""
     parts = []
     for index in np.flatnonzero(status == wanted)[:EXAMPLE_ROWS]:
@@ -147,9 +173,7 @@ def _examples(
 
 @validate_params(
     {
-        "path_or_frame": [
-            InstanceOf((str, Path, pd.DataFrame), "a file path or a pandas DataFrame")
-        ],
+        "path_or_frame": [InstanceOf((str, Path, pd.DataFrame), "a file path or a pandas DataFrame")],
         "city": [InstanceOf(str, "a city name"), NONE],
         "city_column": [InstanceOf(str, "a column name"), NONE],
         "period_column": [InstanceOf(str, "a column name"), NONE],
@@ -198,27 +222,25 @@ def summarise_microdata(
     zero or negative weight are dropped and counted. See :mod:`~civicmeter.outcomes.estimators`
     for the estimator, the variance and the interval methods.
     """
+    if period is not None and period_column is not None:
+        raise ParameterError(
+            "summarise_microdata takes 'period' (one label for the file) or 'period_column', not both",
+            parameter="period",
+            function="summarise_microdata",
+        )
     if (city is None) == (city_column is None):
         raise ParameterError(
-            "summarise_microdata needs exactly one of 'city' (a name for the whole "
-            "file) or 'city_column'",
+            "summarise_microdata needs exactly one of 'city' (a name for the whole file) or 'city_column'",
             parameter="city",
             function="summarise_microdata",
         )
-    if (
-        len(scale) != 2
-        or not all(isinstance(v, numbers.Real) for v in scale)
-        or scale[0] >= scale[1]
-    ):
+    if len(scale) != 2 or not all(isinstance(v, numbers.Real) for v in scale) or scale[0] >= scale[1]:
         raise ParameterError(
-            f"the 'scale' parameter of summarise_microdata must be (min, max) with "
-            f"min < max; got {scale!r}",
+            f"the 'scale' parameter of summarise_microdata must be (min, max) with min < max; got {scale!r}",
             parameter="scale",
             function="summarise_microdata",
         )
-    if statistic == "share_at_least" and (
-        threshold is None or not scale[0] < threshold <= scale[1]
-    ):
+    if statistic == "share_at_least" and (threshold is None or not scale[0] < threshold <= scale[1]):
         raise ParameterError(
             f"the 'threshold' parameter of summarise_microdata must be a number in "
             f"({scale[0]:g}, {scale[1]:g}] for statistic 'share_at_least'; got {threshold!r}",
@@ -275,9 +297,7 @@ def summarise_microdata(
     if unassigned:
         blank_group = (city_index == 0) | (period_index == 0)
         rows = ", ".join(str(i + 2) for i in np.flatnonzero(blank_group)[:EXAMPLE_ROWS])
-        notes.append(
-            f"{unassigned} row(s) with a blank city or period were left out (rows {rows})."
-        )
+        notes.append(f"{unassigned} row(s) with a blank city or period were left out (rows {rows}).")
 
     share = statistic != "mean"
     counted = status_by_cell == Status.VALID
@@ -335,10 +355,7 @@ def summarise_microdata(
         {
             **identity,
             "rows": tally[present].sum(axis=1),
-            **{
-                name: tally[present, s]
-                for name, s in zip(CLEANING_COLUMNS[1:], Status, strict=True)
-            },
+            **{name: tally[present, s] for name, s in zip(CLEANING_COLUMNS[1:], Status, strict=True)},
         }
     )
 
@@ -348,9 +365,7 @@ def summarise_microdata(
             [
                 Problem(
                     "outcomes.E021",
-                    E021_NO_VALID.format(
-                        path=label, column=item, low=scale[0], high=scale[1], detail=detail
-                    ),
+                    E021_NO_VALID.format(path=label, column=item, low=scale[0], high=scale[1], detail=detail),
                 )
             ]
         )

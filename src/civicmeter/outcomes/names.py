@@ -91,9 +91,7 @@ def name_keys(name: str) -> tuple[str, list[str]]:
         variants.append(re.split(r"\s*[/-]\s*", base)[0])
     base = base.replace("/", " ").replace("-", " ")
     variants = [v.replace("/", " ").replace("-", " ") for v in variants]
-    return re.sub(r"\s+", " ", base).strip(), [
-        v for v in dict.fromkeys(variants) if v and v != base
-    ]
+    return re.sub(r"\s+", " ", base).strip(), [v for v in dict.fromkeys(variants) if v and v != base]
 
 
 def _plain(name: str) -> str:

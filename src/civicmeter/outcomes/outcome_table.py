@@ -67,26 +67,19 @@ class ImportReport:
             f"delimiter {self.delimiter!r}; {self.skip_rows} metadata line(s) skipped",
         ]
         lines += [f"  {key}: {value}" for key, value in self.metadata.items()]
-        lines.append(
-            "Columns: " + ", ".join(f"{role}={col!r}" for role, col in self.columns.items())
-        )
-        lines.append(
-            "Values: " + ", ".join(f"{col!r} -> {code}" for col, code in self.value_columns.items())
-        )
+        lines.append("Columns: " + ", ".join(f"{role}={col!r}" for role, col in self.columns.items()))
+        lines.append("Values: " + ", ".join(f"{col!r} -> {code}" for col, code in self.value_columns.items()))
         lines.append(f"Rows read: {self.rows_read}; values kept: {self.rows_kept}")
         lines += [f"  dropped ({reason}): {count}" for reason, count in self.dropped.items()]
         if self.unknown_indicators:
             lines.append(
                 "Indicators not in the catalogue (dropped): "
-                + ", ".join(
-                    f"{name!r} ({count})" for name, count in self.unknown_indicators.items()
-                )
+                + ", ".join(f"{name!r} ({count})" for name, count in self.unknown_indicators.items())
             )
         if self.non_numeric:
             lines.append("Non-numeric values (dropped):")
             lines += [
-                f"  row {row}, column {col!r}: {value!r}"
-                for row, col, value in self.non_numeric[:MAX_LISTED]
+                f"  row {row}, column {col!r}: {value!r}" for row, col, value in self.non_numeric[:MAX_LISTED]
             ]
             if len(self.non_numeric) > MAX_LISTED:
                 lines.append(f"  ... and {len(self.non_numeric) - MAX_LISTED} more")
@@ -106,9 +99,7 @@ class OutcomeTable:
     def city_names(self) -> pd.DataFrame:
         """Distinct (name, country, region, code) rows, the input of ``match_cities``."""
         names = self.data[["city_name", "country", "region", "city_code"]].drop_duplicates()
-        return names.rename(columns={"city_name": "name", "city_code": "code"}).reset_index(
-            drop=True
-        )
+        return names.rename(columns={"city_name": "name", "city_code": "code"}).reset_index(drop=True)
 
     def to_frame(self) -> pd.DataFrame:
         return self.data.copy()

@@ -23,8 +23,7 @@ from civicmeter.outcomes.errors import OutcomesError, Problem
 from civicmeter.params import NONE, Columns, InstanceOf, validate_params
 
 E050_UNKNOWN = (
-    "indicator {code!r} (rows {rows}) is not in the catalogue; it cannot be rescaled. "
-    "Add it to a catalogue."
+    "indicator {code!r} (rows {rows}) is not in the catalogue; it cannot be rescaled. Add it to a catalogue."
 )
 
 

@@ -55,9 +55,7 @@ def _read_columns(
         used_encoding = detect_encoding(source, encoding)
         with open(source, encoding=used_encoding, errors="replace") as handle:
             delimiter = _sniff_delimiter(handle.read(SAMPLE_BYTES // 16))
-        available = list(
-            pd.read_csv(source, nrows=0, encoding=used_encoding, sep=delimiter).columns
-        )
+        available = list(pd.read_csv(source, nrows=0, encoding=used_encoding, sep=delimiter).columns)
     problems = []
     for role, column in columns.items():
         if column not in available:

@@ -41,9 +41,7 @@ E035_CONFLICT = (
     "{path}: {city!r} has two different values for {indicator} in period {period} "
     "(rows {rows}). Remove the duplicate or add a distinguishing column (region, code)."
 )
-E036_NO_CITY = (
-    "{path}: no city name column found. Map it, e.g. --map city=COLUMN (columns: {available})."
-)
+E036_NO_CITY = "{path}: no city name column found. Map it, e.g. --map city=COLUMN (columns: {available})."
 
 
 def _column_or(frame: pd.DataFrame, found: dict[str, str], role: str, default: str) -> pd.Series:
@@ -107,9 +105,7 @@ def read_outcome_table(
         problems.append(
             Problem(
                 "outcomes.E036",
-                E036_NO_CITY.format(
-                    path=raw.path, available=", ".join(map(repr, raw.frame.columns))
-                ),
+                E036_NO_CITY.format(path=raw.path, available=", ".join(map(repr, raw.frame.columns))),
             )
         )
     layout, value_columns, ignored, layout_problems = _value_columns(
