@@ -1,1 +1,1 @@
-"""Benchmarks run by ``make bench``: each prints Civicmeter's figure beside a baseline timed in the same run."""
+"""Benchmarks run by ``make bench``: each prints our figure beside a baseline timed in the same run."""

@@ -4,7 +4,9 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CODE = re.compile(r"""["'`]((?:civicmeter|instrument|import|index|recipe|sensitivity|audit|outcomes|analysis|scoring)\.[EW]\d{3})["'`]""")
+CODE = re.compile(
+    r"""["'`]((?:civicmeter|instrument|import|index|recipe|sensitivity|audit|outcomes|analysis|scoring)\.[EW]\d{3})["'`]"""
+)
 
 
 def test_every_error_code_in_the_source_is_documented():

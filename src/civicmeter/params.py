@@ -172,8 +172,7 @@ def check_param(name: str, value: Any, constraints: list[Constraint], *, caller:
     if any(c.is_satisfied_by(value) for c in constraints):
         return
     raise ParameterError(
-        f"the {name!r} parameter of {caller} must be {describe_constraints(constraints)}; "
-        f"got {value!r}",
+        f"the {name!r} parameter of {caller} must be {describe_constraints(constraints)}; got {value!r}",
         parameter=name,
         function=caller,
     )

@@ -27,8 +27,14 @@ def make_city(name: str, country: str, **fields) -> City:
     return city
 
 
-def make_user(username: str, *, programme: Programme | None = None, kind: str | None = None,
-              city: City | None = None, email: str | None = None):
+def make_user(
+    username: str,
+    *,
+    programme: Programme | None = None,
+    kind: str | None = None,
+    city: City | None = None,
+    email: str | None = None,
+):
     user = get_user_model().objects.create_user(
         username=username, password=PASSWORD, email=email or f"{username}@example.org"
     )
@@ -52,8 +58,12 @@ class World:
     outsider: object
 
 
-def make_world(*, instrument_file: Path = SURVEY_FILE, wave_code: str = "2020",
-               wave_status: str = Wave.Status.OPEN) -> World:
+def make_world(
+    *,
+    instrument_file: Path = SURVEY_FILE,
+    wave_code: str = "2020",
+    wave_status: str = Wave.Status.OPEN,
+) -> World:
     programme = Programme.objects.create(name="Test programme", slug="test")
     instrument = programme_services.instrument_register(
         actor=SYSTEM, filename=instrument_file.name, content=instrument_file.read_bytes()
@@ -62,7 +72,10 @@ def make_world(*, instrument_file: Path = SURVEY_FILE, wave_code: str = "2020",
     city_a = make_city("Baltimore", "US", population=611_648, population_year=2017)
     city_b = make_city("Bilbao", "ES", population=345_122, population_year=2016)
     return World(
-        programme=programme, wave=wave, city_a=city_a, city_b=city_b,
+        programme=programme,
+        wave=wave,
+        city_a=city_a,
+        city_b=city_b,
         admin=make_user("admin", programme=programme, kind=Role.Kind.ADMIN),
         reviewer=make_user("reviewer", programme=programme, kind=Role.Kind.REVIEWER),
         respondent_a=make_user("baltimore-us", programme=programme, kind=Role.Kind.RESPONDENT, city=city_a),

@@ -28,8 +28,10 @@ class DemoTests(TestCase):
         self.assertGreater(sum(countries[c] for c in europe), 40)
         self.assertTrue({"PE", "CR", "NZ", "AU", "KR"} <= set(countries))
         baltimore = City.objects.get(slug="baltimore-us")
-        self.assertEqual((baltimore.population, baltimore.population_year, baltimore.mayor),
-                         (611_648, 2017, "Catherine Pugh"))
+        self.assertEqual(
+            (baltimore.population, baltimore.population_year, baltimore.mayor),
+            (611_648, 2017, "Catherine Pugh"),
+        )
         self.assertAlmostEqual(baltimore.latitude, 39.29, places=1)
         self.assertFalse(City.objects.filter(population__isnull=True).exists())
 
@@ -44,8 +46,10 @@ class DemoTests(TestCase):
     def test_known_facts_are_used_and_named_in_the_provenance(self):
         response = Response.objects.get(wave__code="2018", city__slug="baltimore-us")
         answers = {a.question: a.value for a in response.answers.all()}
-        self.assertEqual((answers["s1_strategy"], answers["s1_approach"], answers["s2_team_size"]),
-                         ("no", "specific", "10"))
+        self.assertEqual(
+            (answers["s1_strategy"], answers["s1_approach"], answers["s2_team_size"]),
+            ("no", "specific", "10"),
+        )
         self.assertIn("published facts", response.provenance)
         self.assertIn("s2_team_size", response.provenance)
 

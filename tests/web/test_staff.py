@@ -36,9 +36,17 @@ class PermissionMatrixTests(StaffTestCase):
             ("get", self.dashboard_url(), {}),
             ("get", reverse("collection:export", args=[*self.wave_args, "csv"]), {}),
             ("get", reverse("collection:import", args=self.wave_args), {}),
-            ("post", reverse("collection:invite", args=self.wave_args), {"city": "bilbao-es", "email": "x@y.org"}),
+            (
+                "post",
+                reverse("collection:invite", args=self.wave_args),
+                {"city": "bilbao-es", "email": "x@y.org"},
+            ),
             ("post", reverse("collection:remind", args=self.wave_args), {}),
-            ("post", reverse("collection:return", args=[pk]), {"note": "Please add the team size."}),
+            (
+                "post",
+                reverse("collection:return", args=[pk]),
+                {"note": "Please add the team size."},
+            ),
             ("post", reverse("collection:validate", args=[pk]), {}),
         ]
 
@@ -62,7 +70,8 @@ class PermissionMatrixTests(StaffTestCase):
         login(self.client, self.world.reviewer)
         self.assertEqual(self.client.get(self.dashboard_url()).status_code, 200)
         self.assertEqual(
-            self.client.get(reverse("collection:export", args=[*self.wave_args, "csv"])).status_code, 200
+            self.client.get(reverse("collection:export", args=[*self.wave_args, "csv"])).status_code,
+            200,
         )
         for method, url, data in self.staff_urls()[2:]:
             response = getattr(self.client, method)(url, data)
@@ -88,8 +97,11 @@ class DashboardTests(StaffTestCase):
     def test_invite_sends_an_email_with_a_working_link(self):
         login(self.client, self.world.admin)
         with self.captureOnCommitCallbacks(execute=True):
-            response = self.client.post(reverse("collection:invite", args=self.wave_args),
-                                        {"city": "bilbao-es", "email": "Team@Bilbao.example"}, follow=True)
+            response = self.client.post(
+                reverse("collection:invite", args=self.wave_args),
+                {"city": "bilbao-es", "email": "Team@Bilbao.example"},
+                follow=True,
+            )
         self.assertContains(response, "Invitation sent to team@bilbao.example for Bilbao.")
         self.assertEqual(len(mail.outbox), 1)
         invitation = Invitation.objects.get()
@@ -97,8 +109,9 @@ class DashboardTests(StaffTestCase):
         # The invited person signs in with their own account and becomes Bilbao's respondent.
         login(self.client, self.world.outsider)
         self.client.get(reverse("accounts:invitation", args=[invitation.token]))
-        self.assertTrue(Role.objects.filter(user=self.world.outsider, kind="respondent",
-                                            city=self.world.city_b).exists())
+        self.assertTrue(
+            Role.objects.filter(user=self.world.outsider, kind="respondent", city=self.world.city_b).exists()
+        )
         invitation.refresh_from_db()
         self.assertIsNotNone(invitation.accepted_at)
 
@@ -110,8 +123,13 @@ class DashboardTests(StaffTestCase):
 
     def test_reminders_go_only_to_cities_that_have_not_submitted(self):
         for city in (self.world.city_a, self.world.city_b):
-            Invitation.objects.create(wave=self.world.wave, city=city, email=f"{city.slug}@x.org",
-                                      token=f"t-{city.slug}", sent_at="2020-01-01T00:00Z")
+            Invitation.objects.create(
+                wave=self.world.wave,
+                city=city,
+                email=f"{city.slug}@x.org",
+                token=f"t-{city.slug}",
+                sent_at="2020-01-01T00:00Z",
+            )
         login(self.client, self.world.admin)
         with self.captureOnCommitCallbacks(execute=True):
             response = self.client.post(reverse("collection:remind", args=self.wave_args), follow=True)
@@ -130,8 +148,10 @@ class DashboardTests(StaffTestCase):
         returned = Response.objects.get(pk=self.response.pk)
         self.assertEqual(returned.status, Response.Status.RETURNED)
         event = returned.events.get()
-        self.assertEqual((event.actor, event.from_status, event.note),
-                         (self.world.admin, "submitted", "Please add the team size."))
+        self.assertEqual(
+            (event.actor, event.from_status, event.note),
+            (self.world.admin, "submitted", "Please add the team size."),
+        )
         self.assertEqual(mail.outbox[0].to, ["baltimore-us@example.org"])
 
     def test_validate_marks_a_submitted_response(self):

@@ -20,8 +20,13 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 def demo_like_answers(instrument, seed: int) -> dict[str, str]:
     from civicmeter.demo.answers import synthetic_answers
 
-    return synthetic_answers(instrument, city_slug="x", wave="2020", seed=seed,
-                             profile={"population": "500000", "population_year": "2016"})
+    return synthetic_answers(
+        instrument,
+        city_slug="x",
+        wave="2020",
+        seed=seed,
+        profile={"population": "500000", "population_year": "2016"},
+    )
 
 
 class TransferTests(TestCase):
@@ -32,19 +37,22 @@ class TransferTests(TestCase):
 
     def fill(self, city, answers):
         response = Response.objects.create(wave=self.world.wave, city=city, status="submitted")
-        Answer.objects.bulk_create([Answer(response=response, question=q, value=v) for q, v in answers.items()])
+        Answer.objects.bulk_create(
+            [Answer(response=response, question=q, value=v) for q, v in answers.items()]
+        )
         return response
 
     def test_export_import_into_an_empty_wave_export_gives_identical_files(self):
         answers_a = demo_like_answers(self.instrument, 1)
-        answers_a["spotlight"] = "=HYPERLINK(\"http://evil\")"  # a formula-looking cell
+        answers_a["spotlight"] = '=HYPERLINK("http://evil")'  # a formula-looking cell
         self.fill(self.world.city_a, answers_a)
         self.fill(self.world.city_b, demo_like_answers(self.instrument, 2))
         for fmt in ("csv", "xlsx"):
             first = transfer.responses_export(actor=SYSTEM, wave=self.world.wave, fmt=fmt)
             Response.objects.filter(wave=self.world.wave).delete()
-            run = transfer.responses_import(actor=SYSTEM, wave=self.world.wave, filename=f"a.{fmt}",
-                                            content=first)
+            run = transfer.responses_import(
+                actor=SYSTEM, wave=self.world.wave, filename=f"a.{fmt}", content=first
+            )
             self.assertEqual(run.status, "applied")
             self.assertGreater(run.inserted, 100)
             second = transfer.responses_export(actor=SYSTEM, wave=self.world.wave, fmt=fmt)
@@ -53,7 +61,9 @@ class TransferTests(TestCase):
             Answer.objects.get(response__city=self.world.city_a, question="spotlight").value,
             answers_a["spotlight"],
         )
-        self.assertIn(b"'=HYPERLINK", transfer.responses_export(actor=SYSTEM, wave=self.world.wave, fmt="csv"))
+        self.assertIn(
+            b"'=HYPERLINK", transfer.responses_export(actor=SYSTEM, wave=self.world.wave, fmt="csv")
+        )
 
     def test_reimporting_the_same_file_changes_nothing(self):
         self.fill(self.world.city_a, demo_like_answers(self.instrument, 3))
@@ -66,8 +76,13 @@ class TransferTests(TestCase):
 
     def test_a_kobotoolbox_export_imports_by_submitting_account(self):
         content = (FIXTURES / "kobo" / "innovation_capacity_kobo.csv").read_bytes()
-        run = transfer.responses_import(actor=SYSTEM, wave=self.world.wave, filename="kobo.csv",
-                                        content=content, city_column="_submitted_by")
+        run = transfer.responses_import(
+            actor=SYSTEM,
+            wave=self.world.wave,
+            filename="kobo.csv",
+            content=content,
+            city_column="_submitted_by",
+        )
         self.assertEqual(sorted(run.report["cities"]), ["baltimore-us", "bilbao-es"])
         baltimore = Response.objects.get(wave=self.world.wave, city=self.world.city_a)
         self.assertEqual(baltimore.answers.get(question="s2_team_size").value, "10")
@@ -75,11 +90,14 @@ class TransferTests(TestCase):
 
     def test_bad_cells_and_unknown_cities_are_all_reported_and_nothing_is_written(self):
         header = "city,city_name,s1_strategy,s2_team,s2_team_size,s1_approach\n"
-        rows = ("baltimore-us,Baltimore,maybe,yes,20000,specific\n"
-                "atlantis-xx,Atlantis,yes,no,,holistic\n")
+        rows = "baltimore-us,Baltimore,maybe,yes,20000,specific\natlantis-xx,Atlantis,yes,no,,holistic\n"
         with self.assertRaises(ResponsesImportError) as caught:
-            transfer.responses_import(actor=SYSTEM, wave=self.world.wave, filename="bad.csv",
-                                      content=(header + rows).encode())
+            transfer.responses_import(
+                actor=SYSTEM,
+                wave=self.world.wave,
+                filename="bad.csv",
+                content=(header + rows).encode(),
+            )
         problems = {(p.code, p.row, p.column) for p in caught.exception.problems}
         self.assertIn(("import.E100", 3, "city"), problems)
         self.assertTrue(any(p.row == 2 and p.column == "s1_strategy" for p in caught.exception.problems))
@@ -96,8 +114,13 @@ class TransferTests(TestCase):
         self.assertEqual(caught.exception.codes, ["import.E001"])
         self.assertIn("it looks like cp1252", str(caught.exception))
         self.assertFalse(Answer.objects.exists())
-        transfer.responses_import(actor=SYSTEM, wave=self.world.wave, filename="cp.csv", content=content,
-                                  encoding="cp1252")
+        transfer.responses_import(
+            actor=SYSTEM,
+            wave=self.world.wave,
+            filename="cp.csv",
+            content=content,
+            encoding="cp1252",
+        )
         self.assertEqual(Answer.objects.get(question="mayor").value, "Juan María Aburto")
 
 
@@ -110,17 +133,22 @@ class TransferViewTests(TestCase):
     def test_admin_downloads_xlsx_and_csv(self):
         login(self.client, self.world.admin)
         response = self.client.get(reverse("collection:export", args=[*self.args, "xlsx"]))
-        self.assertEqual(response["Content-Type"],
-                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        self.assertEqual(
+            response["Content-Type"],
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
         self.assertIn('filename="test-2020-responses.xlsx"', response["Content-Disposition"])
 
     def test_upload_with_problems_lists_them_and_writes_nothing(self):
         login(self.client, self.world.admin)
         from django.core.files.uploadedfile import SimpleUploadedFile
 
-        upload = SimpleUploadedFile("bad.csv", b"city,s1_strategy\natlantis-xx,yes\n", content_type="text/csv")
-        response = self.client.post(reverse("collection:import", args=self.args),
-                                    {"file": upload, "city_column": "city"})
+        upload = SimpleUploadedFile(
+            "bad.csv", b"city,s1_strategy\natlantis-xx,yes\n", content_type="text/csv"
+        )
+        response = self.client.post(
+            reverse("collection:import", args=self.args), {"file": upload, "city_column": "city"}
+        )
         self.assertEqual(response.status_code, 400)
         self.assertContains(response, "Nothing was written.", status_code=400)
         self.assertContains(response, "import.E100", status_code=400)

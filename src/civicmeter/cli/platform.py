@@ -33,8 +33,10 @@ def demo(
     with console.status("Loading the demo programme") as status:
         summary = demo_load(progress=lambda msg: status.update(f"Loading the demo programme: {msg}"))
     verb = "Loaded" if summary.created else "Found"
-    typer.echo(f"{verb} demo programme '{summary.programme.name}': {summary.cities} cities, "
-               f"{summary.responses} responses (synthetic answers, labelled so).")
+    typer.echo(
+        f"{verb} demo programme '{summary.programme.name}': {summary.cities} cities, "
+        f"{summary.responses} responses (synthetic answers, labelled so)."
+    )
     typer.echo(f"Demo logins (password '{DEMO_PASSWORD}' for all, local use only):")
     typer.echo("  admin          programme admin (wave dashboards, import/export)")
     typer.echo("  reviewer       reviewer (read-only)")

@@ -9,7 +9,9 @@ import typer
 from ._django import setup_django
 from ._errors import user_errors
 
-responses_app = typer.Typer(help="Import and export a wave's responses (one row per city).", no_args_is_help=True)
+responses_app = typer.Typer(
+    help="Import and export a wave's responses (one row per city).", no_args_is_help=True
+)
 
 
 def _wave(code: str, programme: str | None):
@@ -20,11 +22,15 @@ def _wave(code: str, programme: str | None):
         waves = waves.filter(programme__slug=programme)
     found = list(waves[:2])
     if not found:
-        raise typer.BadParameter(f"no wave with code {code!r}" + (f" in programme {programme!r}" if programme else ""),
-                                 param_hint="--wave")
+        raise typer.BadParameter(
+            f"no wave with code {code!r}" + (f" in programme {programme!r}" if programme else ""),
+            param_hint="--wave",
+        )
     if len(found) > 1:
-        raise typer.BadParameter(f"several programmes have a wave {code!r}; name one with --programme",
-                                 param_hint="--programme")
+        raise typer.BadParameter(
+            f"several programmes have a wave {code!r}; name one with --programme",
+            param_hint="--programme",
+        )
     return found[0]
 
 
@@ -54,8 +60,10 @@ def import_(
     wave: str = typer.Option(..., help="Wave code, e.g. 2020."),
     programme: str = typer.Option(None, help="Programme slug, if several have this wave code."),
     city_column: str = typer.Option(
-        "city", help="Column naming the city: its code (slug) or, in a KoboToolbox export, "
-        "'_submitted_by' when each city answered from its own account."),
+        "city",
+        help="Column naming the city: its code (slug) or, in a KoboToolbox export, "
+        "'_submitted_by' when each city answered from its own account.",
+    ),
     encoding: str = typer.Option(None, help="Encoding of a CSV that is not UTF-8, e.g. cp1252."),
 ) -> None:
     """Import answers all-or-nothing: every bad cell is reported and nothing is written."""
@@ -65,10 +73,18 @@ def import_(
     from civicmeter.web.collection.transfer import responses_import
 
     with user_errors(ResponsesImportError):
-        run = responses_import(actor=SYSTEM, wave=_wave(wave, programme), filename=file.name,
-                               content=file.read_bytes(), city_column=city_column, encoding=encoding)
-    typer.echo(f"Imported {file.name}: {run.inserted} answers added, {run.updated} changed, "
-               f"{run.unchanged} unchanged, {len(run.report.get('cities', []))} cities.")
+        run = responses_import(
+            actor=SYSTEM,
+            wave=_wave(wave, programme),
+            filename=file.name,
+            content=file.read_bytes(),
+            city_column=city_column,
+            encoding=encoding,
+        )
+    typer.echo(
+        f"Imported {file.name}: {run.inserted} answers added, {run.updated} changed, "
+        f"{run.unchanged} unchanged, {len(run.report.get('cities', []))} cities."
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -82,9 +82,15 @@ def _conditional_questions(instrument: Instrument) -> frozenset[str]:
     return frozenset(names)
 
 
-def synthetic_answers(instrument: Instrument, *, city_slug: str, wave: str, seed: int,
-                      facts: dict[str, str] | None = None, profile: dict[str, str] | None = None,
-                      ) -> dict[str, str]:
+def synthetic_answers(
+    instrument: Instrument,
+    *,
+    city_slug: str,
+    wave: str,
+    seed: int,
+    facts: dict[str, str] | None = None,
+    profile: dict[str, str] | None = None,
+) -> dict[str, str]:
     """A complete, valid response for ``city_slug`` in ``wave``.
 
     Questions are answered in workbook order so skip logic sees earlier answers; ``facts`` (published

@@ -42,8 +42,10 @@ def _lookup(entry: dict) -> dict | None:
     cities, _states = _geonames()
     name = entry.get("lookup", entry["name"])
     candidates = [
-        c for c in cities.values()
-        if c["countrycode"] == entry["country"] and (c["name"] == name or name in c["alternatenames"])
+        c
+        for c in cities.values()
+        if c["countrycode"] == entry["country"]
+        and (c["name"] == name or name in c["alternatenames"])
         and (entry["country"] != "US" or "state" not in entry or c["admin1code"] == entry["state"])
     ]
     return max(candidates, key=lambda c: c["population"]) if candidates else None
@@ -58,11 +60,16 @@ def demo_cities() -> list[CityFacts]:
         country = str(entry["country"])
         found = _lookup(entry)
         region = states.get(entry.get("state", ""), {}).get("name", "") if country == "US" else ""
-        facts.append(CityFacts(
-            slug=city_slug(entry["name"], country), name=entry["name"], country=country, region=region,
-            population=found["population"] if found else None,
-            latitude=found["latitude"] if found else None,
-            longitude=found["longitude"] if found else None,
-            aliases=tuple(entry.get("aliases", ())),
-        ))
+        facts.append(
+            CityFacts(
+                slug=city_slug(entry["name"], country),
+                name=entry["name"],
+                country=country,
+                region=region,
+                population=found["population"] if found else None,
+                latitude=found["latitude"] if found else None,
+                longitude=found["longitude"] if found else None,
+                aliases=tuple(entry.get("aliases", ())),
+            )
+        )
     return facts

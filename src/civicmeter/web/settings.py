@@ -53,7 +53,9 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
-ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS") or (["127.0.0.1", "localhost", "testserver"] if DEBUG or TESTING else [])
+ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS") or (
+    ["127.0.0.1", "localhost", "testserver"] if DEBUG or TESTING else []
+)
 CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -184,7 +186,7 @@ CSRF_COOKIE_SECURE = not (DEBUG or TESTING)
 SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", default=not (DEBUG or TESTING))
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG or TESTING else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not (DEBUG or TESTING)
-SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD")
+SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD", default=not (DEBUG or TESTING))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -16,9 +16,7 @@ class Role(models.Model):
         RESPONDENT = "respondent", _("City respondent")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
-    programme = models.ForeignKey(
-        "programmes.Programme", on_delete=models.CASCADE, related_name="roles"
-    )
+    programme = models.ForeignKey("programmes.Programme", on_delete=models.CASCADE, related_name="roles")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     city = models.ForeignKey(
         "programmes.City", null=True, blank=True, on_delete=models.CASCADE, related_name="roles"
@@ -26,12 +24,12 @@ class Role(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["user", "programme", "kind", "city"], name="role_unique"
-            ),
+            models.UniqueConstraint(fields=["user", "programme", "kind", "city"], name="role_unique"),
             models.CheckConstraint(
-                condition=(models.Q(kind="respondent", city__isnull=False)
-                           | (~models.Q(kind="respondent") & models.Q(city__isnull=True))),
+                condition=(
+                    models.Q(kind="respondent", city__isnull=False)
+                    | (~models.Q(kind="respondent") & models.Q(city__isnull=True))
+                ),
                 name="role_city_only_for_respondents",
             ),
         ]

@@ -36,10 +36,10 @@ SYSTEM = SystemActor()
 
 
 class Action(enum.StrEnum):
-    VIEW_WAVE = "view_wave"            # dashboard, histories, exports
-    MANAGE_WAVE = "manage_wave"        # invite, remind, return, import, score
+    VIEW_WAVE = "view_wave"  # dashboard, histories, exports
+    MANAGE_WAVE = "manage_wave"  # invite, remind, return, import, score
     VIEW_RESPONSE = "view_response"
-    EDIT_RESPONSE = "edit_response"    # answer and submit
+    EDIT_RESPONSE = "edit_response"  # answer and submit
     VALIDATE_RESPONSE = "validate_response"
 
 

@@ -21,16 +21,23 @@ def home(request):
     for role, wave in selectors.respondent_assignments(request.user):
         response = Response.objects.filter(wave=wave, city=role.city).first()
         assignments.append({"role": role, "wave": wave, "response": response})
-    return render(request, "accounts/home.html", {
-        "assignments": assignments,
-        "staff_waves": selectors.staff_waves(request.user),
-    })
+    return render(
+        request,
+        "accounts/home.html",
+        {
+            "assignments": assignments,
+            "staff_waves": selectors.staff_waves(request.user),
+        },
+    )
 
 
 def invitation(request, token: str):
     """The e-mailed link: sign in (or be asked to), then get the respondent role for the city."""
     if not request.user.is_authenticated:
-        messages.info(request, _("Sign in with the account programme staff gave you to accept the invitation."))
+        messages.info(
+            request,
+            _("Sign in with the account programme staff gave you to accept the invitation."),
+        )
         return redirect_to_login(request.get_full_path())
     try:
         accepted = programme_services.invitation_accept(actor=request.user, token=token)

@@ -30,9 +30,7 @@ class Response(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["wave", "city"], name="response_unique_city_wave")
-        ]
+        constraints = [models.UniqueConstraint(fields=["wave", "city"], name="response_unique_city_wave")]
         ordering = ["wave", "city__name"]
 
     def __str__(self) -> str:

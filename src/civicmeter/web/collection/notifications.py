@@ -40,8 +40,9 @@ def response_returned(response_id: int) -> None:
     note = response.events.first().note if response.events.exists() else ""
     link = _absolute(reverse("collection:survey", args=[response.pk]))
     _send(
-        users_with_permission(Action.EDIT_RESPONSE, programme=wave.programme, city=response.city)
-        .filter(roles__kind="respondent", roles__city=response.city),
+        users_with_permission(Action.EDIT_RESPONSE, programme=wave.programme, city=response.city).filter(
+            roles__kind="respondent", roles__city=response.city
+        ),
         _("Your %(wave)s survey was returned for changes") % {"wave": wave.code},
         _("Programme staff returned your response with this note:\n\n%(note)s\n\nOpen it here: %(link)s")
         % {"note": note, "link": link},

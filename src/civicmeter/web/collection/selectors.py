@@ -43,9 +43,11 @@ def wave_dashboard_rows(wave: Wave) -> list[DashboardRow]:
     for inv in Invitation.objects.filter(wave=wave).select_related("city").order_by("sent_at"):
         invitations.setdefault(inv.city_id, inv)
     answers: dict[int, dict[str, str]] = defaultdict(dict)
-    for response_id, question, value in Answer.objects.filter(response__wave=wave).exclude(
-        value=""
-    ).values_list("response_id", "question", "value"):
+    for response_id, question, value in (
+        Answer.objects.filter(response__wave=wave)
+        .exclude(value="")
+        .values_list("response_id", "question", "value")
+    ):
         answers[response_id][question] = value
     city_ids = set(responses) | set(invitations)
     rows = []
@@ -54,12 +56,16 @@ def wave_dashboard_rows(wave: Wave) -> list[DashboardRow]:
         progress = instruments.section_progress(instrument, answers[response.pk] if response else {})
         invitation = invitations.get(city.pk)
         last = response.last_activity_at if response else None
-        rows.append(DashboardRow(
-            city, response, invitation,
-            answered=sum(p.required_answered for p in progress),
-            required=sum(p.required for p in progress),
-            last_activity=last,
-        ))
+        rows.append(
+            DashboardRow(
+                city,
+                response,
+                invitation,
+                answered=sum(p.required_answered for p in progress),
+                required=sum(p.required for p in progress),
+                last_activity=last,
+            )
+        )
     return rows
 
 

@@ -77,8 +77,14 @@ def _require_editable(response: Response) -> None:
 
 @transaction.atomic(durable=True)
 def answer_save(
-    *, actor, response: Response, question: str, raw_value: str, expected_version: int,
-    language: str = "en", source: str = AnswerChange.Source.WEB,
+    *,
+    actor,
+    response: Response,
+    question: str,
+    raw_value: str,
+    expected_version: int,
+    language: str = "en",
+    source: str = AnswerChange.Source.WEB,
 ) -> SaveResult:
     """Validate and store one answer, refusing to overwrite a newer value silently.
 
@@ -99,7 +105,9 @@ def answer_save(
     if current_version != expected_version:
         who = str(answer.updated_by) if answer and answer.updated_by else _("another user")
         return SaveResult(
-            question, raw_value, current_version,
+            question,
+            raw_value,
+            current_version,
             conflict=Conflict(current_value, current_version, who, answer.updated_at if answer else None),
         )
     if value == current_value:
@@ -112,8 +120,9 @@ def answer_save(
     return SaveResult(question, value, answer.version)
 
 
-def write_answer(response: Response, answer: Answer | None, *, question: str, value: str, actor,
-                 source: str) -> Answer:
+def write_answer(
+    response: Response, answer: Answer | None, *, question: str, value: str, actor, source: str
+) -> Answer:
     """Store a validated value and its audit record. Callers hold the transaction and the checks."""
     user = _user_or_none(actor)
     old_value = answer.value if answer else ""
@@ -125,16 +134,24 @@ def write_answer(response: Response, answer: Answer | None, *, question: str, va
         answer.updated_by = user
         answer.save(update_fields=["value", "version", "updated_by", "updated_at"])
     AnswerChange.objects.create(
-        response=response, question=question, old_value=old_value, new_value=value,
-        actor=user, source=source,
+        response=response,
+        question=question,
+        old_value=old_value,
+        new_value=value,
+        actor=user,
+        source=source,
     )
     return answer
 
 
 def _record_event(response: Response, *, actor, action: str, to_status: str, note: str = "") -> None:
     ResponseEvent.objects.create(
-        response=response, action=action, from_status=response.status, to_status=to_status,
-        note=note, actor=_user_or_none(actor),
+        response=response,
+        action=action,
+        from_status=response.status,
+        to_status=to_status,
+        note=note,
+        actor=_user_or_none(actor),
     )
     response.status = to_status
     response.version += 1
@@ -152,7 +169,9 @@ def response_submit(*, actor, response: Response) -> Response:
     require_permission(actor, Action.EDIT_RESPONSE, programme=response.wave.programme, city=response.city)
     response = Response.objects.select_for_update().select_related("wave").get(pk=response.pk)
     _require_editable(response)
-    problems = instruments.validate_response(instrument_for(response.wave.instrument), response_answers(response))
+    problems = instruments.validate_response(
+        instrument_for(response.wave.instrument), response_answers(response)
+    )
     if problems:
         raise ValidationError([str(p) for p in problems])
     _record_event(response, actor=actor, action="submit", to_status=Response.Status.SUBMITTED)

@@ -15,7 +15,9 @@ class InviteForm(forms.Form):
 
 class ReturnForm(forms.Form):
     note = forms.CharField(
-        label=_("What should the city change?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+        label=_("What should the city change?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
     )
 
 
@@ -25,7 +27,11 @@ class ImportForm(forms.Form):
         help_text=_("The export layout, or a KoboToolbox / ODK Central export of the same form."),
     )
     city_column = forms.CharField(
-        label=_("Column naming the city"), initial="city", max_length=100,
-        help_text=_("Its code (e.g. baltimore-us). For a KoboToolbox export where each city answered "
-                    "from its own account, use _submitted_by."),
+        label=_("Column naming the city"),
+        initial="city",
+        max_length=100,
+        help_text=_(
+            "Its code (e.g. baltimore-us). For a KoboToolbox export where each city answered "
+            "from its own account, use _submitted_by."
+        ),
     )

@@ -36,7 +36,9 @@ def responses_export(*, actor, wave: Wave, fmt: str) -> bytes:
     rows = []
     for response in Response.objects.filter(wave=wave).select_related("city").order_by("city__slug"):
         answers = {a.question: a.value for a in response.answers.all() if a.value != ""}
-        rows.append(tabular.CityAnswers(city=response.city.slug, city_name=response.city.name, answers=answers))
+        rows.append(
+            tabular.CityAnswers(city=response.city.slug, city_name=response.city.name, answers=answers)
+        )
     frame = tabular.answers_to_frame(instrument, rows)
     return files.to_xlsx_bytes(frame) if fmt == "xlsx" else files.to_csv_bytes(frame)
 
@@ -62,16 +64,28 @@ def _match_cities(parsed_rows, row_of: dict[str, int]) -> tuple[list[_Matched], 
         if city is None and row.city_name:
             candidates = by_name.get(row.city_name.strip().casefold(), [])
             if len(candidates) > 1:
-                problems.append(Problem("import.E101", AMBIGUOUS_CITY.format(
-                    key=row.city_name, slugs=", ".join(c.slug for c in candidates)), row=number, column="city_name"))
+                problems.append(
+                    Problem(
+                        "import.E101",
+                        AMBIGUOUS_CITY.format(key=row.city_name, slugs=", ".join(c.slug for c in candidates)),
+                        row=number,
+                        column="city_name",
+                    )
+                )
                 continue
             city = candidates[0] if candidates else None
         if city is None:
             problems.append(Problem("import.E100", UNKNOWN_CITY.format(key=key), row=number, column="city"))
             continue
         if city.slug in seen:
-            problems.append(Problem("import.E102", DUPLICATE_CITY.format(slug=city.slug, first=seen[city.slug]),
-                                    row=number, column="city"))
+            problems.append(
+                Problem(
+                    "import.E102",
+                    DUPLICATE_CITY.format(slug=city.slug, first=seen[city.slug]),
+                    row=number,
+                    column="city",
+                )
+            )
             continue
         seen[city.slug] = number
         matched.append(_Matched(city, row.answers))
@@ -80,14 +94,26 @@ def _match_cities(parsed_rows, row_of: dict[str, int]) -> tuple[list[_Matched], 
 
 def _record_rejection(wave: Wave, filename: str, sha256: str, actor, started, problems) -> None:
     ImportRun.objects.create(
-        wave=wave, filename=filename, sha256=sha256, actor=None if actor is SYSTEM else actor,
-        status=ImportRun.Status.REJECTED, started_at=started, finished_at=timezone.now(),
+        wave=wave,
+        filename=filename,
+        sha256=sha256,
+        actor=None if actor is SYSTEM else actor,
+        status=ImportRun.Status.REJECTED,
+        started_at=started,
+        finished_at=timezone.now(),
         report={"problems": [str(p) for p in problems]},
     )
 
 
-def responses_import(*, actor, wave: Wave, filename: str, content: bytes,
-                     city_column: str = tabular.CITY, encoding: str | None = None) -> ImportRun:
+def responses_import(
+    *,
+    actor,
+    wave: Wave,
+    filename: str,
+    content: bytes,
+    city_column: str = tabular.CITY,
+    encoding: str | None = None,
+) -> ImportRun:
     """Read a responses file and apply it in one transaction, or reject it whole.
 
     Every bad cell and unmatched city is reported at once (``ResponsesImportError``). Re-importing
@@ -122,7 +148,8 @@ def _apply(*, actor, wave: Wave, filename: str, sha256: str, started, rows: list
     counts = {"inserted": 0, "updated": 0, "unchanged": 0}
     for row in rows:
         response, created = Response.objects.get_or_create(
-            wave=wave, city=row.city,
+            wave=wave,
+            city=row.city,
             defaults={"status": Response.Status.SUBMITTED, "submitted_at": timezone.now()},
         )
         current = {a.question: a for a in response.answers.all()}
@@ -134,15 +161,27 @@ def _apply(*, actor, wave: Wave, filename: str, sha256: str, started, rows: list
                 counts["unchanged"] += bool(value)
                 continue
             counts["updated" if answer and answer.value else "inserted"] += 1
-            write_answer(response, answer, question=question, value=value, actor=actor,
-                         source=AnswerChange.Source.IMPORT)
+            write_answer(
+                response,
+                answer,
+                question=question,
+                value=value,
+                actor=actor,
+                source=AnswerChange.Source.IMPORT,
+            )
             changed = True
         if changed and not created:
             response.version += 1
             response.last_activity_at = timezone.now()
             response.save(update_fields=["version", "last_activity_at"])
     return ImportRun.objects.create(
-        wave=wave, filename=filename, sha256=sha256, actor=None if actor is SYSTEM else actor,
-        status=ImportRun.Status.APPLIED, started_at=started, finished_at=timezone.now(),
-        report={"cities": [r.city.slug for r in rows]}, **counts,
+        wave=wave,
+        filename=filename,
+        sha256=sha256,
+        actor=None if actor is SYSTEM else actor,
+        status=ImportRun.Status.APPLIED,
+        started_at=started,
+        finished_at=timezone.now(),
+        report={"cities": [r.city.slug for r in rows]},
+        **counts,
     )

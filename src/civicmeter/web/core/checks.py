@@ -29,9 +29,11 @@ def check_content_files(app_configs, **kwargs):
     from civicmeter.web.programmes.instrument_cache import shipped_instrument_problems
 
     return [
-        Error(f"Shipped instrument {name} does not load: {problem}",
-              hint="Run `civicmeter instrument validate` on the file and fix the cells it names.",
-              id="civicmeter.E002")
+        Error(
+            f"Shipped instrument {name} does not load: {problem}",
+            hint="Run `civicmeter instrument validate` on the file and fix the cells it names.",
+            id="civicmeter.E002",
+        )
         for name, problem in shipped_instrument_problems()
     ]
 

@@ -6,7 +6,11 @@ from . import selectors
 
 
 def home(request):
-    return render(request, "explorer/home.html", {
-        "overview": selectors.programme_overview(),
-        "counts": selectors.city_counts(),
-    })
+    return render(
+        request,
+        "explorer/home.html",
+        {
+            "overview": selectors.programme_overview(),
+            "counts": selectors.city_counts(),
+        },
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -43,22 +43,29 @@ def _users(cities: list[City], programme: Programme) -> None:
     User = get_user_model()
     password = make_password(DEMO_PASSWORD)  # hashed once: 150 separate hashes would take a minute
     admin, _ = User.objects.get_or_create(
-        username="admin", defaults={"email": "admin@demo.invalid", "is_staff": True, "password": password}
+        username="admin",
+        defaults={"email": "admin@demo.invalid", "is_staff": True, "password": password},
     )
     reviewer, _ = User.objects.get_or_create(
         username="reviewer", defaults={"email": "reviewer@demo.invalid", "password": password}
     )
     Role.objects.get_or_create(user=admin, programme=programme, kind=Role.Kind.ADMIN)
     Role.objects.get_or_create(user=reviewer, programme=programme, kind=Role.Kind.REVIEWER)
-    existing = set(User.objects.filter(username__in=[c.slug for c in cities]).values_list("username", flat=True))
-    User.objects.bulk_create([
-        User(username=c.slug, email=f"{c.slug}@demo.invalid", password=password)
-        for c in cities if c.slug not in existing
-    ])
+    existing = set(
+        User.objects.filter(username__in=[c.slug for c in cities]).values_list("username", flat=True)
+    )
+    User.objects.bulk_create(
+        [
+            User(username=c.slug, email=f"{c.slug}@demo.invalid", password=password)
+            for c in cities
+            if c.slug not in existing
+        ]
+    )
     users = {u.username: u for u in User.objects.filter(username__in=[c.slug for c in cities])}
-    Role.objects.bulk_create([
-        Role(user=users[c.slug], programme=programme, kind=Role.Kind.RESPONDENT, city=c) for c in cities
-    ], ignore_conflicts=True)
+    Role.objects.bulk_create(
+        [Role(user=users[c.slug], programme=programme, kind=Role.Kind.RESPONDENT, city=c) for c in cities],
+        ignore_conflicts=True,
+    )
 
 
 def _cities() -> list[City]:
@@ -66,35 +73,48 @@ def _cities() -> list[City]:
     cities = []
     for facts in demo_cities():
         extra = known.get(facts.slug, {})
-        city, _ = City.objects.update_or_create(slug=facts.slug, defaults={
-            "name": facts.name, "country": facts.country, "region": facts.region,
-            "population": extra.get("population", facts.population),
-            "population_year": extra.get("population_year", 2015 if facts.population else None),
-            "latitude": facts.latitude, "longitude": facts.longitude,
-            "mayor": extra.get("mayor", ""), "synthetic": True,
-        })
+        city, _ = City.objects.update_or_create(
+            slug=facts.slug,
+            defaults={
+                "name": facts.name,
+                "country": facts.country,
+                "region": facts.region,
+                "population": extra.get("population", facts.population),
+                "population_year": extra.get("population_year", 2015 if facts.population else None),
+                "latitude": facts.latitude,
+                "longitude": facts.longitude,
+                "mayor": extra.get("mayor", ""),
+                "synthetic": True,
+            },
+        )
         cities.append(city)
     return cities
 
 
 def _store(wave: Wave, city: City, answers: dict[str, str], *, status: str, provenance: str) -> Response:
     response = Response.objects.create(
-        wave=wave, city=city, status=status, synthetic=True, provenance=provenance,
+        wave=wave,
+        city=city,
+        status=status,
+        synthetic=True,
+        provenance=provenance,
         submitted_at=None if status == Response.Status.DRAFT else wave_date(wave),
     )
     # auto_now_add stamps the load time; the demo's activity belongs to the wave's own year.
     Response.objects.filter(pk=response.pk).update(last_activity_at=wave_date(wave))
     Answer.objects.bulk_create([Answer(response=response, question=q, value=v) for q, v in answers.items()])
-    AnswerChange.objects.bulk_create([
-        AnswerChange(response=response, question=q, new_value=v, source=AnswerChange.Source.DEMO)
-        for q, v in answers.items()
-    ])
+    AnswerChange.objects.bulk_create(
+        [
+            AnswerChange(response=response, question=q, new_value=v, source=AnswerChange.Source.DEMO)
+            for q, v in answers.items()
+        ]
+    )
     return response
 
 
 def wave_date(wave: Wave) -> datetime:
     """The demo's submission date for a wave: mid-year of the wave's year."""
-    return datetime(int(wave.code), 6, 30, tzinfo=timezone.utc)
+    return datetime(int(wave.code), 6, 30, tzinfo=UTC)
 
 
 def _profile(city: City) -> dict[str, str]:
@@ -110,17 +130,24 @@ def demo_load(*, progress: Callable[[str], None] = lambda _msg: None) -> DemoSum
     """Create the demo programme once; later calls return it unchanged (the loader is idempotent)."""
     existing = Programme.objects.filter(slug=PROGRAMME_SLUG).first()
     if existing is not None:
-        return DemoSummary(existing, City.objects.count(), Response.objects.filter(
-            wave__programme=existing).count(), created=False)
+        return DemoSummary(
+            existing,
+            City.objects.count(),
+            Response.objects.filter(wave__programme=existing).count(),
+            created=False,
+        )
     survey = SHIPPED_DIR / "innovation-capacity.xlsx"
-    instrument_row = services.instrument_register(actor=SYSTEM, filename=survey.name, content=survey.read_bytes())
+    instrument_row = services.instrument_register(
+        actor=SYSTEM, filename=survey.name, content=survey.read_bytes()
+    )
     with transaction.atomic():
         return _load(instrument_row, progress)
 
 
 def _load(instrument_row, progress: Callable[[str], None]) -> DemoSummary:
     programme = Programme.objects.create(
-        name="Innovation Capacity in Cities", slug=PROGRAMME_SLUG,
+        name="Innovation Capacity in Cities",
+        slug=PROGRAMME_SLUG,
         description=(
             "Demonstration programme modelled on the OECD / Bloomberg Philanthropies study. City facts "
             "are real (GeoNames); survey answers are synthetic, drawn to match the published shares, "
@@ -128,12 +155,24 @@ def _load(instrument_row, progress: Callable[[str], None]) -> DemoSummary:
         ),
     )
     waves = {
-        "2018": Wave.objects.create(programme=programme, code="2018", title="First survey",
-                                    instrument=instrument_row, status=Wave.Status.CLOSED,
-                                    opens_on=date(2018, 3, 1), closes_on=date(2018, 9, 30)),
-        "2020": Wave.objects.create(programme=programme, code="2020", title="Second survey",
-                                    instrument=instrument_row, status=Wave.Status.OPEN,
-                                    opens_on=date(2020, 3, 1), closes_on=date(2030, 12, 31)),
+        "2018": Wave.objects.create(
+            programme=programme,
+            code="2018",
+            title="First survey",
+            instrument=instrument_row,
+            status=Wave.Status.CLOSED,
+            opens_on=date(2018, 3, 1),
+            closes_on=date(2018, 9, 30),
+        ),
+        "2020": Wave.objects.create(
+            programme=programme,
+            code="2020",
+            title="Second survey",
+            instrument=instrument_row,
+            status=Wave.Status.OPEN,
+            opens_on=date(2020, 3, 1),
+            closes_on=date(2030, 12, 31),
+        ),
     }
     progress("cities")
     cities = _cities()
@@ -145,23 +184,37 @@ def _load(instrument_row, progress: Callable[[str], None]) -> DemoSummary:
     for index, city in enumerate(cities):
         facts = known["cities"].get(city.slug, {}).get("answers", {})
         for code, wave in waves.items():
-            Invitation.objects.create(wave=wave, city=city, email=f"{city.slug}@demo.invalid",
-                                      token=f"demo-{code}-{city.slug}", sent_at=wave_date(wave))
+            Invitation.objects.create(
+                wave=wave,
+                city=city,
+                email=f"{city.slug}@demo.invalid",
+                token=f"demo-{code}-{city.slug}",
+                sent_at=wave_date(wave),
+            )
             if code == "2020" and city.slug in NOT_STARTED_2020:
                 continue
             draft = code == "2020" and city.slug in DRAFT_CITIES_2020
             answers = synthetic_answers(
-                instrument, city_slug=city.slug, wave=code, seed=index * 10 + int(code),
-                facts=facts if code == "2018" else None, profile=_profile(city),
+                instrument,
+                city_slug=city.slug,
+                wave=code,
+                seed=index * 10 + int(code),
+                facts=facts if code == "2018" else None,
+                profile=_profile(city),
             )
             if draft:  # a draft stops part-way through the questionnaire
                 answers = dict(list(answers.items())[: len(answers) // 3])
             provenance = (
                 f"Synthetic demo answers, except published facts: {', '.join(sorted(facts))} "
-                f"({known['source']})." if facts and code == "2018" else "Synthetic demo answers."
+                f"({known['source']})."
+                if facts and code == "2018"
+                else "Synthetic demo answers."
             )
-            status = Response.Status.DRAFT if draft else (
-                Response.Status.VALIDATED if code == "2018" else Response.Status.SUBMITTED)
+            status = (
+                Response.Status.DRAFT
+                if draft
+                else (Response.Status.VALIDATED if code == "2018" else Response.Status.SUBMITTED)
+            )
             _store(wave, city, answers, status=status, provenance=provenance)
             n += 1
         if index % 25 == 0:

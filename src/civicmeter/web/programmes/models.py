@@ -112,9 +112,7 @@ class Wave(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["programme", "code"], name="wave_unique_code")
-        ]
+        constraints = [models.UniqueConstraint(fields=["programme", "code"], name="wave_unique_code")]
         ordering = ["programme", "code"]
 
     def __str__(self) -> str:
@@ -140,6 +138,4 @@ class Invitation(models.Model):
     )
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["wave", "city", "email"], name="invitation_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["wave", "city", "email"], name="invitation_unique")]

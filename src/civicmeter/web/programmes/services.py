@@ -29,7 +29,9 @@ from .models import City, Instrument, Invitation, Programme, Wave
 
 
 @transaction.atomic(durable=True)
-def instrument_register(*, actor, filename: str, content: bytes, kind: str = Instrument.Kind.SURVEY) -> Instrument:
+def instrument_register(
+    *, actor, filename: str, content: bytes, kind: str = Instrument.Kind.SURVEY
+) -> Instrument:
     """Store a validated XLSForm workbook as a new instrument version.
 
     Re-registering the same bytes returns the existing row; different bytes under a version that a
@@ -44,8 +46,10 @@ def instrument_register(*, actor, filename: str, content: bytes, kind: str = Ins
             return existing
         if existing.waves.exists():
             raise ValidationError(
-                _("Instrument %(form)s version %(version)s is used by a wave and cannot change. "
-                  "Give the edited workbook a new version in its settings sheet.")
+                _(
+                    "Instrument %(form)s version %(version)s is used by a wave and cannot change. "
+                    "Give the edited workbook a new version in its settings sheet."
+                )
                 % {"form": parsed.form_id, "version": parsed.version}
             )
         existing.content, existing.sha256, existing.filename = content, sha256, filename
@@ -53,8 +57,13 @@ def instrument_register(*, actor, filename: str, content: bytes, kind: str = Ins
         existing.save(update_fields=["content", "sha256", "filename", "title"])
         return existing
     return Instrument.objects.create(
-        form_id=parsed.form_id, version=parsed.version, title=parsed.title, kind=kind,
-        filename=filename, content=content, sha256=sha256,
+        form_id=parsed.form_id,
+        version=parsed.version,
+        title=parsed.title,
+        kind=kind,
+        filename=filename,
+        content=content,
+        sha256=sha256,
     )
 
 
@@ -76,12 +85,17 @@ def _send_invitation_email(invitation_id: int, *, reminder: bool) -> None:
     invitation = Invitation.objects.select_related("wave__programme", "city").get(pk=invitation_id)
     wave = invitation.wave
     context = {
-        "city": invitation.city.name, "programme": wave.programme.name, "wave": wave.code,
+        "city": invitation.city.name,
+        "programme": wave.programme.name,
+        "wave": wave.code,
         "link": _invitation_link(invitation.token),
         "closes": wave.closes_on.isoformat() if wave.closes_on else _("the end of the wave"),
     }
-    subject = (_("Reminder: %(programme)s %(wave)s survey for %(city)s") if reminder
-               else _("%(programme)s: you are invited to answer the %(wave)s survey for %(city)s"))
+    subject = (
+        _("Reminder: %(programme)s %(wave)s survey for %(city)s")
+        if reminder
+        else _("%(programme)s: you are invited to answer the %(wave)s survey for %(city)s")
+    )
     body = _(
         "%(programme)s invites %(city)s to answer its %(wave)s survey.\n\n"
         "Open this link to sign in and start (answers are saved as you type, so you can leave and "
@@ -95,9 +109,14 @@ def invitation_send(*, actor, wave: Wave, city: City, email: str) -> Invitation:
     """Invite a city to a wave by e-mail; the link lets its respondent sign in and answer."""
     require_permission(actor, Action.MANAGE_WAVE, programme=wave.programme)
     invitation, created = Invitation.objects.get_or_create(
-        wave=wave, city=city, email=email.strip().lower(),
-        defaults={"token": secrets.token_urlsafe(32), "sent_at": timezone.now(),
-                  "invited_by": None if actor is SYSTEM else actor},
+        wave=wave,
+        city=city,
+        email=email.strip().lower(),
+        defaults={
+            "token": secrets.token_urlsafe(32),
+            "sent_at": timezone.now(),
+            "invited_by": None if actor is SYSTEM else actor,
+        },
     )
     if created:
         transaction.on_commit(lambda: _send_invitation_email(invitation.pk, reminder=False))
@@ -131,12 +150,19 @@ def invitation_accept(*, actor, token: str) -> Invitation:
     """Give the signed-in user the respondent role for the invited city."""
     if not getattr(actor, "is_authenticated", False) or actor is SYSTEM:
         raise ValidationError(_("Sign in before accepting an invitation."))
-    invitation = Invitation.objects.select_for_update().select_related("wave__programme", "city").filter(
-        token=token).first()
+    invitation = (
+        Invitation.objects.select_for_update()
+        .select_related("wave__programme", "city")
+        .filter(token=token)
+        .first()
+    )
     if invitation is None:
         raise ValidationError(_("This invitation link is not valid. Ask programme staff for a new one."))
     Role.objects.get_or_create(
-        user=actor, programme=invitation.wave.programme, kind=Role.Kind.RESPONDENT, city=invitation.city
+        user=actor,
+        programme=invitation.wave.programme,
+        kind=Role.Kind.RESPONDENT,
+        city=invitation.city,
     )
     if invitation.accepted_at is None:
         invitation.accepted_at = timezone.now()

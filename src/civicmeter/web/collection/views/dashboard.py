@@ -30,18 +30,22 @@ def dashboard(request, programme: str, code: str):
     all_rows = selectors.wave_dashboard_rows(wave)
     rows = selectors.filter_rows(all_rows, status=status, query=query)
     can_manage = user_has_permission(request.user, Action.MANAGE_WAVE, programme=wave.programme)
-    return render(request, "collection/dashboard.html", {
-        "wave": wave,
-        "rows": rows,
-        "counts": selectors.status_counts(all_rows),
-        "total": len(all_rows),
-        "status": status or "",
-        "query": query,
-        "statuses": [("not_started", _("Not started"))] + list(Response.Status.choices),
-        "can_manage": can_manage,
-        "invite_form": InviteForm() if can_manage else None,
-        "return_form": ReturnForm() if can_manage else None,
-    })
+    return render(
+        request,
+        "collection/dashboard.html",
+        {
+            "wave": wave,
+            "rows": rows,
+            "counts": selectors.status_counts(all_rows),
+            "total": len(all_rows),
+            "status": status or "",
+            "query": query,
+            "statuses": [("not_started", _("Not started"))] + list(Response.Status.choices),
+            "can_manage": can_manage,
+            "invite_form": InviteForm() if can_manage else None,
+            "return_form": ReturnForm() if can_manage else None,
+        },
+    )
 
 
 @login_required
@@ -51,13 +55,22 @@ def invite(request, programme: str, code: str):
     form = InviteForm(request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():
-            messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: {' '.join(errors)}")
+            messages.error(
+                request,
+                f"{form.fields[field].label if field in form.fields else ''}: {' '.join(errors)}",
+            )
         return redirect("collection:dashboard", programme, code)
     invitation = programme_services.invitation_send(
-        actor=request.user, wave=wave, city=form.cleaned_data["city"], email=form.cleaned_data["email"]
+        actor=request.user,
+        wave=wave,
+        city=form.cleaned_data["city"],
+        email=form.cleaned_data["email"],
     )
-    messages.success(request, _("Invitation sent to %(email)s for %(city)s.")
-                     % {"email": invitation.email, "city": invitation.city.name})
+    messages.success(
+        request,
+        _("Invitation sent to %(email)s for %(city)s.")
+        % {"email": invitation.email, "city": invitation.city.name},
+    )
     return redirect("collection:dashboard", programme, code)
 
 
@@ -90,7 +103,10 @@ def return_response(request, pk: int):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("%(city)s's response was returned for changes.") % {"city": response.city.name})
+        messages.success(
+            request,
+            _("%(city)s's response was returned for changes.") % {"city": response.city.name},
+        )
     return redirect("collection:dashboard", response.wave.programme.slug, response.wave.code)
 
 

@@ -41,19 +41,32 @@ def import_responses(request, programme: str, code: str):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > settings.CIVICMETER_MAX_IMPORT_BYTES:
-            messages.error(request, _("The file is larger than the %(mb)d MB import limit.")
-                           % {"mb": settings.CIVICMETER_MAX_IMPORT_BYTES // (1024 * 1024)})
+            messages.error(
+                request,
+                _("The file is larger than the %(mb)d MB import limit.")
+                % {"mb": settings.CIVICMETER_MAX_IMPORT_BYTES // (1024 * 1024)},
+            )
             return render(request, "collection/import.html", context, status=400)
         try:
             run = transfer.responses_import(
-                actor=request.user, wave=wave, filename=upload.name, content=upload.read(),
+                actor=request.user,
+                wave=wave,
+                filename=upload.name,
+                content=upload.read(),
                 city_column=form.cleaned_data["city_column"],
             )
         except ResponsesImportError as exc:
             context["problems"] = exc.problems
             return render(request, "collection/import.html", context, status=400)
-        messages.success(request, _(
-            "Imported %(file)s: %(inserted)d answers added, %(updated)d changed, %(unchanged)d unchanged."
-        ) % {"file": run.filename, "inserted": run.inserted, "updated": run.updated, "unchanged": run.unchanged})
+        messages.success(
+            request,
+            _("Imported %(file)s: %(inserted)d answers added, %(updated)d changed, %(unchanged)d unchanged.")
+            % {
+                "file": run.filename,
+                "inserted": run.inserted,
+                "updated": run.updated,
+                "unchanged": run.unchanged,
+            },
+        )
         return redirect("collection:dashboard", programme, code)
     return render(request, "collection/import.html", context)
