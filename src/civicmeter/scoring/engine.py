@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from civicmeter.indexing import Hierarchy, IndexData, recipe_from_dict, run_pipeline
+from civicmeter.indexing import Hierarchy, IndexData, Recipe, recipe_from_dict, run_pipeline
 from civicmeter.scoring.recipe import DECIMALS, ScoringRecipe
 
 INDEX_CODE = "Index"
@@ -57,17 +57,20 @@ def component_shares(recipe: ScoringRecipe, points: pd.DataFrame) -> pd.DataFram
     return points[maxima.index] / maxima
 
 
-def index_points(recipe: ScoringRecipe, points: pd.DataFrame) -> pd.Series:
-    """The index of every city (rows of ``points``, columns = component codes), via the engine."""
+def index_data(recipe: ScoringRecipe, points: pd.DataFrame) -> IndexData:
+    """The engine's input: one unit per city (``uCode`` = the city key), component shares."""
     hierarchy = index_framework(recipe)
-    shares = component_shares(recipe, points)
-    table = shares.reset_index(drop=True)
+    table = component_shares(recipe, points).reset_index(drop=True)
     table.insert(0, "uCode", [str(city) for city in points.index])
     table.insert(1, "uName", table["uCode"])
-    data = IndexData(
+    return IndexData(
         data=table, meta=_meta(hierarchy), hierarchy=hierarchy, groups=(), denominators=()
     )
-    engine_recipe = recipe_from_dict(
+
+
+def engine_recipe(recipe: ScoringRecipe) -> Recipe:
+    """No normalisation, weighted arithmetic mean with the framework's (maximum-points) weights."""
+    return recipe_from_dict(
         {
             "name": recipe.id,
             "version": recipe.version,
@@ -77,6 +80,10 @@ def index_points(recipe: ScoringRecipe, points: pd.DataFrame) -> pd.Series:
         },
         source=recipe.source,
     )
-    result = run_pipeline(data, engine_recipe)
+
+
+def index_points(recipe: ScoringRecipe, points: pd.DataFrame) -> pd.Series:
+    """The index of every city (rows of ``points``, columns = component codes), via the engine."""
+    result = run_pipeline(index_data(recipe, points), engine_recipe(recipe))
     index = result.scores[INDEX_CODE].to_numpy(dtype=float) * recipe.max
     return pd.Series(np.round(index, DECIMALS), index=points.index, name="index")

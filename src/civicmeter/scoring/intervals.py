@@ -5,13 +5,14 @@ measurement, and it is the choice users argue about. Normalisation is not a choi
 already on one scale) and a geometric mean would punish any zero component, which for a points
 sum changes the meaning of the index rather than testing it, so neither is varied.
 
-Method (COINr's ``get_noisy_weights`` + ``get_sensitivity`` for ranks): ``runs`` replications; in
-each, every component weight (its maximum points) is multiplied by an independent factor uniform on
-[1 - perturb, 1 + perturb]; the index share is the weighted mean of component shares, the same
-formula as the engine's arithmetic aggregation; cities are ranked highest first with ties sharing
-the minimum rank. Reported: the 5th, 50th and 95th percentiles of each city's ranks (linear
-interpolation, R's type 7 as in COINr), so p5-p95 holds the middle 90% of its replicated ranks. The
-generator is seeded, so the same recipe and answers always give the same intervals.
+Method: the engine's uncertainty analysis (:func:`civicmeter.indexing.sensitivity.run_uncertainty`,
+uncertainty only, no Sobol' design) on the two-level framework of :mod:`.engine`, with the spec
+``weights: {perturb: p, levels: [1]}``: in each of ``runs`` replications every component weight
+(its maximum points) is multiplied by an independent factor on [1 - p, 1 + p] (scrambled Sobol'
+points, i.e. uniform, as COINr's ``get_noisy_weights``), the index is re-aggregated, and cities are
+ranked highest first with ties at the minimum rank. Reported: the 5th, 50th and 95th percentiles
+of each city's ranks (linear interpolation, R's type 7 as in COINr), so p5-p95 holds the middle 90%
+of its replicated ranks. The run is seeded, so the same recipe and answers give the same intervals.
 """
 
 from __future__ import annotations
@@ -19,12 +20,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from civicmeter.indexing import rank_min
-from civicmeter.scoring.recipe import Uncertainty
+from civicmeter.indexing.sensitivity import run_uncertainty
+from civicmeter.indexing.sensitivity_spec import sensitivity_spec_from_dict
+from civicmeter.scoring.engine import engine_recipe, index_data
+from civicmeter.scoring.recipe import ScoringRecipe, Uncertainty
 
-#: Scores are rounded before ranking so that cities with equal points tie in every replication
-#: whatever the order their components were summed in.
+#: Scores are rounded before ranking so that cities with equal points tie whatever the order their
+#: components were summed in.
 RANK_DECIMALS = 12
 
 
@@ -36,9 +41,10 @@ class RankIntervals:
 
 
 def describe(uncertainty: Uncertainty) -> str:
+    low, high = 1 - uncertainty.perturb, 1 + uncertainty.perturb
     return (
-        f"component weights x U[{1 - uncertainty.perturb:g}, {1 + uncertainty.perturb:g}], "
-        f"{uncertainty.runs} runs, seed {uncertainty.seed}; ranks p5/p95"
+        f"component weights x U[{low:g}, {high:g}], {uncertainty.runs} runs, "
+        f"seed {uncertainty.seed}; ranks p5/p95"
     )
 
 
@@ -48,17 +54,23 @@ def descending_ranks(scores: np.ndarray) -> np.ndarray:
     return rank_min(-rounded[..., None])[..., 0]
 
 
-def rank_intervals(
-    shares: np.ndarray, weights: np.ndarray, uncertainty: Uncertainty
-) -> RankIntervals:
-    """Percentiles of each unit's rank; ``shares`` is (units, components)."""
-    shares = np.asarray(shares, dtype=float)
-    rng = np.random.default_rng(uncertainty.seed)
-    p = uncertainty.perturb
-    noisy = np.asarray(weights, dtype=float) * rng.uniform(
-        1 - p, 1 + p, size=(uncertainty.runs, shares.shape[1])
+def rank_intervals(recipe: ScoringRecipe, points: pd.DataFrame) -> RankIntervals:
+    """Percentiles of each city's rank (rows of ``points``: cities x component codes)."""
+    if len(points) < 2:  # one city is always first; the engine needs two units to rank
+        ones = np.ones(len(points))
+        return RankIntervals(ones, ones, ones)
+    u = recipe.uncertainty
+    data, engine = index_data(recipe, points), engine_recipe(recipe)
+    spec = sensitivity_spec_from_dict(
+        {"seed": u.seed, "inputs": {"weights": {"perturb": u.perturb, "levels": [1]}}},
+        engine,
+        data,
+        source=f"{recipe.source} key uncertainty",
     )
-    scores = (noisy @ shares.T) / noisy.sum(axis=1, keepdims=True)  # (runs, units)
-    ranks = descending_ranks(scores)
-    p5, median, p95 = np.percentile(ranks, [5, 50, 95], axis=0)
-    return RankIntervals(p5=p5, median=median, p95=p95)
+    result = run_uncertainty(data, engine, spec, runs=u.runs, seed=u.seed, sensitivity=False)
+    table = result.rank_intervals.set_index("uCode").loc[[str(c) for c in points.index]]
+    return RankIntervals(
+        p5=table["p05"].to_numpy(float),
+        median=table["median"].to_numpy(float),
+        p95=table["p95"].to_numpy(float),
+    )

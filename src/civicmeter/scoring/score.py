@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import numpy as np
 import pandas as pd
 
 from civicmeter import instruments
@@ -16,7 +15,7 @@ from civicmeter.indexing.errors import ProblemCollector
 from civicmeter.instruments import Instrument
 from civicmeter.params import InstanceOf, validate_params
 from civicmeter.scoring import errors as E
-from civicmeter.scoring.engine import component_shares, index_points
+from civicmeter.scoring.engine import index_points
 from civicmeter.scoring.errors import ScoringError
 from civicmeter.scoring.intervals import descending_ranks, describe, rank_intervals
 from civicmeter.scoring.recipe import DECIMALS, ScoringRecipe
@@ -58,10 +57,7 @@ def _table(
     points = pd.DataFrame({city: {c.code: c.points for c in components[city]} for city in cities}).T
     index = index_points(recipe, points)
     ranks = descending_ranks(index.to_numpy())
-    weights = np.array([c.max for c in recipe.components])
-    intervals = rank_intervals(
-        component_shares(recipe, points).to_numpy(), weights, recipe.uncertainty
-    )
+    intervals = rank_intervals(recipe, points)
     rows = []
     for k, city in enumerate(cities):
         value = float(index[city])
