@@ -1,12 +1,10 @@
 """Uncertainty and sensitivity analysis of an index's ranks over the choices in a sensitivity spec.
 
-Why it is fast: COINr rebuilds the whole index for every replication. Here each run is a tuple of
-choices, and work is shared along the pipeline: the upstream stages (imputation, screening,
-treatment) are built once per distinct upstream choice, normalisation once per distinct
-(upstream, normalise) pair (both through :func:`~civicmeter.indexing.pipeline.run_pipeline` with
-``reuse``), and all runs that share those and the aggregation method are aggregated together under
-their different weights by :func:`~civicmeter.indexing.batched.aggregate_runs`, a few matrix
-products per level. A thousand ASEM runs thus cost about twenty small pipeline builds.
+Why it is fast: COINr rebuilds the whole index for every replication. Here work is shared along
+the pipeline (:mod:`.sensitivity_runs`): upstream stages once per distinct upstream choice,
+normalisation once per distinct (upstream, normalise) pair, and all runs sharing those and the
+aggregation method aggregated together under their different weights, a few matrix products per
+level. A thousand ASEM runs thus cost about twenty small pipeline builds.
 
 Design: with ``sensitivity=True`` the runs follow a Saltelli design (:mod:`.sobol`) of
 ``base = runs // (d + 2)`` rows, so first-order and total Sobol indices can be estimated for the
@@ -19,38 +17,32 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
-from civicmeter.indexing.aggregate import NonPositiveValuesError
-from civicmeter.indexing.batched import aggregate_runs
 from civicmeter.indexing.normalise import rank_min
-from civicmeter.indexing.pipeline import normalise_frame, run_pipeline
+from civicmeter.indexing.pipeline import run_pipeline
 from civicmeter.indexing.recipe import Recipe
-from civicmeter.indexing.results import IndexResult, rank_descending
+from civicmeter.indexing.results import rank_descending
+from civicmeter.indexing.sensitivity_runs import RunPlan, StageCache, plan_runs, run_scores
 from civicmeter.indexing.sensitivity_spec import (
     DiscreteInput,
     SensitivitySpec,
-    SensitivitySpecError,
-    WeightNoise,
     sensitivity_spec_from_dict,
 )
 from civicmeter.indexing.sobol import SobolIndices, saltelli_design, sobol_indices
 from civicmeter.indexing.tables import IndexData
-from civicmeter.indexing.tree import weight_array
 from civicmeter.params import NONE, InstanceOf, Interval, ParameterError, validate_params
 
 METHOD = (
     "Monte Carlo over the spec's choices on a scrambled Sobol' sequence; ranks descending with "
     "ties at the minimum; Sobol' indices by Saltelli et al. (2010) / Jansen (1999) estimators"
 )
-RUN_FAILED = "run {run} cannot be computed with {choices}: {reason}"
 SHIFT_TARGET = "mean_abs_rank_shift"
-_CHUNK_FLOATS = 4_000_000
 
 
 @dataclass(frozen=True)
@@ -89,49 +81,6 @@ class UncertaintyResult:
         return written
 
 
-@dataclass
-class _Plan:
-    """Each run's choice per discrete input (index into its values) and weight factors."""
-
-    choices: dict[str, np.ndarray]
-    factors: np.ndarray | None
-    blocks: list[str]
-
-
-def _plan(spec: SensitivitySpec, matrix: np.ndarray, blocks: list[str]) -> _Plan:
-    choices: dict[str, np.ndarray] = {}
-    factors = None
-    start = 0
-    for item in spec.inputs:
-        cols = matrix[:, start : start + item.width]
-        start += item.width
-        if isinstance(item, DiscreteInput):
-            n_alt = len(item.values)
-            choices[item.name] = np.minimum((cols[:, 0] * n_alt).astype(int), n_alt - 1)
-        else:
-            factors = 1.0 + item.perturb * (2.0 * cols - 1.0)
-    return _Plan(choices=choices, factors=factors, blocks=blocks)
-
-
-def _variant(recipe: Recipe, spec: SensitivitySpec, key: dict[str, int]) -> Recipe:
-    """The recipe with the chosen alternative of every discrete input substituted."""
-    changes = {}
-    for name, k in key.items():
-        item = spec.get(name)
-        assert isinstance(item, DiscreteInput)
-        changes["treat" if name == "winsorise_max" else name] = item.values[k]
-    return replace(recipe, **changes)
-
-
-def _describe(spec: SensitivitySpec, key: dict[str, int]) -> str:
-    parts = []
-    for name, k in key.items():
-        item = spec.get(name)
-        assert isinstance(item, DiscreteInput)
-        parts.append(f"{name}={item.labels[k]}")
-    return ", ".join(parts) or "the recipe's choices"
-
-
 def _rank_rows(scores: np.ndarray) -> np.ndarray:
     """Descending ranks per run (row), ties at the minimum, NaN scores keep NaN ranks."""
     return rank_min(-scores[..., None])[..., 0]
@@ -149,110 +98,8 @@ def _quantiles(ranks: np.ndarray, probs: list[float]) -> np.ndarray:
     return out
 
 
-class _Builder:
-    """Cache of pipeline stages keyed by the choices that produce them."""
-
-    def __init__(
-        self, data: IndexData, recipe: Recipe, spec: SensitivitySpec, nominal: IndexResult
-    ):
-        self.data, self.recipe, self.spec, self.nominal = data, recipe, spec, nominal
-        self.upstream: dict[tuple, IndexResult] = {}
-        self.normalised: dict[tuple, tuple[np.ndarray, dict[str, float]]] = {}
-        self.notes: list[str] = []
-
-    def _upstream(self, key: dict[str, int]) -> IndexResult:
-        up = tuple(
-            sorted((k, v) for k, v in key.items() if k in ("impute", "treat", "winsorise_max"))
-        )
-        if up not in self.upstream:
-            if not up:
-                self.upstream[up] = self.nominal
-            else:
-                start = "Imputed" if "impute" in dict(up) else "Treated"
-                variant = _variant(self.recipe, self.spec, dict(up))
-                built = run_pipeline(self.data, variant, reuse=self.nominal, start_at=start)
-                units = built.stages["Treated"].index
-                if not units.equals(self.nominal.stages["Treated"].index):
-                    self.notes.append(
-                        f"with {_describe(self.spec, dict(up))} screening keeps "
-                        f"{len(units)} units; units it drops have no rank in those runs"
-                    )
-                self.upstream[up] = built
-        return self.upstream[up]
-
-    def stage(self, key: dict[str, int]) -> tuple[np.ndarray, dict[str, float]]:
-        """Normalised indicators (nominal units x indicators) and base weights for ``key``."""
-        pca = self.recipe.weights == "pca"
-        norm_key = tuple(sorted((k, v) for k, v in key.items() if k != "aggregate" or pca))
-        if norm_key not in self.normalised:
-            upstream = self._upstream(key)
-            variant = _variant(self.recipe, self.spec, dict(norm_key))
-            if pca:  # PCA weights depend on the normalised data: let the pipeline derive them
-                built = run_pipeline(self.data, variant, reuse=upstream, start_at="Normalised")
-                frame, weights = built.stages["Normalised"], built.weights
-            else:
-                treated = upstream.stages["Treated"]
-                frame = normalise_frame(treated, self.data, variant.normalise)
-                weights = self.nominal.weights
-            frame = frame.reindex(self.nominal.stages["Normalised"].index)
-            x = frame[list(self.data.hierarchy.indicators)].to_numpy(dtype=float)
-            self.normalised[norm_key] = (x, weights)
-        return self.normalised[norm_key]
-
-
-def _run_all(
-    builder: _Builder,
-    plan: _Plan,
-    spec: SensitivitySpec,
-    target: str,
-    progress: Callable[[int, int], None] | None,
-) -> np.ndarray:
-    """Target scores ``(runs, units)``: runs grouped by their discrete choices, batched by
-    weights."""
-    data, recipe = builder.data, builder.recipe
-    h = data.hierarchy
-    n_runs = len(plan.blocks)
-    names = list(plan.choices)
-    keys = np.stack([plan.choices[n] for n in names], axis=1) if names else np.zeros((n_runs, 0))
-    groups: dict[tuple, list[int]] = {}
-    for run, row in enumerate(keys.astype(int)):
-        groups.setdefault(tuple(row), []).append(run)
-    noise = spec.get("weights")
-    positions = [h.codes.index(c) for c in noise.codes] if isinstance(noise, WeightNoise) else []
-    target_pos = h.aggregates.index(target)
-    n_units = len(builder.nominal.stages["Normalised"])
-    scores = np.empty((n_runs, n_units))
-    chunk = max(1, _CHUNK_FLOATS // max(1, n_units * len(h.aggregates)))
-    done = 0
-    for row, members in groups.items():
-        key = dict(zip(names, row, strict=True))
-        x, base_weights = builder.stage(key)
-        aggregate = _variant(recipe, spec, key).aggregate
-        w0 = weight_array(h, base_weights)
-        for lo in range(0, len(members), chunk):
-            idx = np.asarray(members[lo : lo + chunk])
-            weights = np.tile(w0, (len(idx), 1))
-            if positions:
-                weights[:, positions] *= plan.factors[idx]
-            try:
-                out = aggregate_runs(x, h, weights, aggregate)
-            except NonPositiveValuesError as exc:
-                raise SensitivitySpecError.single(
-                    "sensitivity.E011",
-                    f"{spec.source} key inputs",
-                    RUN_FAILED.format(
-                        run=int(idx[0]) + 1, choices=_describe(spec, key), reason=exc
-                    ),
-                ) from exc
-            scores[idx] = out[:, target_pos]
-            done += len(idx)
-            if progress is not None:
-                progress(done, n_runs)
-    return scores
-
-
 def _runs_table(
-    plan: _Plan, spec: SensitivitySpec, weights: dict[str, float], shift: np.ndarray
+    plan: RunPlan, spec: SensitivitySpec, weights: dict[str, float], shift: np.ndarray
 ) -> pd.DataFrame:
     table = pd.DataFrame({"run": np.arange(1, len(plan.blocks) + 1), "block": plan.blocks})
     for item in spec.inputs:
@@ -357,10 +204,10 @@ def run_uncertainty(
             warnings.simplefilter("ignore", UserWarning)
             matrix = qmc.Sobol(d=sum(widths), scramble=True, seed=seed).random(runs)
         blocks = ["UA"] * runs
-    plan = _plan(spec, matrix, blocks)
-    builder = _Builder(problem, recipe, spec, nominal)
-    scores = _run_all(builder, plan, spec, target, progress)
-    notes.extend(builder.notes)
+    plan = plan_runs(spec, matrix, blocks)
+    cache = StageCache(problem, recipe, spec, nominal)
+    scores = run_scores(cache, plan, spec, target, progress)
+    notes.extend(cache.notes)
     units = tuple(nominal.stages["Normalised"].index)
     ranks = _rank_rows(scores)
     nominal_rank = rank_descending(nominal.stages["Aggregated"][[target]])[target].to_numpy(

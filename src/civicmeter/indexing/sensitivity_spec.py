@@ -29,6 +29,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
 
 from civicmeter.indexing import normalise as normalise_module
@@ -59,12 +60,8 @@ NO_STEP = "the recipe has no {step} step, so there is nothing to vary; add the s
 NO_VALUES = "give the alternatives as a non-empty list under 'values'"
 BAD_ALTERNATIVE = "{message}"
 BAD_WINSORISE = "winsorise_max alternatives must be whole numbers >= 0; got {value!r}"
-BAD_PERTURB = (
-    "perturb must be a number in (0, 1), the largest relative change of a weight; got {value!r}"
-)
-BAD_LEVELS = (
-    "levels must list framework levels whose codes have a parent (1 to {top}); got {value!r}"
-)
+BAD_PERTURB = "perturb must be a number in (0, 1), the largest relative change of a weight; got {value!r}"
+BAD_LEVELS = "levels must list framework levels whose codes have a parent (1 to {top}); got {value!r}"
 NON_POSITIVE = (
     "{aggregate} aggregation needs values > 0 but {normalise} can give values <= 0; give the "
     "aggregate alternative a shift (e.g. shift: 1) or normalise onto a positive range such as "
@@ -96,10 +93,10 @@ class DiscreteInput:
     def width(self) -> int:
         return 1
 
-    def choose(self, u: float) -> int:
-        """Index of the alternative for a uniform draw u in [0, 1): equal bins, as COINr's
-        ``cut``."""
-        return min(int(u * len(self.values)), len(self.values) - 1)
+    def choose(self, u: np.ndarray | float) -> np.ndarray:
+        """Alternative index for uniform draws u in [0, 1): equal bins, as COINr's ``cut``."""
+        n = len(self.values)
+        return np.minimum((np.asarray(u) * n).astype(int), n - 1)
 
 
 @dataclass(frozen=True)
@@ -158,9 +155,7 @@ def _step_alternative(step: str, value: Any, place: str, problems: ProblemCollec
 def _may_be_non_positive(spec: NormaliseSpec) -> str | None:
     """Describe why a normalisation can produce values <= 0, or None when it never does."""
     for code, sub in {"": spec, **spec.overrides}.items():
-        positive = sub.method in normalise_module.POSITIVE_METHODS or (
-            sub.method == "minmax" and sub.low > 0
-        )
+        positive = sub.method in normalise_module.POSITIVE_METHODS or (sub.method == "minmax" and sub.low > 0)
         if not positive:
             where = f" (override for {code})" if code else ""
             return f"{sub.method} normalisation{where}"
@@ -229,17 +224,13 @@ def _discrete(
     return DiscreteInput(name=name, values=tuple(parsed), labels=tuple(_label(v) for v in values))
 
 
-def _weights(
-    body: Any, hierarchy: Hierarchy, place: str, problems: ProblemCollector
-) -> WeightNoise | None:
+def _weights(body: Any, hierarchy: Hierarchy, place: str, problems: ProblemCollector) -> WeightNoise | None:
     if not isinstance(body, dict):
         problems.add("sensitivity.E006", place, BAD_PERTURB.format(value=body))
         return None
     for key in body:
         if key not in ("perturb", "levels"):
-            problems.add(
-                "sensitivity.E002", f"{place}.{key}", UNKNOWN_KEY.format(allowed="perturb, levels")
-            )
+            problems.add("sensitivity.E002", f"{place}.{key}", UNKNOWN_KEY.format(allowed="perturb, levels"))
     perturb = body.get("perturb")
     ok = isinstance(perturb, int | float) and not isinstance(perturb, bool) and 0 < perturb < 1
     if not ok:
@@ -252,9 +243,7 @@ def _weights(
         and all(isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= top for v in levels)
     )
     if not valid_levels:
-        problems.add(
-            "sensitivity.E006", f"{place}.levels", BAD_LEVELS.format(top=top, value=levels)
-        )
+        problems.add("sensitivity.E006", f"{place}.levels", BAD_LEVELS.format(top=top, value=levels))
     if not (ok and valid_levels):
         return None
     chosen = tuple(sorted(set(levels)))
