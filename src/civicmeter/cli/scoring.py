@@ -54,7 +54,8 @@ def score(
 
     with user_errors(WaveNotFound, ValidationError):
         chosen = _wave(wave, programme)
-        run = services.scores_compute(actor=SYSTEM, wave=chosen)
+        with Console(stderr=True).status(f"Scoring wave {chosen.code} and its rank intervals"):
+            run = services.scores_compute(actor=SYSTEM, wave=chosen)
     results = selectors.wave_results(chosen)
     typer.echo(
         f"{chosen.programme.slug} {chosen.code}: scored {run.n} cities with {run.recipe} "
