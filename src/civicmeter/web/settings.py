@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "civicmeter.web.collection",
     "civicmeter.web.results",
     "civicmeter.web.explorer",
+    "civicmeter.web.wellbeing",
 ]
 
 MIDDLEWARE = [

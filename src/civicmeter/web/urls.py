@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("civicmeter.web.accounts.urls")),
     path("", include("civicmeter.web.collection.urls")),
     path("", include("civicmeter.web.results.urls")),
+    path("", include("civicmeter.web.wellbeing.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

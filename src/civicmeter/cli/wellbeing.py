@@ -1,0 +1,187 @@
+"""``civicmeter outcomes import`` and ``civicmeter analyze``: store outcomes, analyse a wave.
+
+Both call the wellbeing app's services, the same the web pages call: an import from the shell is
+recorded like one from the browser (with no user: the operator is the system actor), and
+``analyze`` runs the very analysis the background task runs, here in the foreground with a
+progress bar, then writes the tables as CSV and ``report.html``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from civicmeter.outcomes import OutcomesError, read_confirmed
+
+from ._django import setup_django
+from ._errors import user_errors
+from .outcomes import outcomes_app
+from .scoring import WaveNotFound, _wave
+
+
+class ProgrammeNotFound(LookupError):
+    pass
+
+
+def _programme(slug: str | None):
+    from civicmeter.web.programmes.models import Programme
+
+    programmes = Programme.objects.all()
+    if slug:
+        programmes = programmes.filter(slug=slug)
+    found = list(programmes[:2])
+    if not found:
+        raise ProgrammeNotFound(f"no programme {slug!r}" if slug else "no programme yet")
+    if len(found) > 1:
+        raise ProgrammeNotFound("several programmes exist; name one with --programme SLUG")
+    return found[0]
+
+
+def parse_map(values: list[str]) -> dict[str, str]:
+    """``city=Area,period=Year`` (or repeated ``--map``) -> {role: column}; commas inside a column
+    name are kept, since only ``,role=`` starts a new pair."""
+    mapping = {}
+    for value in values:
+        for pair in re.split(r",(?=\s*[a-z_]+=)", value):
+            role, sep, column = pair.partition("=")
+            if not sep or not role.strip():
+                raise typer.BadParameter(f"--map takes ROLE=COLUMN, e.g. city=Area; got {pair!r}")
+            mapping[role.strip()] = column.strip()
+    return mapping
+
+
+def print_run(run) -> None:
+    """The import report: how the file was read, how names matched, every problem."""
+    report = run.report
+    if "reading" in report:
+        typer.echo(report["reading"]["text"])
+    if "matching" in report:
+        typer.echo("")
+        typer.echo(report["matching"]["text"])
+        if report["matching"]["skipped"]:
+            typer.echo("confirmed as none of our cities: " + ", ".join(report["matching"]["skipped"]))
+    for problem in report.get("problems", []):
+        typer.secho(f"error: [{problem['code']}] {problem['message']}", err=True, fg="red")
+    if run.status == run.Status.APPLIED:
+        typer.echo(
+            f"\nImported {run.filename}: {run.inserted} inserted, {run.updated} updated, "
+            f"{run.unchanged} unchanged (run {run.pk})."
+        )
+    else:
+        typer.secho(
+            f"\nNothing was written (run {run.pk} rejected). Confirm the names in a CSV "
+            "(source_name,country,city_slug; an empty slug = none of our cities) and pass it "
+            "with --confirm-mapping.",
+            err=True,
+        )
+        raise typer.Exit(code=2)
+
+
+def import_command(
+    file: Annotated[Path, typer.Argument(help="CSV or XLSX table of city outcome values.")],
+    map_: Annotated[
+        list[str] | None,
+        typer.Option("--map", help="ROLE=COLUMN pairs, e.g. city=Area,period=Year."),
+    ] = None,
+    indicator: Annotated[
+        str | None, typer.Option(help="Catalogue code of the single indicator in the file.")
+    ] = None,
+    value_column: Annotated[
+        str | None, typer.Option(help="Column holding that indicator's values.")
+    ] = None,
+    period: Annotated[
+        str | None, typer.Option(help="Period for all rows when the file has no year column.")
+    ] = None,
+    country: Annotated[
+        str | None, typer.Option(help="ISO country code for all rows, e.g. US, GB.")
+    ] = None,
+    encoding: Annotated[
+        str | None, typer.Option(help="File encoding (detected when omitted).")
+    ] = None,
+    skip_rows: Annotated[
+        int | None, typer.Option(help="Metadata lines above the header (detected when omitted).")
+    ] = None,
+    confirm_mapping: Annotated[
+        Path | None,
+        typer.Option(help="CSV source_name,country,city_slug of names you confirm (saved)."),
+    ] = None,
+    programme: Annotated[
+        str | None, typer.Option(help="Programme slug (needed when there are several).")
+    ] = None,
+) -> None:
+    """Import an outcome table into a programme: all of it, or nothing with every problem listed."""
+    setup_django()
+    from civicmeter.web.accounts.permissions import SYSTEM
+    from civicmeter.web.wellbeing.services import outcomes_import
+
+    with user_errors(ProgrammeNotFound, OutcomesError, OSError):
+        confirmed = read_confirmed(confirm_mapping) if confirm_mapping else None
+        run = outcomes_import(
+            actor=SYSTEM,
+            programme=_programme(programme),
+            filename=file.name,
+            content=file.read_bytes(),
+            mapping=parse_map(map_ or []) or None,
+            indicator=indicator,
+            value_column=value_column,
+            period=period,
+            country=country,
+            encoding=encoding,
+            skip_rows=skip_rows,
+            confirmed=confirmed,
+        )
+    print_run(run)
+
+
+def analyze_command(
+    wave: Annotated[str, typer.Option("--wave", help="Wave code, e.g. 2020.")],
+    out: Annotated[Path, typer.Option("--out", help="Directory for the CSV tables and report.html.")],
+    programme: Annotated[
+        str | None, typer.Option("--programme", help="Programme slug (if several have the wave).")
+    ] = None,
+    outcomes: Annotated[
+        str | None, typer.Option(help="Comma-separated indicator codes (default: all stored).")
+    ] = None,
+) -> None:
+    """Compare stored outcomes of high- and low-capacity cities of a wave; write tables + report."""
+    setup_django()
+    from django.core.exceptions import ValidationError
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from civicmeter.web.accounts.permissions import SYSTEM
+    from civicmeter.web.wellbeing.runs import analysis_execute, analysis_start
+
+    codes = [c.strip() for c in outcomes.split(",") if c.strip()] if outcomes else None
+    with user_errors(WaveNotFound, ValidationError):
+        chosen = _wave(wave, programme)
+        run = analysis_start(actor=SYSTEM, wave=chosen, outcomes=codes, background=False)
+    columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
+    with Progress(*columns, transient=True) as bar:
+        task = bar.add_task("Starting", total=100)
+        run = analysis_execute(
+            run_id=run.pk,
+            on_progress=lambda pct, msg: bar.update(task, completed=pct, description=msg),
+        )
+    if run.status != run.Status.DONE:
+        typer.secho(f"error: {run.error}", err=True, fg="red")
+        raise typer.Exit(code=2)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, text in run.tables.items():
+        (out / f"{name}.csv").write_text(text, encoding="utf-8")
+    (out / "report.html").write_text(run.report_html, encoding="utf-8")
+    summary = run.summary
+    if summary["synthetic"]:
+        typer.echo("note: the capacity data are synthetic; the report says nothing about real cities")
+    typer.echo(f"outcomes: {', '.join(summary['outcomes'])}")
+    for group in summary["groups"]:
+        sizes = ", ".join(f"{r['outcome']} {r['n_high']}/{r['n_low']}" for r in group["rows"])
+        typer.echo(f"{group['table']} (n high/low): {sizes}")
+    typer.echo(f"wrote {len(run.tables) + 1} files to {out} (analysis run {run.pk})")
+
+
+def register(app: typer.Typer) -> None:
+    outcomes_app.command("import")(import_command)
+    app.command("analyze")(analyze_command)

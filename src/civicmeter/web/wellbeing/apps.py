@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WellbeingConfig(AppConfig):
+    name = "civicmeter.web.wellbeing"
+    label = "wellbeing"

@@ -1,0 +1,465 @@
+"""Outcome imports, confirmed city names and programme indicators: every write goes through here.
+
+The web views and ``civicmeter outcomes import`` call these functions. An import reads the file
+with the domain package, matches every city name, and either applies completely in one transaction
+with its run record, or writes nothing but a "rejected" run whose report lists every problem, the
+unmatched and ambiguous names with suggestions, and keeps the file so it can run again once the
+names are confirmed. Re-importing the same file changes nothing (the rows count as unchanged).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+from django.db import transaction
+from django.utils import timezone
+
+from civicmeter.outcomes import (
+    OutcomesError,
+    Problem,
+    match_cities,
+    read_outcome_table,
+    rescale_to_index,
+    summarise_microdata,
+)
+from civicmeter.params import ParameterError
+from civicmeter.web.accounts.permissions import SYSTEM
+from civicmeter.web.programmes.models import City, Programme
+
+from . import selectors
+from .catalogue import catalogue_for, catalogue_sync, load_with, programme_yaml
+from .models import CityNameMapping, OutcomeImportRun, OutcomeIndicator, OutcomeValue
+from .permissions import require_outcomes_manager
+
+E001_UNMATCHED = (
+    "{name!r} ({where}) matches none of the platform's cities{nearest}. Confirm the city it is "
+    "(or that it is none of ours) and import again."
+)
+E002_AMBIGUOUS = (
+    "{name!r} ({where}) could be {candidates}. Confirm which city it is and import again."
+)
+E003_UNKNOWN_SLUG = (
+    "the confirmed mapping names {slug!r} for {name!r}, which is not a city of the platform. "
+    "Use a city slug such as 'brussels-be', or leave the slug empty for none of ours."
+)
+#: Fields compared to decide whether a re-imported value changed.
+COMPARED = ("value", "unit", "n", "se", "ci_lower", "ci_upper")
+
+
+def _number(value) -> float | None:
+    if value is None or value == "":
+        return None
+    number = float(value)
+    return None if math.isnan(number) else number
+
+
+def _where(row: dict) -> str:
+    return ", ".join(p for p in (row.get("region"), row.get("country")) if p) or "no country given"
+
+
+def _actor(actor):
+    return None if actor is SYSTEM else actor
+
+
+def _read(filename: str, content: bytes, reader) -> object:
+    """Run ``reader(path)`` on the upload written to a private temporary file under its own name."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / (Path(filename).name or "upload.csv")
+        path.write_bytes(content)
+        try:
+            return reader(path)
+        except OutcomesError as exc:
+            raise OutcomesError(
+                [Problem(p.code, p.message.replace(str(path), path.name)) for p in exc.problems]
+            ) from exc
+
+
+def _problems_of(exc: Exception) -> list[dict]:
+    if isinstance(exc, OutcomesError):
+        return [{"code": p.code, "message": p.message} for p in exc.problems]
+    return [{"code": "outcomes.E000", "message": str(exc)}]
+
+
+def _reject(programme, kind, filename, content, sha256, actor, started, options, report):
+    return OutcomeImportRun.objects.create(
+        programme=programme,
+        kind=kind,
+        filename=filename,
+        sha256=sha256,
+        actor=_actor(actor),
+        status=OutcomeImportRun.Status.REJECTED,
+        report=report,
+        options=options,
+        content=content,
+        started_at=started,
+        finished_at=timezone.now(),
+    )
+
+
+def _match(programme: Programme, data: pd.DataFrame, confirmed: dict) -> tuple[pd.DataFrame, dict]:
+    """``data`` with ``city_slug`` (rows of names confirmed as none of ours removed) + a report."""
+    stored = selectors.confirmed_names(programme)
+    known = {**stored, **confirmed}
+    skipped = {key for key, slug in known.items() if not slug}
+    keys = list(zip(data["city_name"], data["country"], strict=True))
+    keep = [(name, country) not in skipped and name not in skipped for name, country in keys]
+    skipped_names = sorted({n for (n, c), k in zip(keys, keep, strict=True) if not k})
+    data = data.loc[keep]
+    names = data[["city_name", "country", "region", "city_code"]].drop_duplicates()
+    names = names.rename(columns={"city_name": "name", "city_code": "code"})
+    result = match_cities(
+        names, selectors.city_candidates(), confirmed={k: v for k, v in known.items() if v}
+    )
+    by_method = result.matched["method"].value_counts().to_dict()
+    report = {
+        "matched": len(result.matched),
+        "by_method": {str(k): int(v) for k, v in by_method.items()},
+        "checks": [
+            {"name": r.name, "city": r.city_slug}
+            for r in result.matched.itertuples()
+            if r.method == "name variant"
+        ],
+        "unmatched": [
+            {"name": r.name, "country": r.country, "region": r.region,
+             "suggestions": list(r.suggestions)}
+            for r in result.unmatched.itertuples()
+        ],
+        "ambiguous": [
+            {"name": r.name, "country": r.country, "region": r.region,
+             "candidates": list(r.candidates)}
+            for r in result.ambiguous.itertuples()
+        ],
+        "skipped": skipped_names,
+        "notes": list(result.notes),
+        "text": result.to_text(),
+    }
+    return result.assign(data), report
+
+
+def _name_problems(matching: dict) -> list[dict]:
+    problems = [
+        {"code": "wellbeing.E001", "message": E001_UNMATCHED.format(
+            name=u["name"], where=_where(u),
+            nearest=f" (nearest: {', '.join(u['suggestions'])})" if u["suggestions"] else "")}
+        for u in matching["unmatched"]
+    ]
+    problems += [
+        {"code": "wellbeing.E002", "message": E002_AMBIGUOUS.format(
+            name=a["name"], where=_where(a), candidates=" or ".join(a["candidates"]))}
+        for a in matching["ambiguous"]
+    ]
+    return problems
+
+
+def _confirmed_problems(confirmed: dict) -> list[dict]:
+    slugs = {s for s in confirmed.values() if s}
+    known = set(City.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+    return [
+        {"code": "wellbeing.E003", "message": E003_UNKNOWN_SLUG.format(
+            slug=slug, name=key[0] if isinstance(key, tuple) else key)}
+        for key, slug in confirmed.items()
+        if slug and slug not in known
+    ]
+
+
+def _normalise_confirmed(confirmed: dict | None) -> dict[tuple[str, str], str]:
+    out = {}
+    for key, slug in (confirmed or {}).items():
+        name, country = key if isinstance(key, tuple) else (key, "")
+        out[(name.strip(), country.strip().upper())] = (slug or "").strip()
+    return out
+
+
+def _import(*, actor, programme, kind, filename, content, options, confirmed, reader):
+    """Shared by both importers: read, match, then apply or reject (see the module docstring)."""
+    require_outcomes_manager(actor, programme)
+    catalogue_sync()
+    started = timezone.now()
+    sha256 = hashlib.sha256(content).hexdigest()
+    confirmed = _normalise_confirmed(confirmed)
+    reject = {
+        "programme": programme, "kind": kind, "filename": filename, "content": content,
+        "sha256": sha256, "actor": actor, "started": started, "options": options,
+    }
+    try:
+        data, reading = _read(filename, content, reader)
+    except (OutcomesError, ParameterError) as exc:
+        return _reject(**reject, report={"problems": _problems_of(exc)})
+    problems = _confirmed_problems(confirmed)
+    if problems:
+        return _reject(**reject, report={"reading": reading, "problems": problems})
+    data, matching = _match(programme, data, confirmed)
+    report = {"reading": reading, "matching": matching}
+    problems = _name_problems(matching)
+    if problems:
+        return _reject(**reject, report={**report, "problems": problems})
+    return _apply(
+        actor=actor, programme=programme, kind=kind, filename=filename, sha256=sha256,
+        started=started, data=data, report=report, options=options, confirmed=confirmed,
+        content=content,
+    )
+
+
+def _reading_report(report) -> dict:
+    return {
+        "text": report.to_text(),
+        "rows_read": report.rows_read,
+        "rows_kept": report.rows_kept,
+        "dropped": dict(report.dropped),
+        "notes": list(report.notes),
+    }
+
+
+def outcomes_import(
+    *,
+    actor,
+    programme: Programme,
+    filename: str,
+    content: bytes,
+    mapping: dict | None = None,
+    indicator: str | None = None,
+    value_column: str | None = None,
+    period: str | None = None,
+    country: str | None = None,
+    encoding: str | None = None,
+    skip_rows: int | None = None,
+    confirmed: dict | None = None,
+) -> OutcomeImportRun:
+    """Import a city outcome table (CSV/XLSX) into ``programme``; return the run (applied or not).
+
+    ``mapping``, ``indicator``, ``value_column``, ``period``, ``country``, ``encoding`` and
+    ``skip_rows`` are those of :func:`civicmeter.outcomes.read_outcome_table`. ``confirmed`` maps
+    ``(source name, country)`` to a city slug, or to "" for a name that is none of our cities;
+    it is saved as the programme's confirmed names when the import applies.
+    """
+    options = {
+        "mapping": mapping, "indicator": indicator, "value_column": value_column,
+        "period": period, "country": country, "encoding": encoding, "skip_rows": skip_rows,
+    }
+
+    def reader(path):
+        table = read_outcome_table(
+            path, mapping=mapping, indicator=indicator, value_column=value_column, period=period,
+            country=country, encoding=encoding, skip_rows=skip_rows,
+            catalogue=catalogue_for(programme),
+        )
+        table.report.path = filename
+        data = table.data.assign(ci_lower=None, ci_upper=None)
+        return data, _reading_report(table.report)
+
+    return _import(
+        actor=actor, programme=programme, kind=OutcomeImportRun.Kind.TABLE, filename=filename,
+        content=content, options={k: v for k, v in options.items() if v is not None},
+        confirmed=confirmed, reader=reader,
+    )
+
+
+def microdata_import(
+    *,
+    actor,
+    programme: Programme,
+    filename: str,
+    content: bytes,
+    item: str,
+    scale: tuple[float, float],
+    indicator: str,
+    statistic: str = "top2",
+    threshold: float | None = None,
+    city: str | None = None,
+    city_column: str | None = None,
+    period: str | None = None,
+    period_column: str | None = None,
+    missing_codes: tuple[float, ...] = (9, 99),
+    weight_column: str | None = None,
+    dont_know_in_denominator: bool = False,
+    country: str = "",
+    region: str = "",
+    encoding: str | None = None,
+    confirmed: dict | None = None,
+) -> OutcomeImportRun:
+    """Reduce resident-survey microdata to city values (estimate, n, se, interval) and store them.
+
+    The options are those of :func:`civicmeter.outcomes.summarise_microdata`; the run's report
+    keeps its cleaning report (everything dropped and why) beside the matching report.
+    """
+    options = {
+        "item": item, "scale": list(scale), "indicator": indicator, "statistic": statistic,
+        "threshold": threshold, "city": city, "city_column": city_column, "period": period,
+        "period_column": period_column, "missing_codes": list(missing_codes),
+        "weight_column": weight_column, "dont_know_in_denominator": dont_know_in_denominator,
+        "country": country, "region": region, "encoding": encoding,
+    }
+
+    def reader(path):
+        result = summarise_microdata(
+            path, city=city, city_column=city_column, period=period, period_column=period_column,
+            item=item, scale=tuple(scale), missing_codes=tuple(missing_codes),
+            weight_column=weight_column, statistic=statistic, threshold=threshold,
+            dont_know_in_denominator=dont_know_in_denominator, indicator=indicator,
+            encoding=encoding,
+        )
+        rows = result.to_outcome_frame(country=country, region=region)
+        intervals = result.to_frame()[["city_name", "period", "ci_lower", "ci_upper"]]
+        rows = rows.assign(period=rows["period"].astype(str)).merge(
+            intervals.assign(period=intervals["period"].astype(str)),
+            on=["city_name", "period"], how="left",
+        )
+        cleaning = result.cleaning.astype(object).where(result.cleaning.notna(), None)
+        reading = {
+            "text": result.to_text(),
+            "rows_kept": len(rows),
+            "method": result.method,
+            "cleaning": cleaning.to_dict(orient="records"),
+            "notes": list(result.notes),
+        }
+        return rows, reading
+
+    return _import(
+        actor=actor, programme=programme, kind=OutcomeImportRun.Kind.MICRODATA,
+        filename=filename, content=content,
+        options={k: v for k, v in options.items() if v not in (None, "")},
+        confirmed=confirmed, reader=reader,
+    )
+
+
+def outcomes_import_again(
+    *, actor, run: OutcomeImportRun, confirmed: dict | None = None
+) -> OutcomeImportRun:
+    """Run a refused import again with the same file and options, plus ``confirmed`` names."""
+    function = microdata_import if run.kind == OutcomeImportRun.Kind.MICRODATA else outcomes_import
+    return function(
+        actor=actor, programme=run.programme, filename=run.filename, content=bytes(run.content),
+        confirmed=confirmed, **run.options,
+    )
+
+
+@transaction.atomic(durable=True)
+def _apply(*, actor, programme, kind, filename, sha256, started, data, report, options,
+           confirmed, content) -> OutcomeImportRun:
+    _save_confirmed(actor, programme, confirmed)
+    run = OutcomeImportRun.objects.create(
+        programme=programme, kind=kind, filename=filename, sha256=sha256, actor=_actor(actor),
+        status=OutcomeImportRun.Status.APPLIED, report=report, options=options, content=content,
+        started_at=started, finished_at=started,
+    )
+    cities = {c.slug: c for c in City.objects.filter(slug__in=set(data["city_slug"]))}
+    indicators = {i.code: i for i in OutcomeIndicator.objects.filter(code__in=set(data["indicator"]))}
+    existing = {
+        (v.city_id, v.indicator_id, v.period, v.source): v
+        for v in OutcomeValue.objects.filter(
+            programme=programme, indicator__in=indicators.values(), city__in=cities.values()
+        )
+    }
+    counts = {"inserted": 0, "updated": 0, "unchanged": 0}
+    for row in data.to_dict(orient="records"):
+        city, indicator = cities[row["city_slug"]], indicators[row["indicator"]]
+        fields = {
+            "value": float(row["value"]),
+            "unit": row["unit"] or indicator.unit,
+            "n": None if _number(row["n"]) is None else int(_number(row["n"])),
+            "se": _number(row["se"]),
+            "ci_lower": _number(row["ci_lower"]),
+            "ci_upper": _number(row["ci_upper"]),
+        }
+        key = (city.pk, indicator.pk, str(row["period"]), row["source"] or indicator.source)
+        current = existing.get(key)
+        if current is None:
+            OutcomeValue.objects.create(
+                programme=programme, city=city, indicator=indicator, period=key[2],
+                source=key[3], import_run=run, **fields,
+            )
+            counts["inserted"] += 1
+        elif all(getattr(current, k) == v for k, v in fields.items()):
+            counts["unchanged"] += 1
+        else:
+            for k, v in fields.items():
+                setattr(current, k, v)
+            current.import_run = run
+            current.save(update_fields=[*fields, "import_run"])
+            counts["updated"] += 1
+    _rescale(programme, set(zip(data["indicator"], data["period"].astype(str), strict=True)))
+    for name, count in counts.items():
+        setattr(run, name, count)
+    run.finished_at = timezone.now()
+    run.save(update_fields=[*counts, "finished_at"])
+    return run
+
+
+def _rescale(programme: Programme, scopes: set[tuple[str, str]]) -> None:
+    """Recompute index points for each (indicator, period) touched, across the programme's cities.
+
+    Min-max points depend on every city in scope, so a new city changes the others' points too.
+    """
+    catalogue = catalogue_for(programme)
+    for code, period in scopes:
+        values = list(
+            OutcomeValue.objects.filter(programme=programme, indicator__code=code, period=period)
+        )
+        frame = pd.DataFrame(
+            {"indicator": code, "period": period, "value": [v.value for v in values],
+             "unit": [v.unit for v in values]}
+        )
+        points = rescale_to_index(frame, catalogue=catalogue)["index_points"]
+        for value, point in zip(values, points, strict=True):
+            new = None if math.isnan(point) else round(float(point), 6)
+            if value.index_points != new:
+                value.index_points = new
+                value.save(update_fields=["index_points"])
+
+
+def _save_confirmed(actor, programme: Programme, confirmed: dict) -> None:
+    cities = {c.slug: c for c in City.objects.filter(slug__in={s for s in confirmed.values() if s})}
+    for (name, country), slug in confirmed.items():
+        CityNameMapping.objects.update_or_create(
+            programme=programme, source_name=name, country=country,
+            defaults={"city": cities.get(slug), "confirmed_by": _actor(actor),
+                      "confirmed_at": timezone.now()},
+        )
+
+
+@transaction.atomic(durable=True)
+def mapping_confirm(
+    *, actor, programme: Programme, source_name: str, country: str = "", city: City | None
+) -> CityNameMapping:
+    """Record once that ``source_name`` (in ``country``) is ``city``, or none of ours (None)."""
+    require_outcomes_manager(actor, programme)
+    mapping, _ = CityNameMapping.objects.update_or_create(
+        programme=programme, source_name=source_name.strip(), country=country.strip().upper(),
+        defaults={"city": city, "confirmed_by": _actor(actor), "confirmed_at": timezone.now()},
+    )
+    return mapping
+
+
+@transaction.atomic(durable=True)
+def indicators_add(
+    *, actor, programme: Programme, filename: str, content: bytes
+) -> list[OutcomeIndicator]:
+    """Add a programme's own indicators from a catalogue YAML file (the shipped file's layout).
+
+    Validated together with the shipped catalogue and the programme's earlier additions, so a code
+    or alias defined twice is refused (``outcomes.E005``) with every problem listed.
+    """
+    require_outcomes_manager(actor, programme)
+    catalogue_sync()
+    text = content.decode("utf-8-sig")
+    existing = [(f"{programme.slug}-indicators.yaml", programme_yaml(programme))]
+    merged = load_with([*existing, (filename, text)])
+    origin = Path(filename).name
+    added = []
+    for indicator in merged:
+        if Path(indicator.origin).name != origin:
+            continue
+        added.append(
+            OutcomeIndicator.objects.create(
+                programme=programme, code=indicator.code, name=indicator.name,
+                dimension=indicator.dimension.value, unit=indicator.unit,
+                direction=indicator.direction, source=indicator.source,
+                rescale=indicator.rescale.value, description=indicator.description,
+                aliases=list(indicator.aliases),
+            )
+        )
+    return added
