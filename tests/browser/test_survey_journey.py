@@ -49,9 +49,7 @@ def test_respondent_answers_resumes_switches_language_and_submits(page, live_ser
     population = page.get_by_role("spinbutton", name="Population (required)")
     population.fill("0")
     population.press("Tab")
-    expect(page.locator("#state-population")).to_have_text(
-        "Enter a whole number between 1 and 50,000,000"
-    )
+    expect(page.locator("#state-population")).to_have_text("Enter a whole number between 1 and 50,000,000")
     population.fill("611648")
     population.press("Tab")
     expect(page.locator("#state-population")).to_contain_text("Saved")
@@ -65,9 +63,7 @@ def test_respondent_answers_resumes_switches_language_and_submits(page, live_ser
     team_size.fill("10")
     team_size.press("Tab")
     expect(page.locator("#state-s2_team_size")).to_contain_text("Saved")
-    expect(page.locator("#section-nav [aria-current=page]")).to_contain_text(
-        "2 of 7 required answers given"
-    )
+    expect(page.locator("#section-nav [aria-current=page]")).to_contain_text("2 of 7 required answers given")
 
     # Leave and come back: the answers are still there.
     page.get_by_role("button", name=re.compile("Sign out")).click()
@@ -78,9 +74,7 @@ def test_respondent_answers_resumes_switches_language_and_submits(page, live_ser
     expect(page.locator("#q-s2_team").get_by_label("Yes")).to_be_checked()
     expect(page.get_by_label("How many staff work on the team?")).to_have_value("10")
 
-    page.get_by_role("navigation", name="Survey language").get_by_role(
-        "link", name="Español"
-    ).click()
+    page.get_by_role("navigation", name="Survey language").get_by_role("link", name="Español").click()
     expect(page.get_by_label("¿Cuántas personas trabajan en el equipo?")).to_have_value("10")
     expect(page.get_by_role("heading", name="2. Organización y personal")).to_be_visible()
 
@@ -89,9 +83,7 @@ def test_respondent_answers_resumes_switches_language_and_submits(page, live_ser
     expect(page.get_by_text("Every required question is answered.")).to_be_visible()
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Submit the response").click()
-    expect(
-        page.get_by_text("The response for Baltimore has been submitted. Thank you.")
-    ).to_be_visible()
+    expect(page.get_by_text("The response for Baltimore has been submitted. Thank you.")).to_be_visible()
     open_section(page, "2. Organización y personal")
     expect(page.locator("#q-s2_team").get_by_label("Sí")).to_be_disabled()
     assert Response.objects.get().status == Response.Status.SUBMITTED
@@ -114,3 +106,16 @@ def test_phone_width_matrix_answered_with_arrow_keys(phone_page, live_server, si
     expect(row.get_by_label("Sometimes")).to_be_checked()
     expect(phone_page.locator("#state-s1_act_data_analytics")).to_contain_text("Saved")
     assert services.response_answers(response)["s1_act_data_analytics"] == "sometimes"
+
+
+def test_a_failed_save_is_reported_in_the_question(page, live_server, sign_in):
+    world = make_world()
+    response = services.response_start(actor=SYSTEM, wave=world.wave, city=world.city_a)
+    sign_in(page, "baltimore-us")
+    page.goto(f"{live_server.url}/responses/{response.pk}/?section=s2")
+    page.route("**/answer/", lambda route: route.abort())  # the network drops
+    page.locator("#q-s2_team").get_by_label("Yes").check()
+    expect(page.locator("#state-s2_team")).to_have_text(
+        "Not saved: the server could not be reached. Check your connection and change the answer again."
+    )
+    assert services.response_answers(response) == {}

@@ -48,12 +48,8 @@ class SurveyTestCase(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.world = make_world()
-        cls.response = services.response_start(
-            actor=SYSTEM, wave=cls.world.wave, city=cls.world.city_a
-        )
-        cls.other = services.response_start(
-            actor=SYSTEM, wave=cls.world.wave, city=cls.world.city_b
-        )
+        cls.response = services.response_start(actor=SYSTEM, wave=cls.world.wave, city=cls.world.city_a)
+        cls.other = services.response_start(actor=SYSTEM, wave=cls.world.wave, city=cls.world.city_b)
         cls.instrument = instrument_for(cls.world.wave.instrument)
 
     def url(self, name: str, response: Response | None = None) -> str:
@@ -80,6 +76,11 @@ class AccessTests(SurveyTestCase):
             fetch_redirect_response=False,
         )
 
+    def test_expired_session_sends_the_whole_page_to_sign_in(self):
+        http = self.save("s2_team", "yes")
+        self.assertEqual(http["HX-Redirect"], f"{reverse('accounts:login')}?next={self.url('survey')}")
+        self.assertFalse(Answer.objects.exists())
+
     def test_respondent_of_another_city_gets_404_everywhere(self):
         login(self.client, self.world.respondent_b)
         self.assertEqual(self.client.get(self.url("survey")).status_code, 404)
@@ -96,15 +97,11 @@ class AccessTests(SurveyTestCase):
         store(self.response, {"s2_team": "yes"})
         login(self.client, self.world.reviewer)
         http = self.client.get(self.url("survey"), {"section": "s2"})
-        self.assertContains(
-            http, "You are viewing this response as programme staff; answers are read-only."
-        )
+        self.assertContains(http, "You are viewing this response as programme staff; answers are read-only.")
         self.assertContains(http, 'name="s2_team" value="yes" checked disabled')
         self.assertNotContains(http, "hx-post")
         self.assertEqual(self.save("s2_team", "no", version=1).status_code, 403)
-        self.assertEqual(
-            Answer.objects.get(response=self.response, question="s2_team").value, "yes"
-        )
+        self.assertEqual(Answer.objects.get(response=self.response, question="s2_team").value, "yes")
         self.assertEqual(self.client.get(self.url("history")).status_code, 200)
 
     def test_start_creates_the_response_and_opens_the_survey(self):
@@ -127,9 +124,7 @@ class PageTests(SurveyTestCase):
 
     def test_section_renders_questions_by_type_with_progress(self):
         http = self.client.get(self.url("survey"), {"section": "s2"})
-        self.assertContains(
-            http, '<h2 id="section-title">2. Organisation and staff</h2>', html=True
-        )
+        self.assertContains(http, '<h2 id="section-title">2. Organisation and staff</h2>', html=True)
         self.assertContains(
             http,
             "<legend>Does the city have staff or a team dedicated to innovation?"
@@ -186,9 +181,7 @@ class AnswerTests(SurveyTestCase):
     def test_answer_saves_with_audit_record_and_reveals_dependent_questions(self):
         http = self.save("s2_team", "yes")
         self.assertContains(http, '<span class="saved">Saved</span>')
-        self.assertContains(
-            http, 'id="version-s2_team" name="version-s2_team" value="1" hx-swap-oob="true"'
-        )
+        self.assertContains(http, 'id="version-s2_team" name="version-s2_team" value="1" hx-swap-oob="true"')
         self.assertContains(http, 'id="section-nav"')
         change = AnswerChange.objects.get(response=self.response, question="s2_team")
         self.assertEqual(
@@ -265,9 +258,7 @@ class AnswerTests(SurveyTestCase):
                 "version-s2_training": "0",
             },
         )
-        self.assertRedirects(
-            http, f"{self.url('survey')}?section=s2", fetch_redirect_response=False
-        )
+        self.assertRedirects(http, f"{self.url('survey')}?section=s2", fetch_redirect_response=False)
         self.assertEqual(
             services.response_answers(self.response),
             {"s2_team": "yes", "s2_training": "systematically"},
@@ -356,6 +347,4 @@ class HistoryTests(SurveyTestCase):
         self.assertContains(http, "<td>Yes</td>", html=True)
         http = self.client.get(self.url("history"), {"question": "s2_team"})
         self.assertNotContains(http, "Does the city train staff outside the team")
-        self.assertEqual(
-            self.client.get(self.url("history"), {"question": "nope"}).status_code, 404
-        )
+        self.assertEqual(self.client.get(self.url("history"), {"question": "nope"}).status_code, 404)

@@ -11,13 +11,19 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import reswap, retarget, trigger_client_event
+from django_htmx.http import (
+    HttpResponseClientRedirect,
+    reswap,
+    retarget,
+    trigger_client_event,
+)
 
 from civicmeter import instruments
 from civicmeter.web.accounts.permissions import (
@@ -37,8 +43,12 @@ REVIEW = "review"
 
 
 def _survey_url(response: Response, section: str | None = None) -> str:
-    url = reverse("collection:survey", args=[response.pk])
+    url = _survey_url_for_pk(response.pk)
     return f"{url}?section={section}" if section else url
+
+
+def _survey_url_for_pk(pk: int) -> str:
+    return reverse("collection:survey", args=[pk])
 
 
 def _languages(instrument) -> list[tuple[str, str]]:
@@ -220,10 +230,13 @@ def _posted_version(request, name: str) -> int:
         return -1  # never a stored version: the save reports a conflict instead of overwriting
 
 
-@login_required
 @require_POST
 def answer(request, pk: int):
     """Save one answer (htmx) and return its save state, new version and the section progress."""
+    if not request.user.is_authenticated:
+        # A session that expired mid-survey: send the whole page to sign-in, not into a field.
+        sign_in = redirect_to_login(_survey_url_for_pk(pk))
+        return HttpResponseClientRedirect(sign_in.url) if request.htmx else sign_in
     response = access_response_by_id(request.user, pk)
     page = SurveyPage(request, response, request.POST.get("section"))
     try:
@@ -244,17 +257,13 @@ def answer(request, pk: int):
         if not request.htmx:
             messages.error(request, " ".join(exc.messages))
             return redirect(_survey_url(response, page.section))
-        return render(
-            request, "collection/_answer_refused.html", {"problem": " ".join(exc.messages)}
-        )
+        return render(request, "collection/_answer_refused.html", {"problem": " ".join(exc.messages)})
     page = SurveyPage(request, response, page.instrument.question(name).section)
     items = page.items()
     question = display.find_question(items, name)
     if result.conflict:
         question.state = "conflict"
-        question.message = display.conflict_message(
-            page.instrument, name, result.conflict, page.lang
-        )
+        question.message = display.conflict_message(page.instrument, name, result.conflict, page.lang)
         http = render(request, "collection/_answer_conflict.html", page.context(items=items))
         http = reswap(retarget(http, "#section-body"), "outerHTML")
     else:
@@ -278,8 +287,7 @@ def submit(request, pk: int):
         return render(request, "collection/survey.html", page.context(problems=problems))
     messages.success(
         request,
-        _("The response for %(city)s has been submitted. Thank you.")
-        % {"city": response.city.name},
+        _("The response for %(city)s has been submitted. Thank you.") % {"city": response.city.name},
     )
     return redirect(_survey_url(response, REVIEW))
 
@@ -300,12 +308,8 @@ def history(request, pk: int):
             "label": page.instrument.label(change.question, page.lang)
             if page.instrument.has_question(change.question)
             else change.question,
-            "old": display.display_value(
-                page.instrument, change.question, change.old_value, page.lang
-            ),
-            "new": display.display_value(
-                page.instrument, change.question, change.new_value, page.lang
-            ),
+            "old": display.display_value(page.instrument, change.question, change.old_value, page.lang),
+            "new": display.display_value(page.instrument, change.question, change.new_value, page.lang),
         }
         for change in changes
     ]

@@ -23,6 +23,22 @@
     });
   });
 
+  // survey (views/survey.py): when an autosave fails (server error, no network), say so in the
+  // question's save state; the message comes translated from the section form.
+  function showSaveFailed(event) {
+    var form = document.getElementById("section-form");
+    var target = event.detail.target;
+    if (!form || !target || !target.classList.contains("save-state")) {
+      return;
+    }
+    var message = document.createElement("span");
+    message.className = "error";
+    message.textContent = form.getAttribute("data-save-failed");
+    target.replaceChildren(message);
+  }
+  document.addEventListener("htmx:responseError", showSaveFailed);
+  document.addEventListener("htmx:sendError", showSaveFailed);
+
   // Confirm destructive or final actions (submit, return) without inline handlers.
   document.addEventListener("submit", function (event) {
     var message = event.target.getAttribute("data-confirm");
