@@ -1,0 +1,166 @@
+"""The wave analysis: built from stored scores, answers and outcomes, run as a task, and by the CLI."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.test import TestCase
+from typer.testing import CliRunner
+
+from civicmeter.cli import app
+from civicmeter.testing import make_city, make_world
+from civicmeter.web.collection.models import Answer, Response
+from civicmeter.web.results.services import scores_compute
+from civicmeter.web.wellbeing import services
+from civicmeter.web.wellbeing.analysis_inputs import build_inputs
+from civicmeter.web.wellbeing.models import AnalysisRun
+from civicmeter.web.wellbeing.runs import analysis_execute, analysis_start
+
+HIGH = {
+    "s1_strategy": "yes", "s1_goals": "yes", "s1_approach": "holistic", "s2_team": "yes",
+    "s2_integration": "embedded", "s2_roles": "project_manager designer engineer",
+    "s3_dedicated": "yes", "s3_budget_plan": "increase", "s3_sources_now": "municipal national",
+    "s4_data_role": "significant", "s4_open_data": "yes", "s4_data_strategy": "data_strategy cdo",
+    "s5_goal_metrics": "yes", "s5_eval_tools": "yes", "s5_eval_practice": "systematic",
+}
+LOW = {
+    "s1_strategy": "no", "s1_goals": "other", "s1_approach": "specific", "s2_team": "no",
+    "s3_dedicated": "no", "s3_budget_plan": "maintain", "s3_sources_now": "municipal",
+    "s4_data_role": "somewhat", "s4_open_data": "no", "s4_data_strategy": "neither",
+    "s5_goal_metrics": "no", "s5_eval_tools": "other", "s5_eval_practice": "ad_hoc",
+}
+#: name, country, population, capacity answers, share satisfied with the city, median income
+CITIES = [
+    ("Baltimore", "US", 611_648, HIGH, 0.88, 52_000),
+    ("Bilbao", "ES", 345_122, HIGH, 0.91, 41_000),
+    ("Boston", "US", 675_647, HIGH, 0.86, 89_000),
+    ("Denver", "US", 715_522, HIGH, 0.84, 85_000),
+    ("Tulsa", "US", 413_066, LOW, 0.79, 55_000),
+    ("Mesa", "US", 504_258, LOW, 0.80, 68_000),
+    ("Tempe", "US", 180_587, LOW, 0.83, 70_000),
+    ("Detroit", "US", 639_111, LOW, 0.70, 34_000),
+]
+
+
+def outcome_csv() -> bytes:
+    lines = ["city,country,year,indicator,value"]
+    for name, country, _pop, _answers, share, income in CITIES:
+        lines.append(f"{name},{country},2023,satis_city,{share}")
+        lines.append(f"{name},{country},2023,median_household_income,{income}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+class AnalysisTestCase(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.world = w = make_world()
+        for name, country, population, answers, _share, _income in CITIES:
+            city = make_city(name, country, population=population)
+            response = Response.objects.create(
+                wave=w.wave, city=city, status=Response.Status.SUBMITTED, synthetic=True
+            )
+            Answer.objects.bulk_create(
+                [Answer(response=response, question=q, value=v) for q, v in answers.items()]
+            )
+
+    def prepare(self, *, scores: bool = True, outcomes: bool = True) -> None:
+        if scores:
+            scores_compute(actor=self.world.admin, wave=self.world.wave)
+        if outcomes:
+            run = services.outcomes_import(
+                actor=self.world.admin, programme=self.world.programme, filename="outcomes.csv",
+                content=outcome_csv(),
+            )
+            assert run.status == run.Status.APPLIED, run.report
+
+
+class InputTests(AnalysisTestCase):
+    def test_capacity_features_outcomes_and_controls_come_from_the_store(self):
+        self.prepare()
+        inputs = build_inputs(self.world.wave)
+        capacity = inputs.capacity.set_index("city")
+        self.assertEqual(capacity.loc["baltimore-us", "psi_class"], "high")
+        self.assertEqual(capacity.loc["detroit-us", "psi_class"], "low")
+        self.assertEqual(capacity.loc["detroit-us", "dedicated_staff"], "no")
+        self.assertEqual(capacity.loc["boston-us", "holistic_approach"], "yes")
+        self.assertEqual(set(capacity["synthetic"]), {"yes"})
+        self.assertNotIn("data_use_class", capacity.columns)  # no assessment run: no data-use sample
+        self.assertEqual(list(inputs.outcomes["indicator"].unique()), ["satis_city"])
+        self.assertAlmostEqual(
+            inputs.outcomes.set_index("city").loc["detroit-us", "value"], 70.0
+        )
+        controls = inputs.controls.set_index("city")
+        self.assertEqual(controls.loc["boston-us", "median_income"], 89_000)
+        self.assertEqual(controls.loc["tempe-us", "population"], 180_587)
+        self.assertEqual(inputs.provenance.wave, "test 2020")
+        self.assertIn("psi-capacity 1.0", inputs.provenance.recipe_version)
+
+
+class RunTests(AnalysisTestCase):
+    def test_start_refuses_a_wave_without_scores_or_outcomes(self):
+        self.prepare(scores=False)
+        with self.assertRaisesMessage(ValidationError, "[wellbeing.E010] Wave 2020 has no PSI"):
+            analysis_start(actor=self.world.admin, wave=self.world.wave)
+        scores_compute(actor=self.world.admin, wave=self.world.wave)
+        with self.assertRaisesMessage(ValidationError, "[wellbeing.E012] No stored values"):
+            analysis_start(actor=self.world.admin, wave=self.world.wave, outcomes=["walkability"])
+
+    def test_the_task_runs_records_progress_and_stores_a_report_with_n_and_intervals(self):
+        self.prepare()
+        with self.captureOnCommitCallbacks(execute=True):
+            run = analysis_start(actor=self.world.admin, wave=self.world.wave)
+        self.assertEqual(run.status, AnalysisRun.Status.QUEUED)
+        run.refresh_from_db()
+        self.assertEqual((run.status, run.progress), (AnalysisRun.Status.DONE, 100), run.error)
+        self.assertIn("synthetic", run.report_html.lower())
+        self.assertIn("95% CI", run.report_html)
+        self.assertIn("n = 4 and 4 cities", run.report_html)
+        psi = next(g for g in run.summary["groups"] if g["table"] == "comparison_psi_class")
+        row = psi["rows"][0]
+        self.assertEqual((row["outcome"], row["n_high"], row["n_low"]), ("satis_city", 4, 4))
+        self.assertLess(row["ci_lower"], row["estimate"])
+        self.assertTrue(run.summary["synthetic"])
+        self.assertIn("comparison_psi_class", run.tables)
+        self.assertIn("adjusted_psi_class", run.tables)
+
+    def test_execute_reports_each_step(self):
+        self.prepare()
+        run = analysis_start(actor=self.world.admin, wave=self.world.wave, background=False)
+        steps = []
+        analysis_execute(run_id=run.pk, on_progress=lambda pct, msg: steps.append((pct, msg)))
+        self.assertEqual([pct for pct, _ in steps], [10, 30, 85, 100])
+        self.assertEqual(steps[-1][1], "Done")
+
+
+class CommandTests(AnalysisTestCase):
+    def test_analyze_wave_writes_the_tables_and_the_report(self):
+        self.prepare()
+        with tempfile.TemporaryDirectory() as tmp:
+            result = CliRunner().invoke(app, ["analyze", "--wave", "2020", "--out", tmp])
+            self.assertEqual(result.exit_code, 0, result.output)
+            names = {p.name for p in Path(tmp).iterdir()}
+            self.assertIn("report.html", names)
+            self.assertIn("comparison_psi_class.csv", names)
+            self.assertIn("comparison_psi_class (n high/low): satis_city 4/4", result.output)
+            self.assertIn("synthetic", result.output)
+
+    def test_outcomes_import_prints_the_report_and_refuses_unmatched_names(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "qol.csv"
+            path.write_text("city,year,satis_city\nBaltimore,2023,0.8\nGotham,2023,0.5\n")
+            result = CliRunner().invoke(
+                app, ["outcomes", "import", str(path), "--indicator", "satis_city"]
+            )
+            self.assertEqual(result.exit_code, 2, result.output)
+            self.assertIn("unmatched: 'Gotham'", result.output)
+            self.assertIn("Nothing was written", result.output)
+            mapping = Path(tmp) / "confirmed.csv"
+            mapping.write_text("source_name,country,city_slug\nGotham,,\n")
+            result = CliRunner().invoke(
+                app, ["outcomes", "import", str(path), "--indicator", "satis_city",
+                      "--confirm-mapping", str(mapping)],
+            )
+            self.assertEqual(result.exit_code, 0, result.output)
+            self.assertIn("1 inserted, 0 updated, 0 unchanged", result.output)
