@@ -1,0 +1,90 @@
+"""Forms for the outcomes page (upload with column mapping) and the import report (confirm names)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from civicmeter.web.programmes.models import City
+
+#: The confirm form's choice for "this name is none of the platform's cities".
+NONE_OF_OURS = "-"
+
+
+class OutcomeUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Outcome table (CSV or XLSX)"),
+        help_text=_("One row per city (and period, indicator), or one column per indicator."),
+    )
+    period = forms.CharField(
+        label=_("Period"), required=False, max_length=30,
+        help_text=_("For files without a year column, e.g. 2023."),
+    )
+    country = forms.CharField(
+        label=_("Country code"), required=False, max_length=2,
+        help_text=_("ISO code for every row when the file has no country column, e.g. US."),
+    )
+    indicator = forms.CharField(
+        label=_("Indicator code"), required=False, max_length=80,
+        help_text=_("For a file holding a single indicator, e.g. median_household_income."),
+    )
+    value_column = forms.CharField(label=_("Value column of that indicator"), required=False)
+    city_column = forms.CharField(label=_("City column"), required=False)
+    period_column = forms.CharField(label=_("Period column"), required=False)
+    indicator_column = forms.CharField(label=_("Indicator column"), required=False)
+    encoding = forms.CharField(
+        label=_("Encoding"), required=False, max_length=30,
+        help_text=_("Detected when empty; e.g. cp1252."),
+    )
+    skip_rows = forms.IntegerField(
+        label=_("Metadata lines above the header"), required=False, min_value=0,
+        help_text=_("Detected when empty."),
+    )
+
+    def import_options(self) -> dict:
+        """The keyword arguments of ``services.outcomes_import`` chosen in the form."""
+        data = self.cleaned_data
+        mapping = {
+            role: data[f"{role}_column"].strip()
+            for role in ("city", "period", "indicator")
+            if data[f"{role}_column"].strip()
+        }
+        options = {
+            "mapping": mapping or None,
+            "period": data["period"].strip() or None,
+            "country": data["country"].strip().upper() or None,
+            "indicator": data["indicator"].strip() or None,
+            "value_column": data["value_column"].strip() or None,
+            "encoding": data["encoding"].strip() or None,
+            "skip_rows": data["skip_rows"],
+        }
+        return options
+
+
+class ConfirmNamesForm(forms.Form):
+    """One choice per unmatched or ambiguous name: a city, or none of ours."""
+
+    def __init__(self, *args, names: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.names = names
+        cities = [(c.slug, f"{c.name} ({c.country})") for c in City.objects.order_by("name")]
+        for index, entry in enumerate(names):
+            proposals = entry.get("suggestions") or entry.get("candidates") or []
+            first = [(slug, label) for slug, label in cities if slug in proposals]
+            self.fields[f"name_{index}"] = forms.ChoiceField(
+                label=entry["name"],
+                choices=[("", _("Choose…")), (NONE_OF_OURS, _("None of our cities")), *first,
+                         *[c for c in cities if c[0] not in proposals]],
+            )
+
+    def rows(self):
+        return [(entry, self[f"name_{i}"]) for i, entry in enumerate(self.names)]
+
+    def confirmed(self) -> dict[tuple[str, str], str]:
+        """(source name, country) -> slug, "" for none of ours."""
+        out = {}
+        for index, entry in enumerate(self.names):
+            choice = self.cleaned_data[f"name_{index}"]
+            key = (entry["name"], entry.get("country", ""))
+            out[key] = "" if choice == NONE_OF_OURS else choice
+        return out
