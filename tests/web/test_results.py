@@ -154,6 +154,7 @@ class PageTests(ResultsTestCase):
         login(self.client, self.world.reviewer)
         http = self.client.get(reverse("results:wave", args=self.args))
         self.assertContains(http, "PSI capacity index, recipe version 1.0, n = 2 cities")
+        self.assertContains(http, "instrument version 2020.1")
         self.assertContains(http, "Baltimore")
         self.assertContains(http, "s3_sources_now not asked (skipped because of an earlier answer)")
         self.assertNotContains(http, "Compute scores</button>")

@@ -35,10 +35,6 @@ class Contribution:
     available: float
     reason: str
 
-    @property
-    def earned(self) -> bool:
-        return self.points > 0
-
     def as_dict(self) -> dict[str, object]:
         return {
             "component": self.component,

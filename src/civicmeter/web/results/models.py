@@ -66,6 +66,3 @@ class CityScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.city.slug} {self.index:g} in run {self.run_id}"
-
-    def points_of(self, code: str) -> float | None:
-        return next((c["points"] for c in self.components if c["code"] == code), None)
