@@ -124,7 +124,9 @@ class PageTests(SurveyTestCase):
 
     def test_section_renders_questions_by_type_with_progress(self):
         http = self.client.get(self.url("survey"), {"section": "s2"})
-        self.assertContains(http, '<h2 id="section-title">2. Organisation and staff</h2>', html=True)
+        self.assertContains(
+            http, '<h2 id="section-title" lang="en">2. Organisation and staff</h2>', html=True
+        )
         self.assertContains(
             http,
             "<legend>Does the city have staff or a team dedicated to innovation?"

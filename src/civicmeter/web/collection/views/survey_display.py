@@ -109,9 +109,7 @@ def simple_range(constraint: str | None) -> tuple[str | None, str | None]:
     parts = [node.left, node.right] if isinstance(node, Binary) and node.op == "and" else [node]
     for part in parts:
         if not (
-            isinstance(part, Binary)
-            and isinstance(part.left, Current)
-            and isinstance(part.right, Number)
+            isinstance(part, Binary) and isinstance(part.left, Current) and isinstance(part.right, Number)
         ):
             return None, None
         number = part.right.value
@@ -155,9 +153,7 @@ def question_view(
             for c in instruments.available_choices(instrument, question.name, answers)
         )
     minimum, maximum = (
-        simple_range(question.constraint)
-        if question.type in ("integer", "decimal")
-        else (None, None)
+        simple_range(question.constraint) if question.type in ("integer", "decimal") else (None, None)
     )
     return QuestionView(
         name=question.name,
@@ -278,9 +274,7 @@ def answer_problems(instrument: Instrument, answers: Mapping[str, str], lang: st
     return [
         _("%(question)s: %(problem)s")
         % {
-            "question": instrument.label(p.column, lang)
-            if instrument.has_question(p.column)
-            else p.column,
+            "question": instrument.label(p.column, lang) if instrument.has_question(p.column) else p.column,
             "problem": p.message,
         }
         for p in instruments.validate_response(instrument, answers, lang)
@@ -301,9 +295,7 @@ def conflict_message(instrument: Instrument, name: str, conflict, lang: str) -> 
     }
 
 
-def nav_items(
-    instrument: Instrument, answers: Mapping[str, str], lang: str
-) -> list[SectionNavItem]:
+def nav_items(instrument: Instrument, answers: Mapping[str, str], lang: str) -> list[SectionNavItem]:
     """Each section with its required answers given out of those currently asked."""
     return [
         SectionNavItem(
