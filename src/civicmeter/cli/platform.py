@@ -32,10 +32,25 @@ def demo(
     console = Console(stderr=True)
     with console.status("Loading the demo programme") as status:
         summary = demo_load(progress=lambda msg: status.update(f"Loading the demo programme: {msg}"))
+    if summary.created:
+        from civicmeter.web.accounts.permissions import SYSTEM
+        from civicmeter.web.results.services import scores_compute
+
+        for wave in summary.programme.waves.order_by("code"):
+            with console.status(f"Scoring the {wave.code} wave (PSI index with rank intervals)"):
+                scores_compute(actor=SYSTEM, wave=wave)
+    from civicmeter.web.wellbeing.demo import load_demo_outcomes
+
+    with console.status("Importing the demo outcome data"):
+        imports = load_demo_outcomes(summary.programme)
     verb = "Loaded" if summary.created else "Found"
     typer.echo(
         f"{verb} demo programme '{summary.programme.name}': {summary.cities} cities, "
         f"{summary.responses} responses (synthetic answers, labelled so)."
+    )
+    typer.echo(
+        "Outcome data (real, sources on the outcomes page): "
+        + ", ".join(f"{run.filename} ({run.get_status_display()})" for run in imports)
     )
     typer.echo(f"Demo logins (password '{DEMO_PASSWORD}' for all, local use only):")
     typer.echo("  admin          programme admin (wave dashboards, import/export)")
