@@ -57,6 +57,10 @@ def _number(value) -> float | None:
     return None if math.isnan(number) else number
 
 
+def file_sha256(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
 def _where(row: dict) -> str:
     return ", ".join(p for p in (row.get("region"), row.get("country")) if p) or "no country given"
 
@@ -179,7 +183,7 @@ def _import(*, actor, programme, kind, filename, content, options, confirmed, re
     require_outcomes_manager(actor, programme)
     catalogue_sync()
     started = timezone.now()
-    sha256 = hashlib.sha256(content).hexdigest()
+    sha256 = file_sha256(content)
     confirmed = _normalise_confirmed(confirmed)
     reject = {
         "programme": programme, "kind": kind, "filename": filename, "content": content,
