@@ -249,6 +249,18 @@ class AnswerTests(SurveyTestCase):
         self.assertContains(self.save("s2_team", "no", version=1), "Saved")
         self.assertEqual(Answer.objects.get(response=self.response, question="s2_team").value, "no")
 
+    def test_same_person_in_two_windows_is_told_it_was_them(self):
+        other_window = Client()
+        login(other_window, self.world.respondent_a)
+        self.save("s2_team", "yes", client=other_window)
+        http = self.save("s2_team", "no", version=0)
+        at = Answer.objects.get(response=self.response, question="s2_team").updated_at.strftime("%H:%M")
+        self.assertContains(
+            http,
+            f"You changed this answer in another window at {at} to: Yes. "
+            "The value here was not saved. Keep that one, or re-enter this one.",
+        )
+
     def test_without_javascript_the_section_form_saves_and_returns_to_the_section(self):
         http = self.client.post(
             self.url("answer"),

@@ -211,7 +211,7 @@ def _save_section(request, page: SurveyPage):
                 % {
                     "question": label,
                     "problem": display.conflict_message(
-                        instrument, question.name, result.conflict, page.lang
+                        instrument, question.name, result.conflict, page.lang, viewer=str(request.user)
                     ),
                 },
             )
@@ -263,7 +263,9 @@ def answer(request, pk: int):
     question = display.find_question(items, name)
     if result.conflict:
         question.state = "conflict"
-        question.message = display.conflict_message(page.instrument, name, result.conflict, page.lang)
+        question.message = display.conflict_message(
+            page.instrument, name, result.conflict, page.lang, viewer=str(request.user)
+        )
         http = render(request, "collection/_answer_conflict.html", page.context(items=items))
         http = reswap(retarget(http, "#section-body"), "outerHTML")
     else:

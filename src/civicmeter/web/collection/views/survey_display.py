@@ -282,17 +282,28 @@ def answer_problems(instrument: Instrument, answers: Mapping[str, str], lang: st
     ]
 
 
-def conflict_message(instrument: Instrument, name: str, conflict, lang: str) -> str:
-    """The sentence a person sees when someone else saved the same answer first."""
-    at = time_format(timezone.localtime(conflict.at), "H:i") if conflict.at else ""
-    return _(
-        "Someone else (%(name)s) changed this answer at %(time)s to: %(value)s. "
-        "Your value was not saved. Keep theirs, or re-enter yours."
-    ) % {
+def conflict_message(instrument: Instrument, name: str, conflict, lang: str, *, viewer: str) -> str:
+    """The sentence a person sees when someone else (or they, in another window) saved first."""
+    params = {
         "name": conflict.by,
-        "time": at,
+        "time": time_format(timezone.localtime(conflict.at), "H:i") if conflict.at else "",
         "value": display_value(instrument, name, conflict.current_value, lang) or _("(empty)"),
     }
+    if conflict.by == viewer:
+        return (
+            _(
+                "You changed this answer in another window at %(time)s to: %(value)s. "
+                "The value here was not saved. Keep that one, or re-enter this one."
+            )
+            % params
+        )
+    return (
+        _(
+            "Someone else (%(name)s) changed this answer at %(time)s to: %(value)s. "
+            "Your value was not saved. Keep theirs, or re-enter yours."
+        )
+        % params
+    )
 
 
 def nav_items(instrument: Instrument, answers: Mapping[str, str], lang: str) -> list[SectionNavItem]:
