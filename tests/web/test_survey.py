@@ -278,6 +278,12 @@ class AnswerTests(SurveyTestCase):
             {"s2_team": "yes", "s2_training": "systematically"},
         )
 
+    def test_a_form_post_without_its_section_changes_nothing(self):
+        store(self.response, {"population": "611648"})
+        http = self.client.post(self.url("answer"), {"s2_team": "yes"})
+        self.assertEqual(http.status_code, 400)
+        self.assertEqual(services.response_answers(self.response), {"population": "611648"})
+
     def test_unknown_question_is_refused(self):
         self.assertEqual(self.save("no_such_question", "1").status_code, 400)
 

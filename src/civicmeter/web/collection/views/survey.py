@@ -241,6 +241,9 @@ def answer(request, pk: int):
     page = SurveyPage(request, response, request.POST.get("section"))
     try:
         if not request.htmx:
+            if request.POST.get("section") != page.section:
+                # Saving the wrong section would read its absent fields as cleared answers.
+                return HttpResponseBadRequest(_("Unknown section."))
             return _save_section(request, page)
         name = request.POST.get("question", "")
         if not page.instrument.has_question(name):
