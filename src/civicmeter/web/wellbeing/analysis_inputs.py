@@ -38,11 +38,12 @@ FEATURES = {
 class AnalysisInputs:
     capacity: pd.DataFrame
     outcomes: pd.DataFrame
-    controls: pd.DataFrame
+    controls: pd.DataFrame | None
     catalogue: pd.DataFrame
     provenance: Provenance
     psi_run: ScoreRun
     data_use_run: ScoreRun | None
+    notes: tuple[str, ...] = ()
 
 
 def _features(wave: Wave, slugs: list[str]) -> dict[str, dict[str, str]]:
@@ -127,6 +128,13 @@ def build_inputs(wave: Wave, *, outcomes: list[str] | None = None) -> AnalysisIn
         ],
         columns=["city", "population", "median_income", "country", "region"],
     )
+    notes = ()
+    if controls["median_income"].isna().all():
+        controls = None
+        notes = (
+            f"No city in the analysis has a stored {INCOME} value, so the estimates adjusted for "
+            "city size and economy are left out. Import median household income to add them.",
+        )
     catalogue = catalogue_for(wave.programme)
     catalogue_frame = pd.DataFrame(
         [{"code": i.code, "name": i.name, "dimension": i.dimension.value,
@@ -144,5 +152,5 @@ def build_inputs(wave: Wave, *, outcomes: list[str] | None = None) -> AnalysisIn
     return AnalysisInputs(
         capacity=capacity, outcomes=chosen.reset_index(drop=True), controls=controls,
         catalogue=catalogue_frame, provenance=provenance, psi_run=psi_run,
-        data_use_run=data_use_run,
+        data_use_run=data_use_run, notes=notes,
     )

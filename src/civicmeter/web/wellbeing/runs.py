@@ -109,6 +109,7 @@ def _summary(report, inputs) -> dict:
         "data_use_sample": inputs.data_use_run is not None,
         "groups": groups,
         "provenance": dict(report.provenance.items()),
+        "notes": list(inputs.notes),
     }
 
 
