@@ -161,11 +161,11 @@ def _classify(
     )
 
 
-def _examples(item_index: np.ndarray, categories: pd.Index, status: np.ndarray, wanted: Status) -> str:
+def _examples(item_codes: np.ndarray, categories: pd.Index, status: np.ndarray, wanted: Status) -> str:
     """'0' (rows 14, 80), 'DK' (row 3): which odd values were seen, where, for the notes."""
     parts = []
     for index in np.flatnonzero(status == wanted)[:EXAMPLE_ROWS]:
-        rows = np.flatnonzero(item_index == index)[:3] + 2
+        rows = np.flatnonzero(item_codes == index - 1)[:3] + 2
         if len(rows):
             parts.append(f"{categories[index - 1]!r} (row {', '.join(map(str, rows))})")
     return "; ".join(parts)
@@ -267,7 +267,8 @@ def summarise_microdata(
     values_by_cell, status_by_cell, categories = _classify(frame[item], scale, tuple(missing_codes))
     # Row pass: one integer "cell" per respondent = (city, period, answer, weight ok?). Index 0 of
     # each axis is "blank", so pandas' -1 codes need no special case.
-    item_index = frame[item].cat.codes.to_numpy().astype(np.int64) + 1
+    # Arrays are built in place: a ten-million-row file must not cost a copy per step.
+    item_codes = frame[item].cat.codes.to_numpy()
     city_index, city_names = _group_codes(frame, city_column, city)
     period_index, period_names = _group_codes(frame, period_column, period or "")
     shape = (
@@ -277,17 +278,24 @@ def summarise_microdata(
         2 if weight_column is not None else 1,
     )
     cell = city_index.astype(np.int64)
+    blank_group = city_index == 0
+    del city_index
     cell *= shape[1]
     cell += period_index
+    blank_group |= period_index == 0
+    del period_index
     cell *= shape[2]
-    cell += item_index
+    cell += item_codes
+    cell += 1
     size = int(np.prod(shape))
     if weight_column is not None:
         weights = frame[weight_column].to_numpy(dtype=float)
         cell *= 2
         cell += ~(weights > 0)  # blank (NaN), zero or negative weights go to the second slot
         weight_sum = np.bincount(cell, weights=weights, minlength=size).reshape(shape)
-        weight_sq_sum = np.bincount(cell, weights=weights * weights, minlength=size).reshape(shape)
+        squares = np.square(weights)
+        weight_sq_sum = np.bincount(cell, weights=squares, minlength=size).reshape(shape)
+        del squares
     count = np.bincount(cell, minlength=size).reshape(shape)
     del cell
     if weight_column is None:
@@ -295,7 +303,6 @@ def summarise_microdata(
 
     unassigned = int(count[0].sum() + count[1:, 0].sum())
     if unassigned:
-        blank_group = (city_index == 0) | (period_index == 0)
         rows = ", ".join(str(i + 2) for i in np.flatnonzero(blank_group)[:EXAMPLE_ROWS])
         notes.append(f"{unassigned} row(s) with a blank city or period were left out (rows {rows}).")
 
@@ -382,7 +389,7 @@ def summarise_microdata(
         (Status.OUT_OF_RANGE, "out-of-range"),
         (Status.NON_NUMERIC, "non-numeric"),
     ):
-        seen = _examples(item_index, categories, status_by_cell, wanted)
+        seen = _examples(item_codes, categories, status_by_cell, wanted)
         if seen:
             notes.append(f"{what} values dropped: {seen}.")
     small = table.loc[table["n"] < SMALL_N, "city_name"].astype(str).unique()
