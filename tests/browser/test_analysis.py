@@ -13,14 +13,27 @@ from civicmeter.web.wellbeing.services import outcomes_import
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 HIGH = {
-    "s1_strategy": "yes", "s1_goals": "yes", "s1_approach": "holistic", "s2_team": "yes",
-    "s2_integration": "embedded", "s3_dedicated": "yes", "s4_data_role": "significant",
-    "s4_open_data": "yes", "s5_goal_metrics": "yes", "s5_eval_tools": "yes",
+    "s1_strategy": "yes",
+    "s1_goals": "yes",
+    "s1_approach": "holistic",
+    "s2_team": "yes",
+    "s2_integration": "embedded",
+    "s3_dedicated": "yes",
+    "s4_data_role": "significant",
+    "s4_open_data": "yes",
+    "s5_goal_metrics": "yes",
+    "s5_eval_tools": "yes",
     "s5_eval_practice": "systematic",
 }
 LOW = {"s1_strategy": "no", "s1_approach": "specific", "s2_team": "no", "s3_dedicated": "no"}
-CITIES = [("Boston", HIGH, 0.86), ("Denver", HIGH, 0.84), ("Bilbao", HIGH, 0.9),
-          ("Tulsa", LOW, 0.79), ("Mesa", LOW, 0.8), ("Detroit", LOW, 0.7)]
+CITIES = [
+    ("Boston", HIGH, 0.86),
+    ("Denver", HIGH, 0.84),
+    ("Bilbao", HIGH, 0.9),
+    ("Tulsa", LOW, 0.79),
+    ("Mesa", LOW, 0.8),
+    ("Detroit", LOW, 0.7),
+]
 
 
 def analysis_world():
@@ -37,8 +50,11 @@ def analysis_world():
         lines.append(f"{name},2023,{share}")
     scores_compute(actor=world.admin, wave=world.wave)
     outcomes_import(
-        actor=world.admin, programme=world.programme, filename="satisfaction.csv",
-        content="\n".join(lines).encode(), indicator="satis_city",
+        actor=world.admin,
+        programme=world.programme,
+        filename="satisfaction.csv",
+        content="\n".join(lines).encode(),
+        indicator="satis_city",
     )
     return world
 

@@ -29,16 +29,24 @@ class OutcomesTestCase(TestCase):
     def setUpTestData(cls):
         cls.world = make_world()
         for name, country in [
-            ("Brussels", "BE"), ("Antwerp", "BE"), ("Munich", "DE"), ("Vienna", "AT"),
-            ("Geneva", "CH"), ("Newcastle upon Tyne", "GB"),
+            ("Brussels", "BE"),
+            ("Antwerp", "BE"),
+            ("Munich", "DE"),
+            ("Vienna", "AT"),
+            ("Geneva", "CH"),
+            ("Newcastle upon Tyne", "GB"),
         ]:
             make_city(name, country)
         cls.kansas_city = make_city("Kansas City", "US", region="Missouri")
 
     def import_eu(self, actor=None, **kwargs) -> OutcomeImportRun:
         return services.outcomes_import(
-            actor=actor or self.world.admin, programme=self.world.programme,
-            filename=EU_QOL.name, content=EU_QOL.read_bytes(), period="2023", **kwargs,
+            actor=actor or self.world.admin,
+            programme=self.world.programme,
+            filename=EU_QOL.name,
+            content=EU_QOL.read_bytes(),
+            period="2023",
+            **kwargs,
         )
 
 
@@ -48,9 +56,7 @@ class TableImportTests(OutcomesTestCase):
         self.assertEqual(run.status, OutcomeImportRun.Status.REJECTED)
         unmatched = {u["name"] for u in run.report["matching"]["unmatched"]}
         self.assertEqual(unmatched, {"Białystok", "Lefkosia"})
-        self.assertEqual(
-            [p["code"] for p in run.report["problems"]], ["wellbeing.E001", "wellbeing.E001"]
-        )
+        self.assertEqual([p["code"] for p in run.report["problems"]], ["wellbeing.E001", "wellbeing.E001"])
         self.assertIn(
             "'Lefkosia' (no country given) matches none of the platform's cities. Confirm the city "
             "it is (or that it is none of ours) and import again.",
@@ -69,8 +75,7 @@ class TableImportTests(OutcomesTestCase):
         self.assertEqual(run.inserted, 6 * 9)
         self.assertEqual(
             set(OutcomeValue.objects.values_list("city__slug", flat=True).distinct()),
-            {"brussels-be", "antwerp-be", "munich-de", "vienna-at", "geneva-ch",
-             "newcastle-upon-tyne-gb"},
+            {"brussels-be", "antwerp-be", "munich-de", "vienna-at", "geneva-ch", "newcastle-upon-tyne-gb"},
         )
 
     def test_confirmed_names_are_saved_and_a_reimport_changes_nothing(self):
@@ -85,7 +90,9 @@ class TableImportTests(OutcomesTestCase):
     def test_a_refused_import_runs_again_with_the_confirmations(self):
         refused = self.import_eu()
         services.mapping_confirm(
-            actor=self.world.admin, programme=self.world.programme, source_name="Białystok",
+            actor=self.world.admin,
+            programme=self.world.programme,
+            source_name="Białystok",
             city=None,
         )
         applied = services.outcomes_import_again(
@@ -101,7 +108,9 @@ class TableImportTests(OutcomesTestCase):
 
     def test_a_structural_problem_is_reported_with_its_code(self):
         run = services.outcomes_import(
-            actor=self.world.admin, programme=self.world.programme, filename=EU_QOL.name,
+            actor=self.world.admin,
+            programme=self.world.programme,
+            filename=EU_QOL.name,
             content=EU_QOL.read_bytes(),
         )
         self.assertEqual(run.status, OutcomeImportRun.Status.REJECTED)
@@ -113,9 +122,17 @@ class TableImportTests(OutcomesTestCase):
 class MicrodataImportTests(OutcomesTestCase):
     def test_kansas_city_top2_share_with_interval_and_cleaning_report(self):
         run = services.microdata_import(
-            actor=self.world.admin, programme=self.world.programme, filename=KC.name,
-            content=KC.read_bytes(), item="q1_01", scale=(1, 5), indicator="kc_place_to_live",
-            statistic="top2", city="Kansas City", country="US", region="Missouri",
+            actor=self.world.admin,
+            programme=self.world.programme,
+            filename=KC.name,
+            content=KC.read_bytes(),
+            item="q1_01",
+            scale=(1, 5),
+            indicator="kc_place_to_live",
+            statistic="top2",
+            city="Kansas City",
+            country="US",
+            region="Missouri",
             period_column="quarte",
         )
         self.assertEqual(run.status, OutcomeImportRun.Status.APPLIED, run.report.get("problems"))
@@ -136,12 +153,16 @@ class ProgrammeIndicatorTests(OutcomesTestCase):
             " unit: percent, direction: 1, source: City survey, rescale: share}\n"
         )
         added = services.indicators_add(
-            actor=self.world.admin, programme=self.world.programme, filename="ours.yaml",
+            actor=self.world.admin,
+            programme=self.world.programme,
+            filename="ours.yaml",
             content=yaml_text.encode(),
         )
         self.assertEqual([i.code for i in added], ["tree_cover"])
         run = services.outcomes_import(
-            actor=self.world.admin, programme=self.world.programme, filename="trees.csv",
+            actor=self.world.admin,
+            programme=self.world.programme,
+            filename="trees.csv",
             content=b"city,country,year,tree_cover\nVienna,AT,2022,28.5\n",
             indicator="tree_cover",
         )

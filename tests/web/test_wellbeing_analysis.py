@@ -19,17 +19,36 @@ from civicmeter.web.wellbeing.models import AnalysisRun
 from civicmeter.web.wellbeing.runs import analysis_execute, analysis_start
 
 HIGH = {
-    "s1_strategy": "yes", "s1_goals": "yes", "s1_approach": "holistic", "s2_team": "yes",
-    "s2_integration": "embedded", "s2_roles": "project_manager designer engineer",
-    "s3_dedicated": "yes", "s3_budget_plan": "increase", "s3_sources_now": "municipal national",
-    "s4_data_role": "significant", "s4_open_data": "yes", "s4_data_strategy": "data_strategy cdo",
-    "s5_goal_metrics": "yes", "s5_eval_tools": "yes", "s5_eval_practice": "systematic",
+    "s1_strategy": "yes",
+    "s1_goals": "yes",
+    "s1_approach": "holistic",
+    "s2_team": "yes",
+    "s2_integration": "embedded",
+    "s2_roles": "project_manager designer engineer",
+    "s3_dedicated": "yes",
+    "s3_budget_plan": "increase",
+    "s3_sources_now": "municipal national",
+    "s4_data_role": "significant",
+    "s4_open_data": "yes",
+    "s4_data_strategy": "data_strategy cdo",
+    "s5_goal_metrics": "yes",
+    "s5_eval_tools": "yes",
+    "s5_eval_practice": "systematic",
 }
 LOW = {
-    "s1_strategy": "no", "s1_goals": "other", "s1_approach": "specific", "s2_team": "no",
-    "s3_dedicated": "no", "s3_budget_plan": "maintain", "s3_sources_now": "municipal",
-    "s4_data_role": "somewhat", "s4_open_data": "no", "s4_data_strategy": "neither",
-    "s5_goal_metrics": "no", "s5_eval_tools": "other", "s5_eval_practice": "ad_hoc",
+    "s1_strategy": "no",
+    "s1_goals": "other",
+    "s1_approach": "specific",
+    "s2_team": "no",
+    "s3_dedicated": "no",
+    "s3_budget_plan": "maintain",
+    "s3_sources_now": "municipal",
+    "s4_data_role": "somewhat",
+    "s4_open_data": "no",
+    "s4_data_strategy": "neither",
+    "s5_goal_metrics": "no",
+    "s5_eval_tools": "other",
+    "s5_eval_practice": "ad_hoc",
 }
 #: name, country, population, capacity answers, share satisfied with the city, median income
 CITIES = [
@@ -70,7 +89,9 @@ class AnalysisTestCase(TestCase):
             scores_compute(actor=self.world.admin, wave=self.world.wave)
         if outcomes:
             run = services.outcomes_import(
-                actor=self.world.admin, programme=self.world.programme, filename="outcomes.csv",
+                actor=self.world.admin,
+                programme=self.world.programme,
+                filename="outcomes.csv",
                 content=outcome_csv(),
             )
             assert run.status == run.Status.APPLIED, run.report
@@ -88,9 +109,7 @@ class InputTests(AnalysisTestCase):
         self.assertEqual(set(capacity["synthetic"]), {"yes"})
         self.assertNotIn("data_use_class", capacity.columns)  # no assessment run: no data-use sample
         self.assertEqual(list(inputs.outcomes["indicator"].unique()), ["satis_city"])
-        self.assertAlmostEqual(
-            inputs.outcomes.set_index("city").loc["detroit-us", "value"], 70.0
-        )
+        self.assertAlmostEqual(inputs.outcomes.set_index("city").loc["detroit-us", "value"], 70.0)
         controls = inputs.controls.set_index("city")
         self.assertEqual(controls.loc["boston-us", "median_income"], 89_000)
         self.assertEqual(controls.loc["tempe-us", "population"], 180_587)
@@ -150,17 +169,23 @@ class CommandTests(AnalysisTestCase):
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "qol.csv"
             path.write_text("city,year,satis_city\nBaltimore,2023,0.8\nGotham,2023,0.5\n")
-            result = CliRunner().invoke(
-                app, ["outcomes", "import", str(path), "--indicator", "satis_city"]
-            )
+            result = CliRunner().invoke(app, ["outcomes", "import", str(path), "--indicator", "satis_city"])
             self.assertEqual(result.exit_code, 2, result.output)
             self.assertIn("unmatched: 'Gotham'", result.output)
             self.assertIn("Nothing was written", result.output)
             mapping = Path(tmp) / "confirmed.csv"
             mapping.write_text("source_name,country,city_slug\nGotham,,\n")
             result = CliRunner().invoke(
-                app, ["outcomes", "import", str(path), "--indicator", "satis_city",
-                      "--confirm-mapping", str(mapping)],
+                app,
+                [
+                    "outcomes",
+                    "import",
+                    str(path),
+                    "--indicator",
+                    "satis_city",
+                    "--confirm-mapping",
+                    str(mapping),
+                ],
             )
             self.assertEqual(result.exit_code, 0, result.output)
             self.assertIn("1 inserted, 0 updated, 0 unchanged", result.output)

@@ -18,16 +18,15 @@ class DemoOutcomesTests(TestCase):
 
     def test_every_demo_file_applies_with_local_names_matched(self):
         self.assertEqual(
-            [r.status for r in self.runs], [OutcomeImportRun.Status.APPLIED] * 3,
+            [r.status for r in self.runs],
+            [OutcomeImportRun.Status.APPLIED] * 3,
             [r.report.get("problems") for r in self.runs],
         )
         eu = self.runs[0]
         self.assertEqual(eu.report["matching"]["matched"], 60)
         self.assertEqual(len(eu.report["matching"]["skipped"]), 19)
         satisfied = set(
-            OutcomeValue.objects.filter(indicator__code="satis_city").values_list(
-                "city__slug", flat=True
-            )
+            OutcomeValue.objects.filter(indicator__code="satis_city").values_list("city__slug", flat=True)
         )
         self.assertTrue({"brussels-be", "athens-gr", "lisbon-pt", "munich-de"} <= satisfied)
         income = OutcomeValue.objects.filter(indicator__code="median_household_income")

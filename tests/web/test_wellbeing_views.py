@@ -19,8 +19,7 @@ class OutcomesPageTests(OutcomesTestCase):
     def test_staff_see_the_page_respondents_and_strangers_do_not(self):
         w = self.world
         self.assertEqual(self.client.get(self.url()).status_code, 302)
-        for user, status in ((w.admin, 200), (w.reviewer, 200), (w.respondent_a, 404),
-                             (w.outsider, 404)):
+        for user, status in ((w.admin, 200), (w.reviewer, 200), (w.respondent_a, 404), (w.outsider, 404)):
             with self.subTest(user=user.username):
                 login(self.client, user)
                 self.assertEqual(self.client.get(self.url()).status_code, status)
@@ -43,7 +42,8 @@ class OutcomesPageTests(OutcomesTestCase):
         names = [e["name"] for e in [*run.report["matching"]["unmatched"]]]
         choices = {f"name_{i}": "-" for i in range(len(names))}
         response = self.client.post(
-            reverse("wellbeing:import", args=[self.world.programme.slug, run.pk]), choices,
+            reverse("wellbeing:import", args=[self.world.programme.slug, run.pk]),
+            choices,
             follow=True,
         )
         self.assertContains(response, "Imported: 54 values inserted, 0 updated, 0 unchanged.")
@@ -58,9 +58,7 @@ class AnalysisPageTests(AnalysisTestCase):
 
     def test_the_dashboard_links_the_analysis(self):
         login(self.client, self.world.reviewer)
-        dashboard = reverse(
-            "collection:dashboard", args=[self.world.programme.slug, self.world.wave.code]
-        )
+        dashboard = reverse("collection:dashboard", args=[self.world.programme.slug, self.world.wave.code])
         self.assertContains(self.client.get(dashboard), self.url())
 
     def test_start_runs_and_the_page_shows_the_report_frame_and_downloads(self):

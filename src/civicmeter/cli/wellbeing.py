@@ -89,18 +89,12 @@ def import_command(
     indicator: Annotated[
         str | None, typer.Option(help="Catalogue code of the single indicator in the file.")
     ] = None,
-    value_column: Annotated[
-        str | None, typer.Option(help="Column holding that indicator's values.")
-    ] = None,
+    value_column: Annotated[str | None, typer.Option(help="Column holding that indicator's values.")] = None,
     period: Annotated[
         str | None, typer.Option(help="Period for all rows when the file has no year column.")
     ] = None,
-    country: Annotated[
-        str | None, typer.Option(help="ISO country code for all rows, e.g. US, GB.")
-    ] = None,
-    encoding: Annotated[
-        str | None, typer.Option(help="File encoding (detected when omitted).")
-    ] = None,
+    country: Annotated[str | None, typer.Option(help="ISO country code for all rows, e.g. US, GB.")] = None,
+    encoding: Annotated[str | None, typer.Option(help="File encoding (detected when omitted).")] = None,
     skip_rows: Annotated[
         int | None, typer.Option(help="Metadata lines above the header (detected when omitted).")
     ] = None,

@@ -67,7 +67,9 @@ def capacity_table(wave: Wave, psi_run: ScoreRun, data_use_run: ScoreRun | None)
     rows: dict[str, dict] = {}
     for score in psi_run.scores.select_related("city"):
         rows[score.city.slug] = {
-            "city": score.city.slug, "psi_index": score.index, "psi_class": score.score_class,
+            "city": score.city.slug,
+            "psi_index": score.index,
+            "psi_class": score.score_class,
         }
     if data_use_run is not None:
         for score in data_use_run.scores.select_related("city"):
@@ -91,10 +93,15 @@ def capacity_table(wave: Wave, psi_run: ScoreRun, data_use_run: ScoreRun | None)
 
 
 def _stored_values(wave: Wave, slugs: list[str]) -> pd.DataFrame:
-    values = OutcomeValue.objects.filter(
-        programme=wave.programme, city__slug__in=slugs
-    ).values_list(
-        "city__slug", "indicator__code", "period", "index_points", "value", "n", "se", "source",
+    values = OutcomeValue.objects.filter(programme=wave.programme, city__slug__in=slugs).values_list(
+        "city__slug",
+        "indicator__code",
+        "period",
+        "index_points",
+        "value",
+        "n",
+        "se",
+        "source",
         "import_run_id",
     )
     frame = pd.DataFrame(
@@ -115,15 +122,22 @@ def build_inputs(wave: Wave, *, outcomes: list[str] | None = None) -> AnalysisIn
     stored = _stored_values(wave, list(capacity["city"]))
     income = stored[stored["indicator"] == INCOME].sort_values("period")
     income = income.drop_duplicates("city", keep="last").set_index("city")["raw_value"]
-    chosen = stored[stored["indicator"] != INCOME] if outcomes is None else stored[
-        stored["indicator"].isin(outcomes)
-    ]
+    chosen = (
+        stored[stored["indicator"] != INCOME]
+        if outcomes is None
+        else stored[stored["indicator"].isin(outcomes)]
+    )
     chosen = chosen[chosen["value"].notna()]
     cities = City.objects.filter(slug__in=list(capacity["city"]))
     controls = pd.DataFrame(
         [
-            {"city": c.slug, "population": c.population, "median_income": income.get(c.slug),
-             "country": c.country, "region": c.region}
+            {
+                "city": c.slug,
+                "population": c.population,
+                "median_income": income.get(c.slug),
+                "country": c.country,
+                "region": c.region,
+            }
             for c in cities
         ],
         columns=["city", "population", "median_income", "country", "region"],
@@ -137,8 +151,10 @@ def build_inputs(wave: Wave, *, outcomes: list[str] | None = None) -> AnalysisIn
         )
     catalogue = catalogue_for(wave.programme)
     catalogue_frame = pd.DataFrame(
-        [{"code": i.code, "name": i.name, "dimension": i.dimension.value,
-          "direction": i.direction} for i in catalogue]
+        [
+            {"code": i.code, "name": i.name, "dimension": i.dimension.value, "direction": i.direction}
+            for i in catalogue
+        ]
     )
     recipes = [f"{psi_run.recipe} {psi_run.recipe_version}"]
     if data_use_run is not None:
@@ -150,7 +166,12 @@ def build_inputs(wave: Wave, *, outcomes: list[str] | None = None) -> AnalysisIn
         outcomes_source="; ".join(sorted(set(chosen["source"]))),
     )
     return AnalysisInputs(
-        capacity=capacity, outcomes=chosen.reset_index(drop=True), controls=controls,
-        catalogue=catalogue_frame, provenance=provenance, psi_run=psi_run,
-        data_use_run=data_use_run, notes=notes,
+        capacity=capacity,
+        outcomes=chosen.reset_index(drop=True),
+        controls=controls,
+        catalogue=catalogue_frame,
+        provenance=provenance,
+        psi_run=psi_run,
+        data_use_run=data_use_run,
+        notes=notes,
     )

@@ -33,16 +33,27 @@ class DemoFile:
 DEMO_FILES = (
     DemoFile(
         OUTCOMES / "eu-qol-2023" / "qol2023_city_indicators_long.csv",
-        {"period": "2023"},
+        {
+            "period": "2023",
+            "source": "European Commission, DG REGIO, Quality of Life in European Cities 2023",
+        },
         OUTCOMES / "eu-qol-2023" / "qol2023_not_demo_cities.csv",
     ),
     DemoFile(
         OUTCOMES / "us-acs-median-income" / "acs1y_s1901_median_income_2023_demo_cities.csv",
-        {"indicator": "median_household_income", "country": "US"},
+        {
+            "indicator": "median_household_income",
+            "country": "US",
+            "source": "US Census Bureau, American Community Survey 1-year 2023, table S1901",
+        },
     ),
     DemoFile(
         OUTCOMES / "us-city-health-dashboard" / "features_final_demo_cities.csv",
-        {"period": "CHDB-v14", "country": "US"},
+        {
+            "period": "CHDB-v14",
+            "country": "US",
+            "source": "City Health Dashboard (NYU Langone Health), city data release v14",
+        },
     ),
 )
 
@@ -56,7 +67,8 @@ def load_demo_outcomes(programme: Programme) -> list[OutcomeImportRun]:
     for demo_file in DEMO_FILES:
         content = demo_file.path.read_bytes()
         applied = OutcomeImportRun.objects.filter(
-            programme=programme, sha256=file_sha256(content),
+            programme=programme,
+            sha256=file_sha256(content),
             status=OutcomeImportRun.Status.APPLIED,
         ).first()
         if applied is not None:
@@ -65,8 +77,12 @@ def load_demo_outcomes(programme: Programme) -> list[OutcomeImportRun]:
         confirmed = read_confirmed(demo_file.confirmed) if demo_file.confirmed else None
         runs.append(
             outcomes_import(
-                actor=SYSTEM, programme=programme, filename=demo_file.path.name, content=content,
-                confirmed=confirmed, **demo_file.options,
+                actor=SYSTEM,
+                programme=programme,
+                filename=demo_file.path.name,
+                content=content,
+                confirmed=confirmed,
+                **demo_file.options,
             )
         )
     return runs

@@ -17,27 +17,43 @@ class OutcomeUploadForm(forms.Form):
         help_text=_("One row per city (and period, indicator), or one column per indicator."),
     )
     period = forms.CharField(
-        label=_("Period"), required=False, max_length=30,
+        label=_("Period"),
+        required=False,
+        max_length=30,
         help_text=_("For files without a year column, e.g. 2023."),
     )
     country = forms.CharField(
-        label=_("Country code"), required=False, max_length=2,
+        label=_("Country code"),
+        required=False,
+        max_length=2,
         help_text=_("ISO code for every row when the file has no country column, e.g. US."),
     )
     indicator = forms.CharField(
-        label=_("Indicator code"), required=False, max_length=80,
+        label=_("Indicator code"),
+        required=False,
+        max_length=80,
         help_text=_("For a file holding a single indicator, e.g. median_household_income."),
     )
     value_column = forms.CharField(label=_("Value column of that indicator"), required=False)
+    source = forms.CharField(
+        label=_("Source"),
+        required=False,
+        max_length=500,
+        help_text=_("Who published the figures, when the file has no source column."),
+    )
     city_column = forms.CharField(label=_("City column"), required=False)
     period_column = forms.CharField(label=_("Period column"), required=False)
     indicator_column = forms.CharField(label=_("Indicator column"), required=False)
     encoding = forms.CharField(
-        label=_("Encoding"), required=False, max_length=30,
+        label=_("Encoding"),
+        required=False,
+        max_length=30,
         help_text=_("Detected when empty; e.g. cp1252."),
     )
     skip_rows = forms.IntegerField(
-        label=_("Metadata lines above the header"), required=False, min_value=0,
+        label=_("Metadata lines above the header"),
+        required=False,
+        min_value=0,
         help_text=_("Detected when empty."),
     )
 
@@ -55,6 +71,7 @@ class OutcomeUploadForm(forms.Form):
             "country": data["country"].strip().upper() or None,
             "indicator": data["indicator"].strip() or None,
             "value_column": data["value_column"].strip() or None,
+            "source": data["source"].strip() or None,
             "encoding": data["encoding"].strip() or None,
             "skip_rows": data["skip_rows"],
         }
@@ -73,8 +90,12 @@ class ConfirmNamesForm(forms.Form):
             first = [(slug, label) for slug, label in cities if slug in proposals]
             self.fields[f"name_{index}"] = forms.ChoiceField(
                 label=entry["name"],
-                choices=[("", _("Choose…")), (NONE_OF_OURS, _("None of our cities")), *first,
-                         *[c for c in cities if c[0] not in proposals]],
+                choices=[
+                    ("", _("Choose…")),
+                    (NONE_OF_OURS, _("None of our cities")),
+                    *first,
+                    *[c for c in cities if c[0] not in proposals],
+                ],
             )
 
     def rows(self):

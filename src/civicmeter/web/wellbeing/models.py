@@ -142,9 +142,7 @@ class AnalysisRun(models.Model):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
-    wave = models.ForeignKey(
-        "programmes.Wave", on_delete=models.CASCADE, related_name="analysis_runs"
-    )
+    wave = models.ForeignKey("programmes.Wave", on_delete=models.CASCADE, related_name="analysis_runs")
     parameters = models.JSONField(default=dict)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)

@@ -94,9 +94,15 @@ def _summary(report, inputs) -> dict:
             "table": table.name,
             "title": table.title,
             "rows": [
-                {"outcome": row.outcome, "name": row.outcome_name, "n_high": row.n_high,
-                 "n_low": row.n_low, "estimate": _finite(row.estimate),
-                 "ci_lower": _finite(row.ci_lower), "ci_upper": _finite(row.ci_upper)}
+                {
+                    "outcome": row.outcome,
+                    "name": row.outcome_name,
+                    "n_high": row.n_high,
+                    "n_low": row.n_low,
+                    "estimate": _finite(row.estimate),
+                    "ci_lower": _finite(row.ci_lower),
+                    "ci_upper": _finite(row.ci_upper),
+                }
                 for row in table.rows
             ],
         }
@@ -117,17 +123,18 @@ def analysis_execute(*, run_id: int, on_progress: Progress | None = None) -> Ana
     """Carry out a queued run: build the inputs, analyse, store the report. Never raises for
     problems in the data; they end the run as failed with the message a user can act on."""
     run = AnalysisRun.objects.select_related("wave__programme", "wave__instrument").get(pk=run_id)
-    AnalysisRun.objects.filter(pk=run.pk).update(
-        status=AnalysisRun.Status.RUNNING, started_at=timezone.now()
-    )
+    AnalysisRun.objects.filter(pk=run.pk).update(status=AnalysisRun.Status.RUNNING, started_at=timezone.now())
     try:
         catalogue_sync()
         _progress(run, 10, _("Reading scores, answers and outcomes"), on_progress)
         inputs = build_inputs(run.wave, outcomes=run.parameters.get("outcomes"))
         _progress(run, 30, _("Comparing high- and low-capacity cities"), on_progress)
         report = analyze(
-            inputs.capacity, inputs.outcomes, controls=inputs.controls,
-            catalogue=inputs.catalogue, provenance=inputs.provenance,
+            inputs.capacity,
+            inputs.outcomes,
+            controls=inputs.controls,
+            catalogue=inputs.catalogue,
+            provenance=inputs.provenance,
         )
         _progress(run, 85, _("Writing the report"), on_progress)
         html = render_html(report)
@@ -135,20 +142,27 @@ def analysis_execute(*, run_id: int, on_progress: Progress | None = None) -> Ana
         summary = _summary(report, inputs)
     except (AnalysisError, OutcomesError, ParameterError, LookupError) as exc:
         AnalysisRun.objects.filter(pk=run.pk).update(
-            status=AnalysisRun.Status.FAILED, error=str(exc), finished_at=timezone.now(),
+            status=AnalysisRun.Status.FAILED,
+            error=str(exc),
+            finished_at=timezone.now(),
             message=_("Failed"),
         )
         run.refresh_from_db()
         return run
     except Exception as exc:
         AnalysisRun.objects.filter(pk=run.pk).update(
-            status=AnalysisRun.Status.FAILED, finished_at=timezone.now(), message=_("Failed"),
+            status=AnalysisRun.Status.FAILED,
+            finished_at=timezone.now(),
+            message=_("Failed"),
             error=_("Internal error (%(type)s); the server log has the details.")
             % {"type": type(exc).__name__},
         )
         raise
     AnalysisRun.objects.filter(pk=run.pk).update(
-        status=AnalysisRun.Status.DONE, report_html=html, tables=tables, summary=summary,
+        status=AnalysisRun.Status.DONE,
+        report_html=html,
+        tables=tables,
+        summary=summary,
         finished_at=timezone.now(),
     )
     _progress(run, 100, _("Done"), on_progress)

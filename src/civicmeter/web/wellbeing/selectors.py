@@ -34,11 +34,14 @@ def city_candidates() -> pd.DataFrame:
     """Every stored city as a ``match_cities`` candidate (slug, name, country, region, aliases)."""
     aliases = shipped_aliases()
     rows = [
-        {"slug": slug, "name": name, "country": country, "region": region,
-         "aliases": list(aliases.get(slug, ()))}
-        for slug, name, country, region in City.objects.values_list(
-            "slug", "name", "country", "region"
-        )
+        {
+            "slug": slug,
+            "name": name,
+            "country": country,
+            "region": region,
+            "aliases": list(aliases.get(slug, ())),
+        }
+        for slug, name, country, region in City.objects.values_list("slug", "name", "country", "region")
     ]
     return pd.DataFrame(rows, columns=["slug", "name", "country", "region", "aliases"])
 
@@ -86,9 +89,7 @@ def outcome_holdings(programme: Programme) -> list[IndicatorHolding]:
 
 
 def recent_imports(programme: Programme, limit: int = 10) -> list[OutcomeImportRun]:
-    return list(
-        OutcomeImportRun.objects.filter(programme=programme).select_related("actor")[:limit]
-    )
+    return list(OutcomeImportRun.objects.filter(programme=programme).select_related("actor")[:limit])
 
 
 def latest_analysis(wave: Wave) -> AnalysisRun | None:

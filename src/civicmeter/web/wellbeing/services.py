@@ -39,9 +39,7 @@ E001_UNMATCHED = (
     "{name!r} ({where}) matches none of the platform's cities{nearest}. Confirm the city it is "
     "(or that it is none of ours) and import again."
 )
-E002_AMBIGUOUS = (
-    "{name!r} ({where}) could be {candidates}. Confirm which city it is and import again."
-)
+E002_AMBIGUOUS = "{name!r} ({where}) could be {candidates}. Confirm which city it is and import again."
 E003_UNKNOWN_SLUG = (
     "the confirmed mapping names {slug!r} for {name!r}, which is not a city of the platform. "
     "Use a city slug such as 'brussels-be', or leave the slug empty for none of ours."
@@ -115,9 +113,7 @@ def _match(programme: Programme, data: pd.DataFrame, confirmed: dict) -> tuple[p
     data = data.loc[keep]
     names = data[["city_name", "country", "region", "city_code"]].drop_duplicates()
     names = names.rename(columns={"city_name": "name", "city_code": "code"})
-    result = match_cities(
-        names, selectors.city_candidates(), confirmed={k: v for k, v in known.items() if v}
-    )
+    result = match_cities(names, selectors.city_candidates(), confirmed={k: v for k, v in known.items() if v})
     by_method = result.matched["method"].value_counts().to_dict()
     report = {
         "matched": len(result.matched),
@@ -128,13 +124,11 @@ def _match(programme: Programme, data: pd.DataFrame, confirmed: dict) -> tuple[p
             if r.method == "name variant"
         ],
         "unmatched": [
-            {"name": r.name, "country": r.country, "region": r.region,
-             "suggestions": list(r.suggestions)}
+            {"name": r.name, "country": r.country, "region": r.region, "suggestions": list(r.suggestions)}
             for r in result.unmatched.itertuples()
         ],
         "ambiguous": [
-            {"name": r.name, "country": r.country, "region": r.region,
-             "candidates": list(r.candidates)}
+            {"name": r.name, "country": r.country, "region": r.region, "candidates": list(r.candidates)}
             for r in result.ambiguous.itertuples()
         ],
         "skipped": skipped_names,
@@ -146,14 +140,23 @@ def _match(programme: Programme, data: pd.DataFrame, confirmed: dict) -> tuple[p
 
 def _name_problems(matching: dict) -> list[dict]:
     problems = [
-        {"code": "wellbeing.E001", "message": E001_UNMATCHED.format(
-            name=u["name"], where=_where(u),
-            nearest=f" (nearest: {', '.join(u['suggestions'])})" if u["suggestions"] else "")}
+        {
+            "code": "wellbeing.E001",
+            "message": E001_UNMATCHED.format(
+                name=u["name"],
+                where=_where(u),
+                nearest=f" (nearest: {', '.join(u['suggestions'])})" if u["suggestions"] else "",
+            ),
+        }
         for u in matching["unmatched"]
     ]
     problems += [
-        {"code": "wellbeing.E002", "message": E002_AMBIGUOUS.format(
-            name=a["name"], where=_where(a), candidates=" or ".join(a["candidates"]))}
+        {
+            "code": "wellbeing.E002",
+            "message": E002_AMBIGUOUS.format(
+                name=a["name"], where=_where(a), candidates=" or ".join(a["candidates"])
+            ),
+        }
         for a in matching["ambiguous"]
     ]
     return problems
@@ -163,8 +166,10 @@ def _confirmed_problems(confirmed: dict) -> list[dict]:
     slugs = {s for s in confirmed.values() if s}
     known = set(City.objects.filter(slug__in=slugs).values_list("slug", flat=True))
     return [
-        {"code": "wellbeing.E003", "message": E003_UNKNOWN_SLUG.format(
-            slug=slug, name=key[0] if isinstance(key, tuple) else key)}
+        {
+            "code": "wellbeing.E003",
+            "message": E003_UNKNOWN_SLUG.format(slug=slug, name=key[0] if isinstance(key, tuple) else key),
+        }
         for key, slug in confirmed.items()
         if slug and slug not in known
     ]
@@ -186,8 +191,14 @@ def _import(*, actor, programme, kind, filename, content, options, confirmed, re
     sha256 = file_sha256(content)
     confirmed = _normalise_confirmed(confirmed)
     reject = {
-        "programme": programme, "kind": kind, "filename": filename, "content": content,
-        "sha256": sha256, "actor": actor, "started": started, "options": options,
+        "programme": programme,
+        "kind": kind,
+        "filename": filename,
+        "content": content,
+        "sha256": sha256,
+        "actor": actor,
+        "started": started,
+        "options": options,
     }
     try:
         data, reading = _read(filename, content, reader)
@@ -202,8 +213,16 @@ def _import(*, actor, programme, kind, filename, content, options, confirmed, re
     if problems:
         return _reject(**reject, report={**report, "problems": problems})
     return _apply(
-        actor=actor, programme=programme, kind=kind, filename=filename, sha256=sha256,
-        started=started, data=data, report=report, options=options, confirmed=confirmed,
+        actor=actor,
+        programme=programme,
+        kind=kind,
+        filename=filename,
+        sha256=sha256,
+        started=started,
+        data=data,
+        report=report,
+        options=options,
+        confirmed=confirmed,
         content=content,
     )
 
@@ -229,26 +248,40 @@ def outcomes_import(
     value_column: str | None = None,
     period: str | None = None,
     country: str | None = None,
+    source: str | None = None,
     encoding: str | None = None,
     skip_rows: int | None = None,
     confirmed: dict | None = None,
 ) -> OutcomeImportRun:
     """Import a city outcome table (CSV/XLSX) into ``programme``; return the run (applied or not).
 
-    ``mapping``, ``indicator``, ``value_column``, ``period``, ``country``, ``encoding`` and
-    ``skip_rows`` are those of :func:`civicmeter.outcomes.read_outcome_table`. ``confirmed`` maps
-    ``(source name, country)`` to a city slug, or to "" for a name that is none of our cities;
-    it is saved as the programme's confirmed names when the import applies.
+    ``mapping``, ``indicator``, ``value_column``, ``period``, ``country``, ``source``,
+    ``encoding`` and ``skip_rows`` are those of :func:`civicmeter.outcomes.read_outcome_table`.
+    ``confirmed`` maps ``(source name, country)`` to a city slug, or to "" for a name that is
+    none of our cities; it is saved as the programme's confirmed names when the import applies.
     """
     options = {
-        "mapping": mapping, "indicator": indicator, "value_column": value_column,
-        "period": period, "country": country, "encoding": encoding, "skip_rows": skip_rows,
+        "mapping": mapping,
+        "indicator": indicator,
+        "value_column": value_column,
+        "period": period,
+        "country": country,
+        "source": source,
+        "encoding": encoding,
+        "skip_rows": skip_rows,
     }
 
     def reader(path):
         table = read_outcome_table(
-            path, mapping=mapping, indicator=indicator, value_column=value_column, period=period,
-            country=country, encoding=encoding, skip_rows=skip_rows,
+            path,
+            mapping=mapping,
+            indicator=indicator,
+            value_column=value_column,
+            period=period,
+            country=country,
+            source=source,
+            encoding=encoding,
+            skip_rows=skip_rows,
             catalogue=catalogue_for(programme),
         )
         table.report.path = filename
@@ -256,9 +289,14 @@ def outcomes_import(
         return data, _reading_report(table.report)
 
     return _import(
-        actor=actor, programme=programme, kind=OutcomeImportRun.Kind.TABLE, filename=filename,
-        content=content, options={k: v for k, v in options.items() if v is not None},
-        confirmed=confirmed, reader=reader,
+        actor=actor,
+        programme=programme,
+        kind=OutcomeImportRun.Kind.TABLE,
+        filename=filename,
+        content=content,
+        options={k: v for k, v in options.items() if v is not None},
+        confirmed=confirmed,
+        reader=reader,
     )
 
 
@@ -291,26 +329,46 @@ def microdata_import(
     keeps its cleaning report (everything dropped and why) beside the matching report.
     """
     options = {
-        "item": item, "scale": list(scale), "indicator": indicator, "statistic": statistic,
-        "threshold": threshold, "city": city, "city_column": city_column, "period": period,
-        "period_column": period_column, "missing_codes": list(missing_codes),
-        "weight_column": weight_column, "dont_know_in_denominator": dont_know_in_denominator,
-        "country": country, "region": region, "encoding": encoding,
+        "item": item,
+        "scale": list(scale),
+        "indicator": indicator,
+        "statistic": statistic,
+        "threshold": threshold,
+        "city": city,
+        "city_column": city_column,
+        "period": period,
+        "period_column": period_column,
+        "missing_codes": list(missing_codes),
+        "weight_column": weight_column,
+        "dont_know_in_denominator": dont_know_in_denominator,
+        "country": country,
+        "region": region,
+        "encoding": encoding,
     }
 
     def reader(path):
         result = summarise_microdata(
-            path, city=city, city_column=city_column, period=period, period_column=period_column,
-            item=item, scale=tuple(scale), missing_codes=tuple(missing_codes),
-            weight_column=weight_column, statistic=statistic, threshold=threshold,
-            dont_know_in_denominator=dont_know_in_denominator, indicator=indicator,
+            path,
+            city=city,
+            city_column=city_column,
+            period=period,
+            period_column=period_column,
+            item=item,
+            scale=tuple(scale),
+            missing_codes=tuple(missing_codes),
+            weight_column=weight_column,
+            statistic=statistic,
+            threshold=threshold,
+            dont_know_in_denominator=dont_know_in_denominator,
+            indicator=indicator,
             encoding=encoding,
         )
         rows = result.to_outcome_frame(country=country, region=region)
         intervals = result.to_frame()[["city_name", "period", "ci_lower", "ci_upper"]]
         rows = rows.assign(period=rows["period"].astype(str)).merge(
             intervals.assign(period=intervals["period"].astype(str)),
-            on=["city_name", "period"], how="left",
+            on=["city_name", "period"],
+            how="left",
         )
         cleaning = result.cleaning.astype(object).where(result.cleaning.notna(), None)
         reading = {
@@ -323,32 +381,47 @@ def microdata_import(
         return rows, reading
 
     return _import(
-        actor=actor, programme=programme, kind=OutcomeImportRun.Kind.MICRODATA,
-        filename=filename, content=content,
+        actor=actor,
+        programme=programme,
+        kind=OutcomeImportRun.Kind.MICRODATA,
+        filename=filename,
+        content=content,
         options={k: v for k, v in options.items() if v not in (None, "")},
-        confirmed=confirmed, reader=reader,
+        confirmed=confirmed,
+        reader=reader,
     )
 
 
-def outcomes_import_again(
-    *, actor, run: OutcomeImportRun, confirmed: dict | None = None
-) -> OutcomeImportRun:
+def outcomes_import_again(*, actor, run: OutcomeImportRun, confirmed: dict | None = None) -> OutcomeImportRun:
     """Run a refused import again with the same file and options, plus ``confirmed`` names."""
     function = microdata_import if run.kind == OutcomeImportRun.Kind.MICRODATA else outcomes_import
     return function(
-        actor=actor, programme=run.programme, filename=run.filename, content=bytes(run.content),
-        confirmed=confirmed, **run.options,
+        actor=actor,
+        programme=run.programme,
+        filename=run.filename,
+        content=bytes(run.content),
+        confirmed=confirmed,
+        **run.options,
     )
 
 
 @transaction.atomic(durable=True)
-def _apply(*, actor, programme, kind, filename, sha256, started, data, report, options,
-           confirmed, content) -> OutcomeImportRun:
+def _apply(
+    *, actor, programme, kind, filename, sha256, started, data, report, options, confirmed, content
+) -> OutcomeImportRun:
     _save_confirmed(actor, programme, confirmed)
     run = OutcomeImportRun.objects.create(
-        programme=programme, kind=kind, filename=filename, sha256=sha256, actor=_actor(actor),
-        status=OutcomeImportRun.Status.APPLIED, report=report, options=options, content=content,
-        started_at=started, finished_at=started,
+        programme=programme,
+        kind=kind,
+        filename=filename,
+        sha256=sha256,
+        actor=_actor(actor),
+        status=OutcomeImportRun.Status.APPLIED,
+        report=report,
+        options=options,
+        content=content,
+        started_at=started,
+        finished_at=started,
     )
     cities = {c.slug: c for c in City.objects.filter(slug__in=set(data["city_slug"]))}
     indicators = {i.code: i for i in OutcomeIndicator.objects.filter(code__in=set(data["indicator"]))}
@@ -373,8 +446,13 @@ def _apply(*, actor, programme, kind, filename, sha256, started, data, report, o
         current = existing.get(key)
         if current is None:
             OutcomeValue.objects.create(
-                programme=programme, city=city, indicator=indicator, period=key[2],
-                source=key[3], import_run=run, **fields,
+                programme=programme,
+                city=city,
+                indicator=indicator,
+                period=key[2],
+                source=key[3],
+                import_run=run,
+                **fields,
             )
             counts["inserted"] += 1
         elif all(getattr(current, k) == v for k, v in fields.items()):
@@ -400,12 +478,14 @@ def _rescale(programme: Programme, scopes: set[tuple[str, str]]) -> None:
     """
     catalogue = catalogue_for(programme)
     for code, period in scopes:
-        values = list(
-            OutcomeValue.objects.filter(programme=programme, indicator__code=code, period=period)
-        )
+        values = list(OutcomeValue.objects.filter(programme=programme, indicator__code=code, period=period))
         frame = pd.DataFrame(
-            {"indicator": code, "period": period, "value": [v.value for v in values],
-             "unit": [v.unit for v in values]}
+            {
+                "indicator": code,
+                "period": period,
+                "value": [v.value for v in values],
+                "unit": [v.unit for v in values],
+            }
         )
         points = rescale_to_index(frame, catalogue=catalogue)["index_points"]
         for value, point in zip(values, points, strict=True):
@@ -419,9 +499,14 @@ def _save_confirmed(actor, programme: Programme, confirmed: dict) -> None:
     cities = {c.slug: c for c in City.objects.filter(slug__in={s for s in confirmed.values() if s})}
     for (name, country), slug in confirmed.items():
         CityNameMapping.objects.update_or_create(
-            programme=programme, source_name=name, country=country,
-            defaults={"city": cities.get(slug), "confirmed_by": _actor(actor),
-                      "confirmed_at": timezone.now()},
+            programme=programme,
+            source_name=name,
+            country=country,
+            defaults={
+                "city": cities.get(slug),
+                "confirmed_by": _actor(actor),
+                "confirmed_at": timezone.now(),
+            },
         )
 
 
@@ -432,16 +517,16 @@ def mapping_confirm(
     """Record once that ``source_name`` (in ``country``) is ``city``, or none of ours (None)."""
     require_outcomes_manager(actor, programme)
     mapping, _ = CityNameMapping.objects.update_or_create(
-        programme=programme, source_name=source_name.strip(), country=country.strip().upper(),
+        programme=programme,
+        source_name=source_name.strip(),
+        country=country.strip().upper(),
         defaults={"city": city, "confirmed_by": _actor(actor), "confirmed_at": timezone.now()},
     )
     return mapping
 
 
 @transaction.atomic(durable=True)
-def indicators_add(
-    *, actor, programme: Programme, filename: str, content: bytes
-) -> list[OutcomeIndicator]:
+def indicators_add(*, actor, programme: Programme, filename: str, content: bytes) -> list[OutcomeIndicator]:
     """Add a programme's own indicators from a catalogue YAML file (the shipped file's layout).
 
     Validated together with the shipped catalogue and the programme's earlier additions, so a code
@@ -459,10 +544,15 @@ def indicators_add(
             continue
         added.append(
             OutcomeIndicator.objects.create(
-                programme=programme, code=indicator.code, name=indicator.name,
-                dimension=indicator.dimension.value, unit=indicator.unit,
-                direction=indicator.direction, source=indicator.source,
-                rescale=indicator.rescale.value, description=indicator.description,
+                programme=programme,
+                code=indicator.code,
+                name=indicator.name,
+                dimension=indicator.dimension.value,
+                unit=indicator.unit,
+                direction=indicator.direction,
+                source=indicator.source,
+                rescale=indicator.rescale.value,
+                description=indicator.description,
                 aliases=list(indicator.aliases),
             )
         )

@@ -33,18 +33,25 @@ def outcomes(request, programme: str):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         run = services.outcomes_import(
-            actor=request.user, programme=programme_row, filename=upload.name,
-            content=upload.read(), **form.import_options(),
+            actor=request.user,
+            programme=programme_row,
+            filename=upload.name,
+            content=upload.read(),
+            **form.import_options(),
         )
         return redirect("wellbeing:import", programme, run.pk)
-    return render(request, "wellbeing/outcomes.html", {
-        "programme": programme_row,
-        "holdings": selectors.outcome_holdings(programme_row),
-        "imports": selectors.recent_imports(programme_row),
-        "waves": programme_row.waves.all(),
-        "form": form,
-        "can_manage": may_manage_outcomes(request.user, programme_row),
-    })
+    return render(
+        request,
+        "wellbeing/outcomes.html",
+        {
+            "programme": programme_row,
+            "holdings": selectors.outcome_holdings(programme_row),
+            "imports": selectors.recent_imports(programme_row),
+            "waves": programme_row.waves.all(),
+            "form": form,
+            "can_manage": may_manage_outcomes(request.user, programme_row),
+        },
+    )
 
 
 def _names(run: OutcomeImportRun) -> list[dict]:
@@ -63,14 +70,19 @@ def import_report(request, programme: str, pk: int):
         if not can_manage or not names:
             raise Http404("Nothing to confirm.")
         if form.is_valid():
-            again = services.outcomes_import_again(
-                actor=request.user, run=run, confirmed=form.confirmed()
-            )
+            again = services.outcomes_import_again(actor=request.user, run=run, confirmed=form.confirmed())
             return redirect("wellbeing:import", programme, again.pk)
-    return render(request, "wellbeing/import_report.html", {
-        "programme": programme_row, "run": run, "form": form, "names": names,
-        "can_manage": can_manage,
-    })
+    return render(
+        request,
+        "wellbeing/import_report.html",
+        {
+            "programme": programme_row,
+            "run": run,
+            "form": form,
+            "names": names,
+            "can_manage": can_manage,
+        },
+    )
 
 
 def _run_of(request, programme: str, code: str, pk: int) -> tuple[object, AnalysisRun]:
@@ -81,12 +93,16 @@ def _run_of(request, programme: str, code: str, pk: int) -> tuple[object, Analys
 @login_required
 def analysis(request, programme: str, code: str):
     wave = access_wave_by_code(request.user, programme, code)
-    return render(request, "wellbeing/analysis.html", {
-        "wave": wave,
-        "run": selectors.latest_analysis(wave),
-        "can_manage": may_manage_outcomes(request.user, wave.programme),
-        "holdings": selectors.outcome_holdings(wave.programme),
-    })
+    return render(
+        request,
+        "wellbeing/analysis.html",
+        {
+            "wave": wave,
+            "run": selectors.latest_analysis(wave),
+            "can_manage": may_manage_outcomes(request.user, wave.programme),
+            "holdings": selectors.outcome_holdings(wave.programme),
+        },
+    )
 
 
 @login_required
@@ -104,9 +120,15 @@ def analysis_begin(request, programme: str, code: str):
 def analysis_progress(request, programme: str, code: str, pk: int):
     """The run's state as a fragment; htmx swaps it every 2 s until the run has finished."""
     wave, run = _run_of(request, programme, code, pk)
-    return render(request, "wellbeing/_run.html", {
-        "wave": wave, "run": run, "can_manage": may_manage_outcomes(request.user, wave.programme),
-    })
+    return render(
+        request,
+        "wellbeing/_run.html",
+        {
+            "wave": wave,
+            "run": run,
+            "can_manage": may_manage_outcomes(request.user, wave.programme),
+        },
+    )
 
 
 @login_required
