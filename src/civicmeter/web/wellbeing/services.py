@@ -83,7 +83,7 @@ def _read(filename: str, content: bytes, reader) -> object:
 def _problems_of(exc: Exception) -> list[dict]:
     if isinstance(exc, OutcomesError):
         return [{"code": p.code, "message": p.message} for p in exc.problems]
-    return [{"code": "outcomes.E000", "message": str(exc)}]
+    return [{"code": "wellbeing.E004", "message": str(exc)}]
 
 
 def _reject(programme, kind, filename, content, sha256, actor, started, options, report):
