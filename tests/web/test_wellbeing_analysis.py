@@ -189,3 +189,36 @@ class CommandTests(AnalysisTestCase):
             )
             self.assertEqual(result.exit_code, 0, result.output)
             self.assertIn("1 inserted, 0 updated, 0 unchanged", result.output)
+
+
+class MicrodataCommandTests(AnalysisTestCase):
+    def test_kansas_city_microdata_is_stored_with_its_cleaning_report(self):
+        make_city("Kansas City", "US", region="Missouri")
+        kc = Path(__file__).resolve().parent.parent / "fixtures" / "kcmo-resident-survey"
+        result = CliRunner().invoke(
+            app,
+            [
+                "outcomes",
+                "import-microdata",
+                str(kc / "FY2022_RS_slice.csv"),
+                "--item",
+                "q1_01",
+                "--scale",
+                "1-5",
+                "--indicator",
+                "kc_place_to_live",
+                "--statistic",
+                "top2",
+                "--city",
+                "Kansas City",
+                "--country",
+                "US",
+                "--region",
+                "Missouri",
+                "--period-column",
+                "quarte",
+            ],
+        )
+        self.assertEqual(result.exit_code, 0, result.output)
+        self.assertIn("1 inserted, 0 updated, 0 unchanged", result.output)
+        self.assertIn("missing code", result.output)
