@@ -21,6 +21,27 @@ SURVEY_FILE = SHIPPED_DIR / "innovation-capacity.xlsx"
 PASSWORD = "correct-horse-battery"  # noqa: S105 - test-only password
 
 
+def complete_answers(instrument, answers: dict[str, str] | None = None) -> dict[str, str]:
+    """``answers`` plus a valid answer for every required question still missing, following skip
+    logic until nothing is missing (first choice, lowest allowed number, a plausible text)."""
+    from civicmeter import instruments
+    from civicmeter.web.collection.views.survey_display import simple_range
+
+    answers = dict(answers or {})
+    while missing := instruments.missing_required(instrument, answers):
+        for name in missing:
+            question = instrument.question(name)
+            if question.is_select:
+                answers[name] = instruments.available_choices(instrument, name, answers)[0].name
+            elif question.type in ("integer", "decimal"):
+                answers[name] = simple_range(question.constraint)[0] or "1"
+            elif question.type == "url":
+                answers[name] = "https://example.org/strategy"
+            else:
+                answers[name] = "Described."
+    return answers
+
+
 def make_city(name: str, country: str, **fields) -> City:
     slug = fields.pop("slug", None) or f"{name}-{country}".lower().replace(" ", "-")
     city, _ = City.objects.get_or_create(slug=slug, defaults={"name": name, "country": country, **fields})

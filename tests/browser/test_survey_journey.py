@@ -8,8 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from civicmeter import instruments
-from civicmeter.testing import make_world
+from civicmeter.testing import complete_answers, make_world
 from civicmeter.web.accounts.permissions import SYSTEM
 from civicmeter.web.collection import services
 from civicmeter.web.collection.models import Response
@@ -19,16 +18,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def answer_the_rest(response: Response) -> None:
-    """Fill every still-missing required answer with its first option (or a plausible value)."""
+    """Fill every still-missing required answer (first option, lowest allowed number...)."""
     instrument = instrument_for(response.wave.instrument)
-    while missing := instruments.missing_required(instrument, services.response_answers(response)):
-        for name in missing:
-            question = instrument.question(name)
-            answers = services.response_answers(response)
-            if question.is_select:
-                value = instruments.available_choices(instrument, name, answers)[0].name
-            else:
-                value = {"integer": "2017", "url": "https://example.org"}.get(question.type, "Yes.")
+    current = services.response_answers(response)
+    for name, value in complete_answers(instrument, current).items():
+        if name not in current:
             services.answer_save(
                 actor=SYSTEM, response=response, question=name, raw_value=value, expected_version=0
             )

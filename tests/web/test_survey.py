@@ -7,34 +7,15 @@ import json
 from django.test import Client, TestCase
 from django.urls import reverse
 
-from civicmeter import instruments
-from civicmeter.testing import login, make_user, make_world
+from civicmeter.testing import complete_answers, login, make_user, make_world
 from civicmeter.web.accounts.models import Role
 from civicmeter.web.accounts.permissions import SYSTEM
 from civicmeter.web.collection import services
 from civicmeter.web.collection.models import Answer, AnswerChange, Response
-from civicmeter.web.collection.views.survey_display import simple_range
 from civicmeter.web.programmes.instrument_cache import instrument_for
 from civicmeter.web.programmes.models import Wave
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-def complete_answers(instrument) -> dict[str, str]:
-    """A valid answer for every required question, following skip logic until nothing is missing."""
-    answers: dict[str, str] = {}
-    while missing := instruments.missing_required(instrument, answers):
-        for name in missing:
-            question = instrument.question(name)
-            if question.is_select:
-                answers[name] = instruments.available_choices(instrument, name, answers)[0].name
-            elif question.type in ("integer", "decimal"):
-                answers[name] = simple_range(question.constraint)[0] or "1"
-            elif question.type == "url":
-                answers[name] = "https://example.org/strategy"
-            else:
-                answers[name] = "Described."
-    return answers
 
 
 def store(response: Response, answers: dict[str, str]) -> None:

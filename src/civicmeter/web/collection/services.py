@@ -102,6 +102,9 @@ def answer_save(
     current_value = answer.value if answer else ""
     if error is not None:
         return SaveResult(question, raw_value, current_version, error=error)
+    if value == current_value:
+        # Both editors agree (or nothing changed): not a conflict, whatever version was loaded.
+        return SaveResult(question, value, current_version)
     if current_version != expected_version:
         who = str(answer.updated_by) if answer and answer.updated_by else _("another user")
         return SaveResult(
@@ -110,8 +113,6 @@ def answer_save(
             current_version,
             conflict=Conflict(current_value, current_version, who, answer.updated_at if answer else None),
         )
-    if value == current_value:
-        return SaveResult(question, value, current_version)
     answer = write_answer(response, answer, question=question, value=value, actor=actor, source=source)
     response.version += 1
     response.last_activity_at = timezone.now()
