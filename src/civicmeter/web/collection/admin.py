@@ -1,0 +1,38 @@
+"""Responses are read-only in the admin: answers change only through the services, which check
+permissions, versions and record the history."""
+
+from django.contrib import admin
+
+from .models import AnswerChange, ImportRun, Response, ResponseEvent
+
+
+class ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Response)
+class ResponseAdmin(ReadOnly):
+    list_display = ("city", "wave", "status", "version", "synthetic", "last_activity_at")
+    list_filter = ("wave", "status", "synthetic")
+    search_fields = ("city__name",)
+
+
+@admin.register(AnswerChange)
+class AnswerChangeAdmin(ReadOnly):
+    list_display = ("response", "question", "old_value", "new_value", "actor", "source", "at")
+    list_filter = ("source",)
+    search_fields = ("question", "response__city__name")
+
+
+@admin.register(ResponseEvent)
+class ResponseEventAdmin(ReadOnly):
+    list_display = ("response", "action", "from_status", "to_status", "actor", "at")
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(ReadOnly):
+    list_display = ("wave", "filename", "status", "inserted", "updated", "unchanged", "actor", "started_at")
