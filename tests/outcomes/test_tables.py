@@ -195,3 +195,20 @@ def test_wide_by_year_xlsx_with_n_and_se(tmp_path):
     ]
     assert table.report.dropped == {"missing value marker": 1}
     assert table.report.encoding is None
+
+
+def test_mapping_several_value_columns_and_n_se_columns(tmp_path):
+    path = tmp_path / "survey.csv"
+    path.write_text("town,wave,happy,transit,n,se\nLeeds,2022,0.8,0.55,812,0.014\n", encoding="utf-8")
+    table = read_outcome_table(
+        path,
+        mapping={
+            "city": "town",
+            "period": "wave",
+            "indicators": {"happy": "satis_city", "transit": "satis_transport"},
+        },
+    )
+    assert table.report.layout == "wide-measures"
+    rows = table.data.set_index("indicator")
+    assert rows.loc["satis_transport", "value"] == 0.55
+    assert rows.loc["satis_city", "n"] == 812 and rows.loc["satis_city", "se"] == 0.014
