@@ -5,6 +5,8 @@ import csv
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from statsmodels.stats.proportion import proportion_confint
 from statsmodels.stats.weightstats import DescrStatsW
 
@@ -252,3 +254,43 @@ def test_outcome_rows_for_storage_and_xlsx_input(kc, tmp_path):
         "share",
     )
     assert row["value"] == pytest.approx(753 / 1026) and row["n"] == 1026 and row["se"] > 0
+
+
+answers = st.lists(
+    st.tuples(
+        st.sampled_from(["A", "B", "C", ""]),
+        st.sampled_from(["1", "2", "3", "4", "5", "9", "", "0", "DK", "4.5"]),
+        st.sampled_from([1.0, 2.5, 0.0, -1.0, float("nan")]),
+    ),
+    min_size=1,
+    max_size=60,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(answers, st.booleans())
+def test_law_every_row_is_counted_once_and_n_is_the_valid_count(rows, dont_know_counts):
+    frame = pd.DataFrame(rows, columns=["city", "q", "w"])
+    try:
+        result = summarise_microdata(
+            frame,
+            city_column="city",
+            item="q",
+            scale=(1, 5),
+            weight_column="w",
+            statistic="top2",
+            indicator="x",
+            dont_know_in_denominator=dont_know_counts,
+        )
+    except OutcomesError as error:
+        assert error.codes == ["outcomes.E021"]
+        return
+    cleaning = result.cleaning.set_index("city_name")
+    parts = ["valid", "blank", "missing_code", "out_of_range", "non_numeric", "bad_weight"]
+    assert (cleaning[parts].sum(axis=1) == cleaning["rows"]).all()
+    assert cleaning["rows"].sum() == (frame["city"] != "").sum()
+    table = result.table.set_index("city_name")
+    expected_n = cleaning["valid"] + (cleaning["missing_code"] if dont_know_counts else 0)
+    # A counted answer with an unusable weight is reported as bad_weight, never as valid.
+    assert (table["n"] == expected_n.loc[table.index]).all()
+    assert table["estimate"].dropna().between(0, 1).all()

@@ -3,6 +3,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from civicmeter.outcomes import OutcomesError, rescale_to_index
 
@@ -42,3 +44,16 @@ def test_constant_values_have_no_minmax_points():
 def test_unknown_indicator_is_an_error():
     with pytest.raises(OutcomesError, match=r"indicator 'happiness_index' \(rows 1\)"):
         rescale_to_index(pd.DataFrame({"indicator": ["satis_city", "happiness_index"], "value": [0.5, 3.0]}))
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=2, max_size=30))
+def test_law_minmax_points_span_0_to_100_and_reverse_with_direction(values):
+    up = rescale_to_index(pd.DataFrame({"indicator": "life_expectancy", "value": values}))
+    down = rescale_to_index(pd.DataFrame({"indicator": "ons_anxiety", "value": values}))
+    if max(values) == min(values):
+        assert up["index_points"].isna().all()
+        return
+    assert up["index_points"].between(-1e-9, 100 + 1e-9).all()
+    assert up["index_points"].min() == pytest.approx(0) and up["index_points"].max() == pytest.approx(100)
+    assert (up["index_points"] + down["index_points"]).to_numpy() == pytest.approx(100)
