@@ -43,18 +43,10 @@ def demo(
 
     with console.status("Importing the demo outcome data"):
         imports = load_demo_outcomes(summary.programme)
-    from civicmeter.web.wellbeing.demo import load_demo_outcomes
-
-    with console.status("Importing the demo outcome data"):
-        imports = load_demo_outcomes(summary.programme)
     verb = "Loaded" if summary.created else "Found"
     typer.echo(
         f"{verb} demo programme '{summary.programme.name}': {summary.cities} cities, "
         f"{summary.responses} responses (synthetic answers, labelled so)."
-    )
-    typer.echo(
-        "Outcome data (real, sources on the outcomes page): "
-        + ", ".join(f"{run.filename} ({run.get_status_display()})" for run in imports)
     )
     typer.echo(
         "Outcome data (real, sources on the outcomes page): "
