@@ -212,3 +212,12 @@ def test_mapping_several_value_columns_and_n_se_columns(tmp_path):
     rows = table.data.set_index("indicator")
     assert rows.loc["satis_transport", "value"] == 0.55
     assert rows.loc["satis_city", "n"] == 812 and rows.loc["satis_city", "se"] == 0.014
+
+
+def test_mapped_value_column_that_does_not_exist(tmp_path):
+    path = tmp_path / "survey.csv"
+    path.write_text("city,year,happy\nLeeds,2022,0.8\n", encoding="utf-8")
+    with pytest.raises(OutcomesError) as caught:
+        read_outcome_table(path, mapping={"indicators": {"hapy": "satis_city"}})
+    assert caught.value.codes == ["outcomes.E030"]
+    assert "no column 'hapy' for indicator satis_city. Did you mean 'happy'?" in str(caught.value)

@@ -96,6 +96,12 @@ def _norm(header: str) -> str:
     return re.sub(r"\s+", " ", str(header).strip().lower())
 
 
+def _hint(name: str, choices: list[str]) -> str:
+    """ " Did you mean 'Gemeinde'?" for a misspelt name, or "" when nothing is close."""
+    close = difflib.get_close_matches(name, [str(c) for c in choices], n=3)
+    return f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+
+
 def _find_columns(
     raw: RawTable, mapping: dict[str, str], catalogue: Catalogue
 ) -> tuple[dict[str, str], list[Problem]]:
@@ -106,8 +112,7 @@ def _find_columns(
         if column in columns:
             found[role] = column
             continue
-        close = difflib.get_close_matches(column, columns, n=3)
-        hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        hint = _hint(column, columns)
         problems.append(
             Problem(
                 "outcomes.E030",
@@ -162,8 +167,7 @@ def _value_columns(
     if indicator is not None:
         code = catalogue.resolve(indicator)
         if code is None:
-            close = difflib.get_close_matches(indicator, catalogue.codes(), n=3)
-            hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
+            hint = _hint(indicator, catalogue.codes())
             return (
                 "",
                 {},
@@ -245,6 +249,22 @@ def _value_columns(
             )
         return "long", {value: ""}, [c for c in others if c != value], []
     if mapping_indicators:
+        missing = [
+            Problem(
+                "outcomes.E030",
+                E030_NO_COLUMN.format(
+                    path=path,
+                    column=column,
+                    role=f"indicator {code}",
+                    hint=_hint(column, list(frame.columns)),
+                    available=", ".join(map(repr, frame.columns)),
+                ),
+            )
+            for column, code in mapping_indicators.items()
+            if column not in frame.columns
+        ]
+        if missing:
+            return "", {}, [], missing
         return (
             "wide-measures",
             dict(mapping_indicators),

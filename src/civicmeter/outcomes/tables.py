@@ -145,7 +145,7 @@ def read_outcome_table(
     base = pd.DataFrame(
         {
             "city_name": _column_or(frame, found, "city", ""),
-            "country": _column_or(frame, found, "country", (country or "").upper()),
+            "country": _country_codes(_column_or(frame, found, "country", country or "")),
             "region": _column_or(frame, found, "region", ""),
             "city_code": _column_or(frame, found, "city_code", ""),
             "period": _column_or(frame, found, "period", period_text or ""),
@@ -179,6 +179,11 @@ def read_outcome_table(
         )
     report.rows_kept = len(data)
     return OutcomeTable(data=data, report=report)
+
+
+def _country_codes(values: pd.Series) -> pd.Series:
+    """ISO codes in upper case ("gb" -> "GB"); anything longer is left for the report to flag."""
+    return values.where(~values.str.fullmatch(r"[A-Za-z]{2}"), values.str.upper())
 
 
 def _drop(report: ImportReport, reason: str, count: int) -> None:
