@@ -294,3 +294,21 @@ def test_law_every_row_is_counted_once_and_n_is_the_valid_count(rows, dont_know_
     # A counted answer with an unusable weight is reported as bad_weight, never as valid.
     assert (table["n"] == expected_n.loc[table.index]).all()
     assert table["estimate"].dropna().between(0, 1).all()
+
+
+def test_text_missing_codes_count_as_dont_know():
+    frame = pd.DataFrame({"q": ["5", "dk", "DK", "2", "x"]})
+    result = summarise_microdata(
+        frame,
+        city="A",
+        item="q",
+        scale=(1, 5),
+        statistic="top2",
+        missing_codes=(9, "DK"),
+        dont_know_in_denominator=True,
+        indicator="x",
+    )
+    cleaning = result.cleaning.iloc[0]
+    assert (cleaning["missing_code"], cleaning["non_numeric"]) == (2, 1)
+    assert result.table["estimate"].iloc[0] == pytest.approx(1 / 4)
+    assert 'missing codes (9, DK, e.g. "don\'t know")' in result.notes[1]

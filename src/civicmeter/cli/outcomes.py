@@ -35,13 +35,16 @@ def _scale(text: str) -> tuple[float, float]:
     return low, high
 
 
-def _codes(text: str) -> tuple[float, ...]:
-    try:
-        return tuple(float(part) for part in text.split(",") if part.strip())
-    except ValueError as exc:
-        raise typer.BadParameter(
-            f"expected comma-separated numbers such as 9,99; got {text!r}"
-        ) from exc
+def _codes(text: str) -> tuple[float | str, ...]:
+    """ "9,99,DK" -> (9.0, 99.0, "DK"): numbers stay numbers, other codes are matched as text."""
+    codes: list[float | str] = []
+    for part in (p.strip() for p in text.split(",")):
+        if part:
+            try:
+                codes.append(float(part))
+            except ValueError:
+                codes.append(part)
+    return tuple(codes)
 
 
 def _statistic(text: str) -> tuple[str, float | None]:
@@ -51,9 +54,7 @@ def _statistic(text: str) -> tuple[str, float | None]:
         try:
             return name, float(threshold)
         except ValueError as exc:
-            raise typer.BadParameter(
-                "share-at-least needs a threshold, e.g. share-at-least:4"
-            ) from exc
+            raise typer.BadParameter("share-at-least needs a threshold, e.g. share-at-least:4") from exc
     if threshold or name not in ("mean", "top2"):
         raise typer.BadParameter(f"expected mean, top2 or share-at-least:K; got {text!r}")
     return name, None
@@ -81,9 +82,7 @@ def catalogue_command(
     for ind in catalogue:
         arrow = "+" if ind.direction == 1 else "-"
         rule = ind.rescale.value
-        typer.echo(
-            f"{ind.code:30} {ind.dimension.value:19} {ind.unit:13} {arrow} {rule:6} {ind.name}"
-        )
+        typer.echo(f"{ind.code:30} {ind.dimension.value:19} {ind.unit:13} {arrow} {rule:6} {ind.name}")
 
 
 @outcomes_app.command("check")
@@ -95,24 +94,16 @@ def check_command(
     indicator: Annotated[
         str | None, typer.Option(help="Catalogue code of the single indicator in the file.")
     ] = None,
-    value_column: Annotated[
-        str | None, typer.Option(help="Column holding that indicator's values.")
-    ] = None,
+    value_column: Annotated[str | None, typer.Option(help="Column holding that indicator's values.")] = None,
     period: Annotated[
         str | None, typer.Option(help="Period for all rows when the file has no year column.")
     ] = None,
-    country: Annotated[
-        str | None, typer.Option(help="ISO country code for all rows, e.g. US, GB.")
-    ] = None,
-    encoding: Annotated[
-        str | None, typer.Option(help="File encoding (detected when omitted).")
-    ] = None,
+    country: Annotated[str | None, typer.Option(help="ISO country code for all rows, e.g. US, GB.")] = None,
+    encoding: Annotated[str | None, typer.Option(help="File encoding (detected when omitted).")] = None,
     skip_rows: Annotated[
         int | None, typer.Option(help="Metadata lines above the header (detected when omitted).")
     ] = None,
-    sheet: Annotated[
-        str | None, typer.Option(help="XLSX sheet name (first sheet when omitted).")
-    ] = None,
+    sheet: Annotated[str | None, typer.Option(help="XLSX sheet name (first sheet when omitted).")] = None,
     catalogue_files: Annotated[
         list[Path] | None, typer.Option("--catalogue", help="Programme catalogue file(s).")
     ] = None,
@@ -143,19 +134,13 @@ def check_command(
 
 @outcomes_app.command("microdata")
 def microdata_command(
-    file: Annotated[
-        Path, typer.Argument(help="Respondent-level CSV or XLSX (one row per respondent).")
-    ],
+    file: Annotated[Path, typer.Argument(help="Respondent-level CSV or XLSX (one row per respondent).")],
     item: Annotated[str, typer.Option(help="Column of the survey item.")],
     scale: Annotated[str, typer.Option(help="Valid answer range MIN-MAX, e.g. 1-5.")],
     indicator: Annotated[str, typer.Option(help="Indicator code the result is stored under.")],
     statistic: Annotated[str, typer.Option(help="mean, top2 or share-at-least:K.")] = "mean",
-    city: Annotated[
-        str | None, typer.Option(help="City name when the whole file is one city.")
-    ] = None,
-    city_column: Annotated[
-        str | None, typer.Option(help="Column naming each respondent's city.")
-    ] = None,
+    city: Annotated[str | None, typer.Option(help="City name when the whole file is one city.")] = None,
+    city_column: Annotated[str | None, typer.Option(help="Column naming each respondent's city.")] = None,
     period_column: Annotated[
         str | None, typer.Option(help="Column naming the period (wave, quarter).")
     ] = None,
@@ -163,7 +148,7 @@ def microdata_command(
         str | None, typer.Option(help="Period label when the file has no period column.")
     ] = None,
     missing_codes: Annotated[
-        str, typer.Option(help="Codes meaning don't know / no answer.")
+        str, typer.Option(help="Codes meaning don't know / no answer, e.g. 9,99,DK.")
     ] = "9,99",
     weight_column: Annotated[str | None, typer.Option(help="Column of survey weights.")] = None,
     dont_know_in_denominator: Annotated[
@@ -173,13 +158,9 @@ def microdata_command(
             help="Count don't-know answers as not satisfied (shares).",
         ),
     ] = False,
-    interval: Annotated[
-        str, typer.Option(help="Interval for shares: wilson, logit or wald.")
-    ] = "wilson",
+    interval: Annotated[str, typer.Option(help="Interval for shares: wilson, logit or wald.")] = "wilson",
     alpha: Annotated[float, typer.Option(help="1 - confidence level of the intervals.")] = 0.05,
-    encoding: Annotated[
-        str | None, typer.Option(help="File encoding (detected when omitted).")
-    ] = None,
+    encoding: Annotated[str | None, typer.Option(help="File encoding (detected when omitted).")] = None,
     out: Annotated[Path | None, typer.Option(help="Write the estimates to this CSV.")] = None,
 ) -> None:
     """Reduce survey microdata to city indicators with intervals and print the cleaning report."""

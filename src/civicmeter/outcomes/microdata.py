@@ -148,7 +148,9 @@ def _classify(
     numbers_ = pd.to_numeric(pd.Series(text), errors="coerce").to_numpy(dtype=float)
     low, high = scale
     status = np.full(len(categories), Status.VALID, dtype=np.int8)
-    is_missing = np.isin(numbers_, np.asarray(missing_codes, dtype=float))
+    numeric_codes = [float(c) for c in missing_codes if not isinstance(c, str)]
+    text_codes = {c.strip().lower() for c in missing_codes if isinstance(c, str)}
+    is_missing = np.isin(numbers_, numeric_codes) | np.asarray(text.str.lower().isin(text_codes))
     out_of_range = (numbers_ < low) | (numbers_ > high) | (numbers_ != np.round(numbers_))
     status[out_of_range] = Status.OUT_OF_RANGE
     status[np.isnan(numbers_)] = Status.NON_NUMERIC
@@ -200,7 +202,7 @@ def summarise_microdata(
     period: str | None = None,
     item: str,
     scale: tuple[float, float],
-    missing_codes: tuple[float, ...] | list[float] = (9, 99),
+    missing_codes: tuple[float | str, ...] | list[float | str] = (9, 99),
     weight_column: str | None = None,
     statistic: str = "mean",
     threshold: float | None = None,
@@ -214,7 +216,8 @@ def summarise_microdata(
 
     ``statistic``: ``"mean"`` of the item on its scale; ``"top2"`` share answering one of the two
     highest points (e.g. 4-5 "satisfied" on 1-5); ``"share_at_least"`` share answering at least
-    ``threshold``. Values in ``missing_codes`` ("don't know"), blanks, non-numbers and values
+    ``threshold``. Values in ``missing_codes`` ("don't know": numbers such as 9, or texts such
+    as "DK", compared without case), blanks, non-numbers and values
     outside ``scale`` (or not whole numbers) are dropped and counted per city in ``cleaning``.
     ``dont_know_in_denominator=True`` (shares only) counts "don't know" answers as not satisfied,
     the rule some publishers use. ``weight_column`` holds survey weights meaning "respondents in
@@ -460,7 +463,7 @@ def _method_notes(
         what = f"share answering at least {threshold:g} on {low:g}-{high:g}"
     else:
         what = f"mean on the {low:g}-{high:g} scale"
-    codes = ", ".join(f"{c:g}" for c in missing_codes) or "none"
+    codes = ", ".join(c if isinstance(c, str) else f"{c:g}" for c in missing_codes) or "none"
     rule = (
         "counted in the denominator as not satisfied"
         if dont_know_in_denominator
