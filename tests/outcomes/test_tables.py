@@ -221,3 +221,14 @@ def test_mapped_value_column_that_does_not_exist(tmp_path):
         read_outcome_table(path, mapping={"indicators": {"hapy": "satis_city"}})
     assert caught.value.codes == ["outcomes.E030"]
     assert "no column 'hapy' for indicator satis_city. Did you mean 'happy'?" in str(caught.value)
+
+
+def test_row_numbers_survive_blank_lines(tmp_path):
+    path = tmp_path / "gaps.csv"
+    path.write_text(
+        "city,year,indicator,value\nLeeds,2022,satis_city,0.8\n,,,\n\nYork,2022,satis_city,high\n",
+        encoding="utf-8",
+    )
+    table = read_outcome_table(path)
+    assert table.report.non_numeric == [(5, "value", "high")]
+    assert table.data["row"].tolist() == [2]

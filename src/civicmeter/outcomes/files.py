@@ -234,7 +234,7 @@ def read_table(
         for c in frame.columns
         if not (c.startswith("Unnamed:") or c == "") or frame[c].astype(str).str.strip().ne("").any()
     ]
-    frame = frame[keep].astype(str)
+    frame = frame[keep].fillna("").astype(str)
     frame = frame.loc[frame.apply(lambda col: col.str.strip().ne("")).any(axis=1)]
     if frame.empty:
         where = f" after skipping {skip} line(s)" if skip else ""

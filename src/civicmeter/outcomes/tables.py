@@ -153,7 +153,7 @@ def read_outcome_table(
             "source": _column_or(frame, found, "source", source or ""),
             "n": _column_or(frame, found, "n", ""),
             "se": _column_or(frame, found, "se", ""),
-            "row": [raw.spreadsheet_row(i) for i in range(len(frame))],
+            "row": [raw.spreadsheet_row(int(i)) for i in frame.index],
         },
         index=frame.index,
     )
