@@ -21,6 +21,46 @@ SURVEY_FILE = SHIPPED_DIR / "innovation-capacity.xlsx"
 PASSWORD = "correct-horse-battery"  # noqa: S105 - test-only password
 
 
+#: Answers earning every point of the default PSI recipe (10/10).
+PSI_FULL_ANSWERS = {
+    "s1_strategy": "yes",
+    "s1_goals": "yes",
+    "s1_approach": "holistic",
+    "s2_team": "yes",
+    "s2_integration": "embedded",
+    "s2_roles": "project_manager designer engineer",
+    "s3_dedicated": "yes",
+    "s3_budget_plan": "increase",
+    "s3_sources_now": "municipal national",
+    "s4_data_role": "significant",
+    "s4_open_data": "yes",
+    "s4_data_strategy": "data_strategy cdo",
+    "s5_goal_metrics": "yes",
+    "s5_eval_tools": "yes",
+    "s5_eval_practice": "systematic",
+}
+#: Hand-computed: strategy 0 + 0 + 0.5 (both) = 0.5; organisation 1 + 0 (some departments) + 0 (2
+#: roles) = 1; funding 0 (no) + 0.5 (maintain) + 0 (sources not asked) = 0.5; data use 0.5 (somewhat)
+#: + 0 + 0 (neither) = 0.5; evaluation 1 + 0 (other) + 0 (ad hoc) = 1. Total 3.5, low.
+PSI_MIXED_ANSWERS = {
+    "s1_strategy": "no",
+    "s1_goals": "other",
+    "s1_approach": "both",
+    "s2_team": "yes",
+    "s2_integration": "some_departments",
+    "s2_roles": "designer other",
+    "s3_dedicated": "no",
+    "s3_budget_plan": "maintain",
+    "s3_sources_now": "municipal national regional",
+    "s4_data_role": "somewhat",
+    "s4_open_data": "no",
+    "s4_data_strategy": "neither",
+    "s5_goal_metrics": "yes",
+    "s5_eval_tools": "other",
+    "s5_eval_practice": "ad_hoc",
+}
+
+
 def complete_answers(instrument, answers: dict[str, str] | None = None) -> dict[str, str]:
     """``answers`` plus a valid answer for every required question still missing, following skip
     logic until nothing is missing (first choice, lowest allowed number, a plausible text)."""

@@ -5,45 +5,10 @@ from __future__ import annotations
 import pytest
 
 from civicmeter.scoring import score_responses, scoring_recipe_from_dict
+from civicmeter.testing import PSI_FULL_ANSWERS, PSI_MIXED_ANSWERS
 
-#: A city earning every point (10/10).
-FULL = {
-    "s1_strategy": "yes",
-    "s1_goals": "yes",
-    "s1_approach": "holistic",
-    "s2_team": "yes",
-    "s2_integration": "embedded",
-    "s2_roles": "project_manager designer engineer",
-    "s3_dedicated": "yes",
-    "s3_budget_plan": "increase",
-    "s3_sources_now": "municipal national",
-    "s4_data_role": "significant",
-    "s4_open_data": "yes",
-    "s4_data_strategy": "data_strategy cdo",
-    "s5_goal_metrics": "yes",
-    "s5_eval_tools": "yes",
-    "s5_eval_practice": "systematic",
-}
-#: Hand-computed: strategy 0 + 0 + 0.5 (both) = 0.5; organisation 1 + 0 (some departments) + 0 (2
-#: roles) = 1; funding 0 (no) + 0.5 (maintain) + 0 (sources not asked) = 0.5; data use 0.5 (somewhat)
-#: + 0 + 0 (neither) = 0.5; evaluation 1 + 0 (other) + 0 (ad hoc) = 1. Total 3.5, low.
-MIXED = {
-    "s1_strategy": "no",
-    "s1_goals": "other",
-    "s1_approach": "both",
-    "s2_team": "yes",
-    "s2_integration": "some_departments",
-    "s2_roles": "designer other",
-    "s3_dedicated": "no",
-    "s3_budget_plan": "maintain",
-    "s3_sources_now": "municipal national regional",
-    "s4_data_role": "somewhat",
-    "s4_open_data": "no",
-    "s4_data_strategy": "neither",
-    "s5_goal_metrics": "yes",
-    "s5_eval_tools": "other",
-    "s5_eval_practice": "ad_hoc",
-}
+FULL = PSI_FULL_ANSWERS
+MIXED = PSI_MIXED_ANSWERS
 
 
 def components(row) -> dict[str, float]:
@@ -52,8 +17,7 @@ def components(row) -> dict[str, float]:
 
 def test_the_recipe_is_the_default_table_of_indexes_md(psi):
     table = {
-        c.code: [(i.question, i.rule.kind, i.rule.value, i.points) for i in c.items]
-        for c in psi.components
+        c.code: [(i.question, i.rule.kind, i.rule.value, i.points) for i in c.items] for c in psi.components
     }
     assert table == {
         "strategy": [
@@ -163,10 +127,7 @@ def test_answers_to_skipped_questions_never_score(instrument, psi):
 def test_unanswered_questions_score_nothing_and_say_so(instrument, psi):
     row = score_responses(instrument, {"empty": {}}, psi)["empty"]
     assert row.index == 0
-    assert (
-        next(c.reason for c in row.contributions if c.item == "formal_goals")
-        == "s1_goals not answered"
-    )
+    assert next(c.reason for c in row.contributions if c.item == "formal_goals") == "s1_goals not answered"
 
 
 def test_the_cap_holds_a_component_to_its_maximum(instrument, psi):
@@ -202,9 +163,7 @@ def test_the_cap_holds_a_component_to_its_maximum(instrument, psi):
 
 
 def test_ranks_descend_and_ties_share_the_minimum(instrument, psi):
-    table = score_responses(
-        instrument, {"full": FULL, "mixed": MIXED, "twin": MIXED, "empty": {}}, psi
-    )
+    table = score_responses(instrument, {"full": FULL, "mixed": MIXED, "twin": MIXED, "empty": {}}, psi)
     assert [(r.city, r.rank) for r in table.rows] == [
         ("full", 1),
         ("mixed", 2),

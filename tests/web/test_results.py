@@ -14,47 +14,15 @@ from typer.testing import CliRunner
 
 import civicmeter
 from civicmeter.cli import app
-from civicmeter.testing import login, make_city, make_world
+from civicmeter.testing import PSI_FULL_ANSWERS, PSI_MIXED_ANSWERS, login, make_city, make_world
 from civicmeter.web.accounts.permissions import SYSTEM
 from civicmeter.web.collection.models import Answer, Response
 from civicmeter.web.results import selectors, services
 from civicmeter.web.results.models import CityScore, ScoreRun
 
-FULL = {
-    "s1_strategy": "yes",
-    "s1_goals": "yes",
-    "s1_approach": "holistic",
-    "s2_team": "yes",
-    "s2_integration": "embedded",
-    "s2_roles": "project_manager designer engineer",
-    "s3_dedicated": "yes",
-    "s3_budget_plan": "increase",
-    "s3_sources_now": "municipal national",
-    "s4_data_role": "significant",
-    "s4_open_data": "yes",
-    "s4_data_strategy": "data_strategy cdo",
-    "s5_goal_metrics": "yes",
-    "s5_eval_tools": "yes",
-    "s5_eval_practice": "systematic",
-}
-#: 0.5 + 1 + 0.5 + 0.5 + 1 = 3.5 (hand-computed in tests/scoring/test_psi.py).
-MIXED = {
-    "s1_strategy": "no",
-    "s1_goals": "other",
-    "s1_approach": "both",
-    "s2_team": "yes",
-    "s2_integration": "some_departments",
-    "s2_roles": "designer other",
-    "s3_dedicated": "no",
-    "s3_budget_plan": "maintain",
-    "s3_sources_now": "municipal national regional",
-    "s4_data_role": "somewhat",
-    "s4_open_data": "no",
-    "s4_data_strategy": "neither",
-    "s5_goal_metrics": "yes",
-    "s5_eval_tools": "other",
-    "s5_eval_practice": "ad_hoc",
-}
+FULL = PSI_FULL_ANSWERS
+#: 3.5 points, hand-computed in tests/scoring/test_psi.py.
+MIXED = PSI_MIXED_ANSWERS
 COLUMNS = [
     "city",
     "name",
@@ -77,9 +45,7 @@ COLUMNS = [
 
 def respond(wave, city, answers: dict[str, str], status: str) -> Response:
     response = Response.objects.create(wave=wave, city=city, status=status)
-    Answer.objects.bulk_create(
-        [Answer(response=response, question=q, value=v) for q, v in answers.items()]
-    )
+    Answer.objects.bulk_create([Answer(response=response, question=q, value=v) for q, v in answers.items()])
     return response
 
 
@@ -235,9 +201,7 @@ class ExportTests(ResultsTestCase):
         self.assertIn("classes: high 1 (50%), low 1 (50%)", scored.output)
         with tempfile.TemporaryDirectory() as folder:
             out = Path(folder) / "results.csv"
-            exported = runner.invoke(
-                app, ["results", "export", "--wave", "2020", "--out", str(out)]
-            )
+            exported = runner.invoke(app, ["results", "export", "--wave", "2020", "--out", str(out)])
             self.assertEqual(exported.exit_code, 0, exported.output)
             self.assertEqual(len(self.rows(out.read_text(encoding="utf-8"))), 2)
 

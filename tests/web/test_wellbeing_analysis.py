@@ -10,7 +10,7 @@ from django.test import TestCase
 from typer.testing import CliRunner
 
 from civicmeter.cli import app
-from civicmeter.testing import make_city, make_world
+from civicmeter.testing import PSI_FULL_ANSWERS, make_city, make_world
 from civicmeter.web.collection.models import Answer, Response
 from civicmeter.web.results.services import scores_compute
 from civicmeter.web.wellbeing import services
@@ -18,23 +18,7 @@ from civicmeter.web.wellbeing.analysis_inputs import build_inputs
 from civicmeter.web.wellbeing.models import AnalysisRun
 from civicmeter.web.wellbeing.runs import analysis_execute, analysis_start
 
-HIGH = {
-    "s1_strategy": "yes",
-    "s1_goals": "yes",
-    "s1_approach": "holistic",
-    "s2_team": "yes",
-    "s2_integration": "embedded",
-    "s2_roles": "project_manager designer engineer",
-    "s3_dedicated": "yes",
-    "s3_budget_plan": "increase",
-    "s3_sources_now": "municipal national",
-    "s4_data_role": "significant",
-    "s4_open_data": "yes",
-    "s4_data_strategy": "data_strategy cdo",
-    "s5_goal_metrics": "yes",
-    "s5_eval_tools": "yes",
-    "s5_eval_practice": "systematic",
-}
+HIGH = PSI_FULL_ANSWERS
 LOW = {
     "s1_strategy": "no",
     "s1_goals": "other",
