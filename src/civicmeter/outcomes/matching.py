@@ -305,6 +305,7 @@ def write_confirmed(path: str | Path, mapping: dict[tuple[str, str], str]) -> No
     {
         "confirmed": [InstanceOf(dict, "a dict of (source_name, country) -> city slug")],
         "candidates": [Columns("slug")],
+        "path": [InstanceOf(str, "the mapping file's path, for messages")],
     }
 )
 def check_confirmed(confirmed: dict, candidates: pd.DataFrame, *, path: str = "") -> None:

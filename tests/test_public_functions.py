@@ -1,0 +1,100 @@
+"""Meta-test for every domain package: each public function declares its parameter constraints,
+and they are enforced with the standard message (scikit-learn's ``test_public_functions``).
+
+For every function decorated with ``validate_params`` in ``civicmeter.<package>.*``: the declared
+constraints cover exactly the signature, and every generated invalid value (plus an arbitrary
+object) raises ``ParameterError`` naming the parameter, the function, what is allowed and what was
+received. While one parameter is probed the others' checks are switched off, so the probe reaches
+it; the function body never runs because the check fails first.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+
+import pytest
+
+import civicmeter.params as params_module
+from civicmeter.params import ParameterError, describe_constraints
+
+PACKAGES = ("indexing", "instruments", "outcomes", "analysis", "scoring")
+
+#: Entry points each package must keep validated (a guard against the walk finding nothing).
+ENTRY_POINTS = {
+    "indexing": {"run_pipeline", "normalise_array", "read_index_data", "run_uncertainty", "audit_index"},
+    "instruments": {"load_instrument", "clean_answer", "visible", "frame_to_answers", "read_table"},
+    "outcomes": {"read_outcome_table", "summarise_microdata", "match_cities", "rescale_to_index"},
+    "analysis": {"analyze", "compare_groups", "adjusted_difference", "render_html"},
+    "scoring": {"load_scoring_recipe", "score_responses", "score_assessments"},
+}
+
+
+def _validated_functions() -> dict[str, object]:
+    found = {}
+    for package in PACKAGES:
+        root = importlib.import_module(f"civicmeter.{package}")
+        for info in pkgutil.iter_modules(root.__path__):
+            module = importlib.import_module(f"civicmeter.{package}.{info.name}")
+            for name, obj in vars(module).items():
+                if (
+                    not name.startswith("_")
+                    and hasattr(obj, "__param_constraints__")
+                    and getattr(obj, "__module__", None) == module.__name__
+                ):
+                    found[f"{module.__name__}.{name}"] = obj
+    return found
+
+
+FUNCTIONS = _validated_functions()
+PROBES = [
+    (qualname, param, value)
+    for qualname, func in FUNCTIONS.items()
+    for param, constraints in func.__param_constraints__.items()
+    for value in [object()] + [v for c in constraints for v in c.invalid_examples()]
+    if not any(c.is_satisfied_by(value) for c in constraints)
+]
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_each_package_keeps_its_entry_points_validated(package):
+    names = {q.rsplit(".", 1)[1] for q in FUNCTIONS if q.startswith(f"civicmeter.{package}.")}
+    assert ENTRY_POINTS[package] <= names
+
+
+@pytest.mark.parametrize("qualname", sorted(FUNCTIONS))
+def test_constraints_cover_the_signature(qualname):
+    func = FUNCTIONS[qualname]
+    parameters = {
+        name
+        for name, p in inspect.signature(func).parameters.items()
+        if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+    }
+    assert set(func.__param_constraints__) == parameters
+
+
+@pytest.mark.parametrize(
+    ("qualname", "param", "value"),
+    PROBES,
+    ids=[f"{q.removeprefix('civicmeter.')}-{p}-{i}" for i, (q, p, _) in enumerate(PROBES)],
+)
+def test_invalid_value_raises_standard_message(qualname, param, value, monkeypatch):
+    func = FUNCTIONS[qualname]
+    real_check = params_module.check_param
+
+    def check_only_target(name, val, constraints, *, caller):
+        if name == param:
+            real_check(name, val, constraints, caller=caller)
+
+    monkeypatch.setattr(params_module, "check_param", check_only_target)
+    arguments = dict.fromkeys(inspect.signature(func).parameters)
+    arguments[param] = value
+    expected = (
+        f"the {param!r} parameter of {func.__name__} must be "
+        f"{describe_constraints(func.__param_constraints__[param])}; got {value!r}"
+    )
+    with pytest.raises(ParameterError) as info:
+        func(**arguments)
+    assert str(info.value) == expected
+    assert info.value.parameter == param
