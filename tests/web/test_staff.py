@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import TestCase
 from django.urls import reverse
@@ -158,3 +159,59 @@ class DashboardTests(StaffTestCase):
         login(self.client, self.world.admin)
         self.client.post(reverse("collection:validate", args=[self.response.pk]))
         self.assertEqual(Response.objects.get(pk=self.response.pk).status, Response.Status.VALIDATED)
+
+
+class InvitationSignupTests(StaffTestCase):
+    def invitation(self):
+        return Invitation.objects.create(
+            wave=self.world.wave,
+            city=self.world.city_b,
+            email="team@bilbao.example",
+            token="tok-1",
+            sent_at="2020-01-01T00:00Z",
+        )
+
+    def test_a_new_person_creates_an_account_from_the_link_and_can_answer(self):
+        invitation = self.invitation()
+        url = reverse("accounts:invitation", args=[invitation.token])
+        page = self.client.get(url)
+        self.assertContains(page, "Answer the survey for Bilbao")
+        response = self.client.post(
+            url,
+            {"username": "ane", "password1": "a-long-pass-phrase-7", "password2": "a-long-pass-phrase-7"},
+            follow=True,
+        )
+        self.assertContains(response, "Welcome. You can now answer for Bilbao.")
+        user = get_user_model().objects.get(username="ane")
+        self.assertEqual(user.email, "team@bilbao.example")
+        self.assertTrue(Role.objects.filter(user=user, kind="respondent", city=self.world.city_b).exists())
+
+    def test_weak_passwords_are_refused_and_nothing_is_created(self):
+        invitation = self.invitation()
+        response = self.client.post(
+            reverse("accounts:invitation", args=[invitation.token]),
+            {"username": "ane", "password1": "123", "password2": "123"},
+        )
+        self.assertContains(response, "This password is too short.")
+        self.assertFalse(get_user_model().objects.filter(username="ane").exists())
+
+    def test_a_link_works_for_one_account_only(self):
+        invitation = self.invitation()
+        login(self.client, self.world.outsider)
+        self.client.get(reverse("accounts:invitation", args=[invitation.token]))
+        self.client.logout()
+        login(self.client, self.world.respondent_a)
+        response = self.client.get(reverse("accounts:invitation", args=[invitation.token]), follow=True)
+        self.assertContains(response, "This invitation link has already been used by another account.")
+        self.assertFalse(Role.objects.filter(user=self.world.respondent_a, city=self.world.city_b).exists())
+        self.client.logout()
+        response = self.client.post(
+            reverse("accounts:invitation", args=[invitation.token]),
+            {"username": "late", "password1": "a-long-pass-phrase-7", "password2": "a-long-pass-phrase-7"},
+            follow=True,
+        )
+        self.assertFalse(get_user_model().objects.filter(username="late").exists())
+
+    def test_an_unknown_link_is_404(self):
+        response = self.client.get(reverse("accounts:invitation", args=["nope"]))
+        self.assertContains(response, "This invitation link is not valid.", status_code=404)

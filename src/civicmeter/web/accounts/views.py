@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from civicmeter.web.collection.models import Response
 from civicmeter.web.programmes import services as programme_services
+from civicmeter.web.programmes.models import Invitation
 
 from . import selectors
+from .forms import InvitationSignupForm
 
 
 @login_required
@@ -32,17 +34,30 @@ def home(request):
 
 
 def invitation(request, token: str):
-    """The e-mailed link: sign in (or be asked to), then get the respondent role for the city."""
-    if not request.user.is_authenticated:
-        messages.info(
-            request,
-            _("Sign in with the account programme staff gave you to accept the invitation."),
-        )
-        return redirect_to_login(request.get_full_path())
-    try:
-        accepted = programme_services.invitation_accept(actor=request.user, token=token)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    """The e-mailed link. Signed in: accept it. Otherwise: sign in, or create an account from it."""
+    if request.user.is_authenticated:
+        try:
+            accepted = programme_services.invitation_accept(actor=request.user, token=token)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("accounts:home")
+        messages.success(request, _("You can now answer for %(city)s.") % {"city": accepted.city.name})
         return redirect("accounts:home")
-    messages.success(request, _("You can now answer for %(city)s.") % {"city": accepted.city.name})
-    return redirect("accounts:home")
+    found = Invitation.objects.select_related("wave__programme", "city").filter(token=token).first()
+    if found is None:
+        return render(request, "accounts/invitation.html", {"invalid": True}, status=404)
+    form = InvitationSignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user, accepted = programme_services.invitation_signup(
+                token=token, username=form.cleaned_data["username"], password=form.cleaned_data["password1"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("accounts:login")
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            request, _("Welcome. You can now answer for %(city)s.") % {"city": accepted.city.name}
+        )
+        return redirect("accounts:home")
+    return render(request, "accounts/invitation.html", {"invitation": found, "form": form})

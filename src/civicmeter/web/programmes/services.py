@@ -9,12 +9,14 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civicmeter import instruments
 from civicmeter.web.accounts.models import Role
@@ -145,11 +147,15 @@ def invitation_remind(*, actor, wave: Wave, city_ids: list[int] | None = None) -
     return len(ids)
 
 
-@transaction.atomic(durable=True)
-def invitation_accept(*, actor, token: str) -> Invitation:
-    """Give the signed-in user the respondent role for the invited city."""
-    if not getattr(actor, "is_authenticated", False) or actor is SYSTEM:
-        raise ValidationError(_("Sign in before accepting an invitation."))
+INVALID_INVITATION = gettext_lazy("This invitation link is not valid. Ask programme staff for a new one.")
+USED_INVITATION = gettext_lazy(
+    "This invitation link has already been used by another account. Ask programme staff to invite "
+    "you with your own e-mail address."
+)
+
+
+def _usable_invitation(token: str, user=None) -> Invitation:
+    """The invitation behind ``token``, locked; a link works for one account only."""
     invitation = (
         Invitation.objects.select_for_update()
         .select_related("wave__programme", "city")
@@ -157,18 +163,42 @@ def invitation_accept(*, actor, token: str) -> Invitation:
         .first()
     )
     if invitation is None:
-        raise ValidationError(_("This invitation link is not valid. Ask programme staff for a new one."))
+        raise ValidationError(INVALID_INVITATION)
+    if invitation.accepted_by_id is not None and (user is None or invitation.accepted_by_id != user.pk):
+        raise ValidationError(USED_INVITATION)
+    return invitation
+
+
+def _accept(invitation: Invitation, user) -> Invitation:
     Role.objects.get_or_create(
-        user=actor,
-        programme=invitation.wave.programme,
-        kind=Role.Kind.RESPONDENT,
-        city=invitation.city,
+        user=user, programme=invitation.wave.programme, kind=Role.Kind.RESPONDENT, city=invitation.city
     )
     if invitation.accepted_at is None:
         invitation.accepted_at = timezone.now()
-        invitation.accepted_by = actor
+        invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by"])
     return invitation
+
+
+@transaction.atomic(durable=True)
+def invitation_accept(*, actor, token: str) -> Invitation:
+    """Give the signed-in user the respondent role for the invited city."""
+    if not getattr(actor, "is_authenticated", False) or actor is SYSTEM:
+        raise ValidationError(_("Sign in before accepting an invitation."))
+    return _accept(_usable_invitation(token, actor), actor)
+
+
+@transaction.atomic(durable=True)
+def invitation_signup(*, token: str, username: str, password: str):
+    """Create an account from an unused invitation (e-mail taken from it) and accept it.
+
+    The caller has validated the username and password (Django's ``UserCreationForm``); the
+    invitation's single use is what authorises creating the account.
+    """
+    invitation = _usable_invitation(token)
+    user = get_user_model().objects.create_user(username=username, email=invitation.email, password=password)
+    _accept(invitation, user)
+    return user, invitation
 
 
 @transaction.atomic(durable=True)
