@@ -215,3 +215,39 @@ class InvitationSignupTests(StaffTestCase):
     def test_an_unknown_link_is_404(self):
         response = self.client.get(reverse("accounts:invitation", args=["nope"]))
         self.assertContains(response, "This invitation link is not valid.", status_code=404)
+
+
+class WaveStatusTests(StaffTestCase):
+    def test_admin_closes_the_wave_and_respondents_can_no_longer_answer(self):
+        login(self.client, self.world.admin)
+        url = reverse("collection:wave_status", args=self.wave_args)
+        response = self.client.post(url, {"status": "closed"}, follow=True)
+        self.assertContains(response, "The wave is now closed.")
+        self.world.wave.refresh_from_db()
+        self.assertEqual(self.world.wave.status, "closed")
+        response = self.client.post(url, {"status": "nonsense"}, follow=True)
+        self.assertContains(response, "Unknown wave status nonsense.")
+
+    def test_reviewer_cannot_change_the_status(self):
+        login(self.client, self.world.reviewer)
+        response = self.client.post(
+            reverse("collection:wave_status", args=self.wave_args), {"status": "closed"}
+        )
+        self.assertEqual(response.status_code, 403)
+        self.world.wave.refresh_from_db()
+        self.assertEqual(self.world.wave.status, "open")
+
+
+class InstrumentVersionTests(TestCase):
+    def test_a_used_instrument_version_cannot_change(self):
+        from django.core.exceptions import ValidationError
+
+        from civicmeter.testing import SURVEY_FILE
+        from civicmeter.web.programmes.services import instrument_register
+
+        world = make_world()
+        same = instrument_register(actor=SYSTEM, filename="x.xlsx", content=SURVEY_FILE.read_bytes())
+        self.assertEqual(same.pk, world.wave.instrument_id)
+        edited = SURVEY_FILE.read_bytes() + b"\x00"  # different bytes, same form id and version
+        with self.assertRaisesMessage(ValidationError, "is used by a wave and cannot change"):
+            instrument_register(actor=SYSTEM, filename="x.xlsx", content=edited)

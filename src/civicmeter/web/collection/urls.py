@@ -14,6 +14,7 @@ urlpatterns = [
     path("p/<slug:programme>/waves/<str:code>/", dashboard.dashboard, name="dashboard"),
     path("p/<slug:programme>/waves/<str:code>/invite/", dashboard.invite, name="invite"),
     path("p/<slug:programme>/waves/<str:code>/remind/", dashboard.remind, name="remind"),
+    path("p/<slug:programme>/waves/<str:code>/status/", dashboard.set_status, name="wave_status"),
     path("responses/<int:pk>/return/", dashboard.return_response, name="return"),
     path("responses/<int:pk>/validate/", dashboard.validate_response, name="validate"),
     path("p/<slug:programme>/waves/<str:code>/export.<str:fmt>", transfer.export, name="export"),

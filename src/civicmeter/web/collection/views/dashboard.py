@@ -16,6 +16,7 @@ from civicmeter.web.accounts.permissions import (
     user_has_permission,
 )
 from civicmeter.web.programmes import services as programme_services
+from civicmeter.web.programmes.models import Wave
 
 from .. import selectors, services
 from ..models import Response
@@ -42,6 +43,7 @@ def dashboard(request, programme: str, code: str):
             "query": query,
             "statuses": [("not_started", _("Not started"))] + list(Response.Status.choices),
             "can_manage": can_manage,
+            "wave_statuses": Wave.Status.choices,
             "invite_form": InviteForm() if can_manage else None,
             "return_form": ReturnForm() if can_manage else None,
         },
@@ -81,6 +83,24 @@ def remind(request, programme: str, code: str):
     city_ids = [int(pk) for pk in request.POST.getlist("city") if pk.isdigit()] or None
     sent = programme_services.invitation_remind(actor=request.user, wave=wave, city_ids=city_ids)
     messages.success(request, _("%(n)d reminder(s) sent to cities that have not submitted.") % {"n": sent})
+    return redirect("collection:dashboard", programme, code)
+
+
+@login_required
+@require_POST
+def set_status(request, programme: str, code: str):
+    """Open, close or publish the wave (drafts and returned responses can be edited only while open)."""
+    wave = access_wave_by_code(request.user, programme, code)
+    try:
+        programme_services.wave_set_status(
+            actor=request.user, wave=wave, status=request.POST.get("status", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("The wave is now %(status)s.") % {"status": wave.get_status_display().lower()}
+        )
     return redirect("collection:dashboard", programme, code)
 
 
