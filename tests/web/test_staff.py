@@ -251,3 +251,19 @@ class InstrumentVersionTests(TestCase):
         edited = SURVEY_FILE.read_bytes() + b"\x00"  # different bytes, same form id and version
         with self.assertRaisesMessage(ValidationError, "is used by a wave and cannot change"):
             instrument_register(actor=SYSTEM, filename="x.xlsx", content=edited)
+
+
+class HomePageTests(StaffTestCase):
+    def test_respondent_sees_their_city_waves_and_staff_see_their_dashboards(self):
+        login(self.client, self.world.respondent_b)
+        page = self.client.get(reverse("accounts:home"))
+        self.assertEqual(
+            [(a["wave"].code, a["response"]) for a in page.context["assignments"]], [("2020", None)]
+        )
+        self.assertContains(page, "Start")
+        login(self.client, self.world.respondent_a)
+        page = self.client.get(reverse("accounts:home"))
+        self.assertEqual(page.context["assignments"][0]["response"], self.response)
+        login(self.client, self.world.reviewer)
+        page = self.client.get(reverse("accounts:home"))
+        self.assertContains(page, reverse("collection:dashboard", args=self.wave_args))

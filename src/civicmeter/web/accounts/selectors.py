@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from civicmeter.web.collection.models import Response
 from civicmeter.web.programmes.models import Wave
 
 from .models import Role
@@ -18,11 +19,13 @@ def staff_waves(user) -> QuerySet:
     return waves.filter(programme__in=programmes)
 
 
-def respondent_assignments(user) -> list[tuple[Role, Wave]]:
-    """(role, wave) pairs a respondent can answer or read: open and past waves of their programmes."""
-    pairs = []
+def respondent_assignments(user) -> list[dict]:
+    """What a respondent can answer or read: each open or past wave of their programmes, with their
+    city's response to it (``None`` before they start)."""
     roles = Role.objects.filter(user=user, kind="respondent").select_related("programme", "city")
+    assignments = []
     for role in roles:
-        for wave in role.programme.waves.exclude(status=Wave.Status.DRAFT).order_by("-code"):
-            pairs.append((role, wave))
-    return pairs
+        waves = role.programme.waves.exclude(status=Wave.Status.DRAFT).order_by("-code")
+        responses = {r.wave_id: r for r in Response.objects.filter(city=role.city, wave__in=waves)}
+        assignments += [{"role": role, "wave": w, "response": responses.get(w.pk)} for w in waves]
+    return assignments

@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from civicmeter.web.collection.models import Response
 from civicmeter.web.programmes import services as programme_services
 from civicmeter.web.programmes.models import Invitation
 
@@ -19,10 +18,7 @@ from .forms import InvitationSignupForm
 
 @login_required
 def home(request):
-    assignments = []
-    for role, wave in selectors.respondent_assignments(request.user):
-        response = Response.objects.filter(wave=wave, city=role.city).first()
-        assignments.append({"role": role, "wave": wave, "response": response})
+    assignments = selectors.respondent_assignments(request.user)
     return render(
         request,
         "accounts/home.html",
