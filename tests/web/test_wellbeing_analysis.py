@@ -183,8 +183,9 @@ class MicrodataCommandTests(AnalysisTestCase):
             app,
             [
                 "outcomes",
-                "import-microdata",
+                "microdata",
                 str(kc / "FY2022_RS_slice.csv"),
+                "--store",
                 "--item",
                 "q1_01",
                 "--scale",

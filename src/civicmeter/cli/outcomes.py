@@ -162,9 +162,47 @@ def microdata_command(
     alpha: Annotated[float, typer.Option(help="1 - confidence level of the intervals.")] = 0.05,
     encoding: Annotated[str | None, typer.Option(help="File encoding (detected when omitted).")] = None,
     out: Annotated[Path | None, typer.Option(help="Write the estimates to this CSV.")] = None,
+    store: Annotated[
+        bool, typer.Option("--store", help="Also store the estimates in a programme (uses the database).")
+    ] = False,
+    programme: Annotated[str | None, typer.Option(help="With --store: the programme's slug.")] = None,
+    country: Annotated[str, typer.Option(help="With --store: the city's ISO country code.")] = "",
+    region: Annotated[str, typer.Option(help="With --store: the city's state or region.")] = "",
+    confirm_mapping: Annotated[
+        Path | None,
+        typer.Option(help="With --store: CSV source_name,country,city_slug of names you confirm."),
+    ] = None,
 ) -> None:
-    """Reduce survey microdata to city indicators with intervals and print the cleaning report."""
+    """Reduce survey microdata to city indicators with intervals and print the cleaning report.
+
+    With ``--store`` the same estimates (value, n, se, interval) and the cleaning report are stored
+    in a programme as one import run, matched to its cities.
+    """
     name, threshold = _statistic(statistic)
+    if store:
+        from .wellbeing import store_microdata
+
+        store_microdata(
+            file,
+            item=item,
+            scale=_scale(scale),
+            indicator=indicator,
+            statistic=name,
+            threshold=threshold,
+            city=city,
+            city_column=city_column,
+            period=period,
+            period_column=period_column,
+            missing_codes=_codes(missing_codes),
+            weight_column=weight_column,
+            dont_know_in_denominator=dont_know_in_denominator,
+            country=country,
+            region=region,
+            encoding=encoding,
+            confirm_mapping=confirm_mapping,
+            programme=programme,
+        )
+        return
     with user_errors(OutcomesError, ParameterError):
         result = summarise_microdata(
             file,

@@ -18,7 +18,7 @@ from civicmeter.outcomes import OutcomesError, read_confirmed
 
 from ._django import setup_django
 from ._errors import user_errors
-from .outcomes import _codes, _scale, _statistic, outcomes_app
+from .outcomes import outcomes_app
 from .scoring import WaveNotFound, _wave
 
 
@@ -130,38 +130,12 @@ def import_command(
     print_run(run)
 
 
-def import_microdata_command(
-    file: Annotated[Path, typer.Argument(help="Respondent-level CSV or XLSX.")],
-    item: Annotated[str, typer.Option(help="Column of the survey item.")],
-    scale: Annotated[str, typer.Option(help="Valid answer range MIN-MAX, e.g. 1-5.")],
-    indicator: Annotated[str, typer.Option(help="Indicator code the result is stored under.")],
-    statistic: Annotated[str, typer.Option(help="mean, top2 or share-at-least:K.")] = "top2",
-    city: Annotated[str | None, typer.Option(help="City name when the whole file is one city.")] = None,
-    city_column: Annotated[str | None, typer.Option(help="Column naming each respondent's city.")] = None,
-    period_column: Annotated[
-        str | None, typer.Option(help="Column naming the period (wave, quarter).")
-    ] = None,
-    period: Annotated[
-        str | None, typer.Option(help="Period label when the file has no period column.")
-    ] = None,
-    missing_codes: Annotated[str, typer.Option(help="Codes meaning don't know / no answer.")] = "9,99",
-    weight_column: Annotated[str | None, typer.Option(help="Column of survey weights.")] = None,
-    dont_know_in_denominator: Annotated[
-        bool, typer.Option("--dont-know-in-denominator", help="Count don't know as not satisfied.")
-    ] = False,
-    country: Annotated[str, typer.Option(help="ISO country code of the city, e.g. US.")] = "",
-    region: Annotated[str, typer.Option(help="State or region of the city.")] = "",
-    encoding: Annotated[str | None, typer.Option(help="File encoding (detected when omitted).")] = None,
-    confirm_mapping: Annotated[
-        Path | None,
-        typer.Option(help="CSV source_name,country,city_slug of names you confirm (saved)."),
-    ] = None,
-    programme: Annotated[
-        str | None, typer.Option(help="Programme slug (needed when there are several).")
-    ] = None,
-) -> None:
-    """Reduce resident-survey microdata to city values with intervals and store them."""
-    name, threshold = _statistic(statistic)
+def store_microdata(file: Path, *, confirm_mapping: Path | None, programme: str | None, **options) -> None:
+    """``outcomes microdata --store``: the same reduction, stored in a programme as one import run.
+
+    ``options`` are :func:`civicmeter.web.wellbeing.services.microdata_import`'s keyword arguments,
+    already parsed by the ``outcomes microdata`` command.
+    """
     setup_django()
     from civicmeter.web.accounts.permissions import SYSTEM
     from civicmeter.web.wellbeing.services import microdata_import
@@ -173,22 +147,8 @@ def import_microdata_command(
             programme=_programme(programme),
             filename=file.name,
             content=file.read_bytes(),
-            item=item,
-            scale=_scale(scale),
-            indicator=indicator,
-            statistic=name,
-            threshold=threshold,
-            city=city,
-            city_column=city_column,
-            period=period,
-            period_column=period_column,
-            missing_codes=_codes(missing_codes),
-            weight_column=weight_column,
-            dont_know_in_denominator=dont_know_in_denominator,
-            country=country,
-            region=region,
-            encoding=encoding,
             confirmed=confirmed,
+            **options,
         )
     print_run(run)
 
@@ -241,5 +201,4 @@ def analyze_command(
 
 def register(app: typer.Typer) -> None:
     outcomes_app.command("import")(import_command)
-    outcomes_app.command("import-microdata")(import_microdata_command)
     app.command("analyze")(analyze_command)
