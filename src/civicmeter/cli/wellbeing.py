@@ -71,13 +71,19 @@ def print_run(run) -> None:
             f"{run.unchanged} unchanged (run {run.pk})."
         )
     else:
-        typer.secho(
-            f"\nNothing was written (run {run.pk} rejected). Confirm the names in a CSV "
-            "(source_name,country,city_slug; an empty slug = none of our cities) and pass it "
-            "with --confirm-mapping.",
-            err=True,
-        )
+        typer.secho(f"\nNothing was written (run {run.pk} rejected).", err=True)
+        if _has_unmatched_names(report):
+            typer.secho(
+                "Confirm the names in a CSV (source_name,country,city_slug; an empty slug = none of "
+                "our cities) and pass it with --confirm-mapping.",
+                err=True,
+            )
         raise typer.Exit(code=2)
+
+
+def _has_unmatched_names(report: dict) -> bool:
+    matching = report.get("matching") or {}
+    return bool(matching.get("unmatched") or matching.get("ambiguous"))
 
 
 def import_command(
