@@ -8,30 +8,11 @@ import typer
 
 from ._django import setup_django
 from ._errors import user_errors
+from ._lookup import NotFound, find_wave
 
 responses_app = typer.Typer(
     help="Import and export a wave's responses (one row per city).", no_args_is_help=True
 )
-
-
-def _wave(code: str, programme: str | None):
-    from civicmeter.web.programmes.models import Wave
-
-    waves = Wave.objects.filter(code=code).select_related("programme", "instrument")
-    if programme:
-        waves = waves.filter(programme__slug=programme)
-    found = list(waves[:2])
-    if not found:
-        raise typer.BadParameter(
-            f"no wave with code {code!r}" + (f" in programme {programme!r}" if programme else ""),
-            param_hint="--wave",
-        )
-    if len(found) > 1:
-        raise typer.BadParameter(
-            f"several programmes have a wave {code!r}; name one with --programme",
-            param_hint="--programme",
-        )
-    return found[0]
 
 
 @responses_app.command("export")
@@ -49,7 +30,8 @@ def export(
     fmt = (fmt or out.suffix.lstrip(".") or "csv").lower()
     if fmt not in ("csv", "xlsx"):
         raise typer.BadParameter(f"format must be csv or xlsx; got {fmt!r}", param_hint="--format")
-    content = responses_export(actor=SYSTEM, wave=_wave(wave, programme), fmt=fmt)
+    with user_errors(NotFound):
+        content = responses_export(actor=SYSTEM, wave=find_wave(wave, programme), fmt=fmt)
     out.write_bytes(content)
     typer.echo(f"Wrote {out} ({len(content):,} bytes).")
 
@@ -72,10 +54,10 @@ def import_(
     from civicmeter.web.accounts.permissions import SYSTEM
     from civicmeter.web.collection.transfer import responses_import
 
-    with user_errors(ResponsesImportError):
+    with user_errors(ResponsesImportError, NotFound):
         run = responses_import(
             actor=SYSTEM,
-            wave=_wave(wave, programme),
+            wave=find_wave(wave, programme),
             filename=file.name,
             content=file.read_bytes(),
             city_column=city_column,

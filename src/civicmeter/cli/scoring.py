@@ -12,29 +12,9 @@ import typer
 
 from ._django import setup_django
 from ._errors import user_errors
+from ._lookup import NotFound, find_wave
 
 results_app = typer.Typer(help="Read stored results.", no_args_is_help=True)
-
-
-class WaveNotFound(LookupError):
-    pass
-
-
-def _wave(code: str, programme: str | None):
-    from civicmeter.web.programmes.models import Wave
-
-    waves = Wave.objects.select_related("programme", "instrument").filter(code=code)
-    if programme:
-        waves = waves.filter(programme__slug=programme)
-    found = list(waves[:2])
-    if not found:
-        where = f" in programme {programme!r}" if programme else ""
-        raise WaveNotFound(f"no wave {code!r}{where}; check the code (and --programme)")
-    if len(found) > 1:
-        raise WaveNotFound(
-            f"several programmes have a wave {code!r}; name one with --programme SLUG"
-        )
-    return found[0]
 
 
 def score(
@@ -52,8 +32,8 @@ def score(
     from civicmeter.web.accounts.permissions import SYSTEM
     from civicmeter.web.results import selectors, services
 
-    with user_errors(WaveNotFound, ValidationError):
-        chosen = _wave(wave, programme)
+    with user_errors(NotFound, ValidationError):
+        chosen = find_wave(wave, programme)
         with Console(stderr=True).status(f"Scoring wave {chosen.code} and its rank intervals"):
             run = services.scores_compute(actor=SYSTEM, wave=chosen)
     results = selectors.wave_results(chosen)
@@ -93,8 +73,8 @@ def export(
     setup_django()
     from civicmeter.web.results import selectors
 
-    with user_errors(WaveNotFound, OSError):
-        chosen = _wave(wave, programme)
+    with user_errors(NotFound, OSError):
+        chosen = find_wave(wave, programme)
         text = selectors.export_csv(chosen)
         out.write_text(text, encoding="utf-8")
     typer.echo(f"wrote {text.count(chr(10)) - 1} cities to {out}")

@@ -18,26 +18,8 @@ from civicmeter.outcomes import OutcomesError, read_confirmed
 
 from ._django import setup_django
 from ._errors import user_errors
+from ._lookup import NotFound, find_programme, find_wave
 from .outcomes import outcomes_app
-from .scoring import WaveNotFound, _wave
-
-
-class ProgrammeNotFound(LookupError):
-    pass
-
-
-def _programme(slug: str | None):
-    from civicmeter.web.programmes.models import Programme
-
-    programmes = Programme.objects.all()
-    if slug:
-        programmes = programmes.filter(slug=slug)
-    found = list(programmes[:2])
-    if not found:
-        raise ProgrammeNotFound(f"no programme {slug!r}" if slug else "no programme yet")
-    if len(found) > 1:
-        raise ProgrammeNotFound("several programmes exist; name one with --programme SLUG")
-    return found[0]
 
 
 def parse_map(values: list[str]) -> dict[str, str]:
@@ -117,11 +99,11 @@ def import_command(
     from civicmeter.web.accounts.permissions import SYSTEM
     from civicmeter.web.wellbeing.services import outcomes_import
 
-    with user_errors(ProgrammeNotFound, OutcomesError, OSError):
+    with user_errors(NotFound, OutcomesError, OSError):
         confirmed = read_confirmed(confirm_mapping) if confirm_mapping else None
         run = outcomes_import(
             actor=SYSTEM,
-            programme=_programme(programme),
+            programme=find_programme(programme),
             filename=file.name,
             content=file.read_bytes(),
             mapping=parse_map(map_ or []) or None,
@@ -146,11 +128,11 @@ def store_microdata(file: Path, *, confirm_mapping: Path | None, programme: str 
     from civicmeter.web.accounts.permissions import SYSTEM
     from civicmeter.web.wellbeing.services import microdata_import
 
-    with user_errors(ProgrammeNotFound, OutcomesError, OSError):
+    with user_errors(NotFound, OutcomesError, OSError):
         confirmed = read_confirmed(confirm_mapping) if confirm_mapping else None
         run = microdata_import(
             actor=SYSTEM,
-            programme=_programme(programme),
+            programme=find_programme(programme),
             filename=file.name,
             content=file.read_bytes(),
             confirmed=confirmed,
@@ -178,8 +160,8 @@ def analyze_command(
     from civicmeter.web.wellbeing.runs import analysis_execute, analysis_start
 
     codes = [c.strip() for c in outcomes.split(",") if c.strip()] if outcomes else None
-    with user_errors(WaveNotFound, ValidationError):
-        chosen = _wave(wave, programme)
+    with user_errors(NotFound, ValidationError):
+        chosen = find_wave(wave, programme)
         run = analysis_start(actor=SYSTEM, wave=chosen, outcomes=codes, background=False)
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
     with Progress(*columns, transient=True) as bar:
