@@ -272,7 +272,7 @@ def section_progress(instrument: Instrument, answers: Mapping[str, str]) -> list
                 answered=len(answered),
                 visible=len(questions),
                 required=len(required),
-                required_answered=sum(1 for q in required if q in answered),
+                required_answered=sum(1 for q in required if (answers.get(q.name) or "").strip()),
             )
         )
     return progress
