@@ -15,9 +15,10 @@ from civicmeter.web.accounts.models import Role
 from civicmeter.web.accounts.permissions import SYSTEM
 from civicmeter.web.programmes import services as programme_services
 from civicmeter.web.programmes.instrument_cache import SHIPPED_DIR
-from civicmeter.web.programmes.models import City, Programme, Wave
+from civicmeter.web.programmes.models import City, Instrument, Programme, Wave
 
 SURVEY_FILE = SHIPPED_DIR / "innovation-capacity.xlsx"
+ASSESSMENT_FILE = SHIPPED_DIR / "data-use-assessment.xlsx"
 PASSWORD = "correct-horse-battery"  # noqa: S105 - test-only password
 
 
@@ -143,6 +144,30 @@ def make_world(
         respondent_b=make_user("bilbao-es", programme=programme, kind=Role.Kind.RESPONDENT, city=city_b),
         outsider=make_user("outsider"),
     )
+
+
+def make_assessment_wave(world: World, *, code: str = "2020-data-use", paired: bool = True) -> Wave:
+    """A data-use assessment wave in ``world``'s programme, paired with its survey wave."""
+    instrument = programme_services.instrument_register(
+        actor=SYSTEM,
+        filename=ASSESSMENT_FILE.name,
+        content=ASSESSMENT_FILE.read_bytes(),
+        kind=Instrument.Kind.ASSESSMENT,
+    )
+    wave = Wave.objects.create(
+        programme=world.programme, code=code, instrument=instrument, status=Wave.Status.OPEN
+    )
+    if paired:
+        programme_services.wave_pair(actor=SYSTEM, assessment_wave=wave, survey_wave=world.wave)
+        wave.refresh_from_db()
+    return wave
+
+
+def assessment_claims(instrument, met: set[str] | frozenset[str] = frozenset()) -> dict[str, str]:
+    """A complete set of claims: ``met`` for the criteria named, ``not_met`` for the rest."""
+    from civicmeter import scoring
+
+    return {c: "met" if c in met else "not_met" for c in scoring.assessment_criteria(instrument)}
 
 
 def login(client, user) -> None:

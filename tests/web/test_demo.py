@@ -9,10 +9,13 @@ from django.test import TestCase
 
 from civicmeter import instruments
 from civicmeter.demo.answers import synthetic_answers
-from civicmeter.web.collection.models import Response
+from civicmeter.web.accounts.permissions import SYSTEM
+from civicmeter.web.collection.models import CriterionReview, Response
 from civicmeter.web.programmes.demo import DEMO_PASSWORD, demo_load
 from civicmeter.web.programmes.instrument_cache import instrument_for
 from civicmeter.web.programmes.models import City, Wave
+from civicmeter.web.results import selectors as results_selectors
+from civicmeter.web.results.services import scores_compute
 
 
 class DemoTests(TestCase):
@@ -62,11 +65,55 @@ class DemoTests(TestCase):
         for username in ("admin", "reviewer", "baltimore-us", "bilbao-es"):
             self.assertIsNotNone(authenticate(username=username, password=DEMO_PASSWORD), username)
 
-    def test_loading_again_changes_nothing(self):
-        before = Response.objects.count()
+    def test_the_2020_data_use_wave_assesses_us_cities_and_pairs_with_the_2020_survey(self):
+        wave = Wave.objects.get(code="2020-data-use")
+        self.assertEqual((wave.pairs_with.code, wave.instrument.kind), ("2020", "assessment"))
+        responses = Response.objects.filter(wave=wave)
+        self.assertEqual(set(responses.values_list("city__country", flat=True)), {"US"})
+        self.assertEqual(responses.count(), City.objects.filter(country="US").count())
+        self.assertEqual(set(responses.values_list("status", flat=True)), {"validated"})
+        los_angeles = responses.get(city__slug="los-angeles-us")
+        self.assertIn("gold (since 2018-01-25", los_angeles.provenance)
+        self.assertIn("Synthetic", los_angeles.provenance)
+        reviews = CriterionReview.objects.filter(response__wave=wave)
+        self.assertEqual(set(reviews.values_list("reviewer__username", flat=True)), {"reviewer"})
+        instrument = instrument_for(wave.instrument)
+        for response in responses.prefetch_related("answers")[:10]:
+            answers = {a.question: a.value for a in response.answers.all()}
+            self.assertEqual(instruments.validate_response(instrument, answers), [], response)
+
+    def test_the_data_use_wave_scores_like_the_cited_wwc_levels(self):
+        run = scores_compute(actor=SYSTEM, wave=Wave.objects.get(code="2020-data-use"))
+        scores = {s.city.slug: s for s in run.scores.select_related("city")}
+        tiers = Counter(s.tier for s in scores.values())
+        self.assertEqual((tiers["platinum"], tiers["gold"], tiers["silver"]), (0, 4, 7))
+        for slug in ("los-angeles-us", "kansas-city-us", "louisville-us", "washington-us"):
+            self.assertEqual(scores[slug].tier, "gold", slug)
+        for slug in ("boston-us", "seattle-us", "philadelphia-us"):
+            self.assertEqual(scores[slug].tier, "silver", slug)
+        self.assertEqual(scores["las-vegas-us"].tier, "")
+        mean = sum(s.index for s in scores.values()) / len(scores)
+        self.assertTrue(14 < mean < 19, mean)  # near 40% of 38 overall, certified cities above
+        survey = Wave.objects.get(code="2020")
+        scores_compute(actor=SYSTEM, wave=survey)
+        rows = results_selectors.export_rows(survey)
+        los_angeles = next(r for r in rows if r["city"] == "los-angeles-us")
+        self.assertEqual((los_angeles["tier"], los_angeles["data_use_class"]), ("gold", "high"))
+        self.assertNotEqual(los_angeles["psi_index"], "")
+        self.assertEqual({r["data_use_index"] for r in rows if r["country"] != "US"}, {""})
+
+    def test_an_earlier_demo_database_gains_the_data_use_wave(self):
+        Wave.objects.filter(code="2020-data-use").delete()
         again = demo_load()
         self.assertFalse(again.created)
-        self.assertEqual(Response.objects.count(), before)
+        wave = Wave.objects.get(code="2020-data-use")
+        self.assertEqual(wave.responses.count(), City.objects.filter(country="US").count())
+
+    def test_loading_again_changes_nothing(self):
+        before = Response.objects.count(), CriterionReview.objects.count()
+        again = demo_load()
+        self.assertFalse(again.created)
+        self.assertEqual((Response.objects.count(), CriterionReview.objects.count()), before)
 
 
 def test_synthetic_answers_match_published_shares_roughly():

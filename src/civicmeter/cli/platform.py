@@ -37,7 +37,7 @@ def demo(
         from civicmeter.web.results.services import scores_compute
 
         for wave in summary.programme.waves.order_by("code"):
-            with console.status(f"Scoring the {wave.code} wave (PSI index with rank intervals)"):
+            with console.status(f"Scoring the {wave.code} wave with rank intervals"):
                 scores_compute(actor=SYSTEM, wave=wave)
     from civicmeter.web.wellbeing.demo import load_demo_outcomes
 

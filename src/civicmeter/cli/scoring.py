@@ -6,6 +6,7 @@ Both call the web app's service and selectors, so a run from the shell is the sa
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import typer
@@ -30,33 +31,37 @@ def score(
     from rich.table import Table
 
     from civicmeter.web.accounts.permissions import SYSTEM
-    from civicmeter.web.results import selectors, services
+    from civicmeter.web.results import services
 
     with user_errors(NotFound, ValidationError):
         chosen = find_wave(wave, programme)
         with Console(stderr=True).status(f"Scoring wave {chosen.code} and its rank intervals"):
             run = services.scores_compute(actor=SYSTEM, wave=chosen)
-    results = selectors.wave_results(chosen)
+    scores = list(run.scores.select_related("city"))  # this run's own scores, best rank first
+    counts = Counter(s.score_class for s in scores)
     typer.echo(
         f"{chosen.programme.slug} {chosen.code}: scored {run.n} cities with {run.recipe} "
         f"{run.recipe_version} (sha256 {run.recipe_sha256[:12]}), run {run.pk}, "
         f"Civicmeter {run.code_version}"
     )
     shares = ", ".join(
-        f"{code} {count} ({count / run.n:.0%})" for code, count in results.class_counts.items()
+        f"{code} {count} ({count / run.n:.0%})" for code, count in counts.items()
     )
+    tiers = Counter(s.tier for s in scores if s.tier)
+    if tiers:
+        typer.echo("tiers: " + ", ".join(f"{code} {count}" for code, count in tiers.items()))
     if run.n:
         typer.echo(f"classes: {shares}")
     for note in run.notes:
         typer.echo(f"note: {note}")
     table = Table("rank", "city", "index", "class", "p5-p95", title="Top 10")
-    for row in [r for r in results.rows if r.psi][:10]:
+    for row in scores[:10]:
         table.add_row(
-            str(row.psi.rank),
+            str(row.rank),
             row.city.name,
-            f"{row.psi.index:g}",
-            row.psi.score_class,
-            f"{row.psi.rank_p5:.0f}-{row.psi.rank_p95:.0f}",
+            f"{row.index:g}",
+            row.score_class,
+            f"{row.rank_p5:.0f}-{row.rank_p95:.0f}",
         )
     Console().print(table)
 

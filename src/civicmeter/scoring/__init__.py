@@ -10,6 +10,7 @@ Pure Python (no Django). Recipes are YAML files under ``civicmeter/content/recip
 
 from pathlib import Path
 
+from civicmeter.scoring.assessment import assessment_criteria, recipe_criteria
 from civicmeter.scoring.engine import index_framework
 from civicmeter.scoring.errors import ScoringError
 from civicmeter.scoring.intervals import rank_intervals
@@ -46,10 +47,12 @@ __all__ = [
     "ScoringError",
     "ScoringRecipe",
     "Uncertainty",
+    "assessment_criteria",
     "check_recipe_fits_instrument",
     "index_framework",
     "load_scoring_recipe",
     "rank_intervals",
+    "recipe_criteria",
     "score_assessments",
     "score_responses",
     "scoring_recipe_from_dict",

@@ -41,6 +41,7 @@ class Action(enum.StrEnum):
     VIEW_RESPONSE = "view_response"
     EDIT_RESPONSE = "edit_response"  # answer and submit
     VALIDATE_RESPONSE = "validate_response"
+    REVIEW_RESPONSE = "review_response"  # record each assessment criterion's review outcome
 
 
 # Which role kinds grant which action. Respondents are further limited to their own city.
@@ -50,6 +51,7 @@ _GRANTS: dict[Action, frozenset[str]] = {
     Action.VIEW_RESPONSE: frozenset({"admin", "reviewer", "respondent"}),
     Action.EDIT_RESPONSE: frozenset({"respondent"}),
     Action.VALIDATE_RESPONSE: frozenset({"admin"}),
+    Action.REVIEW_RESPONSE: frozenset({"admin", "reviewer"}),
 }
 
 

@@ -3,7 +3,7 @@ permissions, versions and record the history."""
 
 from django.contrib import admin
 
-from .models import AnswerChange, ImportRun, Response, ResponseEvent
+from .models import AnswerChange, CriterionReview, ImportRun, Response, ResponseEvent
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -36,3 +36,10 @@ class ResponseEventAdmin(ReadOnly):
 @admin.register(ImportRun)
 class ImportRunAdmin(ReadOnly):
     list_display = ("wave", "filename", "status", "inserted", "updated", "unchanged", "actor", "started_at")
+
+
+@admin.register(CriterionReview)
+class CriterionReviewAdmin(ReadOnly):
+    list_display = ("response", "criterion", "outcome", "reviewer", "at")
+    list_filter = ("outcome",)
+    search_fields = ("criterion", "response__city__name")

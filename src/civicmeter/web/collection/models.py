@@ -125,3 +125,32 @@ class ImportRun(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
+
+
+class CriterionReview(models.Model):
+    """A reviewer's outcome for one criterion of an assessment response; rows are never changed.
+
+    The latest row per (response, criterion) is the current outcome, earlier rows are its history. A
+    city's own "met" answer is a claim: only an ``accepted`` outcome scores.
+    """
+
+    class Outcome(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted")
+        NEEDS_EVIDENCE = "needs_evidence", _("Needs more evidence")
+        NOT_MET = "not_met", _("Not met")
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="criterion_reviews")
+    criterion = models.CharField(max_length=120, help_text=_("The criterion's question name, e.g. dg1"))
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    note = models.TextField(blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["response", "criterion"])]
+
+    def __str__(self) -> str:
+        return f"{self.criterion} {self.outcome} ({self.response})"

@@ -10,7 +10,7 @@ from civicmeter import instruments
 from civicmeter.web.programmes.instrument_cache import instrument_for
 from civicmeter.web.programmes.models import City, Invitation, Wave
 
-from .models import Answer, Response
+from .models import Answer, CriterionReview, Response
 
 
 @dataclass(frozen=True)
@@ -80,3 +80,20 @@ def status_counts(rows: list[DashboardRow]) -> dict[str, int]:
     for row in rows:
         counts[row.status] += 1
     return dict(counts)
+
+
+def latest_reviews(responses) -> dict[int, dict[str, str]]:
+    """``{response id: {criterion: outcome}}``: the latest review outcome of each criterion."""
+    latest: dict[int, dict[str, str]] = defaultdict(dict)
+    rows = CriterionReview.objects.filter(response__in=responses).order_by("at", "id")
+    for response_id, criterion, outcome in rows.values_list("response_id", "criterion", "outcome"):
+        latest[response_id][criterion] = outcome  # later rows overwrite earlier ones
+    return dict(latest)
+
+
+def accepted_criteria(responses) -> dict[int, set[str]]:
+    """``{response id: criteria whose latest outcome is accepted}`` (what scores)."""
+    return {
+        response_id: {c for c, outcome in outcomes.items() if outcome == CriterionReview.Outcome.ACCEPTED}
+        for response_id, outcomes in latest_reviews(responses).items()
+    }

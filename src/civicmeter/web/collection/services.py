@@ -1,4 +1,4 @@
-"""Use cases for answering a wave: start, save an answer, submit, return, validate.
+"""Use cases for answering a wave: start, save an answer, submit, return, validate, review a criterion.
 
 Every function takes keyword-only arguments including ``actor``, checks the permission policy, writes
 the state change and its audit record in one transaction, and defers e-mail until commit. The web
@@ -13,14 +13,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from civicmeter import instruments
+from civicmeter import instruments, scoring
 from civicmeter.web.accounts.permissions import SYSTEM, Action, require_permission
 from civicmeter.web.programmes.instrument_cache import instrument_for
-from civicmeter.web.programmes.models import City, Wave
+from civicmeter.web.programmes.models import City, Instrument, Wave
 
 from . import notifications
-from .models import Answer, AnswerChange, Response, ResponseEvent
+from .models import Answer, AnswerChange, CriterionReview, Response, ResponseEvent
 
 
 def _user_or_none(actor):
@@ -210,3 +211,66 @@ def answer_history(*, actor, response: Response, question: str | None = None):
     require_permission(actor, Action.VIEW_RESPONSE, programme=response.wave.programme, city=response.city)
     changes = response.changes.select_related("actor")
     return changes.filter(question=question) if question else changes
+
+
+NOT_AN_ASSESSMENT = gettext_lazy(
+    "[review.E001] Wave %(wave)s uses a questionnaire, not an assessment: only assessment "
+    "criteria are reviewed."
+)
+UNKNOWN_CRITERION = gettext_lazy(
+    "[review.E002] %(criterion)s is not a criterion of instrument %(form)s; use one of its "
+    "criterion codes, e.g. %(example)s."
+)
+UNKNOWN_OUTCOME = gettext_lazy(
+    "[review.E003] %(outcome)s is not a review outcome; use accepted, needs_evidence or not_met."
+)
+NOT_REVIEWABLE = gettext_lazy(
+    "[review.E004] This response is %(status)s; criteria are reviewed once the city has submitted it."
+)
+NOTE_REQUIRED = gettext_lazy(
+    "[review.E005] Say what evidence is missing: a note is required when asking for more evidence."
+)
+#: Responses a reviewer may judge: submitted (under review) and validated (re-review keeps history).
+REVIEWABLE_STATUSES = (Response.Status.SUBMITTED, Response.Status.VALIDATED)
+
+
+@transaction.atomic(durable=True)
+def criterion_review(
+    *, actor, response: Response, criterion: str, outcome: str, note: str = ""
+) -> CriterionReview:
+    """Record a reviewer's outcome for one criterion of an assessment response.
+
+    The new row is both the state (the latest row per criterion counts) and its audit record: rows
+    are never updated, so every earlier outcome stays with who decided it and when. Only
+    ``accepted`` scores; the city's own "met" answer is a claim.
+    """
+    require_permission(actor, Action.REVIEW_RESPONSE, programme=response.wave.programme)
+    response = (
+        Response.objects.select_for_update().select_related("wave__instrument").get(pk=response.pk)
+    )
+    wave = response.wave
+    if wave.instrument.kind != Instrument.Kind.ASSESSMENT:
+        raise ValidationError(NOT_AN_ASSESSMENT % {"wave": wave.code}, code="review.E001")
+    parsed = instrument_for(wave.instrument)
+    criteria = scoring.assessment_criteria(parsed)
+    if criterion not in criteria:
+        raise ValidationError(
+            UNKNOWN_CRITERION
+            % {"criterion": criterion, "form": parsed.form_id, "example": criteria[0] if criteria else ""},
+            code="review.E002",
+        )
+    if outcome not in CriterionReview.Outcome.values:
+        raise ValidationError(UNKNOWN_OUTCOME % {"outcome": outcome}, code="review.E003")
+    if response.status not in REVIEWABLE_STATUSES:
+        raise ValidationError(
+            NOT_REVIEWABLE % {"status": response.get_status_display().lower()}, code="review.E004"
+        )
+    if outcome == CriterionReview.Outcome.NEEDS_EVIDENCE and not note.strip():
+        raise ValidationError(NOTE_REQUIRED, code="review.E005")
+    return CriterionReview.objects.create(
+        response=response,
+        criterion=criterion,
+        outcome=outcome,
+        note=note,
+        reviewer=_user_or_none(actor),
+    )

@@ -1,12 +1,16 @@
-"""Load the demo programme: "Innovation Capacity in Cities" with its 2018 and 2020 waves.
+"""Load the demo programme: "Innovation Capacity in Cities" with its 2018 and 2020 survey waves and
+the 2020 data-use assessment wave (US cities, paired with the 2020 survey wave).
 
 About 150 real cities (GeoNames facts) with synthetic answers drawn to match the OECD's published
-shares, except the published facts of a few known cities; every demo response says so. Demo users:
-``admin``, ``reviewer`` and one respondent per city named by its slug, all with password ``demo``.
+shares, except the published facts of a few known cities; every demo response says so. The data-use
+wave's claims and review outcomes are synthetic too, calibrated to the cited What Works Cities levels
+(``content/demo/wwc_levels.yaml``). Demo users: ``admin``, ``reviewer`` and one respondent per city
+named by its slug, all with password ``demo``.
 """
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -15,20 +19,29 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from civicmeter import scoring
 from civicmeter.demo.answers import known_cities, synthetic_answers
+from civicmeter.demo.assessment import criteria_from, synthetic_assessment, wwc_levels
 from civicmeter.demo.cities import demo_cities
 from civicmeter.web.accounts.models import Role
 from civicmeter.web.accounts.permissions import SYSTEM
-from civicmeter.web.collection.models import Answer, AnswerChange, Response
+from civicmeter.web.collection.models import Answer, AnswerChange, CriterionReview, Response
 from civicmeter.web.programmes import services
 from civicmeter.web.programmes.instrument_cache import SHIPPED_DIR, instrument_for
-from civicmeter.web.programmes.models import City, Invitation, Programme, Wave
+from civicmeter.web.programmes.models import City, Instrument, Invitation, Programme, Wave
 
 PROGRAMME_SLUG = "innovation-capacity"
 DEMO_PASSWORD = "demo"  # noqa: S105 - the documented demo password, local use only
 #: 2020 responses left unfinished so the survey can be tried (Baltimore's is not even started).
 DRAFT_CITIES_2020 = ("bilbao-es", "athens-gr", "lima-pe", "wellington-nz", "bologna-it", "tempe-us")
 NOT_STARTED_2020 = ("baltimore-us", "rochester-us")
+#: The data-use assessment wave (US cities: the OECD drew data-use data from What Works Cities
+#: assessments of US cities) and the survey wave whose results table shows its scores.
+ASSESSMENT_WAVE, ASSESSMENT_PAIRS_WITH = "2020-data-use", "2020"
+ASSESSMENT_FILE = SHIPPED_DIR / "data-use-assessment.xlsx"
+#: Review dates: a first round asking for more evidence, then the final outcomes.
+REVIEW_ROUNDS = {1: datetime(2020, 5, 15, tzinfo=UTC), 2: datetime(2020, 6, 15, tzinfo=UTC)}
+ASSESSED_ON = datetime(2020, 4, 30, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -91,17 +104,26 @@ def _cities() -> list[City]:
     return cities
 
 
-def _store(wave: Wave, city: City, answers: dict[str, str], *, status: str, provenance: str) -> Response:
+def _store(
+    wave: Wave,
+    city: City,
+    answers: dict[str, str],
+    *,
+    status: str,
+    provenance: str,
+    on: datetime | None = None,
+) -> Response:
+    on = on or wave_date(wave)
     response = Response.objects.create(
         wave=wave,
         city=city,
         status=status,
         synthetic=True,
         provenance=provenance,
-        submitted_at=None if status == Response.Status.DRAFT else wave_date(wave),
+        submitted_at=None if status == Response.Status.DRAFT else on,
     )
     # auto_now_add stamps the load time; the demo's activity belongs to the wave's own year.
-    Response.objects.filter(pk=response.pk).update(last_activity_at=wave_date(wave))
+    Response.objects.filter(pk=response.pk).update(last_activity_at=on)
     Answer.objects.bulk_create([Answer(response=response, question=q, value=v) for q, v in answers.items()])
     AnswerChange.objects.bulk_create(
         [
@@ -127,9 +149,17 @@ def _profile(city: City) -> dict[str, str]:
 
 
 def demo_load(*, progress: Callable[[str], None] = lambda _msg: None) -> DemoSummary:
-    """Create the demo programme once; later calls return it unchanged (the loader is idempotent)."""
+    """Create the demo programme once; later calls add only what is missing (idempotent)."""
+    assessment_row = services.instrument_register(
+        actor=SYSTEM,
+        filename=ASSESSMENT_FILE.name,
+        content=ASSESSMENT_FILE.read_bytes(),
+        kind=Instrument.Kind.ASSESSMENT,
+    )
     existing = Programme.objects.filter(slug=PROGRAMME_SLUG).first()
     if existing is not None:
+        with transaction.atomic():
+            load_assessment_wave(existing, assessment_row, progress)
         return DemoSummary(
             existing,
             City.objects.count(),
@@ -141,7 +171,95 @@ def demo_load(*, progress: Callable[[str], None] = lambda _msg: None) -> DemoSum
         actor=SYSTEM, filename=survey.name, content=survey.read_bytes()
     )
     with transaction.atomic():
-        return _load(instrument_row, progress)
+        summary = _load(instrument_row, progress)
+        n = load_assessment_wave(summary.programme, assessment_row, progress)
+    return DemoSummary(summary.programme, summary.cities, summary.responses + n, created=True)
+
+
+def _criteria(instrument_row: Instrument):
+    """The assessment's criteria (question names) with their prerequisites, in recipe order."""
+    recipe = scoring.load_scoring_recipe(scoring.DATA_USE_RECIPE)
+    criteria = scoring.recipe_criteria(instrument_for(instrument_row), recipe)
+    question = {code: name for name, code in criteria.items()}
+    return criteria_from(
+        {question[item.code]: [question[r] for r in item.requires] for item in recipe.items}
+    )
+
+
+def _assessment_provenance(city: City, cited: dict | None, sources: dict) -> str:
+    if cited is None:
+        return (
+            "Synthetic demo claims and review outcomes, drawn around the What Works Cities launch "
+            "calibration (about 40% of criteria met)."
+        )
+    return (
+        f"Synthetic demo claims and review outcomes, drawn so the tier matches {city.name}'s real "
+        f"What Works Cities level as of mid-2020: {cited['level'].replace('_', ' ')} (since "
+        f"{cited['since']}; {sources[cited['source']]}; levels from press releases, partial)."
+    )
+
+
+def load_assessment_wave(programme: Programme, instrument_row: Instrument, progress) -> int:
+    """Add the 2020 data-use wave and a validated, reviewed assessment for each US demo city that
+    has none yet. Returns the number of responses created (0 when all exist)."""
+    wave, _ = Wave.objects.get_or_create(
+        programme=programme,
+        code=ASSESSMENT_WAVE,
+        defaults={
+            "title": "Data-use practices assessment",
+            "instrument": instrument_row,
+            "status": Wave.Status.CLOSED,
+            "opens_on": date(2020, 1, 15),
+            "closes_on": date(2020, 6, 30),
+            "pairs_with": programme.waves.filter(code=ASSESSMENT_PAIRS_WITH).first(),
+        },
+    )
+    reviewer = get_user_model().objects.filter(username="reviewer").first()
+    done = set(Response.objects.filter(wave=wave).values_list("city_id", flat=True))
+    cities = [c for c in City.objects.filter(synthetic=True, country="US") if c.pk not in done]
+    if not cities:
+        return 0
+    progress(f"data-use assessments of {len(cities)} US cities")
+    criteria, facts = _criteria(instrument_row), wwc_levels()
+    rounds: dict[int, list[CriterionReview]] = {1: [], 2: []}
+    for city in cities:
+        cited = facts["cities"].get(city.slug)
+        draw = synthetic_assessment(
+            criteria,
+            city_slug=city.slug,
+            seed=zlib.crc32(city.slug.encode()) + 2020,
+            level=cited["level"] if cited else None,
+        )
+        Invitation.objects.get_or_create(
+            wave=wave,
+            city=city,
+            email=f"{city.slug}@demo.invalid",
+            defaults={"token": f"demo-{wave.code}-{city.slug}", "sent_at": datetime(2020, 1, 15, tzinfo=UTC)},
+        )
+        response = _store(
+            wave,
+            city,
+            draw.answers,
+            status=Response.Status.VALIDATED,
+            provenance=_assessment_provenance(city, cited, facts["sources"]),
+            on=ASSESSED_ON,
+        )
+        for criterion, outcome, round_ in draw.reviews:
+            rounds[round_].append(
+                CriterionReview(
+                    response=response,
+                    criterion=criterion,
+                    outcome=outcome,
+                    reviewer=reviewer,
+                    note="Synthetic demo review."
+                    if outcome != CriterionReview.Outcome.NEEDS_EVIDENCE
+                    else "Synthetic demo review: the evidence does not show the practice is current.",
+                )
+            )
+    for round_, reviews in rounds.items():  # round 1 first, so ids follow the review order too
+        created = CriterionReview.objects.bulk_create(reviews)
+        CriterionReview.objects.filter(pk__in=[r.pk for r in created]).update(at=REVIEW_ROUNDS[round_])
+    return len(cities)
 
 
 def _load(instrument_row, progress: Callable[[str], None]) -> DemoSummary:

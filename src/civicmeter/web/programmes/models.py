@@ -110,6 +110,17 @@ class Wave(models.Model):
     opens_on = models.DateField(null=True, blank=True)
     closes_on = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    pairs_with = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="paired_assessment",
+        help_text=_(
+            "For an assessment wave: the survey wave of the same programme whose results table shows "
+            "its data-use scores (set with services.wave_pair)"
+        ),
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["programme", "code"], name="wave_unique_code")]

@@ -79,6 +79,50 @@ def wave_set_status(*, actor, wave: Wave, status: str) -> Wave:
     return wave
 
 
+NOT_ASSESSMENT_WAVE = gettext_lazy(
+    "[wave.E001] Wave %(wave)s uses a questionnaire; only an assessment wave is paired with a "
+    "survey wave."
+)
+NOT_SURVEY_WAVE = gettext_lazy(
+    "[wave.E002] Wave %(wave)s is not a survey wave of programme %(programme)s; pair the assessment "
+    "with a survey wave of its own programme."
+)
+ALREADY_PAIRED = gettext_lazy(
+    "[wave.E003] Survey wave %(wave)s is already paired with assessment wave %(other)s; unpair that "
+    "one first."
+)
+
+
+@transaction.atomic(durable=True)
+def wave_pair(*, actor, assessment_wave: Wave, survey_wave: Wave | None) -> Wave:
+    """Show ``assessment_wave``'s data-use scores in ``survey_wave``'s results table (None unpairs).
+
+    A survey wave has at most one paired assessment wave, of the same programme; the indexes stay
+    separate columns and are never compared.
+    """
+    require_permission(actor, Action.MANAGE_WAVE, programme=assessment_wave.programme)
+    if assessment_wave.instrument.kind != Instrument.Kind.ASSESSMENT:
+        raise ValidationError(NOT_ASSESSMENT_WAVE % {"wave": assessment_wave.code}, code="wave.E001")
+    if survey_wave is not None:
+        if (
+            survey_wave.programme_id != assessment_wave.programme_id
+            or survey_wave.instrument.kind != Instrument.Kind.SURVEY
+        ):
+            raise ValidationError(
+                NOT_SURVEY_WAVE
+                % {"wave": survey_wave.code, "programme": assessment_wave.programme.slug},
+                code="wave.E002",
+            )
+        other = Wave.objects.filter(pairs_with=survey_wave).exclude(pk=assessment_wave.pk).first()
+        if other is not None:
+            raise ValidationError(
+                ALREADY_PAIRED % {"wave": survey_wave.code, "other": other.code}, code="wave.E003"
+            )
+    assessment_wave.pairs_with = survey_wave
+    assessment_wave.save(update_fields=["pairs_with"])
+    return assessment_wave
+
+
 def _invitation_link(token: str) -> str:
     return settings.CIVICMETER_BASE_URL.rstrip("/") + reverse("accounts:invitation", args=[token])
 

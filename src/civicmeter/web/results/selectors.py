@@ -1,4 +1,9 @@
-"""Reads of stored scores: the latest run per recipe for a wave, joined into one table per city."""
+"""Reads of stored scores: the latest run per recipe for a wave, joined into one table per city.
+
+A survey wave's table shows its own PSI run beside the data-use run of the assessment wave paired
+with it (``Wave.pairs_with``, set by ``programmes.services.wave_pair``); an assessment wave's table
+shows its own data-use run. The two indexes sit side by side and are never compared.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ import csv
 import io
 from dataclasses import dataclass
 
-from civicmeter.web.programmes.models import City, Wave
+from civicmeter.web.programmes.models import City, Instrument, Wave
 
 from .models import CityScore, ScoreRun
 
@@ -38,6 +43,14 @@ def latest_run(wave: Wave, recipe: str) -> ScoreRun | None:
     return ScoreRun.objects.filter(wave=wave, recipe=recipe).select_related("actor").first()
 
 
+def data_use_wave(wave: Wave) -> Wave | None:
+    """The wave whose data-use runs ``wave``'s table shows: itself if it is an assessment wave,
+    else the assessment wave paired with it (None when there is none)."""
+    if wave.instrument.kind == Instrument.Kind.ASSESSMENT:
+        return wave
+    return Wave.objects.filter(pairs_with=wave).select_related("instrument").first()
+
+
 @dataclass(frozen=True)
 class ResultRow:
     city: City
@@ -47,7 +60,8 @@ class ResultRow:
 
 @dataclass(frozen=True)
 class WaveResults:
-    """The latest PSI and data-use runs of a wave; one row per scored city, best PSI rank first."""
+    """The latest PSI run of a wave and the latest data-use run of its assessment wave (itself or
+    the paired one); one row per scored city, best PSI rank first, then cities assessed only."""
 
     wave: Wave
     psi_run: ScoreRun | None
@@ -71,7 +85,9 @@ def _scores(run: ScoreRun | None) -> dict[int, CityScore]:
 
 
 def wave_results(wave: Wave) -> WaveResults:
-    psi_run, data_use_run = latest_run(wave, PSI), latest_run(wave, DATA_USE)
+    assessed = data_use_wave(wave)
+    psi_run = latest_run(wave, PSI)
+    data_use_run = latest_run(assessed, DATA_USE) if assessed is not None else None
     psi, data_use = _scores(psi_run), _scores(data_use_run)
     cities = {s.city_id: s.city for s in [*psi.values(), *data_use.values()]}
     rows = [ResultRow(city, psi.get(pk), data_use.get(pk)) for pk, city in cities.items()]

@@ -9,12 +9,12 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 import civicmeter
-from civicmeter import scoring
+from civicmeter import instruments, scoring
 from civicmeter.web.accounts.permissions import SYSTEM, Action, require_permission
 from civicmeter.web.collection.models import Answer, Response
+from civicmeter.web.collection.selectors import accepted_criteria
 from civicmeter.web.programmes.instrument_cache import instrument_for
 from civicmeter.web.programmes.models import City, Instrument, Wave
 
@@ -24,7 +24,10 @@ from .models import CityScore, ScoreRun
 #: are still being changed by the city.
 SCORED_STATUSES = (Response.Status.SUBMITTED, Response.Status.VALIDATED)
 #: The default recipe for each kind of instrument.
-DEFAULT_RECIPES = {Instrument.Kind.SURVEY: scoring.PSI_RECIPE}
+DEFAULT_RECIPES = {
+    Instrument.Kind.SURVEY: scoring.PSI_RECIPE,
+    Instrument.Kind.ASSESSMENT: scoring.DATA_USE_RECIPE,
+}
 
 
 @functools.lru_cache(maxsize=1)
@@ -61,28 +64,43 @@ def _wave_answers(wave: Wave) -> dict[str, dict[str, str]]:
     return answers
 
 
+def _wave_criteria_met(
+    wave: Wave, instrument: instruments.Instrument, recipe: scoring.ScoringRecipe
+) -> dict[str, set[str]]:
+    """{city slug: recipe codes of the criteria a reviewer accepted} for the scored responses.
+
+    A city's own "met" answers are claims and are not read here; a scored response without any
+    accepted criterion scores 0.
+    """
+    codes = scoring.recipe_criteria(instrument, recipe)
+    responses = list(
+        Response.objects.filter(wave=wave, status__in=SCORED_STATUSES).select_related("city")
+    )
+    accepted = accepted_criteria(responses)
+    return {
+        r.city.slug: {codes[c] for c in accepted.get(r.pk, set()) if c in codes} for r in responses
+    }
+
+
 @transaction.atomic(durable=True)
 def scores_compute(*, actor, wave: Wave, recipe_path: Path | None = None) -> ScoreRun:
     """Score the wave's submitted and validated responses and store them as a new run.
 
-    Earlier runs are kept untouched. ``recipe_path`` defaults to the recipe for the wave
-    instrument's kind. Raises ``PermissionDenied`` unless ``actor`` may manage the wave, and
-    ``ValidationError`` when the wave cannot be scored.
+    Survey waves score answers with the PSI recipe; assessment waves score the criteria a reviewer
+    accepted (latest outcome per criterion) with the data-use recipe. Earlier runs are kept
+    untouched. ``recipe_path`` defaults to the recipe for the wave instrument's kind. Raises
+    ``PermissionDenied`` unless ``actor`` may manage the wave, and ``ValidationError`` when the wave
+    cannot be scored.
     """
     require_permission(actor, Action.MANAGE_WAVE, programme=wave.programme)
-    path = recipe_path or DEFAULT_RECIPES.get(wave.instrument.kind)
-    if path is None:
-        raise ValidationError(
-            _(
-                "Waves of %(kind)s instruments cannot be scored yet: the data-use index needs each "
-                "criterion's review outcome, which the platform does not store yet."
-            )
-            % {"kind": wave.instrument.get_kind_display()}
-        )
+    path = recipe_path or DEFAULT_RECIPES[wave.instrument.kind]
     instrument = instrument_for(wave.instrument)
     try:
         recipe = scoring.load_scoring_recipe(path)
-        table = scoring.score_responses(instrument, _wave_answers(wave), recipe)
+        if wave.instrument.kind == Instrument.Kind.ASSESSMENT:
+            table = scoring.score_assessments(_wave_criteria_met(wave, instrument, recipe), recipe)
+        else:
+            table = scoring.score_responses(instrument, _wave_answers(wave), recipe)
     except scoring.ScoringError as exc:
         raise ValidationError([str(p) for p in exc.problems]) from exc
     run = ScoreRun.objects.create(

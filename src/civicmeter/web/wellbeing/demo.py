@@ -14,7 +14,6 @@ from civicmeter.demo.cities import CONTENT
 from civicmeter.outcomes import read_confirmed
 from civicmeter.web.accounts.permissions import SYSTEM
 from civicmeter.web.programmes.models import Programme
-from civicmeter.web.results.selectors import PSI, latest_run
 from civicmeter.web.results.services import scores_compute
 
 from .models import OutcomeImportRun
@@ -61,7 +60,7 @@ DEMO_FILES = (
 def load_demo_outcomes(programme: Programme) -> list[OutcomeImportRun]:
     """Import the demo outcome files into ``programme`` (once) and score unscored waves."""
     for wave in programme.waves.all():
-        if latest_run(wave, PSI) is None:
+        if not wave.score_runs.exists():
             scores_compute(actor=SYSTEM, wave=wave)
     runs = []
     for demo_file in DEMO_FILES:
