@@ -221,6 +221,15 @@ class PairingTests(AssessmentTestCase):
             rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
         self.assertEqual(sorted(r["tier"] for r in rows), ["", "silver"])
 
+    def test_the_outcome_analysis_reads_the_paired_data_use_run(self):
+        from civicmeter.web.wellbeing.analysis_inputs import build_inputs
+
+        inputs = build_inputs(self.world.wave)
+        self.assertEqual(inputs.data_use_run.wave, self.wave)
+        row = inputs.capacity.set_index("city").loc[self.world.city_a.slug]
+        self.assertEqual((row["data_use_index"], row["data_use_class"]), (20, "low"))
+        self.assertIn("data-use 1.0", inputs.provenance.recipe_version)
+
     def test_an_unpaired_assessment_wave_stays_off_the_survey_table(self):
         programme_services.wave_pair(actor=SYSTEM, assessment_wave=self.wave, survey_wave=None)
         self.assertIsNone(selectors.wave_results(self.world.wave).data_use_run)

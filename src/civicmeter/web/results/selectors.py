@@ -51,6 +51,12 @@ def data_use_wave(wave: Wave) -> Wave | None:
     return Wave.objects.filter(pairs_with=wave).select_related("instrument").first()
 
 
+def latest_data_use_run(wave: Wave) -> ScoreRun | None:
+    """The newest data-use run shown with ``wave``: of itself or of its paired assessment wave."""
+    assessed = data_use_wave(wave)
+    return latest_run(assessed, DATA_USE) if assessed is not None else None
+
+
 @dataclass(frozen=True)
 class ResultRow:
     city: City
@@ -85,9 +91,7 @@ def _scores(run: ScoreRun | None) -> dict[int, CityScore]:
 
 
 def wave_results(wave: Wave) -> WaveResults:
-    assessed = data_use_wave(wave)
-    psi_run = latest_run(wave, PSI)
-    data_use_run = latest_run(assessed, DATA_USE) if assessed is not None else None
+    psi_run, data_use_run = latest_run(wave, PSI), latest_data_use_run(wave)
     psi, data_use = _scores(psi_run), _scores(data_use_run)
     cities = {s.city_id: s.city for s in [*psi.values(), *data_use.values()]}
     rows = [ResultRow(city, psi.get(pk), data_use.get(pk)) for pk, city in cities.items()]

@@ -18,7 +18,7 @@ from civicmeter.analysis import Provenance
 from civicmeter.web.collection.models import Answer, Response
 from civicmeter.web.programmes.models import City, Wave
 from civicmeter.web.results.models import ScoreRun
-from civicmeter.web.results.selectors import DATA_USE, PSI, latest_run
+from civicmeter.web.results.selectors import PSI, latest_data_use_run, latest_run
 from civicmeter.web.results.services import SCORED_STATUSES
 
 from .catalogue import catalogue_for
@@ -115,7 +115,7 @@ def _stored_values(wave: Wave, slugs: list[str]) -> pd.DataFrame:
 
 def build_inputs(wave: Wave, *, outcomes: list[str] | None = None) -> AnalysisInputs:
     """Everything ``analyze`` needs for ``wave``; raises LookupError when the wave has no scores."""
-    psi_run, data_use_run = latest_run(wave, PSI), latest_run(wave, DATA_USE)
+    psi_run, data_use_run = latest_run(wave, PSI), latest_data_use_run(wave)
     if psi_run is None:
         raise LookupError("no PSI scores")
     capacity = capacity_table(wave, psi_run, data_use_run)
