@@ -54,7 +54,7 @@ def demo(
     )
     typer.echo(f"Demo logins (password '{DEMO_PASSWORD}' for all, local use only):")
     typer.echo("  admin          programme admin (wave dashboards, import/export)")
-    typer.echo("  reviewer       reviewer (read-only)")
+    typer.echo("  reviewer       reviewer (reads everything; reviews data-use criteria)")
     typer.echo("  baltimore-us   respondent for Baltimore; every city has one, named by its slug")
     if serve:
         _runserver(port)
