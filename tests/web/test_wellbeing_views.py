@@ -103,3 +103,53 @@ class AnalysisPageTests(AnalysisTestCase):
         login(self.client, self.world.admin)
         response = self.client.post(self.url("wellbeing:analysis_start"), follow=True)
         self.assertContains(response, "has no PSI scores yet. Compute them first")
+
+
+class IndicatorUploadTests(OutcomesTestCase):
+    CATALOGUE = (
+        b"indicators:\n  - {code: tree_cover, name: Tree canopy cover, dimension: environment,"
+        b" unit: percent, direction: 1, source: City survey, rescale: share}\n"
+    )
+
+    def url(self) -> str:
+        return reverse("wellbeing:indicators_add", args=[self.world.programme.slug])
+
+    def test_admin_adds_indicators_from_the_page(self):
+        login(self.client, self.world.admin)
+        upload = SimpleUploadedFile("ours.yaml", self.CATALOGUE, content_type="application/yaml")
+        response = self.client.post(self.url(), {"file": upload}, follow=True)
+        self.assertContains(response, "Added 1 indicator(s): tree_cover.")
+
+    def test_a_bad_catalogue_is_refused_with_its_problems_and_nothing_is_added(self):
+        login(self.client, self.world.admin)
+        bad = SimpleUploadedFile("bad.yaml", self.CATALOGUE.replace(b"environment", b"weather"))
+        response = self.client.post(self.url(), {"file": bad}, follow=True)
+        self.assertContains(response, "outcomes.E004")
+        latin1 = SimpleUploadedFile("latin.yaml", "name: Café\n".encode("latin-1") + b"\xff")
+        response = self.client.post(self.url(), {"file": latin1}, follow=True)
+        self.assertContains(response, "the catalogue is not UTF-8 text; save it as UTF-8.")
+
+    def test_reviewers_cannot_add_indicators(self):
+        login(self.client, self.world.reviewer)
+        upload = SimpleUploadedFile("ours.yaml", self.CATALOGUE)
+        self.assertEqual(self.client.post(self.url(), {"file": upload}).status_code, 403)
+
+
+class IndicatorCommandTests(OutcomesTestCase):
+    def test_the_cli_adds_indicators_and_names_problems(self):
+        import tempfile
+        from pathlib import Path
+
+        from typer.testing import CliRunner
+
+        from civicmeter.cli import app
+
+        with tempfile.TemporaryDirectory() as folder:
+            good = Path(folder) / "ours.yaml"
+            good.write_bytes(IndicatorUploadTests.CATALOGUE)
+            result = CliRunner().invoke(app, ["outcomes", "add-indicators", str(good)])
+            self.assertEqual(result.exit_code, 0, result.output)
+            self.assertIn("Added 1 indicator(s): tree_cover", result.output)
+            again = CliRunner().invoke(app, ["outcomes", "add-indicators", str(good)])
+            self.assertEqual(again.exit_code, 2)
+            self.assertIn("outcomes.E005", again.output)

@@ -187,6 +187,25 @@ def analyze_command(
     typer.echo(f"wrote {len(run.tables) + 1} files to {out} (analysis run {run.pk})")
 
 
+def add_indicators_command(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Catalogue YAML file.")],
+    programme: Annotated[
+        str | None, typer.Option(help="Programme slug (needed when there are several).")
+    ] = None,
+) -> None:
+    """Add a programme's own indicators (the layout of the shipped catalogue); all or nothing."""
+    setup_django()
+    from civicmeter.web.accounts.permissions import SYSTEM
+    from civicmeter.web.wellbeing.services import indicators_add
+
+    with user_errors(NotFound, OutcomesError):
+        added = indicators_add(
+            actor=SYSTEM, programme=find_programme(programme), filename=file.name, content=file.read_bytes()
+        )
+    typer.echo(f"Added {len(added)} indicator(s): {', '.join(i.code for i in added)}")
+
+
 def register(app: typer.Typer) -> None:
     outcomes_app.command("import")(import_command)
+    outcomes_app.command("add-indicators")(add_indicators_command)
     app.command("analyze")(analyze_command)

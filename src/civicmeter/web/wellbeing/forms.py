@@ -11,6 +11,16 @@ from civicmeter.web.programmes.models import City
 NONE_OF_OURS = "-"
 
 
+class IndicatorCatalogueForm(forms.Form):
+    file = forms.FileField(
+        label=_("Indicator catalogue (YAML)"),
+        help_text=_(
+            "The layout of Civicmeter's own catalogue (docs/outcomes.md): code, name, dimension, unit, "
+            "direction, source and rescale for each indicator."
+        ),
+    )
+
+
 class OutcomeUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Outcome table (CSV or XLSX)"),

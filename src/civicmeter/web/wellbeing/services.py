@@ -534,7 +534,12 @@ def indicators_add(*, actor, programme: Programme, filename: str, content: bytes
     """
     require_outcomes_manager(actor, programme)
     catalogue_sync()
-    text = content.decode("utf-8-sig")
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise OutcomesError(
+            [Problem("outcomes.E001", f"{filename}: the catalogue is not UTF-8 text; save it as UTF-8.")]
+        ) from exc
     existing = [(f"{programme.slug}-indicators.yaml", programme_yaml(programme))]
     merged = load_with([*existing, (filename, text)])
     origin = Path(filename).name

@@ -6,6 +6,7 @@ app_name = "wellbeing"
 run = "p/<slug:programme>/waves/<str:code>/analysis/<int:pk>/"
 urlpatterns = [
     path("p/<slug:programme>/outcomes/", views.outcomes, name="outcomes"),
+    path("p/<slug:programme>/outcomes/indicators/", views.indicators_add, name="indicators_add"),
     path("p/<slug:programme>/outcomes/imports/<int:pk>/", views.import_report, name="import"),
     path("p/<slug:programme>/waves/<str:code>/analysis/", views.analysis, name="analysis"),
     path(

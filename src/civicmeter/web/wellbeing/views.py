@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
+from civicmeter.outcomes import OutcomesError
 from civicmeter.web.accounts.permissions import access_wave_by_code
 
 from . import selectors, services
-from .forms import ConfirmNamesForm, OutcomeUploadForm
+from .forms import ConfirmNamesForm, IndicatorCatalogueForm, OutcomeUploadForm
 from .models import AnalysisRun, OutcomeImportRun
 from .permissions import access_programme_by_slug, may_manage_outcomes
 from .runs import analysis_start
@@ -49,9 +50,36 @@ def outcomes(request, programme: str):
             "imports": selectors.recent_imports(programme_row),
             "waves": programme_row.waves.all(),
             "form": form,
+            "catalogue_form": IndicatorCatalogueForm(),
             "can_manage": may_manage_outcomes(request.user, programme_row),
         },
     )
+
+
+@login_required
+@require_POST
+def indicators_add(request, programme: str):
+    """A programme adds its own indicators from a catalogue file; all or nothing."""
+    programme_row = access_programme_by_slug(request.user, programme)
+    form = IndicatorCatalogueForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a catalogue file to upload."))
+        return redirect("wellbeing:outcomes", programme)
+    upload = form.cleaned_data["file"]
+    try:
+        added = services.indicators_add(
+            actor=request.user, programme=programme_row, filename=upload.name, content=upload.read()
+        )
+    except OutcomesError as exc:
+        for problem in exc.problems:
+            messages.error(request, str(problem))
+    else:
+        messages.success(
+            request,
+            _("Added %(n)d indicator(s): %(codes)s.")
+            % {"n": len(added), "codes": ", ".join(i.code for i in added)},
+        )
+    return redirect("wellbeing:outcomes", programme)
 
 
 def _names(run: OutcomeImportRun) -> list[dict]:
