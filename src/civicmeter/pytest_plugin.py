@@ -28,3 +28,15 @@ def _local_only_connect(self: socket.socket, address):  # type: ignore[no-untype
 
 
 socket.socket.connect = _local_only_connect  # type: ignore[method-assign]
+
+
+def _hypothesis_profile() -> None:
+    """No per-example deadline: CI machines are shared and noisy, and a slow example is not a bug.
+    Speed is checked by ``make bench``, never by timed tests."""
+    from hypothesis import HealthCheck, settings
+
+    settings.register_profile("civicmeter", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    settings.load_profile("civicmeter")
+
+
+_hypothesis_profile()
