@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from civicmeter.analysis import AnalysisError, analyze, render_html
 from civicmeter.outcomes import OutcomesError
@@ -27,15 +28,15 @@ from .catalogue import catalogue_sync
 from .models import AnalysisRun, OutcomeValue
 from .permissions import require_outcomes_manager
 
-E010_NO_SCORES = (
+E010_NO_SCORES = gettext_noop(
     "[wellbeing.E010] Wave %(wave)s has no PSI scores yet. Compute them first (the results page's "
     "button, or civicmeter score --wave %(wave)s)."
 )
-E011_NO_OUTCOMES = (
+E011_NO_OUTCOMES = gettext_noop(
     "[wellbeing.E011] Programme %(programme)s has no outcome values. Import an outcome table first "
     "(the outcomes page, or civicmeter outcomes import FILE)."
 )
-E012_UNKNOWN_OUTCOMES = (
+E012_UNKNOWN_OUTCOMES = gettext_noop(
     "[wellbeing.E012] No stored values for the outcome code(s) %(codes)s. Use codes listed on the "
     "outcomes page."
 )
