@@ -196,24 +196,27 @@ def compare_values(
     return fields | estimate | {"method": method, "notes": tuple(cited)}
 
 
+#: Constraints of the comparison settings shared by :func:`compare_groups` and ``analyze``.
+COMPARISON_CONSTRAINTS = {
+    "capacity": [Columns(*CAPACITY_COLUMNS)],
+    "outcomes": [Columns(*OUTCOME_COLUMNS)],
+    "catalogue": [Columns("code", "name"), NONE],
+    "indicators": [InstanceOf(list, "a list of indicator codes"), NONE],
+    "period": [Interval(int, None, None), NONE],
+    "alpha": [Interval(float, 0, 0.5, closed="neither")],
+    "method": [Options(METHODS)],
+    "bootstrap_method": [Options(BOOTSTRAP_METHODS)],
+    "n_resamples": [Interval(int, 99, None)],
+    "seed": [Interval(int, 0, None)],
+    "small_group": [Interval(int, 2, None)],
+    "min_group_size": [Interval(int, 2, None)],
+    "correction": [Options(CORRECTIONS)],
+    "provenance": [InstanceOf(Provenance, "a Provenance"), NONE],
+}
+
+
 @validate_params(
-    {
-        "capacity": [Columns(*CAPACITY_COLUMNS)],
-        "outcomes": [Columns(*OUTCOME_COLUMNS)],
-        "grouping": [InstanceOf(str, "a grouping key such as 'psi_class'")],
-        "catalogue": [Columns("code", "name"), NONE],
-        "indicators": [InstanceOf(list, "a list of indicator codes"), NONE],
-        "period": [Interval(int, None, None), NONE],
-        "alpha": [Interval(float, 0, 0.5, closed="neither")],
-        "method": [Options(METHODS)],
-        "bootstrap_method": [Options(BOOTSTRAP_METHODS)],
-        "n_resamples": [Interval(int, 99, None)],
-        "seed": [Interval(int, 0, None)],
-        "small_group": [Interval(int, 2, None)],
-        "min_group_size": [Interval(int, 2, None)],
-        "correction": [Options(CORRECTIONS)],
-        "provenance": [InstanceOf(Provenance, "a Provenance"), NONE],
-    }
+    {**COMPARISON_CONSTRAINTS, "grouping": [InstanceOf(str, "a grouping key such as 'psi_class'")]}
 )
 def compare_groups(
     capacity: pd.DataFrame,

@@ -21,18 +21,15 @@ from civicmeter.analysis.adjusted import (
     resolve_economy,
 )
 from civicmeter.analysis.compare import (
-    BOOTSTRAP_METHODS,
+    COMPARISON_CONSTRAINTS,
     DEFAULT_SEED,
-    METHODS,
     IntervalSettings,
     compare_checked,
 )
 from civicmeter.analysis.errors import NO_OVERLAP, Problem, raise_if
 from civicmeter.analysis.groupings import Sample, available_groupings, grouping_by_key
 from civicmeter.analysis.inputs import (
-    CAPACITY_COLUMNS,
     CONTROL_COLUMNS,
-    OUTCOME_COLUMNS,
     catalogue_names,
     check_capacity,
     check_controls,
@@ -41,10 +38,9 @@ from civicmeter.analysis.inputs import (
     select_indicators,
 )
 from civicmeter.analysis.language import SYNTHETIC, summarise
-from civicmeter.analysis.multiplicity import CORRECTIONS
 from civicmeter.analysis.published import published_beside, published_mapping
 from civicmeter.analysis.results import Provenance, ResultTable
-from civicmeter.params import NONE, Columns, InstanceOf, Interval, Options, validate_params
+from civicmeter.params import NONE, Columns, InstanceOf, Options, validate_params
 
 
 @dataclass(frozen=True)
@@ -85,25 +81,12 @@ class AnalysisReport:
 
 @validate_params(
     {
-        "capacity": [Columns(*CAPACITY_COLUMNS)],
-        "outcomes": [Columns(*OUTCOME_COLUMNS)],
+        **COMPARISON_CONSTRAINTS,
         "controls": [Columns(*CONTROL_COLUMNS), NONE],
-        "catalogue": [Columns("code", "name"), NONE],
-        "indicators": [InstanceOf(list, "a list of indicator codes"), NONE],
         "groupings": [InstanceOf(list, "a list of grouping keys"), NONE],
-        "period": [Interval(int, None, None), NONE],
-        "alpha": [Interval(float, 0, 0.5, closed="neither")],
-        "method": [Options(METHODS)],
-        "bootstrap_method": [Options(BOOTSTRAP_METHODS)],
-        "n_resamples": [Interval(int, 99, None)],
-        "seed": [Interval(int, 0, None)],
-        "small_group": [Interval(int, 2, None)],
-        "min_group_size": [Interval(int, 2, None)],
-        "correction": [Options(CORRECTIONS)],
         "capacity_measure": [Options(CAPACITY_MEASURES)],
         "economy": [Options(ECONOMY_OPTIONS)],
         "fixed_effects": [Options(FIXED_EFFECTS), NONE],
-        "provenance": [InstanceOf(Provenance, "a Provenance"), NONE],
     }
 )
 def analyze(
