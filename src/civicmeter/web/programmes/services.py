@@ -27,7 +27,7 @@ from civicmeter.web.accounts.permissions import (
     require_permission,
 )
 
-from .models import City, Instrument, Invitation, Programme, Wave
+from .models import City, Instrument, Invitation, Wave
 
 
 @transaction.atomic(durable=True)
@@ -243,10 +243,3 @@ def invitation_signup(*, token: str, username: str, password: str):
     user = get_user_model().objects.create_user(username=username, email=invitation.email, password=password)
     _accept(invitation, user)
     return user, invitation
-
-
-@transaction.atomic(durable=True)
-def programme_create(*, actor, name: str, slug: str, description: str = "") -> Programme:
-    if actor is not SYSTEM and not getattr(actor, "is_superuser", False):
-        raise ValidationError(_("Only site administrators can create programmes."))
-    return Programme.objects.create(name=name, slug=slug, description=description)
