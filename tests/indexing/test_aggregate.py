@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from civicmeter.indexing import AggregateSpec, Hierarchy, aggregate_level, aggregate_tree, copeland
+from civicmeter.indexing import (
+    AggregateSpec,
+    Hierarchy,
+    aggregate_level,
+    aggregate_tree,
+    copeland,
+    recipe_from_dict,
+    run_pipeline,
+)
 from civicmeter.indexing.aggregate import (
     NonPositiveValuesError,
     benefit_of_the_doubt,
@@ -61,17 +71,64 @@ def test_all_children_missing_is_missing():
     assert np.isnan(out[0, 0])
 
 
-def test_copeland_outranking_by_hand():
+def _copeland_by_pairs(x: np.ndarray, w: np.ndarray) -> list[int]:
+    """COINr's a_copeland written as a direct loop, in exact fractions (no rounding can fake a
+    tie): share(i, j) for i < j is the weight share of children where i is higher plus half where
+    they tie; share(j, i) = 1 - share(i, j); i wins the pair if its share is above 1/2."""
+    weights = [Fraction(float(v)) for v in w]
+    total = sum(weights)
+    weights = [v / total for v in weights]
+    n = x.shape[0]
+    share = [[Fraction(0)] * n for _ in range(n)]
+    for i in range(n):
+        for j in range(i + 1, n):
+            s = Fraction(0)
+            for k, wk in enumerate(weights):
+                if x[i, k] > x[j, k]:
+                    s += wk
+                elif x[i, k] == x[j, k]:
+                    s += wk / 2
+            share[i][j], share[j][i] = s, 1 - s
+    half = Fraction(1, 2)
+    return [
+        sum((share[i][j] > half) - (share[i][j] < half) for j in range(n) if j != i)
+        for i in range(n)
+    ]
+
+
+def test_copeland_counts_units_outranked_minus_units_outranking():
     x = np.array([[3.0, 1.0], [2.0, 2.0], [1.0, 3.0]])
-    # weights 0.75/0.25: unit0 beats unit1 on child0 (0.75) -> 0.75; beats unit2 on child0 -> 0.75
-    # unit1 beats unit2 on child0 -> 0.75; lower triangle = 1 - upper
-    scores = copeland(x, np.array([3.0, 1.0]))
-    np.testing.assert_allclose(scores, [1.5, 0.25 + 0.75, 0.25 + 0.25])
+    # weights 0.75/0.25: unit0 beats unit1 and unit2 on the heavy child (share 0.75 each): +2;
+    # unit1 beats unit2 (0.75) and loses to unit0: 0; unit2 loses both: -2
+    np.testing.assert_array_equal(copeland(x, np.array([3.0, 1.0])), [2, 0, -2])
 
 
-def test_copeland_ties_count_half():
-    scores = copeland(np.array([[1.0], [1.0]]), np.array([1.0]))
-    np.testing.assert_allclose(scores, [0.5, 0.5])
+def test_copeland_ties_score_zero():
+    np.testing.assert_array_equal(copeland(np.array([[1.0], [1.0]]), np.array([1.0])), [0, 0])
+    # one child each way with equal weights: the share is exactly one half, a tie
+    np.testing.assert_array_equal(
+        copeland(np.array([[1.0, 0.0], [0.0, 1.0]]), np.ones(2)), [0, 0]
+    )
+
+
+@pytest.mark.parametrize("pillar", ["Physical", "ConEcFin", "Political", "Instit", "P2P"])
+def test_copeland_matches_coinr_definition_on_asem_pillars(asem_result, asem_data, pillar):
+    children = list(asem_data.hierarchy.children(pillar))
+    x = asem_result["Normalised"][children].to_numpy(dtype=float)
+    w = np.array([asem_result.weights[c] for c in children])
+    np.testing.assert_array_equal(copeland(x, w), _copeland_by_pairs(x, w))
+
+
+def test_copeland_index_level_on_asem_matches_the_pair_loop(asem_data):
+    recipe = recipe_from_dict(
+        {"impute": "mean", "aggregate": {"method": "arithmetic", "levels": {4: {"method": "copeland"}}}}
+    )
+    result = run_pipeline(asem_data, recipe)
+    x = result.scores[["Conn", "Sust"]].to_numpy(dtype=float)
+    expected = _copeland_by_pairs(x, np.array([result.weights["Conn"], result.weights["Sust"]]))
+    np.testing.assert_array_equal(result.scores["Index"].to_numpy(), expected)
+    # every won pair is someone's lost pair: Copeland scores sum to zero
+    assert result.scores["Index"].sum() == 0
 
 
 def test_benefit_of_the_doubt_frontier_units_score_one():

@@ -58,11 +58,17 @@ def _mean(x, present, w, membership, method, p):
         return (num / den) ** (1.0 / p)
 
 
-def copeland(x: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """COINr ``a_copeland``: row sums of the outranking matrix.
+#: Outranking shares this close to one half count as a tie: the shares are sums of weights, and
+#: rounding in those sums must not turn an exact tie (e.g. one child each way) into a win.
+TIE_TOLERANCE = 1e-12
 
-    Entry (i, j), i < j, is the weight share of children where i beats j plus half where they tie
-    (comparisons with a missing value count for neither); entry (j, i) is 1 minus it.
+
+def outranking_matrix(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """COINr ``outrankMatrix``: entry (i, j) is how strongly unit i outranks unit j.
+
+    For i < j it is the weight share of children where i is higher plus half the share where they
+    tie (a comparison with a missing value counts for neither); entry (j, i) is 1 minus it, and the
+    diagonal is zero. Weights are rescaled to sum to one over all children, as COINr does.
     """
     w = w / np.nansum(w)
     greater = (x[:, None, :] > x[None, :, :]) * w
@@ -73,7 +79,21 @@ def copeland(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     matrix = np.zeros((n, n))
     matrix[iu] = upper[iu]
     matrix[(iu[1], iu[0])] = 1 - upper[iu]
-    return matrix.sum(axis=1)
+    return matrix
+
+
+def copeland(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """COINr ``a_copeland``: the number of units a unit outranks minus the number outranking it.
+
+    A unit outranks another when its share in :func:`outranking_matrix` is above one half; a share
+    of exactly one half is a tie and counts for neither. Scores are integers in [-(n-1), n-1] and
+    sum to zero over the units.
+    """
+    matrix = outranking_matrix(x, w)
+    votes = np.where(matrix > 0.5 + TIE_TOLERANCE, 1.0, 0.0)
+    votes -= np.where(matrix < 0.5 - TIE_TOLERANCE, 1.0, 0.0)
+    np.fill_diagonal(votes, 0.0)
+    return votes.sum(axis=1)
 
 
 def benefit_of_the_doubt(
