@@ -153,3 +153,74 @@ class TransferViewTests(TestCase):
         self.assertContains(response, "Nothing was written.", status_code=400)
         self.assertContains(response, "import.E100", status_code=400)
         self.assertFalse(Response.objects.exists())
+
+
+class PartialImportTests(TestCase):
+    """A file carries only the columns it means to change (issue 7, item 1)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.world = make_world()
+        cls.instrument = instrument_for(cls.world.wave.instrument)
+
+    def setUp(self):
+        response = Response.objects.create(wave=self.world.wave, city=self.world.city_b, status="submitted")
+        answers = {**demo_like_answers(self.instrument, 4), "mayor": "Juan", "spotlight": "Open data"}
+        Answer.objects.bulk_create(
+            [Answer(response=response, question=q, value=v) for q, v in answers.items()]
+        )
+        self.before = dict(Answer.objects.filter(response=response).values_list("question", "value"))
+
+    def stored(self) -> dict[str, str]:
+        answers = Answer.objects.filter(response__city=self.world.city_b)
+        return {q: v for q, v in answers.values_list("question", "value") if v}
+
+    def test_an_absent_column_leaves_its_answer_untouched(self):
+        run = transfer.responses_import(
+            actor=SYSTEM, wave=self.world.wave, filename="p.csv", content=b"city,mayor\nbilbao-es,X\n"
+        )
+        self.assertEqual((run.inserted, run.updated, run.cleared), (0, 1, 0))
+        expected = {q: v for q, v in self.before.items() if v}
+        expected["mayor"] = "X"
+        self.assertEqual(self.stored(), expected)
+        self.assertEqual(AnswerChange.objects.count(), 1)
+
+    def test_an_explicit_empty_cell_clears_and_is_counted(self):
+        run = transfer.responses_import(
+            actor=SYSTEM, wave=self.world.wave, filename="p.csv", content=b"city,mayor\nbilbao-es,\n"
+        )
+        self.assertEqual((run.inserted, run.updated, run.cleared, run.unchanged), (0, 0, 1, 0))
+        self.assertNotIn("mayor", self.stored())
+        self.assertEqual(run.report["counts"], {"added": 0, "changed": 0, "cleared": 1, "unchanged": 0})
+
+    def test_the_cli_reports_added_changed_cleared_unchanged(self):
+        from typer.testing import CliRunner
+
+        from civicmeter.cli import app
+
+        path = Path(self.enterContext(__import__("tempfile").TemporaryDirectory())) / "p.csv"
+        path.write_bytes(b"city,mayor,spotlight\nbilbao-es,,\n")
+        result = CliRunner().invoke(app, ["responses", "import", str(path), "--wave", "2020"])
+        self.assertEqual(result.exit_code, 0, result.output)
+        self.assertIn("0 answers added, 0 changed, 2 cleared, 0 unchanged", result.output)
+
+
+class WebImportReportTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.world = make_world()
+        cls.args = [cls.world.programme.slug, cls.world.wave.code]
+
+    def test_the_web_message_counts_cleared_answers_and_keeps_absent_columns(self):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        response = Response.objects.create(wave=self.world.wave, city=self.world.city_b, status="submitted")
+        Answer.objects.create(response=response, question="mayor", value="Juan")
+        Answer.objects.create(response=response, question="spotlight", value="Open data")
+        login(self.client, self.world.admin)
+        upload = SimpleUploadedFile("p.csv", b"city,spotlight\nbilbao-es,\n", content_type="text/csv")
+        page = self.client.post(
+            reverse("collection:import", args=self.args), {"file": upload, "city_column": "city"}, follow=True
+        )
+        self.assertContains(page, "0 answers added, 0 changed, 1 cleared, 0 unchanged")
+        self.assertEqual(Answer.objects.get(question="mayor").value, "Juan")

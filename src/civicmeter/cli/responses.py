@@ -65,7 +65,7 @@ def import_(
         )
     typer.echo(
         f"Imported {file.name}: {run.inserted} answers added, {run.updated} changed, "
-        f"{run.unchanged} unchanged, {len(run.report.get('cities', []))} cities."
+        f"{run.cleared} cleared, {run.unchanged} unchanged, {len(run.report.get('cities', []))} cities."
     )
 
 

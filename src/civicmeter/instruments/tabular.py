@@ -66,11 +66,16 @@ _UNTICKED = {"", "0", "0.0", "false", "False", "FALSE"}
 
 @dataclass(frozen=True)
 class CityAnswers:
-    """One city's answers: ``answers`` maps question names to stored strings."""
+    """One city's answers: ``answers`` maps question names to stored strings.
+
+    ``columns`` names the questions the file has a column for (empty cells included): an import
+    changes only those, so a file with a few columns never clears the answers it does not carry.
+    """
 
     city: str
     city_name: str = ""
     answers: Mapping[str, str] = field(default_factory=dict)
+    columns: frozenset[str] = frozenset()
 
 
 def column_name(question: Question) -> str:
@@ -197,7 +202,7 @@ def frame_to_answers(
         first_row[city] = number
         answers, row_problems = _clean_row(instrument, raw, where, number)
         problems += row_problems
-        results.append(CityAnswers(city, cells.get(CITY_NAME, ""), answers))
+        results.append(CityAnswers(city, cells.get(CITY_NAME, ""), answers, frozenset(where)))
     return results, problems
 
 

@@ -35,7 +35,9 @@ class ResponseEventAdmin(ReadOnly):
 
 @admin.register(ImportRun)
 class ImportRunAdmin(ReadOnly):
-    list_display = ("wave", "filename", "status", "inserted", "updated", "unchanged", "actor", "started_at")
+    list_display = (
+        "wave", "filename", "status", "inserted", "updated", "cleared", "unchanged", "actor", "started_at"
+    )
 
 
 @admin.register(CriterionReview)

@@ -103,7 +103,11 @@ class ResponseEvent(models.Model):
 
 
 class ImportRun(models.Model):
-    """One import of a responses file: the file's hash, the counts and the report, and who ran it."""
+    """One import of a responses file: the file's hash and size, the counts, the report and who ran it.
+
+    The file itself is never stored (a refused upload may be a zip bomb or a 20 MB mistake): the hash
+    and size identify it, and the report keeps at most the first problems found.
+    """
 
     class Status(models.TextChoices):
         APPLIED = "applied", _("Applied")
@@ -112,12 +116,14 @@ class ImportRun(models.Model):
     wave = models.ForeignKey("programmes.Wave", on_delete=models.CASCADE, related_name="import_runs")
     filename = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField(default=0, help_text=_("File size in bytes"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     status = models.CharField(max_length=20, choices=Status.choices)
     inserted = models.PositiveIntegerField(default=0)
     updated = models.PositiveIntegerField(default=0)
+    cleared = models.PositiveIntegerField(default=0, help_text=_("Answers emptied by an empty cell"))
     unchanged = models.PositiveIntegerField(default=0)
     report = models.JSONField(default=dict)
     started_at = models.DateTimeField()

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from civicmeter.instruments import Problem, ResponsesImportError, files, tabular
+from civicmeter.instruments.answers import visible
 from civicmeter.web.accounts.permissions import SYSTEM, Action, require_permission
 from civicmeter.web.programmes.instrument_cache import instrument_for
 from civicmeter.web.programmes.models import City, Wave
@@ -47,6 +48,7 @@ def responses_export(*, actor, wave: Wave, fmt: str) -> bytes:
 class _Matched:
     city: City
     answers: dict[str, str]
+    columns: frozenset[str]
 
 
 def _match_cities(parsed_rows, row_of: dict[str, int]) -> tuple[list[_Matched], list[Problem]]:
@@ -88,7 +90,7 @@ def _match_cities(parsed_rows, row_of: dict[str, int]) -> tuple[list[_Matched], 
             )
             continue
         seen[city.slug] = number
-        matched.append(_Matched(city, row.answers))
+        matched.append(_Matched(city, row.answers, row.columns))
     return matched, problems
 
 
@@ -116,9 +118,11 @@ def responses_import(
 ) -> ImportRun:
     """Read a responses file and apply it in one transaction, or reject it whole.
 
-    Every bad cell and unmatched city is reported at once (``ResponsesImportError``). Re-importing
-    the same file changes nothing (counts go to ``unchanged``). New responses are created as
-    submitted, since an imported row is a finished answer set; existing ones keep their status.
+    Every bad cell and unmatched city is reported at once (``ResponsesImportError``). Only the
+    questions the file has a column for change: an empty cell clears an answer, a missing column
+    leaves it alone. Re-importing the same file changes nothing (counts go to ``unchanged``). New
+    responses are created as submitted, since an imported row is a finished answer set; existing
+    ones keep their status.
     ``city_column`` names the column identifying the city (e.g. KoboToolbox's ``_submitted_by``
     when each city submitted from its own account); ``encoding`` reads a CSV that is not UTF-8.
     """
@@ -145,31 +149,15 @@ def responses_import(
 
 @transaction.atomic(durable=True)
 def _apply(*, actor, wave: Wave, filename: str, sha256: str, started, rows: list[_Matched]) -> ImportRun:
-    counts = {"inserted": 0, "updated": 0, "unchanged": 0}
+    instrument = instrument_for(wave.instrument)
+    counts = dict.fromkeys(COUNTS, 0)
     for row in rows:
         response, created = Response.objects.get_or_create(
             wave=wave,
             city=row.city,
             defaults={"status": Response.Status.SUBMITTED, "submitted_at": timezone.now()},
         )
-        current = {a.question: a for a in response.answers.all()}
-        changed = False
-        for question in sorted(set(row.answers) | set(current)):
-            value = row.answers.get(question, "")
-            answer = current.get(question)
-            if (answer.value if answer else "") == value:
-                counts["unchanged"] += bool(value)
-                continue
-            counts["updated" if answer and answer.value else "inserted"] += 1
-            write_answer(
-                response,
-                answer,
-                question=question,
-                value=value,
-                actor=actor,
-                source=AnswerChange.Source.IMPORT,
-            )
-            changed = True
+        changed = _apply_row(instrument, response, row, actor=actor, counts=counts)
         if changed and not created:
             response.version += 1
             response.last_activity_at = timezone.now()
@@ -182,6 +170,39 @@ def _apply(*, actor, wave: Wave, filename: str, sha256: str, started, rows: list
         status=ImportRun.Status.APPLIED,
         started_at=started,
         finished_at=timezone.now(),
-        report={"cities": [r.city.slug for r in rows]},
-        **counts,
+        report={"cities": [r.city.slug for r in rows], "counts": counts},
+        inserted=counts["added"],
+        updated=counts["changed"],
+        cleared=counts["cleared"],
+        unchanged=counts["unchanged"],
     )
+
+
+#: What an import did to each answer of the file, in the order the reports list them.
+COUNTS = ("added", "changed", "cleared", "unchanged")
+
+
+def _apply_row(instrument, response: Response, row: _Matched, *, actor, counts: dict) -> bool:
+    """Write the answers of one city whose column is in the file; ``True`` if any changed.
+
+    A question without a column is left alone; an empty cell clears, except for a question the
+    merged answers hide (its answer is ignored anyway, and the export writes it empty).
+    """
+    current = {a.question: a for a in response.answers.all()}
+    merged = {q: a.value for q, a in current.items() if q not in row.columns}
+    merged.update(row.answers)
+    shown = visible(instrument, merged)
+    changed = False
+    for question in sorted(row.columns):
+        value = row.answers.get(question, "")
+        answer = current.get(question)
+        old = answer.value if answer else ""
+        if old == value or (not value and question not in shown):
+            counts["unchanged"] += bool(value)
+            continue
+        counts["added" if not old else "cleared" if not value else "changed"] += 1
+        write_answer(
+            response, answer, question=question, value=value, actor=actor, source=AnswerChange.Source.IMPORT
+        )
+        changed = True
+    return changed

@@ -60,11 +60,15 @@ def import_responses(request, programme: str, code: str):
             return render(request, "collection/import.html", context, status=400)
         messages.success(
             request,
-            _("Imported %(file)s: %(inserted)d answers added, %(updated)d changed, %(unchanged)d unchanged.")
+            _(
+                "Imported %(file)s: %(inserted)d answers added, %(updated)d changed, "
+                "%(cleared)d cleared, %(unchanged)d unchanged."
+            )
             % {
                 "file": run.filename,
                 "inserted": run.inserted,
                 "updated": run.updated,
+                "cleared": run.cleared,
                 "unchanged": run.unchanged,
             },
         )
