@@ -17,12 +17,9 @@ and its ``version`` so every result can say exactly which methodology produced i
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from civicmeter.indexing import aggregate as aggregate_module
 from civicmeter.indexing import impute as impute_module
@@ -38,6 +35,7 @@ from civicmeter.indexing.specs import (
     TreatSpec,
 )
 from civicmeter.params import InstanceOf, validate_params
+from civicmeter.yaml_schema import FileMessages, content_sha256, read_yaml_mapping
 
 TOP_KEYS = (
     "name",
@@ -226,30 +224,25 @@ def recipe_from_dict(content: dict, *, source: str = "<dict>", sha256: str = "")
         weights=weights,
         weight_sets=weight_sets,
         source=source,
-        sha256=sha256
-        or hashlib.sha256(yaml.safe_dump(content, sort_keys=True).encode()).hexdigest(),
+        sha256=sha256 or content_sha256(content),
     )
     problems.raise_if_any()
     return recipe
 
 
+#: How a recipe file that cannot be read is reported (all ``recipe.E001``).
+FILE_MESSAGES = FileMessages(
+    error=RecipeError.single,
+    code="recipe.E001",
+    missing="recipe file not found; check the path",
+    unreadable="cannot read the recipe file ({detail}); check the path and its permissions",
+    syntax="not valid UTF-8 YAML ({error}); fix the syntax",
+    not_mapping="a recipe must be a YAML mapping of step names to options",
+)
+
+
 @validate_params({"path": [InstanceOf((str, Path), "a path to a YAML recipe")]})
 def load_recipe(path: str | Path) -> Recipe:
     """Read a YAML recipe file; its sha256 is the hash of the file's bytes."""
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-        content = yaml.safe_load(raw.decode("utf-8"))
-    except FileNotFoundError as exc:
-        raise RecipeError.single(
-            "recipe.E001", str(path), "recipe file not found; check the path"
-        ) from exc
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise RecipeError.single(
-            "recipe.E001", str(path), f"not valid UTF-8 YAML ({exc}); fix the syntax"
-        ) from exc
-    if not isinstance(content, dict):
-        raise RecipeError.single(
-            "recipe.E001", str(path), "a recipe must be a YAML mapping of step names to options"
-        )
-    return recipe_from_dict(content, source=str(path), sha256=hashlib.sha256(raw).hexdigest())
+    content, sha256 = read_yaml_mapping(path, FILE_MESSAGES)
+    return recipe_from_dict(content, source=str(Path(path)), sha256=sha256)

@@ -1,51 +1,32 @@
 """Typed reading of one recipe mapping, recording problems (with key paths) instead of failing.
 
 Each accessor returns a usable default when the value is wrong, so parsing continues and the user
-sees every problem of the file at once.
+sees every problem of the file at once. The walking itself (key paths, unknown keys, nesting) is the
+shared :class:`civicmeter.yaml_schema.MappingReader`; this module adds the recipe's value types.
 """
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
-from civicmeter.indexing.errors import ProblemCollector
+from civicmeter.yaml_schema import UNKNOWN_KEY, MappingReader, is_number, is_whole
 
-UNKNOWN_KEY = "unknown key; allowed keys here are {allowed}"
+__all__ = ["UNKNOWN_KEY", "FieldReader"]
 
 
-class FieldReader:
+class FieldReader(MappingReader):
     """Read values from ``content`` (a mapping found at ``path`` in the recipe file ``source``)."""
 
-    def __init__(self, content: Any, source: str, path: str, problems: ProblemCollector):
-        self.source = source
-        self.path = path
-        self.problems = problems
-        if content is None:
-            content = {}
-        if not isinstance(content, dict):
-            self.problem("", "recipe.E003", f"must be a mapping of options, got {content!r}")
-            content = {}
-        self.content = content
-
-    def _key(self, key: str) -> str:
-        return f"{self.path}.{key}" if self.path and key else (self.path or key)
-
-    def problem(self, key: str, code: str, message: str) -> None:
-        self.problems.add(code, f"{self.source} key {self._key(key) or '<root>'}", message)
-
-    def only(self, allowed: tuple[str, ...]) -> None:
-        for key in self.content:
-            if key not in allowed:
-                self.problem(
-                    str(key), "recipe.E002", UNKNOWN_KEY.format(allowed=", ".join(allowed))
-                )
+    UNKNOWN_CODE = "recipe.E002"
+    NOT_MAPPING_CODE = "recipe.E003"
+    NOT_MAPPING = "must be a mapping of options, got {value!r}"
+    NONE_IS_EMPTY = True
 
     def child(self, key: str, shorthand: str | None = None) -> FieldReader:
         value = self.content.get(key)
         if isinstance(value, str) and shorthand is not None:
             value = {shorthand: value}
-        return FieldReader(value, self.source, self._key(key), self.problems)
+        return self.nested(value, key)
 
     def mapping(self, key: str, integer_keys: bool = False) -> dict[Any, FieldReader]:
         value = self.content.get(key) or {}
@@ -65,9 +46,7 @@ class FieldReader:
                         "level keys must be whole numbers (2 = first aggregate level)",
                     )
                     continue
-            out[name] = FieldReader(
-                sub_value, self.source, self._key(f"{key}.{sub_key}"), self.problems
-            )
+            out[name] = self.nested(sub_value, f"{key}.{sub_key}")
         return out
 
     def option(self, key: str, allowed: tuple[str, ...], default: str) -> str:
@@ -105,7 +84,7 @@ class FieldReader:
         value = self.content.get(key, default)
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
+        if not is_number(value):
             self.problem(key, "recipe.E003", f"must be a number, got {value!r}")
             return default
         too_low = low is not None and (value < low or (strict and value == low))
@@ -118,11 +97,7 @@ class FieldReader:
 
     def integer(self, key: str, default: int, *, low: int | None = None) -> int:
         value = self.content.get(key, default)
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int)
-            or (low is not None and value < low)
-        ):
+        if not is_whole(value, low):
             self.problem(
                 key,
                 "recipe.E003",
@@ -136,7 +111,7 @@ class FieldReader:
         ok = (
             isinstance(value, (list, tuple))
             and len(value) == 2
-            and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+            and all(is_number(v) for v in value)
         )
         if not ok:
             self.problem(
@@ -148,7 +123,7 @@ class FieldReader:
     def weights(self) -> dict[str, float]:
         out = {}
         for code, value in self.content.items():
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            if not is_number(value) or value < 0:
                 self.problem(
                     str(code), "recipe.E003", f"weight must be a number >= 0, got {value!r}"
                 )

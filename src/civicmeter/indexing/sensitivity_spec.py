@@ -23,14 +23,12 @@ listed levels by an independent factor uniform on [1 - perturb, 1 + perturb] (CO
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 
 from civicmeter.indexing import normalise as normalise_module
 from civicmeter.indexing.aggregate import POSITIVE_ONLY
@@ -41,6 +39,14 @@ from civicmeter.indexing.recipe import Recipe, recipe_from_dict
 from civicmeter.indexing.specs import AggregateSpec, NormaliseSpec
 from civicmeter.indexing.tables import IndexData
 from civicmeter.params import InstanceOf, validate_params
+from civicmeter.yaml_schema import (
+    UNKNOWN_KEY,
+    FileMessages,
+    MappingReader,
+    is_number,
+    is_whole,
+    read_yaml_mapping,
+)
 
 #: Uncertain inputs in pipeline order; the stage each one changes decides what can be cached.
 INPUT_STAGES = {
@@ -55,7 +61,6 @@ TOP_KEYS = ("seed", "inputs")
 
 UNREADABLE = "cannot read the sensitivity spec ({detail}); fix the path or the YAML syntax"
 NOT_MAPPING = "a sensitivity spec must be a YAML mapping with keys seed and inputs"
-UNKNOWN_KEY = "unknown key; allowed keys here are {allowed}"
 NO_STEP = "the recipe has no {step} step, so there is nothing to vary; add the step to the recipe"
 NO_VALUES = "give the alternatives as a non-empty list under 'values'"
 BAD_ALTERNATIVE = "{message}"
@@ -186,64 +191,76 @@ def _check_fits(variant: Recipe, data: IndexData, place: str, problems: ProblemC
                 problems.add("sensitivity.E005", f"{place} ({key})", problem.message)
 
 
+class _SpecReader(MappingReader):
+    """The spec's top level: unknown keys are ``sensitivity.E002``."""
+
+    UNKNOWN_CODE = "sensitivity.E002"
+    NOT_MAPPING_CODE = "sensitivity.E001"
+    NOT_MAPPING = NOT_MAPPING
+
+
+class _ValuesReader(_SpecReader):
+    """A discrete input, ``{values: [...]}``; anything else asks for the list (E004)."""
+
+    NOT_MAPPING_CODE = "sensitivity.E004"
+    NOT_MAPPING = NO_VALUES
+
+
+class _WeightsReader(_SpecReader):
+    """The weights input, ``{perturb: ..., levels: [...]}``; anything else is E006."""
+
+    NOT_MAPPING_CODE = "sensitivity.E006"
+    NOT_MAPPING = BAD_PERTURB
+
+
 def _discrete(
-    name: str,
-    body: Any,
-    recipe: Recipe,
-    data: IndexData,
-    place: str,
-    problems: ProblemCollector,
+    name: str, r: _ValuesReader, recipe: Recipe, data: IndexData
 ) -> DiscreteInput | None:
-    if not isinstance(body, dict):
-        problems.add("sensitivity.E004", place, NO_VALUES)
+    if not r.is_mapping:
         return None
-    for key in body:
-        if key != "values":
-            problems.add("sensitivity.E002", f"{place}.{key}", UNKNOWN_KEY.format(allowed="values"))
-    values = body.get("values")
+    r.only(("values",))
+    values = r.content.get("values")
     if not isinstance(values, list) or not values:
-        problems.add("sensitivity.E004", f"{place}.values", NO_VALUES)
+        r.problem("values", "sensitivity.E004", NO_VALUES)
         return None
     parsed = []
     for k, value in enumerate(values):
-        at = f"{place}.values[{k}]"
+        at = f"values[{k}]"
         if name == "winsorise_max":
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                problems.add("sensitivity.E005", at, BAD_WINSORISE.format(value=value))
+            if not is_whole(value, 0):
+                r.problem(at, "sensitivity.E005", BAD_WINSORISE.format(value=value))
                 continue
             parsed.append(replace(recipe.treat, winsorise_max=value))
         else:
-            alternative = _step_alternative(name, value, at, problems)
+            alternative = _step_alternative(name, value, r.place(at), r.problems)
             if alternative is not None:
                 parsed.append(alternative)
     if len(parsed) != len(values):
         return None
     step = "treat" if name == "winsorise_max" else name
     for k, alternative in enumerate(parsed):
-        _check_fits(replace(recipe, **{step: alternative}), data, f"{place}.values[{k}]", problems)
+        variant = replace(recipe, **{step: alternative})
+        _check_fits(variant, data, r.place(f"values[{k}]"), r.problems)
     return DiscreteInput(name=name, values=tuple(parsed), labels=tuple(_label(v) for v in values))
 
 
-def _weights(body: Any, hierarchy: Hierarchy, place: str, problems: ProblemCollector) -> WeightNoise | None:
-    if not isinstance(body, dict):
-        problems.add("sensitivity.E006", place, BAD_PERTURB.format(value=body))
+def _weights(r: _WeightsReader, hierarchy: Hierarchy) -> WeightNoise | None:
+    if not r.is_mapping:
         return None
-    for key in body:
-        if key not in ("perturb", "levels"):
-            problems.add("sensitivity.E002", f"{place}.{key}", UNKNOWN_KEY.format(allowed="perturb, levels"))
-    perturb = body.get("perturb")
-    ok = isinstance(perturb, int | float) and not isinstance(perturb, bool) and 0 < perturb < 1
+    r.only(("perturb", "levels"))
+    perturb = r.content.get("perturb")
+    ok = is_number(perturb) and 0 < perturb < 1
     if not ok:
-        problems.add("sensitivity.E006", f"{place}.perturb", BAD_PERTURB.format(value=perturb))
+        r.problem("perturb", "sensitivity.E006", BAD_PERTURB.format(value=perturb))
     top = hierarchy.n_levels - 1
-    levels = body.get("levels", list(range(1, top + 1)))
+    levels = r.content.get("levels", list(range(1, top + 1)))
     valid_levels = (
         isinstance(levels, list)
         and levels
-        and all(isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= top for v in levels)
+        and all(is_whole(v, 1) and v <= top for v in levels)
     )
     if not valid_levels:
-        problems.add("sensitivity.E006", f"{place}.levels", BAD_LEVELS.format(top=top, value=levels))
+        r.problem("levels", "sensitivity.E006", BAD_LEVELS.format(top=top, value=levels))
     if not (ok and valid_levels):
         return None
     chosen = tuple(sorted(set(levels)))
@@ -311,44 +328,49 @@ def sensitivity_spec_from_dict(
     """Validate a parsed spec against ``recipe`` and ``data``; raise every problem at once."""
     hierarchy = data.hierarchy
     problems = ProblemCollector(SensitivitySpecError)
-    for key in content:
-        if key not in TOP_KEYS:
-            problems.add(
-                "sensitivity.E002",
-                f"{source} key {key}",
-                UNKNOWN_KEY.format(allowed="seed, inputs"),
-            )
+    root = _SpecReader(content, source, "", problems)
+    root.only(TOP_KEYS)
     seed = content.get("seed", 0)
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        problems.add("sensitivity.E008", f"{source} key seed", BAD_SEED.format(value=seed))
+    if not is_whole(seed, 0):
+        root.problem("seed", "sensitivity.E008", BAD_SEED.format(value=seed))
     raw_inputs = content.get("inputs")
     if not isinstance(raw_inputs, dict) or not raw_inputs:
-        problems.add("sensitivity.E009", f"{source} key inputs", NO_INPUTS)
+        root.problem("inputs", "sensitivity.E009", NO_INPUTS)
         raw_inputs = {}
     parsed: dict[str, DiscreteInput | WeightNoise] = {}
     for name, body in raw_inputs.items():
-        place = f"{source} key inputs.{name}"
+        at = f"inputs.{name}"
         if name not in INPUT_STAGES:
             allowed = ", ".join(INPUT_STAGES)
-            problems.add("sensitivity.E002", place, UNKNOWN_KEY.format(allowed=allowed))
+            root.problem(at, "sensitivity.E002", UNKNOWN_KEY.format(allowed=allowed))
             continue
         if not _has_step(name, recipe):
             step = "treat" if name == "winsorise_max" else name
-            problems.add("sensitivity.E003", place, NO_STEP.format(step=step))
+            root.problem(at, "sensitivity.E003", NO_STEP.format(step=step))
             continue
         item = (
-            _weights(body, hierarchy, place, problems)
+            _weights(_WeightsReader(body, source, at, problems), hierarchy)
             if name == "weights"
-            else _discrete(name, body, recipe, data, place, problems)
+            else _discrete(name, _ValuesReader(body, source, at, problems), recipe, data)
         )
         if item is not None:
             parsed[name] = item
     if "treat" in raw_inputs and "winsorise_max" in raw_inputs:
-        problems.add("sensitivity.E010", f"{source} key inputs.winsorise_max", CONFLICT)
+        root.problem("inputs.winsorise_max", "sensitivity.E010", CONFLICT)
     _check_combinations(parsed, recipe, source, problems)
     problems.raise_if_any()
     ordered = tuple(parsed[n] for n in INPUT_STAGES if n in parsed)
     return SensitivitySpec(seed=int(seed), inputs=ordered, source=source, sha256=sha256)
+
+
+#: How a spec file that cannot be read is reported (all ``sensitivity.E001``).
+FILE_MESSAGES = FileMessages(
+    error=SensitivitySpecError.single,
+    code="sensitivity.E001",
+    unreadable=UNREADABLE,
+    syntax=UNREADABLE,
+    not_mapping=NOT_MAPPING,
+)
 
 
 @validate_params(
@@ -361,17 +383,5 @@ def sensitivity_spec_from_dict(
 def load_sensitivity_spec(path: str | Path, recipe: Recipe, data: IndexData) -> SensitivitySpec:
     """Read and validate a YAML spec file; its sha256 (of the file's bytes) goes into
     provenance."""
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-        content = yaml.safe_load(raw.decode("utf-8"))
-    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
-        detail = type(exc).__name__ if isinstance(exc, OSError) else str(exc).splitlines()[0]
-        raise SensitivitySpecError.single(
-            "sensitivity.E001", str(path), UNREADABLE.format(detail=detail)
-        ) from exc
-    if not isinstance(content, dict):
-        raise SensitivitySpecError.single("sensitivity.E001", str(path), NOT_MAPPING)
-    return sensitivity_spec_from_dict(
-        content, recipe, data, source=str(path), sha256=hashlib.sha256(raw).hexdigest()
-    )
+    content, sha256 = read_yaml_mapping(path, FILE_MESSAGES)
+    return sensitivity_spec_from_dict(content, recipe, data, source=str(Path(path)), sha256=sha256)

@@ -25,18 +25,22 @@ checked before anything is scored and all problems are reported together, each n
 
 from __future__ import annotations
 
-import hashlib
-import math
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from civicmeter.indexing.errors import ProblemCollector
 from civicmeter.params import InstanceOf, validate_params
 from civicmeter.scoring import errors as E
 from civicmeter.scoring.errors import ScoringError
+from civicmeter.yaml_schema import (
+    FileMessages,
+    MappingReader,
+    content_sha256,
+    is_number,
+    is_whole,
+    read_yaml_mapping,
+)
 
 KINDS = ("questionnaire", "assessment")
 #: Rules of questionnaire items, each tested against one question's answer.
@@ -158,28 +162,11 @@ class ScoringRecipe:
         return next((b.code for b in self.tiers if share >= b.minimum), "")
 
 
-class _Reader:
+class _Reader(MappingReader):
     """Read one mapping of the recipe, recording problems under its key path instead of failing."""
 
-    def __init__(self, content: Any, source: str, path: str, problems: ProblemCollector):
-        self.source, self.path, self.problems = source, path, problems
-        if not isinstance(content, dict):
-            self.problem("", "scoring.E004", f"must be a mapping, got {content!r}")
-            content = {}
-        self.content = content
-
-    def at(self, key: str) -> str:
-        return f"{self.path}.{key}" if self.path and key else (self.path or key or "<root>")
-
-    def problem(self, key: str, code: str, message: str) -> None:
-        self.problems.add(code, f"{self.source} key {self.at(key)}", message)
-
-    def only(self, allowed: tuple[str, ...]) -> None:
-        for key in self.content:
-            if key not in allowed:
-                self.problem(
-                    str(key), "scoring.E002", E.UNKNOWN_KEY.format(allowed=", ".join(allowed))
-                )
+    UNKNOWN_CODE = "scoring.E002"
+    NOT_MAPPING_CODE = "scoring.E004"
 
     def code(self, key: str, required: bool = True) -> str | None:
         value = self.content.get(key)
@@ -220,14 +207,7 @@ class _Reader:
                     key, "scoring.E003", E.MISSING_KEY.format(hint=f"give {key} as a number")
                 )
             return default
-        bad = (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or math.isnan(value)
-            or value < low
-            or (strict and value == low)
-        )
-        if bad:
+        if not is_number(value) or value < low or (strict and value == low):
             bound = f"{'>' if strict else '>='} {low:g}"
             self.problem(key, "scoring.E004", E.BAD_NUMBER.format(bound=bound, value=value))
             return default
@@ -247,9 +227,6 @@ class _Reader:
             self.problem(key, "scoring.E004", E.BAD_LIST.format(what=what, value=value))
             return None
         return tuple(str(v).strip() for v in value)
-
-    def child(self, content: Any, key: str) -> _Reader:
-        return _Reader(content, self.source, self.at(key), self.problems)
 
 
 def _rule(r: _Reader, kind: str) -> tuple[Rule | None, str | None]:
@@ -293,7 +270,7 @@ def _rule(r: _Reader, kind: str) -> tuple[Rule | None, str | None]:
             return None, question
         rule = Rule(name, values)
     else:
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        if not is_whole(value, 1):
             r.problem(
                 name,
                 "scoring.E005",
@@ -334,7 +311,7 @@ def _component(r: _Reader, kind: str) -> Component | None:
     items = []
     for k, raw in enumerate(raw_items):
         label = raw.get("code", k) if isinstance(raw, dict) else k
-        item = _item(r.child(raw, f"items.{label}"), kind)
+        item = _item(r.nested(raw, f"items.{label}"), kind)
         if item is not None:
             items.append(item)
     cap = r.number("cap", required=False)
@@ -356,7 +333,7 @@ def _bands(r: _Reader, key: str, top: float, share: bool) -> tuple[Band, ...]:
         return ()
     bands = []
     for k, entry in enumerate(raw):
-        sub = r.child(entry, f"{key}[{k}]")
+        sub = r.nested(entry, f"{key}[{k}]")
         sub.only(TIER_KEYS if share else BAND_KEYS)
         code = sub.code("code")
         minimum = sub.number("min_share" if share else "min", required=True, low=0.0, strict=share)
@@ -376,11 +353,11 @@ def _bands(r: _Reader, key: str, top: float, share: bool) -> tuple[Band, ...]:
 def _uncertainty(r: _Reader) -> Uncertainty:
     if "uncertainty" not in r.content:
         return Uncertainty()
-    sub = r.child(r.content["uncertainty"], "uncertainty")
+    sub = r.nested(r.content["uncertainty"], "uncertainty")
     sub.only(UNCERTAINTY_KEYS)
     runs = sub.content.get("runs", 1000)
     seed = sub.content.get("seed", 1)
-    if isinstance(runs, bool) or not isinstance(runs, int) or not 10 <= runs <= 100_000:
+    if not is_whole(runs) or not 10 <= runs <= 100_000:
         sub.problem(
             "runs",
             "scoring.E013",
@@ -389,19 +366,19 @@ def _uncertainty(r: _Reader) -> Uncertainty:
             ),
         )
         runs = 1000
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+    if not is_whole(seed, 0):
         sub.problem(
             "seed",
             "scoring.E013",
             E.BAD_UNCERTAINTY.format(detail=f"seed must be a whole number >= 0, got {seed!r}"),
         )
         seed = 1
-    inputs = sub.child(sub.content.get("inputs"), "inputs")
+    inputs = sub.nested(sub.content.get("inputs"), "inputs")
     inputs.only(("weights",))
-    weights = inputs.child(inputs.content.get("weights"), "weights")
+    weights = inputs.nested(inputs.content.get("weights"), "weights")
     weights.only(("perturb", "levels"))
     perturb = weights.content.get("perturb")
-    if isinstance(perturb, bool) or not isinstance(perturb, int | float) or not 0 < perturb < 1:
+    if not is_number(perturb) or not 0 < perturb < 1:
         weights.problem(
             "perturb",
             "scoring.E013",
@@ -466,7 +443,7 @@ def scoring_recipe_from_dict(
     components, component_of = [], {}
     for k, raw in enumerate(raw_components):
         label = raw.get("code", k) if isinstance(raw, dict) else k
-        component = _component(root.child(raw, f"components.{label}"), kind)
+        component = _component(root.nested(raw, f"components.{label}"), kind)
         if component is None:
             continue
         if any(c.code == component.code for c in components):
@@ -513,25 +490,22 @@ def scoring_recipe_from_dict(
         instrument=instrument,
         uncertainty=uncertainty,
         source=source,
-        sha256=sha256
-        or hashlib.sha256(yaml.safe_dump(content, sort_keys=True).encode()).hexdigest(),
+        sha256=sha256 or content_sha256(content),
     )
+
+
+#: How a scoring recipe file that cannot be read is reported (all ``scoring.E001``).
+FILE_MESSAGES = FileMessages(
+    error=ScoringError.single,
+    code="scoring.E001",
+    unreadable=E.UNREADABLE,
+    syntax=E.UNREADABLE,
+    not_mapping=E.NOT_MAPPING,
+)
 
 
 @validate_params({"path": [InstanceOf((str, Path), "a path to a YAML scoring recipe")]})
 def load_scoring_recipe(path: str | Path) -> ScoringRecipe:
     """Read and validate a YAML scoring recipe; its sha256 is the hash of the file's bytes."""
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-        content = yaml.safe_load(raw.decode("utf-8"))
-    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
-        detail = type(exc).__name__ if isinstance(exc, OSError) else str(exc).splitlines()[0]
-        raise ScoringError.single(
-            "scoring.E001", str(path), E.UNREADABLE.format(detail=detail)
-        ) from exc
-    if not isinstance(content, dict):
-        raise ScoringError.single("scoring.E001", str(path), E.NOT_MAPPING)
-    return scoring_recipe_from_dict(
-        content, source=str(path), sha256=hashlib.sha256(raw).hexdigest()
-    )
+    content, sha256 = read_yaml_mapping(path, FILE_MESSAGES)
+    return scoring_recipe_from_dict(content, source=str(Path(path)), sha256=sha256)
