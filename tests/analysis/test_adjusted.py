@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 import statsmodels.formula.api as smf
 
-from civicmeter.analysis import AnalysisError, adjusted_difference
+from civicmeter.analysis import AnalysisError, ComparisonSettings, adjusted_difference
 
 
 def _statsmodels_reference(inputs, indicator, *, fixed_effects=None, alpha=0.05):
@@ -25,7 +25,8 @@ def _statsmodels_reference(inputs, indicator, *, fixed_effects=None, alpha=0.05)
 @pytest.mark.parametrize("fixed_effects", [None, "country"])
 def test_matches_statsmodels_ols_hc3(inputs, fixed_effects):
     table = adjusted_difference(
-        inputs["capacity"], inputs["outcomes"], inputs["controls"], fixed_effects=fixed_effects
+        inputs["capacity"], inputs["outcomes"], inputs["controls"],
+        settings=ComparisonSettings(fixed_effects=fixed_effects),
     )
     for row in table.rows:
         fit, interval = _statsmodels_reference(inputs, row.outcome, fixed_effects=fixed_effects)
@@ -59,7 +60,7 @@ def test_singleton_fixed_effect_groups_are_dropped(inputs):
     controls = inputs["controls"].copy()
     controls.loc[4, "country"] = "lu"
     table = adjusted_difference(
-        inputs["capacity"], inputs["outcomes"], controls, fixed_effects="country"
+        inputs["capacity"], inputs["outcomes"], controls, settings=ComparisonSettings(fixed_effects="country")
     )
     assert "city-004-us" in table.rows[0].dropped
     assert np.isfinite(table.rows[0].se)
@@ -68,7 +69,10 @@ def test_singleton_fixed_effect_groups_are_dropped(inputs):
 def test_index_measure_and_median_income(inputs):
     controls = inputs["controls"].rename(columns={"gdp_per_capita": "median_income"})
     table = adjusted_difference(
-        inputs["capacity"], inputs["outcomes"], controls, capacity_measure="index"
+        inputs["capacity"],
+        inputs["outcomes"],
+        controls,
+        settings=ComparisonSettings(capacity_measure="index"),
     )
     data = (
         inputs["outcomes"]

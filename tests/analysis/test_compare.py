@@ -8,6 +8,7 @@ from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 
 from civicmeter.analysis import (
     AnalysisError,
+    ComparisonSettings,
     bootstrap_difference,
     compare_groups,
     welch_difference,
@@ -92,8 +93,7 @@ def test_method_chosen_automatically_and_recorded(make_inputs):
         large["capacity"],
         large["outcomes"],
         grouping="psi_class",
-        method="bootstrap",
-        n_resamples=999,
+        settings=ComparisonSettings(method="bootstrap", n_resamples=999),
     )
     assert {row.method for row in forced.rows} == {"bootstrap (BCa)"}
 
@@ -161,13 +161,16 @@ def test_unknown_grouping_and_indicator(inputs):
         compare_groups(inputs["capacity"], inputs["outcomes"], grouping="mayor_height")
     with pytest.raises(AnalysisError, match="analysis.E006"):
         compare_groups(
-            inputs["capacity"], inputs["outcomes"], grouping="psi_class", indicators=["nope"]
+            inputs["capacity"], inputs["outcomes"], grouping="psi_class",
+            settings=ComparisonSettings(indicators=("nope",)),
         )
 
 
 def test_parameters_are_validated(inputs):
-    with pytest.raises(ParameterError, match="the 'method' parameter of compare_groups"):
-        compare_groups(inputs["capacity"], inputs["outcomes"], grouping="psi_class", method="z")
+    with pytest.raises(ParameterError, match="the 'method' parameter of ComparisonSettings"):
+        ComparisonSettings(method="z")
+    with pytest.raises(ParameterError, match="the 'settings' parameter of compare_groups"):
+        compare_groups(inputs["capacity"], inputs["outcomes"], grouping="psi_class", settings={})
     with pytest.raises(ParameterError, match="'alpha'"):
         welch_difference(HIGH, LOW, alpha=0.7)
 
@@ -177,7 +180,9 @@ def test_latest_period_is_used_unless_one_is_chosen(inputs):
     older = outcomes.assign(period=2019, value=0.0)
     both = pd.concat([older, outcomes], ignore_index=True)
     latest = compare_groups(inputs["capacity"], both, grouping="psi_class")
-    chosen = compare_groups(inputs["capacity"], both, grouping="psi_class", period=2019)
+    chosen = compare_groups(
+        inputs["capacity"], both, grouping="psi_class", settings=ComparisonSettings(period=2019)
+    )
     assert latest.rows[0].mean_high > 50
     assert chosen.rows[0].mean_high == 0.0
     assert any("latest period" in note for note in latest.notes)
@@ -199,7 +204,9 @@ def test_text_cells_from_csv_files_are_understood(inputs):
     capacity = inputs["capacity"].astype(str)
     outcomes = inputs["outcomes"].astype(str)
     outcomes.index = outcomes.index + 1000  # a non-default index must not shift row numbers
-    as_text = compare_groups(capacity, outcomes, grouping="dedicated_staff", period=2023)
+    as_text = compare_groups(
+        capacity, outcomes, grouping="dedicated_staff", settings=ComparisonSettings(period=2023)
+    )
     as_numbers = compare_groups(inputs["capacity"], inputs["outcomes"], grouping="dedicated_staff")
     assert as_text.rows[0].estimate == pytest.approx(as_numbers.rows[0].estimate)
     outcomes.iloc[4, outcomes.columns.get_loc("value")] = "n/a"

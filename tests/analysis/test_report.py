@@ -4,12 +4,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from civicmeter.analysis import AnalysisError, Provenance, analyze
+from civicmeter.analysis import AnalysisError, ComparisonSettings, Provenance, analyze
 from civicmeter.analysis.language import CAVEAT
 from civicmeter.analysis.report_html import render_html
 from civicmeter.params import ParameterError
 
 OECD_CODES = ("satis_city", "life_satisfaction_share", "walkability")
+PSI_ONLY = ComparisonSettings(groupings=("psi_class",))
 
 
 @pytest.fixture
@@ -20,7 +21,7 @@ def report(make_inputs):
         data["outcomes"],
         controls=data["controls"],
         catalogue=data["catalogue"],
-        n_resamples=499,
+        settings=ComparisonSettings(n_resamples=499),
         provenance=Provenance(wave="2026-spring", instrument_version="1.2", recipe_version="psi-1"),
     )
 
@@ -97,7 +98,11 @@ def test_language_never_claims_causation(report):
 def test_synthetic_capacity_is_announced(make_inputs):
     data = make_inputs(n=50)
     data["capacity"]["synthetic"] = "yes"
-    report = analyze(data["capacity"], data["outcomes"], groupings=["psi_class"], n_resamples=199)
+    report = analyze(
+        data["capacity"],
+        data["outcomes"],
+        settings=ComparisonSettings(groupings=("psi_class",), n_resamples=199),
+    )
     assert report.synthetic
     assert "synthetic" in report.notes[0]
     assert all("synthetic" in text for _, _, text in report.summaries)
@@ -105,7 +110,7 @@ def test_synthetic_capacity_is_announced(make_inputs):
 
 def test_without_controls_there_are_no_adjusted_tables(make_inputs):
     data = make_inputs(n=50)
-    report = analyze(data["capacity"], data["outcomes"], groupings=["psi_class"])
+    report = analyze(data["capacity"], data["outcomes"], settings=PSI_ONLY)
     assert report.adjusted == ()
     assert "Not computed" in render_html(report)
 
@@ -116,15 +121,17 @@ def test_no_overlap_and_bad_arguments(make_inputs):
     outcomes = outcomes.drop_duplicates(["city", "indicator"])
     with pytest.raises(AnalysisError, match="analysis.E007"):
         analyze(data["capacity"], outcomes)
-    with pytest.raises(ParameterError, match="'correction' parameter of analyze"):
-        analyze(data["capacity"], data["outcomes"], correction="sidak")
+    with pytest.raises(ParameterError, match="'correction' parameter of ComparisonSettings"):
+        ComparisonSettings(correction="sidak")
     with pytest.raises(ParameterError, match="'capacity' parameter of analyze"):
         analyze(data["capacity"].drop(columns="psi_class"), data["outcomes"])
 
 
 def test_interval_headers_follow_alpha(make_inputs):
     data = make_inputs(n=60)
-    report = analyze(data["capacity"], data["outcomes"], groupings=["psi_class"], alpha=0.1)
+    report = analyze(
+        data["capacity"], data["outcomes"], settings=ComparisonSettings(groupings=("psi_class",), alpha=0.1)
+    )
     text = report.comparisons[0].summary()
     assert "90% CI lower" in text and "95%" not in text
     row = report.comparisons[0].rows[0]
@@ -135,7 +142,7 @@ def test_unmatched_outcome_cities_are_noted(make_inputs):
     data = make_inputs(n=40)
     extra = pd.DataFrame([{"city": "nowhere-xx", "indicator": "walkability", "value": 50.0}])
     report = analyze(
-        data["capacity"], pd.concat([data["outcomes"], extra]), groupings=["psi_class"]
+        data["capacity"], pd.concat([data["outcomes"], extra]), settings=PSI_ONLY
     )
     assert any("nowhere-xx" in note for note in report.notes)
     assert np.isfinite(report.comparisons[0].rows[0].estimate)

@@ -3,7 +3,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from civicmeter.analysis import Provenance, analyze
+from civicmeter.analysis import ComparisonSettings, Provenance, analyze
 from civicmeter.analysis.chart import difference_chart
 from civicmeter.analysis.report_html import render_html
 
@@ -29,7 +29,7 @@ def page(make_inputs):
         data["outcomes"],
         controls=data["controls"],
         catalogue=catalogue,
-        n_resamples=199,
+        settings=ComparisonSettings(n_resamples=199),
         provenance=Provenance(wave=EVIL, recipe_version="<img src=x onerror=alert(1)>"),
     )
     return report, render_html(report)
@@ -88,7 +88,7 @@ def test_chart_marks_unestimated_rows_without_whisker(make_inputs):
     data = make_inputs(n=40)
     capacity = data["capacity"].assign(psi_class="low")
     capacity.loc[0, "psi_class"] = "high"
-    report = analyze(capacity, data["outcomes"], groupings=["psi_class"])
+    report = analyze(capacity, data["outcomes"], settings=ComparisonSettings(groupings=("psi_class",)))
     svg = difference_chart(list(report.comparisons))
     assert 'class="whisker"' not in svg
     assert svg.count("not estimated") == 3

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.test import TestCase
 from typer.testing import CliRunner
 
+from civicmeter.analysis import ComparisonSettings
 from civicmeter.cli import app
 from civicmeter.testing import PSI_FULL_ANSWERS, make_city, make_world
 from civicmeter.web.collection.models import Answer, Response
@@ -108,7 +109,11 @@ class RunTests(AnalysisTestCase):
             analysis_start(actor=self.world.admin, wave=self.world.wave)
         scores_compute(actor=self.world.admin, wave=self.world.wave)
         with self.assertRaisesMessage(ValidationError, "[wellbeing.E012] No stored values"):
-            analysis_start(actor=self.world.admin, wave=self.world.wave, outcomes=["walkability"])
+            analysis_start(
+                actor=self.world.admin,
+                wave=self.world.wave,
+                settings=ComparisonSettings(indicators=("walkability",)),
+            )
 
     def test_the_task_runs_records_progress_and_stores_a_report_with_n_and_intervals(self):
         self.prepare()
@@ -135,6 +140,19 @@ class RunTests(AnalysisTestCase):
         analysis_execute(run_id=run.pk, on_progress=lambda pct, msg: steps.append((pct, msg)))
         self.assertEqual([pct for pct, _ in steps], [10, 30, 85, 100])
         self.assertEqual(steps[-1][1], "Done")
+
+    def test_the_run_stores_its_settings_and_runs_with_them(self):
+        self.prepare()
+        settings = ComparisonSettings(alpha=0.1, n_resamples=199, correction="holm")
+        run = analysis_start(
+            actor=self.world.admin, wave=self.world.wave, settings=settings, background=False
+        )
+        self.assertEqual(ComparisonSettings.from_mapping(run.parameters), settings)
+        run = analysis_execute(run_id=run.pk)
+        self.assertEqual(run.status, AnalysisRun.Status.DONE, run.error)
+        self.assertIn("90% CI", run.report_html)
+        self.assertNotIn("95% CI", run.report_html)
+        self.assertIn("holm", run.tables["settings"])
 
 
 class CommandTests(AnalysisTestCase):

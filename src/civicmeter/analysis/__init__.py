@@ -14,12 +14,14 @@ from civicmeter.analysis.published import published_beside, published_figures
 from civicmeter.analysis.report import AnalysisReport, analyze
 from civicmeter.analysis.report_html import render_html
 from civicmeter.analysis.results import AdjustedRow, ComparisonRow, Provenance, ResultTable
+from civicmeter.analysis.settings import ComparisonSettings
 
 __all__ = [
     "AdjustedRow",
     "AnalysisError",
     "AnalysisReport",
     "ComparisonRow",
+    "ComparisonSettings",
     "Problem",
     "Provenance",
     "ResultTable",

@@ -30,19 +30,15 @@ from civicmeter.analysis.inputs import (
     CONTROL_COLUMNS,
     ECONOMY_COLUMNS,
     OUTCOME_COLUMNS,
-    catalogue_names,
-    check_capacity,
+    Prepared,
     check_controls,
-    check_outcomes,
-    select_indicators,
+    prepare,
 )
-from civicmeter.analysis.multiplicity import CORRECTIONS, adjust_rows
+from civicmeter.analysis.multiplicity import adjust_rows
 from civicmeter.analysis.results import AdjustedRow, NoteBook, Provenance, ResultTable
-from civicmeter.params import NONE, Columns, InstanceOf, Interval, Options, validate_params
+from civicmeter.analysis.settings import DEFAULT_SETTINGS, ComparisonSettings
+from civicmeter.params import NONE, Columns, InstanceOf, Options, validate_params
 
-CAPACITY_MEASURES = ("class", "index")
-ECONOMY_OPTIONS = ("auto", *ECONOMY_COLUMNS)
-FIXED_EFFECTS = ("country", "region")
 CONTROL_LABELS = {
     "log_population": "city size (log population)",
     "log_gdp_per_capita": "economy (log GDP per capita)",
@@ -56,14 +52,8 @@ CONTROL_LABELS = {
         "outcomes": [Columns(*OUTCOME_COLUMNS)],
         "controls": [Columns(*CONTROL_COLUMNS)],
         "sample": [Options([s.value for s in Sample])],
-        "capacity_measure": [Options(CAPACITY_MEASURES)],
-        "economy": [Options(ECONOMY_OPTIONS)],
-        "fixed_effects": [Options(FIXED_EFFECTS), NONE],
         "catalogue": [Columns("code", "name"), NONE],
-        "indicators": [InstanceOf(list, "a list of indicator codes"), NONE],
-        "period": [Interval(int, None, None), NONE],
-        "alpha": [Interval(float, 0, 0.5, closed="neither")],
-        "correction": [Options(CORRECTIONS)],
+        "settings": [InstanceOf(ComparisonSettings, "a ComparisonSettings")],
         "provenance": [InstanceOf(Provenance, "a Provenance"), NONE],
     }
 )
@@ -73,40 +63,25 @@ def adjusted_difference(
     controls: pd.DataFrame,
     *,
     sample: str = "psi",
-    capacity_measure: str = "class",
-    economy: str = "auto",
-    fixed_effects: str | None = None,
     catalogue: pd.DataFrame | None = None,
-    indicators: list[str] | None = None,
-    period: int | None = None,
-    alpha: float = 0.05,
-    correction: str = "fdr_bh",
+    settings: ComparisonSettings = DEFAULT_SETTINGS,
     provenance: Provenance | None = None,
 ) -> ResultTable:
     """The capacity coefficient per outcome from OLS with size and economy controls, HC3 errors.
 
-    ``economy="auto"`` uses ``gdp_per_capita`` when the controls table has any, else
+    ``settings.economy="auto"`` uses ``gdp_per_capita`` when the controls table has any, else
     ``median_income``. Only cities of ``sample`` take part. p-values are corrected across outcomes.
     """
-    chosen_sample = Sample(sample)
-    table = check_capacity(capacity)
+    prepared = prepare(
+        capacity, outcomes, catalogue=catalogue, settings=settings, provenance=provenance
+    )
     checked_controls = check_controls(controls)
-    long, outcome_notes = check_outcomes(outcomes, period=period)
-    codes = select_indicators(long, indicators)
     return adjusted_checked(
-        table,
-        long,
+        prepared,
         checked_controls,
-        sample=chosen_sample,
-        capacity_measure=capacity_measure,
-        economy=resolve_economy(checked_controls, economy),
-        fixed_effects=fixed_effects,
-        codes=codes,
-        names=catalogue_names(catalogue, codes),
-        alpha=alpha,
-        correction=correction,
-        provenance=provenance or Provenance(),
-        preamble=outcome_notes,
+        sample=Sample(sample),
+        economy=resolve_economy(checked_controls, settings.economy),
+        settings=settings,
     )
 
 
@@ -130,51 +105,46 @@ def resolve_economy(controls: pd.DataFrame, economy: str) -> str:
 
 
 def adjusted_checked(
-    capacity: pd.DataFrame,
-    outcomes: pd.DataFrame,
+    prepared: Prepared,
     controls: pd.DataFrame,
     *,
     sample: Sample,
-    capacity_measure: str,
     economy: str,
-    fixed_effects: str | None,
-    codes: list[str],
-    names: dict[str, str],
-    alpha: float,
-    correction: str,
-    provenance: Provenance,
-    preamble: list[str],
+    settings: ComparisonSettings,
 ) -> ResultTable:
-    """:func:`adjusted_difference` on inputs already checked and indexed by city slug."""
+    """:func:`adjusted_difference` on inputs already checked; ``economy`` already resolved."""
     notes = NoteBook()
-    for text in preamble:
+    for text in prepared.notes:
         notes.add(text)
     notes.add(
         f"Only cities in the {sample.label} sample are used; the PSI and data-use samples are "
         "never pooled or compared with each other."
     )
     grouping = PSI_CLASS if sample is Sample.PSI else DATA_USE_CLASS
-    design = _design(capacity, controls, grouping, capacity_measure, economy, fixed_effects, notes)
+    measure, fixed_effects = settings.capacity_measure, settings.fixed_effects
+    design = _design(prepared.capacity, controls, grouping, economy, settings, notes)
     labels = [CONTROL_LABELS[c] for c in design.columns if c in CONTROL_LABELS]
     labels += [f"{fixed_effects} fixed effects"] if fixed_effects else []
+    outcomes = prepared.outcomes
     rows = []
-    for code in codes:
+    for code in prepared.codes:
         values = outcomes[outcomes["indicator"] == code].set_index("city")["value"]
-        rows.append(_fit(code, names[code], values, design, tuple(labels), alpha, notes))
-    rows = adjust_rows(rows, correction=correction, alpha=alpha, notes=notes)
-    measure = "high minus low class" if capacity_measure == "class" else "per index point"
+        name = prepared.names[code]
+        rows.append(_fit(code, name, values, design, tuple(labels), settings.alpha, notes))
+    rows = adjust_rows(rows, correction=settings.correction, alpha=settings.alpha, notes=notes)
+    label = "high minus low class" if measure == "class" else "per index point"
     return ResultTable(
-        name=f"adjusted_{sample.value}_{capacity_measure}",
-        title=f"Adjusted {sample.label} difference ({measure}), controlling for size and economy",
+        name=f"adjusted_{sample.value}_{measure}",
+        title=f"Adjusted {sample.label} difference ({label}), controlling for size and economy",
         sample=sample.value,
-        alpha=alpha,
-        correction=correction,
+        alpha=settings.alpha,
+        correction=settings.correction,
         rows=tuple(rows),
         notes=notes.notes,
-        provenance=provenance,
+        provenance=prepared.provenance,
         high_label=grouping.high_label,
         low_label=grouping.low_label,
-        estimate_label="adjusted difference" if capacity_measure == "class" else "per index point",
+        estimate_label="adjusted difference" if measure == "class" else "per index point",
     )
 
 
@@ -182,15 +152,15 @@ def _design(
     capacity: pd.DataFrame,
     controls: pd.DataFrame,
     grouping: Grouping,
-    capacity_measure: str,
     economy: str,
-    fixed_effects: str | None,
+    settings: ComparisonSettings,
     notes: NoteBook,
 ) -> pd.DataFrame:
     """One row per city: capacity, log controls and the fixed-effect label (maybe missing)."""
     high, low = split(capacity, grouping)
     cities = high + low
-    if capacity_measure == "class":
+    fixed_effects = settings.fixed_effects
+    if settings.capacity_measure == "class":
         regressor = pd.Series({c: 1.0 for c in high} | {c: 0.0 for c in low}, dtype=float)
         notes.add("Capacity enters as a dummy (1 = high class); the coefficient is high minus low.")
     else:

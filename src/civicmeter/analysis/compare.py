@@ -19,48 +19,29 @@ cities (20 by default) and Welch otherwise; either can be forced. With fewer tha
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from civicmeter.analysis.groupings import Grouping, grouping_by_key, split
-from civicmeter.analysis.inputs import (
-    CAPACITY_COLUMNS,
-    OUTCOME_COLUMNS,
-    catalogue_names,
-    check_capacity,
-    check_outcomes,
-    select_indicators,
-)
-from civicmeter.analysis.multiplicity import CORRECTIONS, adjust_rows
+from civicmeter.analysis.inputs import CAPACITY_COLUMNS, OUTCOME_COLUMNS, Prepared, prepare
+from civicmeter.analysis.multiplicity import adjust_rows
 from civicmeter.analysis.results import ComparisonRow, NoteBook, Provenance, ResultTable
-from civicmeter.params import NONE, Columns, InstanceOf, Interval, Options, validate_params
-
-METHODS = ("auto", "welch", "bootstrap")
-BOOTSTRAP_METHODS = ("BCa", "percentile", "basic")
-DEFAULT_SEED = 20210101
-
-
-@dataclass(frozen=True)
-class IntervalSettings:
-    """Interval method choices shared by every comparison in a report."""
-
-    alpha: float = 0.05
-    method: str = "auto"
-    bootstrap_method: str = "BCa"
-    n_resamples: int = 9999
-    seed: int = DEFAULT_SEED
-    small_group: int = 20
-    min_group_size: int = 3
+from civicmeter.analysis.settings import (
+    CONSTRAINTS,
+    DEFAULT_SEED,
+    DEFAULT_SETTINGS,
+    ComparisonSettings,
+)
+from civicmeter.params import NONE, Columns, InstanceOf, validate_params
 
 
 @validate_params(
     {
         "high": [InstanceOf((np.ndarray, list, tuple, pd.Series), "an array of numbers")],
         "low": [InstanceOf((np.ndarray, list, tuple, pd.Series), "an array of numbers")],
-        "alpha": [Interval(float, 0, 0.5, closed="neither")],
+        "alpha": CONSTRAINTS["alpha"],
     }
 )
 def welch_difference(
@@ -85,10 +66,10 @@ def welch_difference(
     {
         "high": [InstanceOf((np.ndarray, list, tuple, pd.Series), "an array of numbers")],
         "low": [InstanceOf((np.ndarray, list, tuple, pd.Series), "an array of numbers")],
-        "alpha": [Interval(float, 0, 0.5, closed="neither")],
-        "bootstrap_method": [Options(BOOTSTRAP_METHODS)],
-        "n_resamples": [Interval(int, 99, None)],
-        "seed": [Interval(int, 0, None)],
+        "alpha": CONSTRAINTS["alpha"],
+        "bootstrap_method": CONSTRAINTS["bootstrap_method"],
+        "n_resamples": CONSTRAINTS["n_resamples"],
+        "seed": CONSTRAINTS["seed"],
     }
 )
 def bootstrap_difference(
@@ -139,7 +120,7 @@ def bootstrap_difference(
 
 
 def compare_values(
-    high: np.ndarray, low: np.ndarray, settings: IntervalSettings, notes: NoteBook
+    high: np.ndarray, low: np.ndarray, settings: ComparisonSettings, notes: NoteBook
 ) -> dict[str, object]:
     """One difference by the method ``settings`` choose: row fields and cited note numbers."""
     n_high, n_low = len(high), len(low)
@@ -196,27 +177,18 @@ def compare_values(
     return fields | estimate | {"method": method, "notes": tuple(cited)}
 
 
-#: Constraints of the comparison settings shared by :func:`compare_groups` and ``analyze``.
-COMPARISON_CONSTRAINTS = {
+#: Constraints of the table arguments shared by :func:`compare_groups` and ``analyze``.
+INPUT_CONSTRAINTS = {
     "capacity": [Columns(*CAPACITY_COLUMNS)],
     "outcomes": [Columns(*OUTCOME_COLUMNS)],
     "catalogue": [Columns("code", "name"), NONE],
-    "indicators": [InstanceOf(list, "a list of indicator codes"), NONE],
-    "period": [Interval(int, None, None), NONE],
-    "alpha": [Interval(float, 0, 0.5, closed="neither")],
-    "method": [Options(METHODS)],
-    "bootstrap_method": [Options(BOOTSTRAP_METHODS)],
-    "n_resamples": [Interval(int, 99, None)],
-    "seed": [Interval(int, 0, None)],
-    "small_group": [Interval(int, 2, None)],
-    "min_group_size": [Interval(int, 2, None)],
-    "correction": [Options(CORRECTIONS)],
+    "settings": [InstanceOf(ComparisonSettings, "a ComparisonSettings")],
     "provenance": [InstanceOf(Provenance, "a Provenance"), NONE],
 }
 
 
 @validate_params(
-    {**COMPARISON_CONSTRAINTS, "grouping": [InstanceOf(str, "a grouping key such as 'psi_class'")]}
+    {**INPUT_CONSTRAINTS, "grouping": [InstanceOf(str, "a grouping key such as 'psi_class'")]}
 )
 def compare_groups(
     capacity: pd.DataFrame,
@@ -224,16 +196,7 @@ def compare_groups(
     *,
     grouping: str,
     catalogue: pd.DataFrame | None = None,
-    indicators: list[str] | None = None,
-    period: int | None = None,
-    alpha: float = 0.05,
-    method: str = "auto",
-    bootstrap_method: str = "BCa",
-    n_resamples: int = 9999,
-    seed: int = DEFAULT_SEED,
-    small_group: int = 20,
-    min_group_size: int = 3,
-    correction: str = "fdr_bh",
+    settings: ComparisonSettings = DEFAULT_SETTINGS,
     provenance: Provenance | None = None,
 ) -> ResultTable:
     """Compare every outcome between the high and low group of one grouping, within its sample.
@@ -241,68 +204,46 @@ def compare_groups(
     ``grouping`` is ``psi_class``, ``data_use_class``, a feature (``dedicated_staff``,
     ``formal_strategy``, ``holistic_approach``) or a ``practice_*`` column of the capacity table.
     Only cities of the grouping's sample take part (see :mod:`civicmeter.analysis.groupings`).
-    p-values are corrected across the outcomes of this table (``correction``; Benjamini-Hochberg by
-    default) and every row carries the flag.
+    p-values are corrected across the outcomes of this table (``settings.correction``;
+    Benjamini-Hochberg by default) and every row carries the flag.
     """
-    settings = IntervalSettings(
-        alpha, method, bootstrap_method, n_resamples, seed, small_group, min_group_size
+    prepared = prepare(
+        capacity, outcomes, catalogue=catalogue, settings=settings, provenance=provenance
     )
-    table = check_capacity(capacity)
-    chosen = grouping_by_key(grouping, table)
-    long, outcome_notes = check_outcomes(outcomes, period=period)
-    codes = select_indicators(long, indicators)
-    return compare_checked(
-        table,
-        long,
-        chosen,
-        codes=codes,
-        names=catalogue_names(catalogue, codes),
-        settings=settings,
-        correction=correction,
-        provenance=provenance or Provenance(),
-        preamble=outcome_notes,
-    )
+    return compare_checked(prepared, grouping_by_key(grouping, prepared.capacity), settings)
 
 
 def compare_checked(
-    capacity: pd.DataFrame,
-    outcomes: pd.DataFrame,
-    grouping: Grouping,
-    *,
-    codes: list[str],
-    names: dict[str, str],
-    settings: IntervalSettings,
-    correction: str,
-    provenance: Provenance,
-    preamble: list[str],
+    prepared: Prepared, grouping: Grouping, settings: ComparisonSettings
 ) -> ResultTable:
-    """:func:`compare_groups` on inputs already checked (``capacity`` indexed by city slug)."""
+    """:func:`compare_groups` on inputs already checked by :func:`prepare`."""
     notes = NoteBook()
-    for text in preamble:
+    for text in prepared.notes:
         notes.add(text)
     notes.add(
         f"Only cities in the {grouping.sample.label} sample are used; the PSI and data-use samples "
         "are never pooled or compared with each other."
     )
     notes.add("Differences are high minus low group means, in 0-100 index points.")
-    high_cities, low_cities = split(capacity, grouping)
+    high_cities, low_cities = split(prepared.capacity, grouping)
+    outcomes = prepared.outcomes
     rows = []
-    for code in codes:
+    for code in prepared.codes:
         values = outcomes[outcomes["indicator"] == code].set_index("city")["value"]
         high = values.reindex(high_cities).dropna().to_numpy()
         low = values.reindex(low_cities).dropna().to_numpy()
         fields = compare_values(high, low, settings, notes)
-        rows.append(ComparisonRow(outcome=code, outcome_name=names[code], **fields))
-    rows = adjust_rows(rows, correction=correction, alpha=settings.alpha, notes=notes)
+        rows.append(ComparisonRow(outcome=code, outcome_name=prepared.names[code], **fields))
+    rows = adjust_rows(rows, correction=settings.correction, alpha=settings.alpha, notes=notes)
     return ResultTable(
         name=f"comparison_{grouping.key}",
         title=f"Cities with {grouping.title}",
         sample=grouping.sample.value,
         alpha=settings.alpha,
-        correction=correction,
+        correction=settings.correction,
         rows=tuple(rows),
         notes=notes.notes,
-        provenance=provenance,
+        provenance=prepared.provenance,
         high_label=grouping.high_label,
         low_label=grouping.low_label,
     )

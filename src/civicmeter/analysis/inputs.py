@@ -11,6 +11,8 @@ percentages), so "higher" always means "better" here; raw values travel alongsid
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -23,6 +25,8 @@ from civicmeter.analysis.errors import (
     Problem,
     raise_if,
 )
+from civicmeter.analysis.results import Provenance
+from civicmeter.analysis.settings import ComparisonSettings
 
 CAPACITY_COLUMNS = ("city", "psi_index", "psi_class")
 OUTCOME_COLUMNS = ("city", "indicator", "value")
@@ -30,6 +34,45 @@ CONTROL_COLUMNS = ("city", "population")
 ECONOMY_COLUMNS = ("gdp_per_capita", "median_income")
 CATALOGUE_COLUMNS = ("code", "name")
 SYNTHETIC_COLUMN = "synthetic"
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Inputs checked once and shared by every table of a report.
+
+    ``capacity`` is indexed by city slug; ``outcomes`` holds one value per city and indicator;
+    ``codes`` are the indicators to analyse, ``names`` their reader-facing names, and ``notes``
+    what the checks set aside (each table repeats them).
+    """
+
+    capacity: pd.DataFrame
+    outcomes: pd.DataFrame
+    codes: tuple[str, ...]
+    names: dict[str, str]
+    notes: tuple[str, ...]
+    provenance: Provenance
+
+
+def prepare(
+    capacity: pd.DataFrame,
+    outcomes: pd.DataFrame,
+    *,
+    catalogue: pd.DataFrame | None,
+    settings: ComparisonSettings,
+    provenance: Provenance | None,
+) -> Prepared:
+    """Check the capacity and outcome tables and pick the indicators ``settings`` ask for."""
+    table = check_capacity(capacity)
+    long, notes = check_outcomes(outcomes, period=settings.period)
+    codes = select_indicators(long, list(settings.indicators) if settings.indicators else None)
+    return Prepared(
+        capacity=table,
+        outcomes=long,
+        codes=tuple(codes),
+        names=catalogue_names(catalogue, codes),
+        notes=tuple(notes),
+        provenance=provenance or Provenance(),
+    )
 
 
 def check_capacity(capacity: pd.DataFrame) -> pd.DataFrame:

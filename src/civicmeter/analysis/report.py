@@ -13,34 +13,23 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from civicmeter.analysis.adjusted import (
-    CAPACITY_MEASURES,
-    ECONOMY_OPTIONS,
-    FIXED_EFFECTS,
-    adjusted_checked,
-    resolve_economy,
-)
-from civicmeter.analysis.compare import (
-    COMPARISON_CONSTRAINTS,
-    DEFAULT_SEED,
-    IntervalSettings,
-    compare_checked,
-)
+from civicmeter.analysis.adjusted import adjusted_checked, resolve_economy
+from civicmeter.analysis.compare import INPUT_CONSTRAINTS, compare_checked
 from civicmeter.analysis.errors import NO_OVERLAP, Problem, raise_if
 from civicmeter.analysis.groupings import Sample, available_groupings, grouping_by_key
 from civicmeter.analysis.inputs import (
     CONTROL_COLUMNS,
+    Prepared,
     catalogue_names,
-    check_capacity,
     check_controls,
-    check_outcomes,
     is_synthetic,
-    select_indicators,
+    prepare,
 )
 from civicmeter.analysis.language import SYNTHETIC, summarise
 from civicmeter.analysis.published import published_beside, published_mapping
 from civicmeter.analysis.results import Provenance, ResultTable
-from civicmeter.params import NONE, Columns, InstanceOf, Options, validate_params
+from civicmeter.analysis.settings import DEFAULT_SETTINGS, ComparisonSettings
+from civicmeter.params import NONE, Columns, validate_params
 
 
 @dataclass(frozen=True)
@@ -51,10 +40,11 @@ class AnalysisReport:
     adjusted: tuple[ResultTable, ...]
     published: pd.DataFrame
     summaries: tuple[tuple[str, str, str], ...]
-    settings: dict[str, object]
+    settings: ComparisonSettings
     notes: tuple[str, ...]
     provenance: Provenance = field(default_factory=Provenance)
     synthetic: bool = False
+    economy_used: str | None = None
 
     @property
     def tables(self) -> tuple[ResultTable, ...]:
@@ -65,11 +55,16 @@ class AnalysisReport:
         out = {table.name: table.to_frame() for table in self.tables}
         out["published_figures"] = self.published
         out["summaries"] = pd.DataFrame(self.summaries, columns=["table", "indicator", "text"])
-        settings = [(k, str(v)) for k, v in self.settings.items()]
+        settings = self.settings_items()
         settings += [(f"provenance.{k}", v) for k, v in self.provenance.items()]
         settings += [(f"note.{i}", text) for i, text in enumerate(self.notes, start=1)]
         out["settings"] = pd.DataFrame(settings, columns=["key", "value"])
         return out
+
+    def settings_items(self) -> list[tuple[str, str]]:
+        """The settings as shown to readers, with the economy control actually used."""
+        used = self.economy_used or "not used (no controls)"
+        return [(k, used if k == "economy" else v) for k, v in self.settings.items()]
 
     def summary(self) -> str:
         """The whole report as plain text."""
@@ -79,88 +74,36 @@ class AnalysisReport:
         return "\n\n".join(parts)
 
 
-@validate_params(
-    {
-        **COMPARISON_CONSTRAINTS,
-        "controls": [Columns(*CONTROL_COLUMNS), NONE],
-        "groupings": [InstanceOf(list, "a list of grouping keys"), NONE],
-        "capacity_measure": [Options(CAPACITY_MEASURES)],
-        "economy": [Options(ECONOMY_OPTIONS)],
-        "fixed_effects": [Options(FIXED_EFFECTS), NONE],
-    }
-)
+@validate_params({**INPUT_CONSTRAINTS, "controls": [Columns(*CONTROL_COLUMNS), NONE]})
 def analyze(
     capacity: pd.DataFrame,
     outcomes: pd.DataFrame,
     *,
     controls: pd.DataFrame | None = None,
     catalogue: pd.DataFrame | None = None,
-    indicators: list[str] | None = None,
-    groupings: list[str] | None = None,
-    period: int | None = None,
-    alpha: float = 0.05,
-    method: str = "auto",
-    bootstrap_method: str = "BCa",
-    n_resamples: int = 9999,
-    seed: int = DEFAULT_SEED,
-    small_group: int = 20,
-    min_group_size: int = 3,
-    correction: str = "fdr_bh",
-    capacity_measure: str = "class",
-    economy: str = "auto",
-    fixed_effects: str | None = None,
+    settings: ComparisonSettings = DEFAULT_SETTINGS,
     provenance: Provenance | None = None,
 ) -> AnalysisReport:
     """Run every comparison the inputs support and return one :class:`AnalysisReport`.
 
-    ``groupings=None`` uses every grouping the capacity table has data for; ``indicators=None``
-    every indicator in the outcomes table. Adjusted estimates need ``controls``. The interval,
-    bootstrap, correction and regression options are those of :func:`compare_groups` and
-    :func:`adjusted_difference`; docs/analysis.md explains each default.
+    ``settings`` (a :class:`ComparisonSettings`) holds every choice: intervals, bootstrap,
+    correction, the adjusted model and which indicators, groupings and period to use;
+    docs/analysis.md explains each default. Adjusted estimates need ``controls``.
     """
-    provenance = provenance or Provenance()
-    table = check_capacity(capacity)
-    checked_controls = check_controls(controls) if controls is not None else None
-    long, outcome_notes = check_outcomes(outcomes, period=period)
-    codes = select_indicators(long, indicators)
-    _require_overlap(table, long)
-    names = catalogue_names(catalogue, codes)
-    settings = IntervalSettings(
-        alpha, method, bootstrap_method, n_resamples, seed, small_group, min_group_size
+    prepared = prepare(
+        capacity, outcomes, catalogue=catalogue, settings=settings, provenance=provenance
     )
+    table = prepared.capacity
+    _require_overlap(table, prepared.outcomes)
     chosen = (
-        [grouping_by_key(key, table) for key in groupings]
-        if groupings is not None
+        [grouping_by_key(key, table) for key in settings.groupings]
+        if settings.groupings
         else [g for g in available_groupings(table) if table[g.column].notna().any()]
     )
-    shared = {"codes": codes, "names": names, "provenance": provenance, "preamble": outcome_notes}
-    comparisons = tuple(
-        compare_checked(table, long, g, settings=settings, correction=correction, **shared)
-        for g in chosen
-    )
-    adjusted: tuple[ResultTable, ...] = ()
-    economy_used = None
-    if checked_controls is not None:
-        economy_used = resolve_economy(checked_controls, economy)
-        samples = [
-            s for s in Sample if s.class_column in table and table[s.class_column].notna().any()
-        ]
-        adjusted = tuple(
-            adjusted_checked(
-                table,
-                long,
-                checked_controls,
-                sample=sample,
-                capacity_measure=capacity_measure,
-                economy=economy_used,
-                fixed_effects=fixed_effects,
-                alpha=alpha,
-                correction=correction,
-                **shared,
-            )
-            for sample in samples
-        )
+    comparisons = tuple(compare_checked(prepared, g, settings) for g in chosen)
+    adjusted, economy_used = _adjusted_tables(prepared, controls, settings)
     synthetic = is_synthetic(table)
+    long = prepared.outcomes
     survey = set(long.loc[long["n"].notna(), "indicator"]) if "n" in long else set()
     summaries = tuple(
         (result.name, code, text)
@@ -176,24 +119,30 @@ def analyze(
             adjusted=list(adjusted),
         ),
         summaries=summaries,
-        settings={
-            "alpha": alpha,
-            "method": method,
-            "bootstrap_method": bootstrap_method,
-            "n_resamples": n_resamples,
-            "seed": seed,
-            "small_group": small_group,
-            "min_group_size": min_group_size,
-            "correction": correction,
-            "capacity_measure": capacity_measure,
-            "economy": economy_used or "not used (no controls)",
-            "fixed_effects": fixed_effects or "none",
-            "period": "latest per city" if period is None else period,
-        },
+        settings=settings,
         notes=_report_notes(table, long, synthetic),
-        provenance=provenance,
+        provenance=prepared.provenance,
         synthetic=synthetic,
+        economy_used=economy_used,
     )
+
+
+def _adjusted_tables(
+    prepared: Prepared, controls: pd.DataFrame | None, settings: ComparisonSettings
+) -> tuple[tuple[ResultTable, ...], str | None]:
+    """One adjusted table per sample with data, and the economy column used; none without
+    controls."""
+    if controls is None:
+        return (), None
+    checked = check_controls(controls)
+    economy = resolve_economy(checked, settings.economy)
+    table = prepared.capacity
+    samples = [s for s in Sample if s.class_column in table and table[s.class_column].notna().any()]
+    tables = tuple(
+        adjusted_checked(prepared, checked, sample=s, economy=economy, settings=settings)
+        for s in samples
+    )
+    return tables, economy
 
 
 def _require_overlap(capacity: pd.DataFrame, outcomes: pd.DataFrame) -> None:

@@ -120,7 +120,7 @@ def _adjusted(report: AnalysisReport) -> str:
 def _published(report: AnalysisReport) -> str:
     if report.published.empty:
         return ""
-    lower, upper = interval_headers(float(report.settings["alpha"]))
+    lower, upper = interval_headers(report.settings.alpha)
     published = report.published
     titles = {t.name.removeprefix("comparison_"): t for t in report.comparisons}
     shown = pd.DataFrame(
@@ -176,7 +176,7 @@ def _pair(high: object, low: object) -> str:
 def _methods(report: AnalysisReport) -> str:
     items = "".join(
         f"<dt>{html.escape(str(k))}</dt><dd>{html.escape(str(v))}</dd>"
-        for k, v in report.settings.items()
+        for k, v in report.settings_items()
     )
     text = (
         "Group differences use Welch's t interval (Welch 1947) or, when a group has fewer cities "

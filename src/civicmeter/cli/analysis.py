@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 import typer
 
-from civicmeter.analysis import AnalysisError, Provenance, analyze
-from civicmeter.analysis.compare import DEFAULT_SEED
+from civicmeter.analysis import AnalysisError, ComparisonSettings, Provenance, analyze
 from civicmeter.analysis.export import write_report
+from civicmeter.analysis.settings import DEFAULT_SEED
 from civicmeter.outcomes import OutcomesError, load_catalogue
 from civicmeter.outcomes.files import read_table
 from civicmeter.params import ParameterError
@@ -87,14 +87,7 @@ def analyze_files(
 ) -> None:
     """Compare outcomes between high- and low-capacity cities; write CSV tables and report.html."""
     with user_errors(AnalysisError, OutcomesError, ParameterError):
-        report = analyze(
-            read_frame(capacity),
-            read_frame(outcomes),
-            controls=read_frame(controls) if controls else None,
-            catalogue=read_frame(catalogue) if catalogue else default_catalogue(),
-            indicators=_codes(outcomes_filter),
-            groupings=_codes(groupings),
-            period=period,
+        settings = ComparisonSettings(
             alpha=alpha,
             method=method,
             bootstrap_method=bootstrap_method,
@@ -103,6 +96,16 @@ def analyze_files(
             correction=correction,
             capacity_measure=capacity_measure,
             fixed_effects=fixed_effects,
+            indicators=_codes(outcomes_filter),
+            groupings=_codes(groupings),
+            period=period,
+        )
+        report = analyze(
+            read_frame(capacity),
+            read_frame(outcomes),
+            controls=read_frame(controls) if controls else None,
+            catalogue=read_frame(catalogue) if catalogue else default_catalogue(),
+            settings=settings,
             provenance=Provenance(
                 wave=wave,
                 instrument_version=instrument_version,

@@ -156,13 +156,15 @@ def analyze_command(
     from django.core.exceptions import ValidationError
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from civicmeter.analysis import ComparisonSettings
     from civicmeter.web.accounts.permissions import SYSTEM
     from civicmeter.web.wellbeing.runs import analysis_execute, analysis_start
 
     codes = [c.strip() for c in outcomes.split(",") if c.strip()] if outcomes else None
     with user_errors(NotFound, ValidationError):
         chosen = find_wave(wave, programme)
-        run = analysis_start(actor=SYSTEM, wave=chosen, outcomes=codes, background=False)
+        settings = ComparisonSettings(indicators=tuple(codes) if codes else None)
+        run = analysis_start(actor=SYSTEM, wave=chosen, settings=settings, background=False)
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
     with Progress(*columns, transient=True) as bar:
         task = bar.add_task("Starting", total=100)

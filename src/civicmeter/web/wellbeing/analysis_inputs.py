@@ -113,7 +113,7 @@ def _stored_values(wave: Wave, slugs: list[str]) -> pd.DataFrame:
     return frame.drop(columns="run").reset_index(drop=True)
 
 
-def build_inputs(wave: Wave, *, outcomes: list[str] | None = None) -> AnalysisInputs:
+def build_inputs(wave: Wave, *, indicators: tuple[str, ...] | None = None) -> AnalysisInputs:
     """Everything ``analyze`` needs for ``wave``; raises LookupError when the wave has no scores."""
     psi_run, data_use_run = latest_run(wave, PSI), latest_data_use_run(wave)
     if psi_run is None:
@@ -123,9 +123,9 @@ def build_inputs(wave: Wave, *, outcomes: list[str] | None = None) -> AnalysisIn
     income = stored[stored["indicator"] == INCOME].sort_values("period")
     income = income.drop_duplicates("city", keep="last").set_index("city")["raw_value"]
     chosen = (
-        stored[stored["indicator"] != INCOME]
-        if outcomes is None
-        else stored[stored["indicator"].isin(outcomes)]
+        stored[stored["indicator"].isin(indicators)]
+        if indicators
+        else stored[stored["indicator"] != INCOME]
     )
     chosen = chosen[chosen["value"].notna()]
     cities = City.objects.filter(slug__in=list(capacity["city"]))

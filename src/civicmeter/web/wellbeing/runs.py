@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from civicmeter.analysis import AnalysisError, analyze, render_html
+from civicmeter.analysis import AnalysisError, ComparisonSettings, analyze, render_html
+from civicmeter.analysis.settings import DEFAULT_SETTINGS
 from civicmeter.outcomes import OutcomesError
 from civicmeter.params import ParameterError
 from civicmeter.web.accounts.permissions import SYSTEM
@@ -46,12 +47,17 @@ Progress = Callable[[int, str], None]
 
 @transaction.atomic(durable=True)
 def analysis_start(
-    *, actor, wave: Wave, outcomes: list[str] | None = None, background: bool = True
+    *,
+    actor,
+    wave: Wave,
+    settings: ComparisonSettings = DEFAULT_SETTINGS,
+    background: bool = True,
 ) -> AnalysisRun:
-    """Record a queued analysis of ``wave`` and, with ``background``, enqueue it after commit.
+    """Record a queued analysis of ``wave`` with ``settings`` and, with ``background``, enqueue it.
 
-    ``outcomes`` limits the analysis to these indicator codes (default: every stored one except
-    the income control). Raises ``PermissionDenied`` unless ``actor`` manages the programme, and
+    ``settings.indicators`` limits the analysis to these outcome codes (default: every stored one
+    except the income control). The settings are stored whole on the run, so the run can be
+    repeated exactly. Raises ``PermissionDenied`` unless ``actor`` manages the programme, and
     ``ValidationError`` when the wave has no scores or the programme no matching outcomes.
     """
     require_outcomes_manager(actor, wave.programme)
@@ -60,14 +66,14 @@ def analysis_start(
     stored = OutcomeValue.objects.filter(programme=wave.programme)
     if not stored.exists():
         raise ValidationError(_(E011_NO_OUTCOMES) % {"programme": wave.programme.slug})
-    if outcomes:
+    if settings.indicators:
         known = set(stored.values_list("indicator__code", flat=True))
-        unknown = sorted(set(outcomes) - known)
+        unknown = sorted(set(settings.indicators) - known)
         if unknown:
             raise ValidationError(_(E012_UNKNOWN_OUTCOMES) % {"codes": ", ".join(unknown)})
     run = AnalysisRun.objects.create(
         wave=wave,
-        parameters={"outcomes": outcomes} if outcomes else {},
+        parameters=settings.to_mapping(),
         actor=None if actor is SYSTEM else actor,
         message=_("Waiting for the background worker"),
     )
@@ -128,13 +134,15 @@ def analysis_execute(*, run_id: int, on_progress: Progress | None = None) -> Ana
     try:
         catalogue_sync()
         _progress(run, 10, _("Reading scores, answers and outcomes"), on_progress)
-        inputs = build_inputs(run.wave, outcomes=run.parameters.get("outcomes"))
+        settings = ComparisonSettings.from_mapping(run.parameters)
+        inputs = build_inputs(run.wave, indicators=settings.indicators)
         _progress(run, 30, _("Comparing high- and low-capacity cities"), on_progress)
         report = analyze(
             inputs.capacity,
             inputs.outcomes,
             controls=inputs.controls,
             catalogue=inputs.catalogue,
+            settings=settings,
             provenance=inputs.provenance,
         )
         _progress(run, 85, _("Writing the report"), on_progress)
