@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 
 import typer
 
+from . import _server
 from ._django import setup_django
 
 
@@ -21,8 +20,13 @@ def demo(
     port: int = typer.Option(8000, help="Port to serve on."),
     serve: bool = typer.Option(True, "--serve/--no-serve", help="Start the web server after loading."),
 ) -> None:
-    """Set up a local demo: migrate, load the demo programme, print the logins, serve."""
-    os.environ.setdefault("DEBUG", "1")
+    """Set up a local demo: migrate, load the demo programme, print the logins, serve.
+
+    The demo runs like production (no DEBUG, gunicorn) on 127.0.0.1; it only generates its secret key
+    into CIVICMETER_HOME and writes e-mail to files there instead of sending it.
+    """
+    os.environ["CIVICMETER_DEMO"] = "1"
+    _allow_local_http("127.0.0.1")
     setup_django()
     _migrate()
     from rich.console import Console
@@ -57,40 +61,82 @@ def demo(
     typer.echo("  reviewer       reviewer (reads everything; reviews data-use criteria)")
     typer.echo("  baltimore-us   respondent for Baltimore; every city has one, named by its slug")
     if serve:
-        _runserver(port)
+        _serve("127.0.0.1", port, _server.ServerSize.choose(None, None), dev=False)
+
+
+LOOPBACK_NOTE = (
+    "Listening on a loopback address: plain HTTP and the host names 127.0.0.1 and localhost are "
+    "allowed. Any other address keeps HTTPS-only cookies and redirects (docs/operations.md)."
+)
 
 
 def serve(
     port: int = typer.Option(8000, help="Port to serve on."),
     host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+    workers: int = typer.Option(
+        None, min=1, help="Web server processes [default: CIVICMETER_WORKERS, else 2 x CPUs + 1, at most 8]."
+    ),
+    threads: int = typer.Option(
+        None, min=1, help="Threads per process [default: CIVICMETER_THREADS, else 2]."
+    ),
+    dev: bool = typer.Option(
+        False, "--dev", help="Django's development server with DEBUG on instead (never in production)."
+    ),
 ) -> None:
-    """Serve the web platform with Django's development server (for a single machine).
+    """Serve an existing installation with gunicorn and a background-task worker (Ctrl-C stops both).
 
-    For production, run a WSGI server on ``civicmeter.web.wsgi:application`` (docs/operations.md).
+    Migrates first. Static files are served by the app (WhiteNoise). On a loopback address plain HTTP
+    works as is; elsewhere, set ALLOWED_HOSTS and put a TLS-terminating proxy in front.
     """
+    if dev:
+        os.environ.setdefault("DEBUG", "1")
+    _allow_local_http(host)
+    try:
+        size = _server.ServerSize.choose(workers, threads)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
     setup_django()
     _migrate()
-    _runserver(port, host)
+    _serve(host, port, size, dev=dev)
 
 
-def _start_worker() -> subprocess.Popen:
-    """The background-task worker (analysis reports, large imports), beside the web server."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "civicmeter.web.settings"}
-    return subprocess.Popen(  # noqa: S603 - our own interpreter and Django's management command
-        [sys.executable, "-m", "django", "db_worker", "--interval", "1"], env=env
-    )
+def _allow_local_http(host: str) -> None:
+    """Mark a loopback-only server for the settings (read by this process and every child)."""
+    if _server.is_loopback(host):
+        os.environ["CIVICMETER_LOCAL_HTTP"] = "1"
 
 
-def _runserver(port: int, host: str = "127.0.0.1") -> None:
-    from django.core.management import call_command
+def _serve(host: str, port: int, size: _server.ServerSize, *, dev: bool) -> None:
+    from django.conf import settings
+    from django.db import connections
 
-    worker = _start_worker()
-    typer.echo(f"Serving on http://{host}:{port}/ with a background worker (Ctrl+C to stop)")
-    try:
-        call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
-    finally:
-        worker.terminate()
-        worker.wait(timeout=10)
+    if not settings.DEBUG and not settings.ALLOWED_HOSTS:
+        typer.secho(
+            f"error: ALLOWED_HOSTS is empty, so every request to {host} would be refused. Set ALLOWED_HOSTS "
+            "to the site's host names (comma-separated), or serve on 127.0.0.1.",
+            err=True,
+            fg=typer.colors.RED,
+        )
+        raise typer.Exit(code=2)
+    connections.close_all()  # the children open their own
+    supervisor = _server.Supervisor({**os.environ, "DJANGO_SETTINGS_MODULE": "civicmeter.web.settings"})
+    supervisor.start(_server.worker_argv())
+    if dev:
+        web = supervisor.start(
+            [*_server.worker_argv()[:3], "runserver", f"{host}:{port}", "--noreload"]
+        )
+        typer.echo(f"Development server (DEBUG on) at http://{host}:{port}/ (Ctrl-C to stop)")
+    else:
+        web = supervisor.start(_server.gunicorn_argv(host, port, size))
+        typer.echo(
+            f"Serving on http://{host}:{port}/ with gunicorn ({size.workers} processes x {size.threads} "
+            "threads) and a background-task worker (Ctrl-C to stop)"
+        )
+        if _server.is_loopback(host):
+            typer.echo(LOOPBACK_NOTE)
+    code = supervisor.run(web)
+    if code:
+        raise typer.Exit(code=code)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,8 +1,10 @@
 """Civicmeter's only settings module.
 
 Everything comes from environment variables with safe defaults: DEBUG is off, ALLOWED_HOSTS is empty
-and SECRET_KEY is required unless DEBUG is on (the demo turns DEBUG on and generates a key into
-CIVICMETER_HOME). No library module reads settings at import time.
+and SECRET_KEY is required unless DEBUG is on or the demo runs (the demo generates a key into
+CIVICMETER_HOME). ``civicmeter serve`` bound to a loopback address sets CIVICMETER_LOCAL_HTTP, which
+allows the loopback host names over plain HTTP; every other deployment keeps the HTTPS-only defaults.
+No library module reads settings at import time.
 """
 
 from __future__ import annotations
@@ -32,6 +34,12 @@ HOME.mkdir(parents=True, exist_ok=True)
 
 DEBUG = _env_bool("DEBUG")
 TESTING = _env_bool("CIVICMETER_TESTING")
+DEMO = _env_bool("CIVICMETER_DEMO")  # set by `civicmeter demo`: generated key, e-mail to files
+#: Set by `civicmeter serve` when it listens on a loopback address without BEHIND_TLS_PROXY: the only
+#: clients are on this machine, over plain HTTP, so cookies cannot be Secure-only there.
+LOCAL_HTTP = _env_bool("CIVICMETER_LOCAL_HTTP") and not _env_bool("BEHIND_TLS_PROXY")
+PLAIN_HTTP = DEBUG or TESTING or LOCAL_HTTP
+LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 
 
 def _secret_key() -> str:
@@ -40,7 +48,7 @@ def _secret_key() -> str:
     if key:
         return key
     key_file = HOME / "secret_key"
-    if not key_file.exists() and not (DEBUG or TESTING):
+    if not key_file.exists() and not (DEBUG or TESTING or DEMO):
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. Set the SECRET_KEY environment variable to a long random string "
             "(for example: python -c 'import secrets; print(secrets.token_urlsafe(50))'), "
@@ -56,6 +64,8 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS") or (
     ["127.0.0.1", "localhost", "testserver"] if DEBUG or TESTING else []
 )
+if LOCAL_HTTP:
+    ALLOWED_HOSTS += [host for host in LOOPBACK_HOSTS if host not in ALLOWED_HOSTS]
 CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -124,8 +134,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Long work (analysis reports, big imports) runs as database-backed tasks; `civicmeter demo` and
-# `civicmeter serve` start a worker beside the web server. Tests run tasks immediately.
+# Long work (analysis reports, big imports, e-mail) runs as database-backed tasks; `civicmeter serve`
+# (and the demo) starts and stops a worker beside the web server. Tests run tasks immediately.
 TASKS = {
     "default": {
         "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
@@ -156,14 +166,14 @@ STATIC_URL = "static/"
 STATIC_ROOT = HOME / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "web" / "static"]  # built front-end assets (make setup: vendor/)
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns about a missing root before collectstatic
+# Manifest-free on purpose: WhiteNoise serves the files straight from the installed package (found at
+# start-up), so no server can run with a missing or stale manifest (every page was a 500 that way) and
+# there is no collect step to forget. `collectstatic` still fills STATIC_ROOT for a proxy that wants it.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG or TESTING
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = HOME / "media"
 
 # Uploads: keep requests small; evidence and import files have their own checked limits.
@@ -174,6 +184,9 @@ CIVICMETER_MAX_IMPORT_BYTES = int(os.environ.get("CIVICMETER_MAX_IMPORT_BYTES", 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 if DEBUG and "EMAIL_BACKEND" not in os.environ:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+if DEMO and "EMAIL_BACKEND" not in os.environ:  # the demo's mail is written to files, never sent
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_FILE_PATH = HOME / "outbox"
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "civicmeter@localhost")
@@ -182,12 +195,12 @@ CIVICMETER_BASE_URL = os.environ.get("CIVICMETER_BASE_URL", "http://127.0.0.1:80
 # Security defaults: on unless DEBUG. Behind a TLS-terminating proxy set SECURE_PROXY_SSL_HEADER.
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
-SESSION_COOKIE_SECURE = not (DEBUG or TESTING)
-CSRF_COOKIE_SECURE = not (DEBUG or TESTING)
-SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", default=not (DEBUG or TESTING))
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG or TESTING else "31536000"))
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not (DEBUG or TESTING)
-SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD", default=not (DEBUG or TESTING))
+SESSION_COOKIE_SECURE = not PLAIN_HTTP
+CSRF_COOKIE_SECURE = not PLAIN_HTTP
+SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", default=not PLAIN_HTTP)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if PLAIN_HTTP else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not PLAIN_HTTP
+SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD", default=not PLAIN_HTTP)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
