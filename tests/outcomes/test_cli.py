@@ -147,3 +147,22 @@ def test_catalogue_lists_codes():
     result = runner.invoke(app, ["outcomes", "catalogue"])
     assert result.exit_code == 0
     assert "kc_place_to_live" in result.output and "ons_anxiety" in result.output
+
+
+def test_microdata_options_from_a_spec_file_with_flags_winning(tmp_path):
+    data = tmp_path / "happy.csv"
+    data.write_text("happy\n9\n9\n7.5\n99\n6\n", encoding="utf-8")
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        "item: happy\nscale: [0, 10]\nindicator: x\ncity: A\nhalf_points: drop\n", encoding="utf-8"
+    )
+    result = CliRunner().invoke(
+        app, ["outcomes", "microdata", str(data), "--spec", str(spec), "--half-points", "keep"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "x: mean of happy" in result.output
+    assert " 7.875 " in result.output or "7.875" in result.output  # (9 + 9 + 7.5 + 6) / 4
+    refused = CliRunner().invoke(
+        app, ["outcomes", "microdata", str(data), "--spec", str(spec), "--missing-codes", "9,99"]
+    )
+    assert refused.exit_code == 2 and "lie inside the answer scale 0-10" in refused.output

@@ -128,8 +128,14 @@ def test_cleaning_report_counts_every_reason_per_city():
     }
     notes = " ".join(result.notes)
     assert "1 row(s) with a blank city or period were left out (rows 11)" in notes
-    assert "out-of-range values dropped: '0' (row 7); '2.5' (row 8)" in notes
-    assert "non-numeric values dropped: 'DK' (row 6)" in notes
+    assert "out-of-range values dropped: '0' (1x, row 7)." in notes
+    assert "half-point answers dropped (the 1-5 scale takes whole numbers): '2.5' (1x, row 8)" in notes
+    assert "non-numeric values dropped: 'DK' (1x, row 6)." in notes
+    assert (
+        "answers removed by each rule: blank: 1; missing code 9: 1; missing code 99: 1; "
+        "out of range: 1; half-point: 1; non-numeric: 1; bad weight: 1." in notes
+    )
+    assert "1 answer(s) dropped for a blank, zero or negative weight in column 'w' (rows 10)." in notes
     assert "fewer than 30 valid answers" in notes
     assert result.table.set_index("city_name").loc["A", "estimate"] == 1.0
 
@@ -210,7 +216,7 @@ def test_file_problems_are_reported(kc, tmp_path):
         ({"city": "A", "city_column": "city"}, "exactly one of 'city'"),
         (
             {"city": "A", "scale": (5, 1)},
-            "'scale' parameter of summarise_microdata must be (min, max)",
+            "'scale' parameter of MicrodataSpec must be (min, max)",
         ),
         ({"city": "A", "statistic": "share_at_least"}, "'threshold' parameter"),
         (
@@ -219,7 +225,7 @@ def test_file_problems_are_reported(kc, tmp_path):
         ),
         (
             {"city": "A", "statistic": "median"},
-            "'statistic' parameter of summarise_microdata must be one of",
+            "'statistic' parameter of MicrodataSpec must be one of",
         ),
         ({"city": "A", "interval": "exact"}, "'interval' parameter"),
         ({"city": "A", "period": "2024", "period_column": "city"}, "'period' (one label"),

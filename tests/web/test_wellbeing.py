@@ -8,6 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.test import TestCase
 
+from civicmeter.outcomes import MicrodataSpec
 from civicmeter.testing import make_city, make_world
 from civicmeter.web.accounts.permissions import SYSTEM
 from civicmeter.web.wellbeing import services
@@ -126,14 +127,16 @@ class MicrodataImportTests(OutcomesTestCase):
             programme=self.world.programme,
             filename=KC.name,
             content=KC.read_bytes(),
-            item="q1_01",
-            scale=(1, 5),
-            indicator="kc_place_to_live",
-            statistic="top2",
-            city="Kansas City",
+            spec=MicrodataSpec(
+                item="q1_01",
+                scale=(1, 5),
+                indicator="kc_place_to_live",
+                statistic="top2",
+                city="Kansas City",
+                period_column="quarte",
+            ),
             country="US",
             region="Missouri",
-            period_column="quarte",
         )
         self.assertEqual(run.status, OutcomeImportRun.Status.APPLIED, run.report.get("problems"))
         value = OutcomeValue.objects.get(indicator__code="kc_place_to_live")
@@ -144,6 +147,33 @@ class MicrodataImportTests(OutcomesTestCase):
         self.assertIsNotNone(value.se)
         self.assertTrue(run.report["reading"]["cleaning"])
         self.assertIn("missing code", run.report["reading"]["text"])
+
+    def store(self, content: bytes, **spec):
+        options = {"item": "q", "scale": (1, 5), "indicator": "kc_place_to_live", "city": "Kansas City"}
+        return services.microdata_import(
+            actor=self.world.admin,
+            programme=self.world.programme,
+            filename="survey.csv",
+            content=content,
+            spec=MicrodataSpec(**{**options, **spec}),
+            country="US",
+            region="Missouri",
+        )
+
+    def test_a_period_without_valid_answers_is_refused_and_nothing_is_written(self):
+        content = b"wave,q\n2021,4\n2021,5\n2022,9\n2022,\n"
+        run = self.store(content, period_column="wave")
+        self.assertEqual(run.status, OutcomeImportRun.Status.REJECTED)
+        self.assertEqual([p["code"] for p in run.report["problems"]], ["outcomes.E023"])
+        self.assertIn("Kansas City 2022", run.report["problems"][0]["message"])
+        self.assertFalse(OutcomeValue.objects.exists())
+
+    def test_an_indicator_code_not_in_the_catalogue_is_refused_and_nothing_is_written(self):
+        run = self.store(b"q\n4\n5\n", period="2021", indicator="kc_place_to_liv")
+        self.assertEqual(run.status, OutcomeImportRun.Status.REJECTED)
+        self.assertEqual([p["code"] for p in run.report["problems"]], ["wellbeing.E005"])
+        self.assertIn("Did you mean kc_place_to_live?", run.report["problems"][0]["message"])
+        self.assertFalse(OutcomeValue.objects.exists())
 
 
 class ProgrammeIndicatorTests(OutcomesTestCase):

@@ -7,12 +7,14 @@ so a file that passes ``outcomes check`` imports the same way on the web.
 
 from __future__ import annotations
 
+from dataclasses import fields
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from civicmeter.outcomes import (
+    MicrodataSpec,
     OutcomesError,
     load_catalogue,
     read_outcome_table,
@@ -132,13 +134,47 @@ def check_command(
         typer.echo("\nSome values were dropped; see the report above.")
 
 
+def _spec(flags: dict) -> MicrodataSpec:
+    """The command's flags -> one validated :class:`MicrodataSpec` (text flags parsed here).
+
+    A flag named like a spec field passes through as it is, so a new spec option needs only its
+    field and its flag; ``--spec FILE.yaml`` supplies a stored set of options, flags given on the
+    command line win.
+    """
+    names = {f.name for f in fields(MicrodataSpec)}
+    given = {k: v for k, v in flags.items() if k in names and v is not None}
+    given["scale"] = _scale(flags["scale"]) if flags.get("scale") else None
+    given["statistic"], given["threshold"] = (
+        _statistic(flags["statistic"]) if flags.get("statistic") else (None, None)
+    )
+    if flags.get("missing_codes") is not None:
+        given["missing_codes"] = _codes(flags["missing_codes"])
+    if not flags.get("dont_know_in_denominator"):
+        given.pop("dont_know_in_denominator", None)
+    base = _spec_file(flags["spec_file"]) if flags.get("spec_file") else {}
+    merged = {**base, **{k: v for k, v in given.items() if v is not None}}
+    return MicrodataSpec.from_mapping(merged)
+
+
+def _spec_file(path: Path) -> dict:
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise typer.BadParameter(f"--spec {path}: cannot read it as YAML ({exc})") from exc
+    if not isinstance(data, dict):
+        raise typer.BadParameter(f"--spec {path}: expected a mapping of option: value")
+    return data
+
+
 @outcomes_app.command("microdata")
 def microdata_command(
     file: Annotated[Path, typer.Argument(help="Respondent-level CSV or XLSX (one row per respondent).")],
-    item: Annotated[str, typer.Option(help="Column of the survey item.")],
-    scale: Annotated[str, typer.Option(help="Valid answer range MIN-MAX, e.g. 1-5.")],
-    indicator: Annotated[str, typer.Option(help="Indicator code the result is stored under.")],
-    statistic: Annotated[str, typer.Option(help="mean, top2 or share-at-least:K.")] = "mean",
+    item: Annotated[str | None, typer.Option(help="Column of the survey item.")] = None,
+    scale: Annotated[str | None, typer.Option(help="Valid answer range MIN-MAX, e.g. 1-5.")] = None,
+    indicator: Annotated[str | None, typer.Option(help="Indicator code the result is stored under.")] = None,
+    statistic: Annotated[str | None, typer.Option(help="mean (default), top2 or share-at-least:K.")] = None,
     city: Annotated[str | None, typer.Option(help="City name when the whole file is one city.")] = None,
     city_column: Annotated[str | None, typer.Option(help="Column naming each respondent's city.")] = None,
     period_column: Annotated[
@@ -148,8 +184,12 @@ def microdata_command(
         str | None, typer.Option(help="Period label when the file has no period column.")
     ] = None,
     missing_codes: Annotated[
-        str, typer.Option(help="Codes meaning don't know / no answer, e.g. 9,99,DK.")
-    ] = "9,99",
+        str | None,
+        typer.Option(
+            help="Codes meaning don't know / no answer, e.g. 99,DK (must lie outside --scale). "
+            "Default: 9 and 99 where they are not valid answers."
+        ),
+    ] = None,
     weight_column: Annotated[str | None, typer.Option(help="Column of survey weights.")] = None,
     dont_know_in_denominator: Annotated[
         bool,
@@ -158,9 +198,16 @@ def microdata_command(
             help="Count don't-know answers as not satisfied (shares).",
         ),
     ] = False,
-    interval: Annotated[str, typer.Option(help="Interval for shares: wilson, logit or wald.")] = "wilson",
-    alpha: Annotated[float, typer.Option(help="1 - confidence level of the intervals.")] = 0.05,
+    half_points: Annotated[
+        str | None,
+        typer.Option(help="Answers such as 7.5 on a whole-number scale: drop (default, reported) or keep."),
+    ] = None,
+    interval: Annotated[str | None, typer.Option(help="Interval for shares: wilson, logit or wald.")] = None,
+    alpha: Annotated[float | None, typer.Option(help="1 - confidence level of the intervals.")] = None,
     encoding: Annotated[str | None, typer.Option(help="File encoding (detected when omitted).")] = None,
+    spec_file: Annotated[
+        Path | None, typer.Option("--spec", help="YAML file of these options (flags given here win).")
+    ] = None,
     out: Annotated[Path | None, typer.Option(help="Write the estimates to this CSV.")] = None,
     store: Annotated[
         bool, typer.Option("--store", help="Also store the estimates in a programme (uses the database).")
@@ -175,53 +222,22 @@ def microdata_command(
 ) -> None:
     """Reduce survey microdata to city indicators with intervals and print the cleaning report.
 
-    With ``--store`` the same estimates (value, n, se, interval) and the cleaning report are stored
-    in a programme as one import run, matched to its cities.
+    The reduction's options (item to encoding, or ``--spec``) form one
+    :class:`~civicmeter.outcomes.MicrodataSpec`. With ``--store`` the same estimates (value, n,
+    se, interval) and the cleaning report are stored in a programme as one import run, matched to
+    its cities. (Typer declares one parameter per flag; the flags are collected into the spec.)
     """
-    name, threshold = _statistic(statistic)
+    with user_errors(OutcomesError, ParameterError):
+        spec = _spec(locals())
     if store:
         from .wellbeing import store_microdata
 
         store_microdata(
-            file,
-            item=item,
-            scale=_scale(scale),
-            indicator=indicator,
-            statistic=name,
-            threshold=threshold,
-            city=city,
-            city_column=city_column,
-            period=period,
-            period_column=period_column,
-            missing_codes=_codes(missing_codes),
-            weight_column=weight_column,
-            dont_know_in_denominator=dont_know_in_denominator,
-            country=country,
-            region=region,
-            encoding=encoding,
-            confirm_mapping=confirm_mapping,
-            programme=programme,
+            file, spec, place=(country, region), confirm_mapping=confirm_mapping, programme=programme
         )
         return
     with user_errors(OutcomesError, ParameterError):
-        result = summarise_microdata(
-            file,
-            city=city,
-            city_column=city_column,
-            period_column=period_column,
-            period=period,
-            item=item,
-            scale=_scale(scale),
-            missing_codes=_codes(missing_codes),
-            weight_column=weight_column,
-            statistic=name,
-            threshold=threshold,
-            dont_know_in_denominator=dont_know_in_denominator,
-            indicator=indicator,
-            alpha=alpha,
-            interval=interval,
-            encoding=encoding,
-        )
+        result = summarise_microdata(file, spec)
     typer.echo(result.to_text())
     if out is not None:
         frame = result.to_frame().assign(method=result.method, alpha=result.alpha)

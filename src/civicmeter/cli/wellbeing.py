@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from civicmeter.outcomes import OutcomesError, read_confirmed
+from civicmeter.outcomes import MicrodataSpec, OutcomesError, read_confirmed
 
 from ._django import setup_django
 from ._errors import user_errors
@@ -118,11 +118,17 @@ def import_command(
     print_run(run)
 
 
-def store_microdata(file: Path, *, confirm_mapping: Path | None, programme: str | None, **options) -> None:
+def store_microdata(
+    file: Path,
+    spec: MicrodataSpec,
+    *,
+    place: tuple[str, str],
+    confirm_mapping: Path | None,
+    programme: str | None,
+) -> None:
     """``outcomes microdata --store``: the same reduction, stored in a programme as one import run.
 
-    ``options`` are :func:`civicmeter.web.wellbeing.services.microdata_import`'s keyword arguments,
-    already parsed by the ``outcomes microdata`` command.
+    ``place`` is the (country, region) of the file's cities, used to match their names.
     """
     setup_django()
     from civicmeter.web.accounts.permissions import SYSTEM
@@ -135,8 +141,10 @@ def store_microdata(file: Path, *, confirm_mapping: Path | None, programme: str 
             programme=find_programme(programme),
             filename=file.name,
             content=file.read_bytes(),
+            spec=spec,
+            country=place[0],
+            region=place[1],
             confirmed=confirmed,
-            **options,
         )
     print_run(run)
 

@@ -20,6 +20,7 @@ from civicmeter.outcomes.matching import (
     write_confirmed,
 )
 from civicmeter.outcomes.microdata import MicrodataResult, summarise_microdata
+from civicmeter.outcomes.microdata_spec import MicrodataSpec
 from civicmeter.outcomes.outcome_table import TIDY_COLUMNS, ImportReport, OutcomeTable
 from civicmeter.outcomes.rescale import rescale_to_index
 from civicmeter.outcomes.tables import read_outcome_table
@@ -32,6 +33,7 @@ __all__ = [
     "Indicator",
     "MatchReport",
     "MicrodataResult",
+    "MicrodataSpec",
     "OutcomeTable",
     "OutcomesError",
     "Problem",

@@ -3,16 +3,21 @@
 Survey files code "don't know" as 9 or 99, leave blanks, and sometimes hold stray values; each of
 those must become missing *and be counted*, because a share computed with or without "don't know"
 in the denominator differs and publishers differ. :func:`summarise_microdata` therefore returns the
-estimates together with a per-city cleaning report.
+estimates together with a per-city cleaning report and notes saying how many answers each rule
+removed and which odd values were seen where.
 
-Speed: only the needed columns are read, the grouping and item columns as pandas categoricals, so
-each distinct answer ("4", "9", "DK") is parsed and classified once and rows are handled through
-integer codes and ``np.bincount`` (see :mod:`civicmeter.outcomes.estimators` for the formulas).
+The reduction is a short pipeline, one step per function: read the needed columns
+(:mod:`~civicmeter.outcomes.respondents`), classify each distinct answer (:func:`_classify`), sum
+respondents into (city, period, answer, weight ok) cells in one row pass (:func:`_tally`), estimate
+per group from those sums (:func:`_estimate`), and describe what was dropped (:func:`_notes`).
+
+Speed: the grouping and item columns are pandas categoricals, so each distinct answer ("4", "9",
+"DK") is parsed and classified once and rows are handled through integer codes and ``np.bincount``
+(see :mod:`civicmeter.outcomes.estimators` for the formulas).
 """
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass, field
 from enum import IntEnum
 from pathlib import Path
@@ -21,17 +26,27 @@ import numpy as np
 import pandas as pd
 
 from civicmeter.outcomes.errors import OutcomesError, Problem
-from civicmeter.outcomes.estimators import SHARE_INTERVALS, cell_estimates
+from civicmeter.outcomes.estimators import GroupEstimates, cell_estimates
+from civicmeter.outcomes.microdata_spec import STATISTICS, MicrodataSpec
 from civicmeter.outcomes.outcome_table import TIDY_COLUMNS
 from civicmeter.outcomes.respondents import EXAMPLE_ROWS, _read_columns
-from civicmeter.params import NONE, InstanceOf, Interval, Options, ParameterError, validate_params
+from civicmeter.params import NONE, InstanceOf, validate_params
 
-STATISTICS = ("mean", "top2", "share_at_least")
+__all__ = ["STATISTICS", "MicrodataResult", "MicrodataSpec", "summarise_microdata"]
+
 SMALL_N = 30
+#: Distinct odd values named in the notes before "... and N more".
+NOTE_VALUES = 20
+#: Rows named per odd value (and for bad weights) in the notes.
+NOTE_ROWS = 3
 
 E021_NO_VALID = (
     "{path}, column {column!r}: no valid answers on the scale {low:g}-{high:g} "
     "({detail}). Check --scale and --missing-codes."
+)
+E023_EMPTY_GROUP = (
+    "{indicator}: no valid answers for {groups}, so there is no estimate to store. Check --scale "
+    "and --missing-codes, or leave those periods out of the file."
 )
 
 
@@ -57,28 +72,40 @@ CLEANING_COLUMNS = [
 ]
 
 
+def plain(value: object) -> str:
+    """8.5 -> "8.5", 9.0 -> "9", "DK" -> "DK": numbers as people write them, never np.float64(8.5)."""
+    if isinstance(value, (float, np.floating)):
+        return f"{float(value):g}"
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    return str(value)
+
+
 @dataclass
 class MicrodataResult:
     """City (and period) estimates from microdata, their cleaning report and the method used."""
 
-    indicator: str
-    item: str
-    statistic: str
-    threshold: float | None
-    scale: tuple[float, float]
-    missing_codes: tuple[float, ...]
-    weighted: bool
-    dont_know_in_denominator: bool
+    spec: MicrodataSpec
     method: str
-    interval: str
-    alpha: float
     table: pd.DataFrame
     cleaning: pd.DataFrame
     notes: list[str] = field(default_factory=list)
 
     @property
+    def indicator(self) -> str:
+        return self.spec.indicator
+
+    @property
+    def alpha(self) -> float:
+        return self.spec.alpha
+
+    @property
+    def interval(self) -> str:
+        return self.spec.interval if self.is_share else "t"
+
+    @property
     def is_share(self) -> bool:
-        return self.statistic != "mean"
+        return self.spec.is_share
 
     def to_frame(self) -> pd.DataFrame:
         """Tidy rows: city_name, period, indicator, estimate, se, ci_lower, ci_upper, n, n_eff."""
@@ -90,9 +117,19 @@ class MicrodataResult:
         """The estimates as outcome rows (:data:`~civicmeter.outcomes.TIDY_COLUMNS`) for storage.
 
         ``value`` is the estimate (a 0-1 share for shares); ``n`` and ``se`` come along so the
-        stored figure keeps its uncertainty. ``unit`` defaults to "share" or "mean".
+        stored figure keeps its uncertainty. ``unit`` defaults to "share" or "mean". A city and
+        period without a valid answer has no estimate, so it is refused (``outcomes.E023``)
+        rather than stored as a blank.
         """
         rows = self.table
+        empty = rows[rows["n"] == 0]
+        if len(empty):
+            groups = ", ".join(
+                f"{r.city_name} {r.period}".strip() for r in empty.head(NOTE_VALUES).itertuples()
+            )
+            more = f" and {len(empty) - NOTE_VALUES} more" if len(empty) > NOTE_VALUES else ""
+            message = E023_EMPTY_GROUP.format(indicator=self.indicator, groups=groups + more)
+            raise OutcomesError([Problem("outcomes.E023", message)])
         frame = pd.DataFrame(
             {
                 "city_name": rows["city_name"],
@@ -103,7 +140,7 @@ class MicrodataResult:
                 "indicator": self.indicator,
                 "value": rows["estimate"],
                 "unit": unit or ("share" if self.is_share else "mean"),
-                "source": source or f"microdata item {self.item}: {self.method}",
+                "source": source or f"microdata item {self.spec.item}: {self.method}",
                 "n": rows["n"],
                 "se": rows["se"],
                 "row": pd.NA,
@@ -124,8 +161,9 @@ class MicrodataResult:
         return [f"[{i}] {note}" for i, note in enumerate(self.notes, start=1)]
 
     def to_text(self) -> str:
+        spec = self.spec
         lines = [
-            f"{self.indicator}: {self.statistic} of {self.item} ({self.method})",
+            f"{spec.indicator}: {spec.statistic} of {spec.item} ({self.method})",
             self.summary_frame().to_string(index=False),
             "",
             "Cleaning report",
@@ -136,150 +174,81 @@ class MicrodataResult:
         return "\n".join(lines)
 
 
-def _classify(
-    item: pd.Series, scale: tuple[float, float], missing_codes: tuple[float, ...]
-) -> tuple[np.ndarray, np.ndarray, pd.Index]:
-    """Numeric value and status of each distinct answer, blank first (index = category code + 1).
+@dataclass(frozen=True)
+class Answers:
+    """Each distinct answer's value and status; position 0 is the blank cell, then the categories."""
 
-    Done once per distinct answer ("4", "9", "DK"), not per respondent.
-    """
+    values: np.ndarray
+    status: np.ndarray
+    labels: pd.Index
+    half_point: np.ndarray
+    row_codes: np.ndarray
+
+
+def _classify(item: pd.Series, spec: MicrodataSpec) -> Answers:
+    """Value and status of each distinct answer ("4", "9", "DK"), done once, not per respondent."""
     categories = item.cat.categories
     text = pd.Index(categories.astype(str)).str.strip()
     numbers_ = pd.to_numeric(pd.Series(text), errors="coerce").to_numpy(dtype=float)
-    low, high = scale
-    status = np.full(len(categories), Status.VALID, dtype=np.int8)
-    numeric_codes = [float(c) for c in missing_codes if not isinstance(c, str)]
-    text_codes = {c.strip().lower() for c in missing_codes if isinstance(c, str)}
+    low, high = spec.scale
+    codes = spec.codes
+    numeric_codes = [float(c) for c in codes if not isinstance(c, str)]
+    text_codes = {c.strip().lower() for c in codes if isinstance(c, str)}
     is_missing = np.isin(numbers_, numeric_codes) | np.asarray(text.str.lower().isin(text_codes))
-    out_of_range = (numbers_ < low) | (numbers_ > high) | (numbers_ != np.round(numbers_))
-    status[out_of_range] = Status.OUT_OF_RANGE
+    in_range = (numbers_ >= low) & (numbers_ <= high)
+    whole = numbers_ == np.round(numbers_)
+    half = in_range & ~whole & (2 * numbers_ == np.round(2 * numbers_))
+    valid = in_range & (whole | (half if spec.half_points == "keep" else False))
+    status = np.full(len(categories), Status.VALID, dtype=np.int8)
+    status[~valid] = Status.OUT_OF_RANGE
     status[np.isnan(numbers_)] = Status.NON_NUMERIC
     status[is_missing] = Status.MISSING_CODE
     status[np.asarray(text == "")] = Status.BLANK
-    return (
-        np.concatenate([[np.nan], numbers_]),
-        np.concatenate([[Status.BLANK], status]).astype(np.int8),
-        categories,
+    dropped_half = half & (status == Status.OUT_OF_RANGE)
+    return Answers(
+        values=np.concatenate([[np.nan], numbers_]),
+        status=np.concatenate([[Status.BLANK], status]).astype(np.int8),
+        labels=categories,
+        half_point=np.concatenate([[False], dropped_half]),
+        row_codes=item.cat.codes.to_numpy(),
     )
 
 
-def _examples(item_codes: np.ndarray, categories: pd.Index, status: np.ndarray, wanted: Status) -> str:
-    """'0' (rows 14, 80), 'DK' (row 3): which odd values were seen, where, for the notes."""
-    parts = []
-    for index in np.flatnonzero(status == wanted)[:EXAMPLE_ROWS]:
-        rows = np.flatnonzero(item_codes == index - 1)[:3] + 2
-        if len(rows):
-            parts.append(f"{categories[index - 1]!r} (row {', '.join(map(str, rows))})")
-    return "; ".join(parts)
+@dataclass
+class Tally:
+    """Respondent counts and weight sums per (city, period, answer, weight ok) cell.
 
-
-@validate_params(
-    {
-        "path_or_frame": [InstanceOf((str, Path, pd.DataFrame), "a file path or a pandas DataFrame")],
-        "city": [InstanceOf(str, "a city name"), NONE],
-        "city_column": [InstanceOf(str, "a column name"), NONE],
-        "period_column": [InstanceOf(str, "a column name"), NONE],
-        "period": [InstanceOf(str, "a period label"), NONE],
-        "item": [InstanceOf(str, "a column name")],
-        "scale": [InstanceOf(tuple, "a (min, max) tuple of numbers")],
-        "missing_codes": [InstanceOf((tuple, list), "a tuple of numeric codes")],
-        "weight_column": [InstanceOf(str, "a column name"), NONE],
-        "statistic": [Options(STATISTICS)],
-        "threshold": [Interval(float, None, None), NONE],
-        "dont_know_in_denominator": [InstanceOf(bool, "a bool")],
-        "indicator": [InstanceOf(str, "an indicator code")],
-        "alpha": [Interval(float, 0, 1, closed="neither")],
-        "interval": [Options(SHARE_INTERVALS)],
-        "encoding": [InstanceOf(str, "an encoding name"), NONE],
-    }
-)
-def summarise_microdata(
-    path_or_frame: str | Path | pd.DataFrame,
-    *,
-    city: str | None = None,
-    city_column: str | None = None,
-    period_column: str | None = None,
-    period: str | None = None,
-    item: str,
-    scale: tuple[float, float],
-    missing_codes: tuple[float | str, ...] | list[float | str] = (9, 99),
-    weight_column: str | None = None,
-    statistic: str = "mean",
-    threshold: float | None = None,
-    dont_know_in_denominator: bool = False,
-    indicator: str,
-    alpha: float = 0.05,
-    interval: str = "wilson",
-    encoding: str | None = None,
-) -> MicrodataResult:
-    """Per city and period: estimate, n, effective n, se and interval of one survey item.
-
-    ``statistic``: ``"mean"`` of the item on its scale; ``"top2"`` share answering one of the two
-    highest points (e.g. 4-5 "satisfied" on 1-5); ``"share_at_least"`` share answering at least
-    ``threshold``. Values in ``missing_codes`` ("don't know": numbers such as 9, or texts such
-    as "DK", compared without case), blanks, non-numbers and values
-    outside ``scale`` (or not whole numbers) are dropped and counted per city in ``cleaning``.
-    ``dont_know_in_denominator=True`` (shares only) counts "don't know" answers as not satisfied,
-    the rule some publishers use. ``weight_column`` holds survey weights meaning "respondents in
-    the population this respondent stands for" (any scale; only ratios matter); rows with a blank,
-    zero or negative weight are dropped and counted. See :mod:`~civicmeter.outcomes.estimators`
-    for the estimator, the variance and the interval methods.
+    Axis 0 of city and period is "blank" (left out); the last axis is 0 for a usable weight and
+    1 for a blank, zero or negative one (unweighted files have only slot 0).
     """
-    if period is not None and period_column is not None:
-        raise ParameterError(
-            "summarise_microdata takes 'period' (one label for the file) or 'period_column', not both",
-            parameter="period",
-            function="summarise_microdata",
-        )
-    if (city is None) == (city_column is None):
-        raise ParameterError(
-            "summarise_microdata needs exactly one of 'city' (a name for the whole file) or 'city_column'",
-            parameter="city",
-            function="summarise_microdata",
-        )
-    if len(scale) != 2 or not all(isinstance(v, numbers.Real) for v in scale) or scale[0] >= scale[1]:
-        raise ParameterError(
-            f"the 'scale' parameter of summarise_microdata must be (min, max) with min < max; got {scale!r}",
-            parameter="scale",
-            function="summarise_microdata",
-        )
-    if statistic == "share_at_least" and (threshold is None or not scale[0] < threshold <= scale[1]):
-        raise ParameterError(
-            f"the 'threshold' parameter of summarise_microdata must be a number in "
-            f"({scale[0]:g}, {scale[1]:g}] for statistic 'share_at_least'; got {threshold!r}",
-            parameter="threshold",
-            function="summarise_microdata",
-        )
-    if dont_know_in_denominator and statistic == "mean":
-        raise ParameterError(
-            "the 'dont_know_in_denominator' parameter of summarise_microdata applies to "
-            "shares ('top2', 'share_at_least'), not to 'mean'; got True",
-            parameter="dont_know_in_denominator",
-            function="summarise_microdata",
-        )
-    columns = {"item": item}
-    if city_column is not None:
-        columns["city_column"] = city_column
-    if period_column is not None:
-        columns["period_column"] = period_column
-    if weight_column is not None:
-        columns["weight"] = weight_column
-    frame, label = _read_columns(path_or_frame, columns, encoding)
-    notes: list[str] = []
 
-    values_by_cell, status_by_cell, categories = _classify(frame[item], scale, tuple(missing_codes))
-    # Row pass: one integer "cell" per respondent = (city, period, answer, weight ok?). Index 0 of
-    # each axis is "blank", so pandas' -1 codes need no special case.
-    # Arrays are built in place: a ten-million-row file must not cost a copy per step.
-    item_codes = frame[item].cat.codes.to_numpy()
-    city_index, city_names = _group_codes(frame, city_column, city)
-    period_index, period_names = _group_codes(frame, period_column, period or "")
-    shape = (
-        len(city_names) + 1,
-        len(period_names) + 1,
-        len(values_by_cell),
-        2 if weight_column is not None else 1,
-    )
+    count: np.ndarray
+    weight_sum: np.ndarray
+    weight_sq_sum: np.ndarray
+    city_names: list[str]
+    period_names: list[str]
+    blank_rows: np.ndarray
+    bad_weight_rows: np.ndarray
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.count.shape
+
+    @property
+    def groups(self) -> int:
+        return (self.shape[0] - 1) * (self.shape[1] - 1)
+
+
+def _tally(frame: pd.DataFrame, spec: MicrodataSpec, answers: Answers) -> Tally:
+    """The one pass over the rows: an integer cell per respondent, then ``np.bincount``.
+
+    Index 0 of each axis is "blank", so pandas' -1 codes need no special case. Arrays are built
+    in place: a ten-million-row file must not cost a copy per step.
+    """
+    city_index, city_names = _group_codes(frame, spec.city_column, spec.city)
+    period_index, period_names = _group_codes(frame, spec.period_column, spec.period or "")
+    weighted = spec.weight_column is not None
+    shape = (len(city_names) + 1, len(period_names) + 1, len(answers.values), 2 if weighted else 1)
     cell = city_index.astype(np.int64)
     blank_group = city_index == 0
     del city_index
@@ -288,71 +257,87 @@ def summarise_microdata(
     blank_group |= period_index == 0
     del period_index
     cell *= shape[2]
-    cell += item_codes
+    cell += answers.row_codes
     cell += 1
     size = int(np.prod(shape))
-    if weight_column is not None:
-        weights = frame[weight_column].to_numpy(dtype=float)
+    bad_weight_rows = np.empty(0, dtype=np.int64)
+    if weighted:
+        weights = frame[spec.weight_column].to_numpy(dtype=float)
+        unusable = ~(weights > 0)  # blank (NaN), zero or negative weights go to the second slot
         cell *= 2
-        cell += ~(weights > 0)  # blank (NaN), zero or negative weights go to the second slot
+        cell += unusable
         weight_sum = np.bincount(cell, weights=weights, minlength=size).reshape(shape)
         squares = np.square(weights)
         weight_sq_sum = np.bincount(cell, weights=squares, minlength=size).reshape(shape)
         del squares
+        candidates = np.flatnonzero(unusable)
+        answered = _counted(answers.status, spec)[answers.row_codes[candidates] + 1]
+        bad_weight_rows = candidates[answered & ~blank_group[candidates]]
     count = np.bincount(cell, minlength=size).reshape(shape)
     del cell
-    if weight_column is None:
+    if not weighted:
         weight_sum = weight_sq_sum = count.astype(float)
+    blank_rows = np.flatnonzero(blank_group)
+    return Tally(count, weight_sum, weight_sq_sum, city_names, period_names, blank_rows, bad_weight_rows)
 
-    unassigned = int(count[0].sum() + count[1:, 0].sum())
-    if unassigned:
-        rows = ", ".join(str(i + 2) for i in np.flatnonzero(blank_group)[:EXAMPLE_ROWS])
-        notes.append(f"{unassigned} row(s) with a blank city or period were left out (rows {rows}).")
 
-    share = statistic != "mean"
-    counted = status_by_cell == Status.VALID
-    if dont_know_in_denominator:
-        counted |= status_by_cell == Status.MISSING_CODE
-    if statistic == "top2":
-        y = (values_by_cell >= scale[1] - 1).astype(float)
-    elif statistic == "share_at_least":
-        y = (values_by_cell >= threshold).astype(float)
+def _counted(status: np.ndarray, spec: MicrodataSpec) -> np.ndarray:
+    """Which answers enter the denominator: valid ones, and "don't know" when the spec says so."""
+    counted = status == Status.VALID
+    if spec.dont_know_in_denominator:
+        counted |= status == Status.MISSING_CODE
+    return counted
+
+
+def _estimate(tally: Tally, answers: Answers, spec: MicrodataSpec) -> GroupEstimates:
+    """Per-group estimates from the cell sums (formulas in :mod:`~civicmeter.outcomes.estimators`)."""
+    status, values = answers.status, answers.values
+    counted = _counted(status, spec)
+    high = spec.scale[1]
+    if spec.statistic == "top2":
+        y = (values >= high - 1).astype(float)
+    elif spec.statistic == "share_at_least":
+        y = (values >= spec.threshold).astype(float)
     else:
-        y = values_by_cell.copy()
-    y[~counted | (status_by_cell == Status.MISSING_CODE)] = 0.0
-    groups = (shape[0] - 1) * (shape[1] - 1)
+        y = values.copy()
+    y[~counted | (status == Status.MISSING_CODE)] = 0.0
     used = np.where(counted, 1, 0)
+    cells = tally.shape[2]
 
     def per_group(table: np.ndarray) -> np.ndarray:
         """Assigned groups x answer cells, weight-ok slot only, counted answers only."""
-        return (table[1:, 1:, :, 0] * used).reshape(groups, shape[2])
+        return (table[1:, 1:, :, 0] * used).reshape(tally.groups, cells)
 
-    estimates = cell_estimates(
-        per_group(count).astype(float),
-        per_group(weight_sum),
-        per_group(weight_sq_sum),
+    return cell_estimates(
+        per_group(tally.count).astype(float),
+        per_group(tally.weight_sum),
+        per_group(tally.weight_sq_sum),
         y,
-        share=share,
-        alpha=alpha,
-        interval=interval,
+        share=spec.is_share,
+        alpha=spec.alpha,
+        interval=spec.interval,
     )
 
-    status_table = np.repeat(status_by_cell[:, None], shape[3], axis=1)
-    if weight_column is not None:
-        status_table[counted, 1] = Status.BAD_WEIGHT
-    by_group = count[1:, 1:].reshape(groups, shape[2], shape[3])
-    tally = np.stack([(by_group * (status_table == s)).sum(axis=(1, 2)) for s in Status], axis=1)
-    present = np.flatnonzero(tally.sum(axis=1) > 0)
-    city_of = present // (shape[1] - 1)
-    period_of = present % (shape[1] - 1)
+
+def _frames(
+    tally: Tally, answers: Answers, estimates: GroupEstimates, spec: MicrodataSpec
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The estimates table and the cleaning report, one row per city and period present."""
+    shape = tally.shape
+    status_table = np.repeat(answers.status[:, None], shape[3], axis=1)
+    if shape[3] == 2:
+        status_table[_counted(answers.status, spec), 1] = Status.BAD_WEIGHT
+    by_group = tally.count[1:, 1:].reshape(tally.groups, shape[2], shape[3])
+    tally_by_status = np.stack([(by_group * (status_table == s)).sum(axis=(1, 2)) for s in Status], axis=1)
+    present = np.flatnonzero(tally_by_status.sum(axis=1) > 0)
     identity = {
-        "city_name": np.asarray(city_names, dtype=object)[city_of],
-        "period": np.asarray(period_names, dtype=object)[period_of],
+        "city_name": np.asarray(tally.city_names, dtype=object)[present // (shape[1] - 1)],
+        "period": np.asarray(tally.period_names, dtype=object)[present % (shape[1] - 1)],
     }
     table = pd.DataFrame(
         {
             **identity,
-            "indicator": indicator,
+            "indicator": spec.indicator,
             "estimate": estimates.estimate[present],
             "se": estimates.se[present],
             "ci_lower": estimates.ci_lower[present],
@@ -364,65 +349,63 @@ def summarise_microdata(
     cleaning = pd.DataFrame(
         {
             **identity,
-            "rows": tally[present].sum(axis=1),
-            **{name: tally[present, s] for name, s in zip(CLEANING_COLUMNS[1:], Status, strict=True)},
+            "rows": tally_by_status[present].sum(axis=1),
+            **{
+                name: tally_by_status[present, s]
+                for name, s in zip(CLEANING_COLUMNS[1:], Status, strict=True)
+            },
         }
     )
+    return table, cleaning
 
+
+@validate_params(
+    {
+        "path_or_frame": [InstanceOf((str, Path, pd.DataFrame), "a file path or a pandas DataFrame")],
+        "spec": [InstanceOf(MicrodataSpec, "a MicrodataSpec"), NONE],
+    }
+)
+def summarise_microdata(
+    path_or_frame: str | Path | pd.DataFrame, spec: MicrodataSpec | None = None, **options: object
+) -> MicrodataResult:
+    """Per city and period: estimate, n, effective n, se and interval of one survey item.
+
+    The settings are a :class:`~civicmeter.outcomes.microdata_spec.MicrodataSpec`, passed whole or
+    as its keyword options (``item=..., scale=(1, 5), indicator=...``). ``statistic``: ``"mean"``
+    of the item on its scale; ``"top2"`` share answering one of the two highest points (e.g. 4-5
+    "satisfied" on 1-5); ``"share_at_least"`` share answering at least ``threshold``. Missing codes
+    ("don't know": numbers such as 99, or texts such as "DK", compared without case), blanks,
+    non-numbers and values outside ``scale`` (or not whole numbers) are dropped and counted per
+    city in ``cleaning``; the notes say how many answers each rule removed.
+    ``dont_know_in_denominator=True`` (shares only) counts "don't know" answers as not satisfied,
+    the rule some publishers use. ``weight_column`` holds survey weights meaning "respondents in
+    the population this respondent stands for" (any scale; only ratios matter); rows with a blank,
+    zero or negative weight are dropped, counted and named. See
+    :mod:`~civicmeter.outcomes.estimators` for the estimator, the variance and the intervals.
+    """
+    if spec is None:
+        if "missing_codes" in options and isinstance(options["missing_codes"], list):
+            options["missing_codes"] = tuple(options["missing_codes"])
+        spec = MicrodataSpec(**options)
+    elif options:
+        raise TypeError("summarise_microdata takes a MicrodataSpec or its options, not both")
+    frame, label = _read_columns(path_or_frame, spec.columns(), spec.encoding)
+    answers = _classify(frame[spec.item], spec)
+    tally = _tally(frame, spec, answers)
+    del frame
+    estimates = _estimate(tally, answers, spec)
+    table, cleaning = _frames(tally, answers, estimates, spec)
     if int(estimates.n.sum()) == 0:
         detail = ", ".join(f"{c}: {int(cleaning[c].sum())}" for c in CLEANING_COLUMNS[2:])
-        raise OutcomesError(
-            [
-                Problem(
-                    "outcomes.E021",
-                    E021_NO_VALID.format(path=label, column=item, low=scale[0], high=scale[1], detail=detail),
-                )
-            ]
-        )
-    notes += _method_notes(
-        statistic,
-        threshold,
-        scale,
-        missing_codes,
-        dont_know_in_denominator,
-        weight_column,
-        interval,
-    )
-    for wanted, what in (
-        (Status.OUT_OF_RANGE, "out-of-range"),
-        (Status.NON_NUMERIC, "non-numeric"),
-    ):
-        seen = _examples(item_codes, categories, status_by_cell, wanted)
-        if seen:
-            notes.append(f"{what} values dropped: {seen}.")
-    small = table.loc[table["n"] < SMALL_N, "city_name"].astype(str).unique()
-    if len(small):
-        notes.append(
-            f"fewer than {SMALL_N} valid answers (estimates unstable) in: "
-            f"{', '.join(small[:10])}{' ...' if len(small) > 10 else ''}."
-        )
-    kind = "share" if share else "mean"
-    method = (
-        f"weighted ratio {kind}, linearisation (Taylor) variance, with-replacement"
-        if weight_column
-        else f"unweighted {kind}, variance s^2/n"
-    )
-    method += f"; {interval} interval" if share else "; t interval"
+        low, high = spec.scale
+        message = E021_NO_VALID.format(path=label, column=spec.item, low=low, high=high, detail=detail)
+        raise OutcomesError([Problem("outcomes.E021", message)])
     return MicrodataResult(
-        indicator=indicator,
-        item=item,
-        statistic=statistic,
-        threshold=threshold,
-        scale=(float(scale[0]), float(scale[1])),
-        missing_codes=tuple(missing_codes),
-        weighted=weight_column is not None,
-        dont_know_in_denominator=dont_know_in_denominator,
-        method=method,
-        interval=interval if share else "t",
-        alpha=alpha,
+        spec=spec,
+        method=_method(spec),
         table=table,
         cleaning=cleaning,
-        notes=notes,
+        notes=_notes(spec, tally, answers, table),
     )
 
 
@@ -447,33 +430,141 @@ def _group_codes(
     return remap[index], merged
 
 
-def _method_notes(
-    statistic: str,
-    threshold: float | None,
-    scale: tuple[float, float],
-    missing_codes: tuple[float, ...] | list[float],
-    dont_know_in_denominator: bool,
-    weight_column: str | None,
-    interval: str,
-) -> list[str]:
-    low, high = scale
-    if statistic == "top2":
+def _method(spec: MicrodataSpec) -> str:
+    kind = "share" if spec.is_share else "mean"
+    method = (
+        f"weighted ratio {kind}, linearisation (Taylor) variance, with-replacement"
+        if spec.weight_column
+        else f"unweighted {kind}, variance s^2/n"
+    )
+    return method + (f"; {spec.interval} interval" if spec.is_share else "; t interval")
+
+
+def _rows_text(rows: np.ndarray, total: int | None = None) -> str:
+    """Spreadsheet row numbers (header = row 1), at most :data:`EXAMPLE_ROWS`, "..." for more."""
+    shown = ", ".join(str(int(i) + 2) for i in rows[:EXAMPLE_ROWS])
+    total = len(rows) if total is None else total
+    return shown + (f" and {total - EXAMPLE_ROWS} more" if total > EXAMPLE_ROWS else "")
+
+
+def _notes(spec: MicrodataSpec, tally: Tally, answers: Answers, table: pd.DataFrame) -> list[str]:
+    """What the estimate is, then what each cleaning rule removed and where the odd values are."""
+    notes = []
+    if len(tally.blank_rows):
+        notes.append(
+            f"{len(tally.blank_rows)} row(s) with a blank city or period were left out "
+            f"(rows {_rows_text(tally.blank_rows)})."
+        )
+    notes += _method_notes(spec)
+    per_answer = tally.count[1:, 1:].sum(axis=(0, 1))  # assigned rows only, per answer x weight slot
+    notes.append(_removed_note(spec, answers, per_answer, len(tally.bad_weight_rows)))
+    notes += _odd_value_notes(spec, answers, per_answer.sum(axis=1))
+    if len(tally.bad_weight_rows):
+        notes.append(
+            f"{len(tally.bad_weight_rows)} answer(s) dropped for a blank, zero or negative weight in "
+            f"column {spec.weight_column!r} (rows {_rows_text(tally.bad_weight_rows)})."
+        )
+    small = table.loc[table["n"] < SMALL_N, "city_name"].astype(str).unique()
+    if len(small):
+        notes.append(
+            f"fewer than {SMALL_N} valid answers (estimates unstable) in: "
+            f"{', '.join(small[:10])}{' ...' if len(small) > 10 else ''}."
+        )
+    return notes
+
+
+def _removed_note(spec: MicrodataSpec, answers: Answers, per_answer: np.ndarray, bad_weights: int) -> str:
+    """'answers removed by each rule: blank 3; missing code 99: 12; ...' (every rule, zeros too)."""
+    totals = per_answer.sum(axis=1)
+    status = answers.status
+    parts = [f"blank: {int(totals[status == Status.BLANK].sum())}"]
+    folded = np.asarray(pd.Index(answers.labels.astype(str)).str.strip().str.lower())
+    for code in spec.codes:
+        if isinstance(code, str):
+            hit = folded == code.strip().lower()
+        else:
+            hit = answers.values[1:] == float(code)
+        hit = np.concatenate([[False], hit]) & (status == Status.MISSING_CODE)
+        parts.append(f"missing code {plain(code)}: {int(totals[hit].sum())}")
+    half = int(totals[answers.half_point].sum())
+    outside = int(totals[status == Status.OUT_OF_RANGE].sum()) - half
+    parts.append(f"out of range: {outside}")
+    if spec.half_points == "drop":
+        parts.append(f"half-point: {half}")
+    parts.append(f"non-numeric: {int(totals[status == Status.NON_NUMERIC].sum())}")
+    if spec.weight_column is not None:
+        parts.append(f"bad weight: {bad_weights}")
+    note = "answers removed by each rule: " + "; ".join(parts) + "."
+    if spec.dont_know_in_denominator:
+        note += " Missing-code answers stay in the denominator as not satisfied."
+    return note
+
+
+def _odd_value_notes(spec: MicrodataSpec, answers: Answers, totals: np.ndarray) -> list[str]:
+    """Name every odd value (up to :data:`NOTE_VALUES`, then how many more) with count and rows."""
+    notes = []
+    low, high = spec.scale
+    out_of_range = (answers.status == Status.OUT_OF_RANGE) & ~answers.half_point
+    kinds = [
+        (out_of_range, "out-of-range values dropped", ""),
+        (
+            answers.half_point,
+            f"half-point answers dropped (the {low:g}-{high:g} scale takes whole numbers)",
+            " Pass --half-points keep (half_points='keep') to count them as given.",
+        ),
+        (answers.status == Status.NON_NUMERIC, "non-numeric values dropped", ""),
+    ]
+    for wanted, what, advice in kinds:
+        wanted = wanted & (totals > 0)
+        positions = np.flatnonzero(wanted)
+        if not len(positions):
+            continue
+        shown = positions[:NOTE_VALUES]
+        rows = _first_rows(answers.row_codes, shown)
+        parts = [
+            f"{plain(answers.labels[p - 1])!r} ({int(totals[p])}x, row {_rows_text(rows[p], int(totals[p]))})"
+            for p in shown
+        ]
+        more = len(positions) - len(shown)
+        tail = f"; and {more} more distinct value(s)" if more else ""
+        notes.append(f"{what}: {'; '.join(parts)}{tail}.{advice}")
+    return notes
+
+
+def _first_rows(row_codes: np.ndarray, positions: np.ndarray) -> dict[int, np.ndarray]:
+    """The first few rows holding each wanted answer, found in one pass over the rows."""
+    wanted = np.zeros(int(row_codes.max(initial=-1)) + 2, dtype=bool)
+    wanted[positions] = True
+    rows = np.flatnonzero(wanted[row_codes + 1])
+    codes = row_codes[rows] + 1
+    return {int(p): rows[codes == p][:NOTE_ROWS] for p in positions}
+
+
+def _method_notes(spec: MicrodataSpec) -> list[str]:
+    low, high = spec.scale
+    if spec.statistic == "top2":
         what = f"share answering {high - 1:g} or {high:g} (top-2 box) on {low:g}-{high:g}"
-    elif statistic == "share_at_least":
-        what = f"share answering at least {threshold:g} on {low:g}-{high:g}"
+    elif spec.statistic == "share_at_least":
+        what = f"share answering at least {spec.threshold:g} on {low:g}-{high:g}"
     else:
         what = f"mean on the {low:g}-{high:g} scale"
-    codes = ", ".join(c if isinstance(c, str) else f"{c:g}" for c in missing_codes) or "none"
+    codes = ", ".join(plain(c) for c in spec.codes) or "none"
     rule = (
         "counted in the denominator as not satisfied"
-        if dont_know_in_denominator
+        if spec.dont_know_in_denominator
         else "excluded from the denominator"
     )
     notes = [f"estimate: {what}.", f'missing codes ({codes}, e.g. "don\'t know"): {rule}.']
+    if spec.unused_defaults:
+        unused = ", ".join(plain(c) for c in spec.unused_defaults)
+        notes.append(
+            f"the usual missing code(s) {unused} are valid answers on the {low:g}-{high:g} scale, "
+            "so they were kept as answers; pass --missing-codes to name the file's own codes."
+        )
     notes.append(
-        f"weights from column {weight_column!r}; n is the unweighted count, n_eff Kish's "
+        f"weights from column {spec.weight_column!r}; n is the unweighted count, n_eff Kish's "
         "effective sample size."
-        if weight_column
+        if spec.weight_column
         else "unweighted: every respondent counts once."
     )
     return notes

@@ -9,6 +9,7 @@ names are confirmed. Re-importing the same file changes nothing (the rows count 
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import math
 import tempfile
@@ -19,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from civicmeter.outcomes import (
+    MicrodataSpec,
     OutcomesError,
     Problem,
     match_cities,
@@ -43,6 +45,10 @@ E002_AMBIGUOUS = "{name!r} ({where}) could be {candidates}. Confirm which city i
 E003_UNKNOWN_SLUG = (
     "the confirmed mapping names {slug!r} for {name!r}, which is not a city of the platform. "
     "Use a city slug such as 'brussels-be', or leave the slug empty for none of ours."
+)
+E005_UNKNOWN_INDICATOR = (
+    "indicator code {code!r} is not in the programme's catalogue.{hint} Use a code listed by "
+    "'civicmeter outcomes catalogue', or add the programme's own indicator first (add-indicators)."
 )
 #: Fields compared to decide whether a re-imported value changed.
 COMPARED = ("value", "unit", "n", "se", "ci_lower", "ci_upper")
@@ -306,63 +312,23 @@ def microdata_import(
     programme: Programme,
     filename: str,
     content: bytes,
-    item: str,
-    scale: tuple[float, float],
-    indicator: str,
-    statistic: str = "top2",
-    threshold: float | None = None,
-    city: str | None = None,
-    city_column: str | None = None,
-    period: str | None = None,
-    period_column: str | None = None,
-    missing_codes: tuple[float, ...] = (9, 99),
-    weight_column: str | None = None,
-    dont_know_in_denominator: bool = False,
+    spec: MicrodataSpec,
     country: str = "",
     region: str = "",
-    encoding: str | None = None,
     confirmed: dict | None = None,
 ) -> OutcomeImportRun:
     """Reduce resident-survey microdata to city values (estimate, n, se, interval) and store them.
 
-    The options are those of :func:`civicmeter.outcomes.summarise_microdata`; the run's report
-    keeps its cleaning report (everything dropped and why) beside the matching report.
+    ``spec`` holds the reduction's settings (:class:`~civicmeter.outcomes.MicrodataSpec`);
+    ``country`` and ``region`` place the cities for matching. The run keeps the spec, and its
+    report keeps the cleaning report (everything dropped and why) beside the matching report.
+    An indicator code the programme's catalogue lacks, or a city and period without a valid
+    answer, is refused before anything is written.
     """
-    options = {
-        "item": item,
-        "scale": list(scale),
-        "indicator": indicator,
-        "statistic": statistic,
-        "threshold": threshold,
-        "city": city,
-        "city_column": city_column,
-        "period": period,
-        "period_column": period_column,
-        "missing_codes": list(missing_codes),
-        "weight_column": weight_column,
-        "dont_know_in_denominator": dont_know_in_denominator,
-        "country": country,
-        "region": region,
-        "encoding": encoding,
-    }
 
     def reader(path):
-        result = summarise_microdata(
-            path,
-            city=city,
-            city_column=city_column,
-            period=period,
-            period_column=period_column,
-            item=item,
-            scale=tuple(scale),
-            missing_codes=tuple(missing_codes),
-            weight_column=weight_column,
-            statistic=statistic,
-            threshold=threshold,
-            dont_know_in_denominator=dont_know_in_denominator,
-            indicator=indicator,
-            encoding=encoding,
-        )
+        _require_indicator(programme, spec.indicator)
+        result = summarise_microdata(path, spec)
         rows = result.to_outcome_frame(country=country, region=region)
         intervals = result.to_frame()[["city_name", "period", "ci_lower", "ci_upper"]]
         rows = rows.assign(period=rows["period"].astype(str)).merge(
@@ -380,6 +346,7 @@ def microdata_import(
         }
         return rows, reading
 
+    options = {"spec": spec.to_mapping(), "country": country, "region": region}
     return _import(
         actor=actor,
         programme=programme,
@@ -392,16 +359,31 @@ def microdata_import(
     )
 
 
+def _require_indicator(programme: Programme, code: str) -> None:
+    """Refuse a code the programme's catalogue lacks (``wellbeing.E005``), suggesting close ones."""
+    codes = [indicator.code for indicator in catalogue_for(programme)]
+    if code in codes:
+        return
+    close = difflib.get_close_matches(code, codes, n=3)
+    hint = f" Did you mean {', '.join(close)}?" if close else ""
+    raise OutcomesError([Problem("wellbeing.E005", E005_UNKNOWN_INDICATOR.format(code=code, hint=hint))])
+
+
 def outcomes_import_again(*, actor, run: OutcomeImportRun, confirmed: dict | None = None) -> OutcomeImportRun:
     """Run a refused import again with the same file and options, plus ``confirmed`` names."""
-    function = microdata_import if run.kind == OutcomeImportRun.Kind.MICRODATA else outcomes_import
+    options = dict(run.options)
+    if run.kind == OutcomeImportRun.Kind.MICRODATA:
+        function = microdata_import
+        options["spec"] = MicrodataSpec.from_mapping(options["spec"])
+    else:
+        function = outcomes_import
     return function(
         actor=actor,
         programme=run.programme,
         filename=run.filename,
         content=bytes(run.content),
         confirmed=confirmed,
-        **run.options,
+        **options,
     )
 
 
