@@ -197,6 +197,27 @@ class AnswerTests(SurveyTestCase):
         self.assertFalse(Answer.objects.filter(response=self.response).exists())
         self.assertFalse(AnswerChange.objects.filter(response=self.response).exists())
 
+    def test_a_refused_choice_is_undone_on_screen_and_the_reason_given(self):
+        self.save("s1_terms", ["technology", "data_analytics"])
+        http = self.save("s1_terms", ["technology", "data_analytics", "experimentation"], version=1)
+        self.assertEqual(
+            Answer.objects.get(response=self.response, question="s1_terms").value,
+            "technology data_analytics",
+        )
+        restore = json.loads(http["HX-Trigger"])["civicmeter:restore"]
+        self.assertEqual(restore, {"question": "s1_terms", "value": "technology data_analytics"})
+        self.assertContains(
+            http,
+            '<span class="error">Choose at most two terms. Not saved: your earlier answer is shown '
+            "again.</span>",
+            html=True,
+        )
+        self.assertIn("civicmeter:relevance", json.loads(http["HX-Trigger"]))
+
+    def test_a_refused_text_answer_is_left_for_the_person_to_correct(self):
+        http = self.save("population", "0")
+        self.assertNotIn("civicmeter:restore", json.loads(http["HX-Trigger"]))
+
     def test_constraint_message_is_in_the_survey_language(self):
         self.client.get(self.url("survey"), {"lang": "es"})
         http = self.save("population", "0")

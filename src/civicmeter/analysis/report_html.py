@@ -21,7 +21,8 @@ STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 76rem; color: #222;
        line-height: 1.45; padding: 0 1rem; }
 h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; margin-top: 2.2rem; }
-section { overflow-x: auto; }
+section, .wide { overflow-x: auto; }
+.wide:focus-visible { outline: 3px solid #1f4e79; outline-offset: 2px; }
 table { border-collapse: collapse; margin: 1rem 0; font-size: 0.85rem; }
 caption { text-align: left; font-weight: bold; padding-bottom: 0.3rem; }
 th, td { border-bottom: 1px solid #ccc; padding: 0.25rem 0.5rem; text-align: right; }
@@ -148,6 +149,7 @@ def _published(report: AnalysisReport) -> str:
             "note": published["published_note"],
         }
     )
+    caption = "OECD published figures and our estimates"
     intro = (
         "Figures the OECD published (2021, Innovation and Data Use in Cities, and its companion "
         "site) beside ours, for context only: the city samples, sources and years differ, and the "
@@ -157,8 +159,13 @@ def _published(report: AnalysisReport) -> str:
     )
     return (
         f"<section><h2>Published OECD figures beside ours</h2><p>{html.escape(intro)}</p>"
-        f"{frame_to_html(shown, caption='OECD published figures and our estimates')}</section>"
+        f"{_scrolling(frame_to_html(shown, caption=caption), caption)}</section>"
     )
+
+
+def _scrolling(table: str, label: str) -> str:
+    """A wide table in its own scroll region, focusable so keyboard users can scroll it too."""
+    return f'<div class="wide" role="region" tabindex="0" aria-label="{html.escape(label)}">{table}</div>'
 
 
 def _points(value: float) -> str:

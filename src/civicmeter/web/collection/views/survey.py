@@ -274,7 +274,17 @@ def answer(request, pk: int):
     else:
         question.state = "error" if result.error else "saved"
         question.message = result.error or ""
+        restore = result.error and page.instrument.question(name).is_select
+        if restore:
+            question.message = _("%(problem)s. Not saved: your earlier answer is shown again.") % {
+                "problem": result.error.rstrip(". ")
+            }
         http = render(request, "collection/_answer_result.html", page.context(q=question))
+        if restore:
+            # A ticked box that was not saved must not stay ticked: the script puts the choices
+            # back to the stored answer, keeping focus where it is.
+            saved = page.answers.get(name, "")
+            http = trigger_client_event(http, "civicmeter:restore", {"question": name, "value": saved})
     return trigger_client_event(http, "civicmeter:relevance", {"visible": sorted(page.visible)})
 
 

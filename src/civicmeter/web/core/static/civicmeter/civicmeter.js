@@ -2,14 +2,6 @@
 (function () {
   "use strict";
 
-  // Submit a form when a select marked data-autosubmit changes (the language switcher).
-  document.addEventListener("change", function (event) {
-    var el = event.target;
-    if (el.matches && el.matches("[data-autosubmit]")) {
-      el.form.submit();
-    }
-  });
-
   // After an answer is saved the server sends the questions that are now relevant
   // (skip logic evaluated on the server); show those, hide the rest.
   document.body && document.body.addEventListener("civicmeter:relevance", function (event) {
@@ -20,6 +12,19 @@
       node.querySelectorAll("input, select, textarea").forEach(function (input) {
         input.disabled = !show;
       });
+    });
+  });
+
+  // survey (views/survey.py): a choice the server refused (a third term under "choose up to
+  // two") is unticked again, so the screen shows what is stored; the save state says why.
+  document.body && document.body.addEventListener("civicmeter:restore", function (event) {
+    var stored = new Set((event.detail.value || "").split(" ").filter(Boolean));
+    var question = document.querySelector('[data-question="' + CSS.escape(event.detail.question) + '"]');
+    if (!question) {
+      return;
+    }
+    question.querySelectorAll("input[type=checkbox], input[type=radio]").forEach(function (input) {
+      input.checked = stored.has(input.value);
     });
   });
 
