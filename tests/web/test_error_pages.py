@@ -1,0 +1,61 @@
+"""Our own 403, 404 and 500 pages: the site's layout, translated, and nothing from the debug pages."""
+
+from __future__ import annotations
+
+import io
+import logging
+
+from django.test import RequestFactory, TestCase, override_settings
+from django.urls import reverse
+from django.views import defaults
+
+from civicmeter.testing import login, make_world
+
+
+@override_settings(DEBUG=False)
+class ErrorPageTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.world = make_world()
+
+    def test_404_uses_the_layout_and_lists_no_url_patterns(self):
+        page = self.client.get("/no-such-page/")
+        self.assertContains(page, "Page not found", status_code=404)
+        self.assertContains(page, 'class="site-header"', status_code=404)
+        self.assertNotContains(page, "URLconf", status_code=404)
+        self.assertNotContains(page, "URL patterns", status_code=404)
+
+    def test_404_and_403_are_translated(self):
+        spanish = self.client.get("/no-such-page/", headers={"accept-language": "es"})
+        self.assertContains(spanish, "Página no encontrada", status_code=404)
+        login(self.client, self.world.reviewer)
+        french = self.client.post(
+            reverse("results:compute", args=[self.world.programme.slug, self.world.wave.code]),
+            headers={"accept-language": "fr"},
+        )
+        self.assertContains(french, "Accès refusé", status_code=403)
+
+    def test_500_page_renders_without_a_request_context_or_debug_details(self):
+        response = defaults.server_error(RequestFactory().get("/"))
+        self.assertEqual(response.status_code, 500)
+        html = response.content.decode()
+        self.assertIn("Something went wrong", html)
+        self.assertIn('class="site-header"', html)
+        self.assertNotIn("Traceback", html)
+        self.assertNotIn("SECRET_KEY", html)
+
+    def test_a_permission_refusal_is_logged_as_one_line(self):
+        handler = next(h for h in logging.getLogger().handlers if type(h) is logging.StreamHandler)
+        stream = io.StringIO()
+        previous = handler.setStream(stream)
+        try:
+            login(self.client, self.world.reviewer)
+            url = reverse("results:compute", args=[self.world.programme.slug, self.world.wave.code])
+            self.assertEqual(self.client.post(url).status_code, 403)
+        finally:
+            handler.setStream(previous)
+        lines = stream.getvalue().splitlines()
+        self.assertEqual(len(lines), 1, lines)
+        self.assertIn("Forbidden", lines[0])
+        self.assertIn(url, lines[0])
+        self.assertNotIn("Traceback", stream.getvalue())
