@@ -47,7 +47,7 @@ BILBAO = CityAnswers("bilbao-es", "Bilbao", {"mayor": "Juan María Aburto", "s2_
 
 def test_export_layout(shipped) -> None:
     columns = export_columns(shipped)
-    assert columns[:4] == ["city", "city_name", "population", "population_year"]
+    assert columns[:6] == ["city", "city_name", "status", "response_version", "population", "population_year"]
     assert "s1_activities/s1_act_data_analytics" in columns
     assert "s2_roles_other" in columns
     frame = answers_to_frame(shipped, [BALTIMORE, BILBAO])

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from unittest import skipUnless
 
-from django.test import TestCase
+from django.db import connection
+from django.test import TestCase, TransactionTestCase
 from django.urls import reverse
 
 from civicmeter.instruments import ResponsesImportError
@@ -224,3 +226,177 @@ class WebImportReportTests(TestCase):
         )
         self.assertContains(page, "0 answers added, 0 changed, 1 cleared, 0 unchanged")
         self.assertEqual(Answer.objects.get(question="mayor").value, "Juan")
+
+
+class ConflictTests(TestCase):
+    """An import never overwrites an answer changed on the web after the file was exported (item 2)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.world = make_world()
+
+    def test_an_answer_changed_on_the_web_since_the_export_is_reported_not_overwritten(self):
+        from civicmeter.web.collection import services
+
+        response = Response.objects.create(wave=self.world.wave, city=self.world.city_a)
+        services.answer_save(
+            actor=self.world.respondent_a,
+            response=response,
+            question="mayor",
+            raw_value="Pugh",
+            expected_version=0,
+        )
+        exported = transfer.responses_export(actor=SYSTEM, wave=self.world.wave, fmt="csv")
+        services.answer_save(
+            actor=self.world.respondent_a,
+            response=response,
+            question="mayor",
+            raw_value="Young",
+            expected_version=1,
+        )
+        edited = exported.replace(b"Pugh", b"Scott")
+        with self.assertRaises(ResponsesImportError) as caught:
+            transfer.responses_import(actor=SYSTEM, wave=self.world.wave, filename="e.csv", content=edited)
+        [problem] = caught.exception.problems
+        self.assertEqual((problem.code, problem.row, problem.column), ("import.E103", 2, "mayor"))
+        self.assertIn("'Young' by baltimore-us", problem.message)
+        self.assertEqual(Answer.objects.get(question="mayor").value, "Young")
+        self.assertEqual(ImportRun.objects.get().status, "rejected")
+        # Re-exporting gives a file that carries the new version: the edit then applies.
+        fresh = transfer.responses_export(actor=SYSTEM, wave=self.world.wave, fmt="csv")
+        run = transfer.responses_import(
+            actor=SYSTEM, wave=self.world.wave, filename="f.csv", content=fresh.replace(b"Young", b"Scott")
+        )
+        self.assertEqual(run.updated, 1)
+        answer = Answer.objects.get(question="mayor")
+        self.assertEqual((answer.value, answer.version), ("Scott", 3))
+        self.assertEqual(Response.objects.get().version, 4)
+
+    def test_a_web_save_after_an_import_sees_the_imports_version(self):
+        from civicmeter.web.collection import services
+
+        response = Response.objects.create(wave=self.world.wave, city=self.world.city_a)
+        services.answer_save(
+            actor=self.world.respondent_a,
+            response=response,
+            question="mayor",
+            raw_value="Pugh",
+            expected_version=0,
+        )
+        transfer.responses_import(
+            actor=SYSTEM, wave=self.world.wave, filename="i.csv", content=b"city,mayor\nbaltimore-us,Scott\n"
+        )
+        stale = services.answer_save(
+            actor=self.world.respondent_a, response=response, question="mayor", raw_value="Young",
+            expected_version=1,
+        )  # fmt: skip
+        self.assertIsNotNone(stale.conflict)
+        self.assertEqual(Answer.objects.get(question="mayor").value, "Scott")
+
+
+@skipUnless(connection.vendor == "postgresql", "row locks need PostgreSQL (SQLite locks the whole file)")
+class ConcurrentImportTests(TransactionTestCase):
+    """Imports and web saves at the same time (issue 7, item 2), on PostgreSQL with real threads.
+
+    Imports carry the cities in different orders; some carry the export's response version and an
+    old mayor, so they must be refused once a respondent has changed a mayor; none may deadlock,
+    reuse a version or overwrite a web edit.
+    """
+
+    CITIES = 6
+
+    def setUp(self):
+        from civicmeter.testing import make_city, make_user
+        from civicmeter.web.accounts.models import Role
+        from civicmeter.web.collection import services
+
+        self.world = make_world()
+        self.cities = [make_city(f"Town {i}", "ES") for i in range(self.CITIES)]
+        self.users = {}
+        for city in self.cities:
+            user = make_user(city.slug, programme=self.world.programme, kind=Role.Kind.RESPONDENT, city=city)
+            self.users[city.slug] = user
+            response = Response.objects.create(wave=self.world.wave, city=city)
+            services.answer_save(
+                actor=user, response=response, question="mayor", raw_value="m0", expected_version=0
+            )
+        self.export = transfer.responses_export(actor=SYSTEM, wave=self.world.wave, fmt="csv")
+
+    def _import_files(self, seed: int) -> list[bytes]:
+        import csv
+        import io
+        import random
+
+        rows = list(csv.DictReader(io.StringIO(self.export.decode("utf-8-sig"))))
+        chance = random.Random(seed)
+        files = []
+        for i in range(4):
+            chance.shuffle(rows)
+            with_version = i % 2 == 0
+            lines = ["city,response_version,mayor,spotlight" if with_version else "city,spotlight"]
+            for row in rows:
+                note = f"import {seed}-{i}"
+                lines.append(
+                    f"{row['city']},{row['response_version']},{row['mayor']},{note}"
+                    if with_version
+                    else f"{row['city']},{note}"
+                )
+            files.append(("\n".join(lines) + "\n").encode())
+        return files
+
+    def _run_imports(self, seed: int, failures: list) -> None:
+        try:
+            for content in self._import_files(seed):
+                try:
+                    transfer.responses_import(
+                        actor=SYSTEM, wave=self.world.wave, filename="c.csv", content=content
+                    )
+                except ResponsesImportError as exc:
+                    if set(exc.codes) != {"import.E103"}:
+                        failures.append(str(exc))
+        except Exception as exc:  # noqa: BLE001 - a deadlock or any crash fails the test below
+            failures.append(repr(exc))
+        finally:
+            connection.close()
+
+    def _run_web_saves(self, seed: int, saved: dict, failures: list) -> None:
+        from civicmeter.web.collection import services
+
+        try:
+            for i in range(8):
+                city = self.cities[(seed + i) % self.CITIES]
+                response = Response.objects.get(wave=self.world.wave, city=city)
+                version = Answer.objects.get(response=response, question="mayor").version
+                value = f"web {seed}-{i}"
+                result = services.answer_save(
+                    actor=self.users[city.slug], response=response, question="mayor", raw_value=value,
+                    expected_version=version,
+                )  # fmt: skip
+                if result.saved:
+                    saved.setdefault(city.slug, []).append(value)
+        except Exception as exc:  # noqa: BLE001
+            failures.append(repr(exc))
+        finally:
+            connection.close()
+
+    def test_no_deadlock_no_reused_version_no_silent_overwrite(self):
+        import threading
+
+        failures: list[str] = []
+        saved: dict[str, list[str]] = {}
+        threads = [threading.Thread(target=self._run_imports, args=(s, failures)) for s in range(4)]
+        threads += [threading.Thread(target=self._run_web_saves, args=(s, saved, failures)) for s in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        self.assertEqual(failures, [])
+        self.assertFalse(AnswerChange.objects.filter(source="import", question="mayor").exists())
+        for answer in Answer.objects.all():
+            changes = AnswerChange.objects.filter(response=answer.response, question=answer.question)
+            self.assertEqual(changes.count(), answer.version, (answer.response.city.slug, answer.question))
+        for response in Response.objects.all():
+            versions = list(Answer.objects.filter(response=response).values_list("changed_in", flat=True))
+            self.assertLessEqual(max(versions), response.version)
+            mayor = Answer.objects.get(response=response, question="mayor").value
+            self.assertEqual(mayor, (saved.get(response.city.slug) or ["m0"])[-1])

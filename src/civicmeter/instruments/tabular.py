@@ -32,6 +32,10 @@ from civicmeter.params import NONE, InstanceOf, validate_params
 
 CITY = "city"
 CITY_NAME = "city_name"
+#: The response's status when exported; informative only, ignored on import.
+STATUS = "status"
+#: The response's version when exported: an import refuses to overwrite answers changed since.
+VERSION = "response_version"
 
 NO_CITY_COLUMN = (
     "there is no '{column}' column; add one holding each city's code (for example baltimore-us), "
@@ -48,6 +52,10 @@ HIDDEN_ANSWER = (
     "{condition} is false for this row); clear the cell or correct the answer it depends on"
 )
 BAD_FLAG = "{value!r} is not 0 or 1; a split choice column holds 1 when the choice is ticked"
+BAD_VERSION = (
+    "{value!r} is not a response version; keep the number the export wrote, or clear the cell to "
+    "import without the check for answers changed since the export"
+)
 
 #: Metadata columns survey platforms add; never answers.
 META_COLUMNS = frozenset(
@@ -70,12 +78,16 @@ class CityAnswers:
 
     ``columns`` names the questions the file has a column for (empty cells included): an import
     changes only those, so a file with a few columns never clears the answers it does not carry.
+    ``version`` is the response's version at export (``None`` when the file does not say), and
+    ``status`` its status then; both are written on export, only the version is used on import.
     """
 
     city: str
     city_name: str = ""
     answers: Mapping[str, str] = field(default_factory=dict)
     columns: frozenset[str] = frozenset()
+    status: str = ""
+    version: int | None = None
 
 
 def column_name(question: Question) -> str:
@@ -85,7 +97,7 @@ def column_name(question: Question) -> str:
 
 @validate_params({"instrument": [InstanceOf(Instrument, "an Instrument")]})
 def export_columns(instrument: Instrument) -> list[str]:
-    return [CITY, CITY_NAME] + [
+    return [CITY, CITY_NAME, STATUS, VERSION] + [
         column_name(q) for q in instrument.iter_questions(answerable_only=True)
     ]
 
@@ -103,7 +115,7 @@ def answers_to_frame(instrument: Instrument, rows: Iterable[CityAnswers]) -> pd.
     records = []
     for row in rows:
         shown = visible(instrument, row.answers)
-        record = [row.city, row.city_name]
+        record = [row.city, row.city_name, row.status, "" if row.version is None else row.version]
         for question in questions:
             raw = row.answers.get(question.name, "") if question.name in shown else ""
             value, _, _ = check_answer(instrument, question, raw, row.answers, shown=False)
@@ -163,7 +175,7 @@ def frame_to_answers(
         Problem("import.E003", UNKNOWN_COLUMN.format(
             column=h, form_id=instrument.form_id, version=instrument.version), row=1, column=h)
         for h in headers
-        if h not in (city_column, CITY_NAME) and h not in direct and h not in split
+        if h not in (city_column, CITY_NAME, STATUS, VERSION) and h not in direct and h not in split
         and not is_meta_column(h)
     ]  # fmt: skip
     combined = {direct[h].name for h in headers if h in direct}
@@ -201,9 +213,20 @@ def frame_to_answers(
             continue
         first_row[city] = number
         answers, row_problems = _clean_row(instrument, raw, where, number)
-        problems += row_problems
-        results.append(CityAnswers(city, cells.get(CITY_NAME, ""), answers, frozenset(where)))
+        version, version_problem = _version(cells.get(VERSION, ""), number)
+        problems += row_problems + version_problem
+        results.append(
+            CityAnswers(city, cells.get(CITY_NAME, ""), answers, frozenset(where), version=version)
+        )
     return results, problems
+
+
+def _version(cell: str, number: int) -> tuple[int | None, list[Problem]]:
+    if not cell:
+        return None, []
+    if cell.isdigit():
+        return int(cell), []
+    return None, [Problem("import.E013", BAD_VERSION.format(value=cell), row=number, column=VERSION)]
 
 
 def _clean_row(

@@ -45,12 +45,17 @@ class Answer(models.Model):
     """The current value of one question, as a string in the XLSForm export convention.
 
     ``version`` guards concurrent edits: a save must name the version it started from.
+    ``changed_in`` is the response's version after the write, so an import of an exported file
+    (which carries the response version at export) can tell which answers changed since.
     """
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     question = models.CharField(max_length=120)
     value = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
+    changed_in = models.PositiveIntegerField(
+        default=0, help_text=_("The response version this value was written in (0: before tracking)")
+    )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -114,8 +114,8 @@ def answer_save(
             current_version,
             conflict=Conflict(current_value, current_version, who, answer.updated_at if answer else None),
         )
-    answer = write_answer(response, answer, question=question, value=value, actor=actor, source=source)
     response.version += 1
+    answer = write_answer(response, answer, question=question, value=value, actor=actor, source=source)
     response.last_activity_at = timezone.now()
     response.language = language
     response.save(update_fields=["version", "last_activity_at", "language"])
@@ -125,16 +125,24 @@ def answer_save(
 def write_answer(
     response: Response, answer: Answer | None, *, question: str, value: str, actor, source: str
 ) -> Answer:
-    """Store a validated value and its audit record. Callers hold the transaction and the checks."""
+    """Store a validated value and its audit record.
+
+    Callers hold the transaction, the lock on the response row (so ``answer`` was read under it and
+    its version is never reused) and the checks, and have set ``response.version`` to the version
+    this change belongs to.
+    """
     user = _user_or_none(actor)
     old_value = answer.value if answer else ""
     if answer is None:
-        answer = Answer.objects.create(response=response, question=question, value=value, updated_by=user)
+        answer = Answer.objects.create(
+            response=response, question=question, value=value, updated_by=user, changed_in=response.version
+        )
     else:
         answer.value = value
         answer.version += 1
         answer.updated_by = user
-        answer.save(update_fields=["value", "version", "updated_by", "updated_at"])
+        answer.changed_in = response.version
+        answer.save(update_fields=["value", "version", "updated_by", "updated_at", "changed_in"])
     AnswerChange.objects.create(
         response=response,
         question=question,

@@ -19,7 +19,7 @@ from civicmeter.web.accounts.permissions import SYSTEM, Action, require_permissi
 from civicmeter.web.programmes.instrument_cache import instrument_for
 from civicmeter.web.programmes.models import City, Wave
 
-from .models import AnswerChange, ImportRun, Response
+from .models import Answer, AnswerChange, ImportRun, Response
 from .services import write_answer
 
 UNKNOWN_CITY = (
@@ -28,6 +28,11 @@ UNKNOWN_CITY = (
 )
 AMBIGUOUS_CITY = "'{key}' matches several cities ({slugs}); use the city's code in the 'city' column."
 DUPLICATE_CITY = "city '{slug}' appears more than once (also on row {first}); keep one row per city."
+CONFLICT = (
+    "this answer was changed to {value!r} by {who} at {at}, after the file was exported (response "
+    "version {version}); nothing was written. Export again and redo your change there, or clear the "
+    "row's response_version cell to overwrite the newer answer on purpose."
+)
 
 
 def responses_export(*, actor, wave: Wave, fmt: str) -> bytes:
@@ -38,7 +43,13 @@ def responses_export(*, actor, wave: Wave, fmt: str) -> bytes:
     for response in Response.objects.filter(wave=wave).select_related("city").order_by("city__slug"):
         answers = {a.question: a.value for a in response.answers.all() if a.value != ""}
         rows.append(
-            tabular.CityAnswers(city=response.city.slug, city_name=response.city.name, answers=answers)
+            tabular.CityAnswers(
+                city=response.city.slug,
+                city_name=response.city.name,
+                answers=answers,
+                status=response.status,
+                version=response.version,
+            )
         )
     frame = tabular.answers_to_frame(instrument, rows)
     return files.to_xlsx_bytes(frame) if fmt == "xlsx" else files.to_csv_bytes(frame)
@@ -46,9 +57,19 @@ def responses_export(*, actor, wave: Wave, fmt: str) -> bytes:
 
 @dataclass(frozen=True)
 class _Matched:
+    """A file row matched to a city: its spreadsheet row number and what it says (``CityAnswers``)."""
+
     city: City
-    answers: dict[str, str]
-    columns: frozenset[str]
+    number: int | None
+    parsed: tabular.CityAnswers
+
+    @property
+    def answers(self):
+        return self.parsed.answers
+
+    @property
+    def columns(self) -> frozenset[str]:
+        return self.parsed.columns
 
 
 def _match_cities(parsed_rows, row_of: dict[str, int]) -> tuple[list[_Matched], list[Problem]]:
@@ -90,7 +111,7 @@ def _match_cities(parsed_rows, row_of: dict[str, int]) -> tuple[list[_Matched], 
             )
             continue
         seen[city.slug] = number
-        matched.append(_Matched(city, row.answers, row.columns))
+        matched.append(_Matched(city, number, row))
     return matched, problems
 
 
@@ -144,24 +165,38 @@ def responses_import(
     if problems:
         _record_rejection(wave, filename, sha256, actor, started, problems)
         raise ResponsesImportError(problems, source=filename)
-    return _apply(actor=actor, wave=wave, filename=filename, sha256=sha256, started=started, rows=matched)
+    try:
+        return _apply(actor=actor, wave=wave, filename=filename, sha256=sha256, started=started, rows=matched)
+    except ResponsesImportError as exc:
+        _record_rejection(wave, filename, sha256, actor, started, exc.problems)
+        raise
 
 
 @transaction.atomic(durable=True)
 def _apply(*, actor, wave: Wave, filename: str, sha256: str, started, rows: list[_Matched]) -> ImportRun:
+    """Write every row under the locks web saves take, refusing answers changed since the export.
+
+    Responses are locked one by one in the order of their city's id, whatever the file's order, so
+    two imports (or an import and a web save, which locks one response) never wait on each other in
+    a cycle. A conflict rolls the whole import back (``ResponsesImportError``).
+    """
     instrument = instrument_for(wave.instrument)
     counts = dict.fromkeys(COUNTS, 0)
-    for row in rows:
-        response, created = Response.objects.get_or_create(
+    conflicts: list[Problem] = []
+    for row in sorted(rows, key=lambda r: r.city.pk):
+        response, created = Response.objects.select_for_update().get_or_create(
             wave=wave,
             city=row.city,
             defaults={"status": Response.Status.SUBMITTED, "submitted_at": timezone.now()},
         )
-        changed = _apply_row(instrument, response, row, actor=actor, counts=counts)
+        if not created:
+            response.version += 1  # the version this import's changes belong to
+        changed = _apply_row(instrument, response, row, actor=actor, counts=counts, conflicts=conflicts)
         if changed and not created:
-            response.version += 1
             response.last_activity_at = timezone.now()
             response.save(update_fields=["version", "last_activity_at"])
+    if conflicts:
+        raise ResponsesImportError(conflicts, source=filename)
     return ImportRun.objects.create(
         wave=wave,
         filename=filename,
@@ -182,11 +217,14 @@ def _apply(*, actor, wave: Wave, filename: str, sha256: str, started, rows: list
 COUNTS = ("added", "changed", "cleared", "unchanged")
 
 
-def _apply_row(instrument, response: Response, row: _Matched, *, actor, counts: dict) -> bool:
+def _apply_row(
+    instrument, response: Response, row: _Matched, *, actor, counts: dict, conflicts: list
+) -> bool:
     """Write the answers of one city whose column is in the file; ``True`` if any changed.
 
     A question without a column is left alone; an empty cell clears, except for a question the
-    merged answers hide (its answer is ignored anyway, and the export writes it empty).
+    merged answers hide (its answer is ignored anyway, and the export writes it empty). An answer
+    written after the file's response version is a conflict, reported and not overwritten.
     """
     current = {a.question: a for a in response.answers.all()}
     merged = {q: a.value for q, a in current.items() if q not in row.columns}
@@ -200,9 +238,20 @@ def _apply_row(instrument, response: Response, row: _Matched, *, actor, counts: 
         if old == value or (not value and question not in shown):
             counts["unchanged"] += bool(value)
             continue
+        if answer is not None and row.parsed.version is not None and answer.changed_in > row.parsed.version:
+            conflicts.append(_conflict(instrument, row, answer))
+            continue
         counts["added" if not old else "cleared" if not value else "changed"] += 1
         write_answer(
             response, answer, question=question, value=value, actor=actor, source=AnswerChange.Source.IMPORT
         )
         changed = True
     return changed
+
+
+def _conflict(instrument, row: _Matched, answer: Answer) -> Problem:
+    who = str(answer.updated_by) if answer.updated_by else "an import"
+    at = f"{answer.updated_at:%Y-%m-%d %H:%M} UTC"
+    text = CONFLICT.format(value=answer.value, who=who, at=at, version=row.parsed.version)
+    column = tabular.column_name(instrument.question(answer.question))
+    return Problem("import.E103", text, row=row.number, column=column)
