@@ -3,7 +3,8 @@ import pandas as pd
 import pytest
 import statsmodels.formula.api as smf
 
-from civicmeter.analysis import AnalysisError, ComparisonSettings, adjusted_difference
+from civicmeter.analysis import AnalysisError, ComparisonSettings, adjusted_difference, analyze
+from civicmeter.analysis.report_html import render_html
 
 
 def _statsmodels_reference(inputs, indicator, *, fixed_effects=None, alpha=0.05):
@@ -116,3 +117,76 @@ def test_only_the_chosen_sample_is_used(make_inputs):
     )
     assert psi.rows[0].n == 50 and use.rows[0].n == 40
     assert pd.Series([psi.sample, use.sample]).tolist() == ["psi", "data_use"]
+
+
+def _few_high(inputs, n_high):
+    """The inputs with only the first ``n_high`` high-class cities kept high; the rest low."""
+    capacity = inputs["capacity"].copy()
+    high = capacity.index[capacity["psi_class"] == "high"]
+    capacity.loc[high[n_high:], "psi_class"] = "low"
+    return capacity
+
+
+@pytest.mark.parametrize("n_high", [1, 2])
+def test_a_class_with_one_or_two_cities_is_refused_with_its_reason(inputs, n_high):
+    capacity = _few_high(inputs, n_high)
+    table = adjusted_difference(capacity, inputs["outcomes"], inputs["controls"])
+    for row in table.rows:
+        assert row.method == "not estimated" and np.isnan(row.estimate) and np.isnan(row.se)
+        assert f"only {n_high} cit" in row.reason and "high PSI capacity" in row.reason
+        assert row.reject is None
+    shown = table.display_frame()
+    assert shown["adjusted difference"].str.startswith("not estimated: only").all()
+
+
+def test_a_constant_outcome_is_refused_not_reported_as_a_tiny_difference(inputs):
+    outcomes = inputs["outcomes"].assign(value=70.0)
+    row = adjusted_difference(inputs["capacity"], outcomes, inputs["controls"]).rows[0]
+    assert row.method == "not estimated" and np.isnan(row.p_value)
+    assert row.reason == "not estimated: all values equal (70 for every city)"
+
+
+def test_an_outcome_constant_within_each_class_is_refused(inputs):
+    capacity = inputs["capacity"].set_index("city")
+    outcomes = inputs["outcomes"].copy()
+    outcomes["value"] = np.where(
+        outcomes["city"].map(capacity["psi_class"]).eq("high"), 80.0, 70.0
+    )
+    table = adjusted_difference(inputs["capacity"], outcomes, inputs["controls"])
+    row = table.rows[0]
+    assert row.method == "not estimated" and row.reject is None
+    assert "constant within each class" in row.reason
+
+
+def test_a_city_with_leverage_one_is_refused_not_given_a_meaningless_hc3_error(inputs):
+    capacity = _few_high(inputs, 1).set_index("city")
+    lone = capacity.index[capacity["psi_class"] == "high"][0]
+    # with the index as regressor, a single city far from all others dominates its own fit
+    capacity["psi_index"] = 1.0 + np.arange(len(capacity)) % 2 * 1e-9
+    capacity.loc[lone, "psi_index"] = 10.0
+    table = adjusted_difference(
+        capacity.reset_index(),
+        inputs["outcomes"],
+        inputs["controls"],
+        settings=ComparisonSettings(capacity_measure="index"),
+    )
+    row = table.rows[0]
+    assert row.method == "not estimated", (row.estimate, row.se)
+    assert "leverage" in row.reason and lone in row.reason
+
+
+def test_the_reason_reaches_the_report_text_and_page(make_inputs):
+    data = make_inputs(n=60, indicators=("satis_city", "walkability"))
+    outcomes = data["outcomes"]
+    outcomes.loc[outcomes["indicator"] == "walkability", "value"] = 55.0
+    report = analyze(
+        data["capacity"],
+        outcomes,
+        controls=data["controls"],
+        settings=ComparisonSettings(groupings=("psi_class",), n_resamples=199),
+    )
+    sentence = dict((c, t) for name, c, t in report.summaries if name.startswith("adjusted"))
+    assert sentence["walkability"] == (
+        "No adjusted estimate for “walkability”: all values equal (55 for every city)."
+    )
+    assert "not estimated: all values equal (55 for every city)" in render_html(report)

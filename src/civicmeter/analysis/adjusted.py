@@ -19,10 +19,19 @@ of one, where HC3 is undefined (the same rule as Correia's ``reghdfe``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
+from civicmeter.analysis.degenerate import (
+    constant_outcome,
+    constant_within,
+    exact_fit,
+    leverage_one,
+    small_class,
+)
 from civicmeter.analysis.errors import BAD_CONTROL, Problem, raise_if
 from civicmeter.analysis.groupings import DATA_USE_CLASS, PSI_CLASS, Grouping, Sample, split
 from civicmeter.analysis.inputs import (
@@ -125,12 +134,12 @@ def adjusted_checked(
     design = _design(prepared.capacity, controls, grouping, economy, settings, notes)
     labels = [CONTROL_LABELS[c] for c in design.columns if c in CONTROL_LABELS]
     labels += [f"{fixed_effects} fixed effects"] if fixed_effects else []
+    model = _Model(design, tuple(labels), grouping, settings)
     outcomes = prepared.outcomes
     rows = []
     for code in prepared.codes:
         values = outcomes[outcomes["indicator"] == code].set_index("city")["value"]
-        name = prepared.names[code]
-        rows.append(_fit(code, name, values, design, tuple(labels), settings.alpha, notes))
+        rows.append(_fit(model, code, prepared.names[code], values, notes))
     rows = adjust_rows(rows, correction=settings.correction, alpha=settings.alpha, notes=notes)
     label = "high minus low class" if measure == "class" else "per index point"
     return ResultTable(
@@ -191,16 +200,19 @@ def _design(
     return design
 
 
-def _fit(
-    code: str,
-    name: str,
-    values: pd.Series,
-    design: pd.DataFrame,
-    controls: tuple[str, ...],
-    alpha: float,
-    notes: NoteBook,
-) -> AdjustedRow:
-    data = design.assign(outcome=values.reindex(design.index)).dropna(subset=["outcome"])
+@dataclass(frozen=True)
+class _Model:
+    """What every outcome's regression in one table shares."""
+
+    design: pd.DataFrame
+    controls: tuple[str, ...]
+    grouping: Grouping
+    settings: ComparisonSettings
+
+
+def _fit(model: _Model, code: str, name: str, values: pd.Series, notes: NoteBook) -> AdjustedRow:
+    data = model.design.assign(outcome=values.reindex(model.design.index))
+    data = data.dropna(subset=["outcome"])
     complete = data.dropna()
     dropped = sorted(set(data.index) - set(complete.index))
     cited = []
@@ -224,29 +236,45 @@ def _fit(
         complete = pd.concat([complete.drop(columns="fixed_effect"), effects], axis=1)
     exog = sm.add_constant(complete.drop(columns="outcome"), has_constant="add")
     base = {"outcome": code, "outcome_name": name, "n": len(complete), "n_dropped": len(dropped)}
-    base |= {"dropped": tuple(dropped), "controls": controls}
-    rank = np.linalg.matrix_rank(exog.to_numpy()) if len(exog) else 0
-    if len(complete) <= exog.shape[1] + 1 or rank < exog.shape[1]:
-        cited.append(
-            notes.add(
-                "Not estimated: too few cities for the number of terms, or capacity does not vary "
-                "once controls are held fixed."
-            )
-        )
+    base |= {"dropped": tuple(dropped), "controls": model.controls, "notes": tuple(cited)}
+    reason = _design_reason(model, complete, exog)
+    if reason is None:
+        fit = sm.OLS(complete["outcome"], exog).fit(cov_type="HC3", use_t=True)
+        leverage = fit.get_influence().hat_matrix_diag
+        reason = leverage_one(leverage, list(complete.index)) or exact_fit(fit.ssr, fit.centered_tss)
+    if reason is not None:
         nan = {k: np.nan for k in ("estimate", "se", "ci_lower", "ci_upper", "p_value")}
-        return AdjustedRow(**base, **nan, method="not estimated", notes=tuple(cited))
-    fit = sm.OLS(complete["outcome"], exog).fit(cov_type="HC3", use_t=True)
-    interval = fit.conf_int(alpha=alpha).loc["capacity"]
-    se = float(fit.bse["capacity"])
-    if not np.isfinite(se):
-        cited.append(notes.add("Interval not estimable: a city has leverage one (HC3 undefined)."))
+        return AdjustedRow(**base, **nan, method="not estimated", reason=reason)
+    interval = fit.conf_int(alpha=model.settings.alpha).loc["capacity"]
     return AdjustedRow(
         **base,
         estimate=float(fit.params["capacity"]),
-        se=se,
+        se=float(fit.bse["capacity"]),
         ci_lower=float(interval.iloc[0]),
         ci_upper=float(interval.iloc[1]),
         p_value=float(fit.pvalues["capacity"]),
         method="ols-hc3",
-        notes=tuple(cited),
     )
+
+
+def _design_reason(model: _Model, complete: pd.DataFrame, exog: pd.DataFrame) -> str | None:
+    """Why this outcome's design cannot give an honest estimate, checked before fitting."""
+    outcome = complete["outcome"].to_numpy(dtype=float)
+    if len(complete) == 0:
+        return "not estimated: no city has this outcome and every control"
+    reason = constant_outcome(outcome)
+    if reason is None and model.settings.capacity_measure == "class":
+        high = complete["capacity"].to_numpy() == 1.0
+        minimum = model.settings.min_group_size
+        reason = small_class(int(high.sum()), model.grouping.high_label, minimum) or small_class(
+            int((~high).sum()), model.grouping.low_label, minimum
+        )
+        reason = reason or constant_within([outcome[high], outcome[~high]], "class")
+    if reason is None:
+        rank = np.linalg.matrix_rank(exog.to_numpy())
+        if len(complete) <= exog.shape[1] + 1 or rank < exog.shape[1]:
+            reason = (
+                f"not estimated: {len(complete)} cities are too few for {exog.shape[1]} terms, or "
+                "capacity does not vary once the controls are held fixed"
+            )
+    return reason

@@ -58,7 +58,7 @@ def _adjusted(table: ResultTable, row: AdjustedRow) -> str:
     name = row.outcome_name
     dropped = f", {row.n_dropped} left out for missing controls" if row.n_dropped else ""
     if np.isnan(row.estimate):
-        return f"No adjusted estimate for “{name}”: too few cities or no variation in capacity."
+        return f"No adjusted estimate for “{name}”: {_why(row)}."
     controls = ", ".join(row.controls[:-1]) + (" and " if len(row.controls) > 1 else "")
     controls += row.controls[-1]
     if table.estimate_label == "per index point":
@@ -76,6 +76,11 @@ def _adjusted(table: ResultTable, row: AdjustedRow) -> str:
         )
         subject = table.high_label
     return " ".join([text, *_qualifiers(table, row), _caveat(subject, name)])
+
+
+def _why(row: ComparisonRow | AdjustedRow) -> str:
+    """The row's stated reason without its "not estimated: " lead, for use inside a sentence."""
+    return row.reason.removeprefix("not estimated: ") or "too few cities"
 
 
 def _interval(table: ResultTable, row: ComparisonRow | AdjustedRow) -> str:

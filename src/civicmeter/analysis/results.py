@@ -64,6 +64,8 @@ class Row:
     p_adjusted: float = np.nan
     reject: bool | None = None
     notes: tuple[int, ...] = ()
+    #: Why no estimate was made (e.g. "not estimated: all values equal"), shown in its place.
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,8 @@ class ResultTable:
             ("ci_upper", upper),
         ):
             out[header] = frame[column].map(lambda v: "–" if np.isnan(v) else signed.format(v))
+        reasons = frame["reason"].astype(str)
+        out[self.estimate_label] = out[self.estimate_label].where(reasons == "", reasons)
         out["p"] = frame["p_value"].map(_p_value)
         out[f"p ({self.correction})"] = frame["p_adjusted"].map(_p_value)
         out["flag"] = frame["reject"].map(_flag)
