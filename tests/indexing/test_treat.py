@@ -19,6 +19,29 @@ def test_type2_estimators_match_scipy_bias_corrected(x):
     assert kurtosis(np.array(x, float)) == pytest.approx(sps.kurtosis(x, bias=False))
 
 
+def test_type2_estimators_equal_scipy_on_many_samples():
+    """Proof that the estimators are scipy's bias-corrected ones (NaNs dropped), sample by sample."""
+    rng = np.random.default_rng(9)
+    for n in (4, 5, 7, 12, 30, 61):
+        for _ in range(20):
+            x = rng.lognormal(size=n) * rng.choice([1.0, 100.0, 1e-3])
+            x[rng.random(n) < 0.1] = np.nan
+            kept = x[~np.isnan(x)]
+            if kept.size < 4:
+                continue
+            assert skewness(x) == pytest.approx(sps.skew(kept, bias=False), rel=1e-12, abs=1e-12)
+            assert kurtosis(x) == pytest.approx(
+                sps.kurtosis(kept, bias=False, fisher=True), rel=1e-12, abs=1e-12
+            )
+
+
+def test_too_few_or_equal_values_have_no_skewness_or_kurtosis():
+    assert np.isnan(skewness([1.0, 2.0])) and np.isnan(kurtosis([1.0, 2.0, 3.0]))
+    assert np.isnan(skewness([3.0, 3.0, 3.0, 3.0])) and np.isnan(kurtosis([3.0] * 5))
+    assert np.isnan(skewness([1.0, np.nan, 2.0, np.nan]))
+    assert not np.isnan(skewness([1.0, 2.0, 4.0])) and not np.isnan(kurtosis([1.0, 2.0, 4.0, 9.0]))
+
+
 def test_missing_values_are_dropped():
     x = np.array([1.0, 2.0, np.nan, 3.0, 10.0])
     assert skewness(x) == pytest.approx(sps.skew([1, 2, 3, 10], bias=False))
