@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from civicmeter.cli._errors import user_errors
-from civicmeter.indexing import IndexInputError, load_recipe, read_index_data, run_pipeline
 
 index_app = typer.Typer(
     help="Build, audit and stress-test composite indicators (COINr-compatible engine).",
@@ -34,6 +33,8 @@ def build(
     ],
 ) -> None:
     """Run the recipe and write Raw..Aggregated, results.csv and treatment.csv into OUT."""
+    from civicmeter.indexing import IndexInputError, load_recipe, read_index_data, run_pipeline
+
     with user_errors(IndexInputError, ValueError):
         chosen = load_recipe(recipe)
         index_data = read_index_data(data, meta)

@@ -10,15 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
 from civicmeter.cli._errors import user_errors
 from civicmeter.cli.index import index_app
-from civicmeter.indexing import IndexInputError, load_recipe, read_index_data, run_pipeline
-from civicmeter.indexing.audit import audit_index
-from civicmeter.indexing.sensitivity import run_uncertainty
-from civicmeter.indexing.sensitivity_spec import load_sensitivity_spec
-from civicmeter.params import ParameterError
 
 DATA = typer.Option(..., "--data", help="iData table (CSV or XLSX): one row per unit.")
 META = typer.Option(..., "--meta", help="iMeta table (CSV or XLSX): one row per code.")
@@ -37,6 +31,9 @@ def audit(
     out: Path = AUDIT_OUT,
 ) -> None:
     """Statistics, correlations, Cronbach's alpha, PCA and flags; CSVs and an HTML report in OUT."""
+    from civicmeter.indexing import IndexInputError, load_recipe, read_index_data, run_pipeline
+    from civicmeter.indexing.audit import audit_index
+
     with user_errors(IndexInputError, ValueError):
         chosen = load_recipe(recipe)
         built = run_pipeline(read_index_data(data, meta), chosen)
@@ -70,6 +67,13 @@ def sensitivity(
     ),
 ) -> None:
     """Sample the spec's choices, report rank intervals and first-order/total Sobol indices."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from civicmeter.indexing import IndexInputError, load_recipe, read_index_data
+    from civicmeter.indexing.sensitivity import run_uncertainty
+    from civicmeter.indexing.sensitivity_spec import load_sensitivity_spec
+    from civicmeter.params import ParameterError
+
     with user_errors(IndexInputError, ParameterError, ValueError):
         chosen = load_recipe(recipe)
         index_data = read_index_data(data, meta)

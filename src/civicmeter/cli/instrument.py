@@ -11,9 +11,6 @@ from typing import Annotated
 
 import typer
 
-from civicmeter.instruments import InstrumentError, load_instrument
-from civicmeter.instruments.xform import to_xform
-
 from ._errors import user_errors
 
 instrument_app = typer.Typer(help="Questionnaires as XLSForm workbooks.", no_args_is_help=True)
@@ -24,6 +21,8 @@ Workbook = Annotated[Path, typer.Argument(dir_okay=False, help="XLSForm workbook
 @instrument_app.command("validate")
 def validate(file: Workbook) -> None:
     """Check the workbook; print a one-line summary, or every problem with its sheet/row/column."""
+    from civicmeter.instruments import InstrumentError, load_instrument
+
     with user_errors(InstrumentError):
         instrument = load_instrument(file)
     questions = sum(1 for _ in instrument.iter_questions(answerable_only=True))
@@ -42,6 +41,9 @@ def xform(
     ] = None,
 ) -> None:
     """Write the ODK XForm (XML) for ODK Collect, Enketo or KoboToolbox."""
+    from civicmeter.instruments import InstrumentError
+    from civicmeter.instruments.xform import to_xform
+
     with user_errors(InstrumentError):
         xml = to_xform(file)
     if out is None:
