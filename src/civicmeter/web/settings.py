@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "civicmeter.web.core",
+    "civicmeter.web.mail",
     "civicmeter.web.accounts",
     "civicmeter.web.programmes",
     "civicmeter.web.collection",

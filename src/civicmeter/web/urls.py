@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("civicmeter.web.collection.urls")),
     path("", include("civicmeter.web.results.urls")),
     path("", include("civicmeter.web.wellbeing.urls")),
+    path("", include("civicmeter.web.mail.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

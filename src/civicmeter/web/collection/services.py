@@ -185,7 +185,7 @@ def response_submit(*, actor, response: Response) -> Response:
     if problems:
         raise ValidationError([str(p) for p in problems])
     _record_event(response, actor=actor, action="submit", to_status=Response.Status.SUBMITTED)
-    transaction.on_commit(lambda: notifications.response_submitted(response.pk))
+    notifications.response_submitted(response.pk)  # queued with the change, sent by the worker
     return response
 
 
@@ -199,7 +199,7 @@ def response_return(*, actor, response: Response, note: str) -> Response:
     if not note.strip():
         raise ValidationError(_("Say what the city should change: the note is required."))
     _record_event(response, actor=actor, action="return", to_status=Response.Status.RETURNED, note=note)
-    transaction.on_commit(lambda: notifications.response_returned(response.pk))
+    notifications.response_returned(response.pk)  # queued with the change, sent by the worker
     return response
 
 

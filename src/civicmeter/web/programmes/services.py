@@ -11,7 +11,6 @@ import secrets
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -127,8 +126,11 @@ def _invitation_link(token: str) -> str:
     return settings.CIVICMETER_BASE_URL.rstrip("/") + reverse("accounts:invitation", args=[token])
 
 
-def _send_invitation_email(invitation_id: int, *, reminder: bool) -> None:
-    invitation = Invitation.objects.select_related("wave__programme", "city").get(pk=invitation_id)
+def _queue_invitation_email(invitation: Invitation, *, reminder: bool) -> None:
+    """Record the invitation (or reminder) e-mail in the caller's transaction; the worker sends it."""
+    from civicmeter.web.mail.models import Delivery
+    from civicmeter.web.mail.services import mail_queue
+
     wave = invitation.wave
     context = {
         "city": invitation.city.name,
@@ -147,7 +149,14 @@ def _send_invitation_email(invitation_id: int, *, reminder: bool) -> None:
         "Open this link to sign in and start (answers are saved as you type, so you can leave and "
         "come back): %(link)s\n\nPlease submit by %(closes)s."
     )
-    send_mail(subject % context, body % context, settings.DEFAULT_FROM_EMAIL, [invitation.email])
+    mail_queue(
+        kind=Delivery.Kind.REMINDER if reminder else Delivery.Kind.INVITATION,
+        recipients=[invitation.email],
+        subject=subject % context,
+        body=body % context,
+        wave=wave,
+        city=invitation.city,
+    )
 
 
 @transaction.atomic(durable=True)
@@ -165,7 +174,7 @@ def invitation_send(*, actor, wave: Wave, city: City, email: str) -> Invitation:
         },
     )
     if created:
-        transaction.on_commit(lambda: _send_invitation_email(invitation.pk, reminder=False))
+        _queue_invitation_email(invitation, reminder=False)
     return invitation
 
 
@@ -182,13 +191,13 @@ def invitation_remind(*, actor, wave: Wave, city_ids: list[int] | None = None) -
     if city_ids is not None:
         pending = pending.filter(city_id__in=city_ids)
     now = timezone.now()
-    ids = list(pending.values_list("pk", flat=True))
+    pending = list(pending.select_related("wave__programme", "city"))
     for invitation in pending:
         invitation.reminded_at = now
         invitation.reminder_count += 1
         invitation.save(update_fields=["reminded_at", "reminder_count"])
-    transaction.on_commit(lambda: [_send_invitation_email(pk, reminder=True) for pk in ids])
-    return len(ids)
+        _queue_invitation_email(invitation, reminder=True)
+    return len(pending)
 
 
 INVALID_INVITATION = gettext_lazy("This invitation link is not valid. Ask programme staff for a new one.")
