@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from civicmeter.outcomes.confirmations import scoped_name
 from civicmeter.web.programmes.models import City
 
 #: The confirm form's choice for "this name is none of the platform's cities".
@@ -112,10 +113,11 @@ class ConfirmNamesForm(forms.Form):
         return [(entry, self[f"name_{i}"]) for i, entry in enumerate(self.names)]
 
     def confirmed(self) -> dict[tuple[str, str], str]:
-        """(source name, country) -> slug, "" for none of ours."""
+        """(source name, country) -> slug, "" for none of ours; the name carries its region
+        ("Rochester city, Minnesota") so the choice never applies to a same-named city elsewhere."""
         out = {}
         for index, entry in enumerate(self.names):
             choice = self.cleaned_data[f"name_{index}"]
-            key = (entry["name"], entry.get("country", ""))
+            key = (scoped_name(entry["name"], entry.get("region", "")), entry.get("country", ""))
             out[key] = "" if choice == NONE_OF_OURS else choice
         return out

@@ -28,6 +28,7 @@ from civicmeter.outcomes import (
     rescale_to_index,
     summarise_microdata,
 )
+from civicmeter.outcomes.confirmations import decide, drop_unmatched, place_label, places_of
 from civicmeter.params import ParameterError
 from civicmeter.web.accounts.permissions import SYSTEM
 from civicmeter.web.programmes.models import City, Programme
@@ -108,18 +109,28 @@ def _reject(programme, kind, filename, content, sha256, actor, started, options,
     )
 
 
-def _match(programme: Programme, data: pd.DataFrame, confirmed: dict) -> tuple[pd.DataFrame, dict]:
-    """``data`` with ``city_slug`` (rows of names confirmed as none of ours removed) + a report."""
-    stored = selectors.confirmed_names(programme)
-    known = {**stored, **confirmed}
-    skipped = {key for key, slug in known.items() if not slug}
-    keys = list(zip(data["city_name"], data["country"], strict=True))
-    keep = [(name, country) not in skipped and name not in skipped for name, country in keys]
-    skipped_names = sorted({n for (n, c), k in zip(keys, keep, strict=True) if not k})
-    data = data.loc[keep]
+def _match(
+    programme: Programme, data: pd.DataFrame, confirmed: dict, skip_unmatched: bool = False
+) -> tuple[pd.DataFrame, dict]:
+    """``data`` with ``city_slug`` (rows of names that are none of ours removed) + a report.
+
+    Confirmations are scoped to the name's region (:mod:`civicmeter.outcomes.confirmations`).
+    With ``skip_unmatched`` every name that matches none of our cities is left out and listed
+    (never saved as a confirmation); ambiguous names still have to be confirmed.
+    """
+    known = {**selectors.confirmed_names(programme), **confirmed}
     names = data[["city_name", "country", "region", "city_code"]].drop_duplicates()
     names = names.rename(columns={"city_name": "name", "city_code": "code"})
-    result = match_cities(names, selectors.city_candidates(), confirmed={k: v for k, v in known.items() if v})
+    decisions = decide(known, names)
+    data = data.loc[[p not in decisions.skip for p in places_of(data, "city_name")]]
+    names = names.loc[[p not in decisions.skip for p in places_of(names)]]
+    result = match_cities(names, selectors.city_candidates(), confirmed=decisions.confirmed)
+    result, dropped = drop_unmatched(result, decisions.skip_if_unmatched)
+    not_ours = set()
+    if skip_unmatched:
+        result, not_ours = drop_unmatched(result, set(places_of(result.unmatched)))
+    gone = dropped | not_ours
+    data = data.loc[[p not in gone for p in places_of(data, "city_name")]]
     by_method = result.matched["method"].value_counts().to_dict()
     report = {
         "matched": len(result.matched),
@@ -137,7 +148,8 @@ def _match(programme: Programme, data: pd.DataFrame, confirmed: dict) -> tuple[p
             {"name": r.name, "country": r.country, "region": r.region, "candidates": list(r.candidates)}
             for r in result.ambiguous.itertuples()
         ],
-        "skipped": skipped_names,
+        "skipped": sorted(place_label(p) for p in decisions.skip | dropped),
+        "not_ours": sorted(place_label(p) for p in not_ours),
         "notes": list(result.notes),
         "text": result.to_text(),
     }
