@@ -90,11 +90,12 @@ def test_index_measure_and_median_income(inputs):
     assert table.estimate_label == "per index point"
 
 
-def test_bad_controls_are_refused(inputs):
+def test_a_negative_control_drops_its_city_and_a_missing_economy_column_is_refused(inputs):
     controls = inputs["controls"].copy()
     controls.loc[0, "population"] = -5
-    with pytest.raises(AnalysisError, match="analysis.E008"):
-        adjusted_difference(inputs["capacity"], inputs["outcomes"], controls)
+    table = adjusted_difference(inputs["capacity"], inputs["outcomes"], controls)
+    assert "city-000-us" in table.rows[0].dropped and table.rows[0].n == 59
+    assert any("'city-000-us'" in note and "population is -5," in note for note in table.notes)
     with pytest.raises(AnalysisError, match="analysis.E008"):
         adjusted_difference(
             inputs["capacity"],

@@ -13,6 +13,7 @@ from civicmeter.analysis import ComparisonSettings
 from civicmeter.cli import app
 from civicmeter.testing import PSI_FULL_ANSWERS, make_city, make_world
 from civicmeter.web.collection.models import Answer, Response
+from civicmeter.web.programmes.models import City
 from civicmeter.web.results.services import scores_compute
 from civicmeter.web.wellbeing import services
 from civicmeter.web.wellbeing.analysis_inputs import build_inputs
@@ -153,6 +154,41 @@ class RunTests(AnalysisTestCase):
         self.assertIn("90% CI", run.report_html)
         self.assertNotIn("95% CI", run.report_html)
         self.assertIn("holm", run.tables["settings"])
+
+
+class UnusableInputTests(AnalysisTestCase):
+    def test_a_city_with_population_zero_is_dropped_and_named_not_fatal(self):
+        self.prepare()
+        City.objects.filter(slug="tempe-us").update(population=0)
+        run = analysis_start(actor=self.world.admin, wave=self.world.wave, background=False)
+        run = analysis_execute(run_id=run.pk)
+        self.assertEqual(run.status, AnalysisRun.Status.DONE, run.error)
+        self.assertIn(
+            "City &#x27;tempe-us&#x27; is left out of the adjusted estimates: its population is 0,",
+            run.report_html,
+        )
+        self.assertNotIn("np.int64", run.report_html)
+
+    def test_a_constant_outcome_asked_for_by_name_is_listed_with_the_reason(self):
+        self.prepare()
+        lines = ["city,country,year,indicator,value"]
+        lines += [f"{name},{country},2023,life_expectancy,79" for name, country, *_ in CITIES]
+        services.outcomes_import(
+            actor=self.world.admin,
+            programme=self.world.programme,
+            filename="life.csv",
+            content=("\n".join(lines) + "\n").encode(),
+        )
+        settings = ComparisonSettings(indicators=("life_expectancy",))
+        run = analysis_start(
+            actor=self.world.admin, wave=self.world.wave, settings=settings, background=False
+        )
+        run = analysis_execute(run_id=run.pk)
+        self.assertEqual(run.status, AnalysisRun.Status.DONE, run.error)
+        self.assertIn(
+            "not estimated: all values equal (79 for every city), so they cannot be rescaled",
+            run.report_html,
+        )
 
 
 class CommandTests(AnalysisTestCase):

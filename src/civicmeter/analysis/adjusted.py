@@ -39,6 +39,7 @@ from civicmeter.analysis.inputs import (
     CONTROL_COLUMNS,
     ECONOMY_COLUMNS,
     OUTCOME_COLUMNS,
+    Controls,
     Prepared,
     check_controls,
     prepare,
@@ -84,12 +85,12 @@ def adjusted_difference(
     prepared = prepare(
         capacity, outcomes, catalogue=catalogue, settings=settings, provenance=provenance
     )
-    checked_controls = check_controls(controls)
+    checked = check_controls(controls)
     return adjusted_checked(
         prepared,
-        checked_controls,
+        checked,
         sample=Sample(sample),
-        economy=resolve_economy(checked_controls, settings.economy),
+        economy=resolve_economy(checked.frame, settings.economy),
         settings=settings,
     )
 
@@ -115,7 +116,7 @@ def resolve_economy(controls: pd.DataFrame, economy: str) -> str:
 
 def adjusted_checked(
     prepared: Prepared,
-    controls: pd.DataFrame,
+    controls: Controls,
     *,
     sample: Sample,
     economy: str,
@@ -129,9 +130,11 @@ def adjusted_checked(
         f"Only cities in the {sample.label} sample are used; the PSI and data-use samples are "
         "never pooled or compared with each other."
     )
+    for text in controls.notes:
+        notes.add(text)
     grouping = PSI_CLASS if sample is Sample.PSI else DATA_USE_CLASS
     measure, fixed_effects = settings.capacity_measure, settings.fixed_effects
-    design = _design(prepared.capacity, controls, grouping, economy, settings, notes)
+    design = _design(prepared.capacity, controls.frame, grouping, economy, settings, notes)
     labels = [CONTROL_LABELS[c] for c in design.columns if c in CONTROL_LABELS]
     labels += [f"{fixed_effects} fixed effects"] if fixed_effects else []
     model = _Model(design, tuple(labels), grouping, settings)
@@ -139,6 +142,20 @@ def adjusted_checked(
     rows = []
     for code in prepared.codes:
         values = outcomes[outcomes["indicator"] == code].set_index("city")["value"]
+        if code in prepared.unusable:
+            nan = {k: np.nan for k in ("estimate", "se", "ci_lower", "ci_upper", "p_value")}
+            reason = prepared.unusable[code]
+            rows.append(
+                AdjustedRow(
+                    outcome=code,
+                    outcome_name=prepared.names[code],
+                    **nan,
+                    method="not estimated",
+                    controls=model.controls,
+                    reason=reason,
+                )
+            )
+            continue
         rows.append(_fit(model, code, prepared.names[code], values, notes))
     rows = adjust_rows(rows, correction=settings.correction, alpha=settings.alpha, notes=notes)
     label = "high minus low class" if measure == "class" else "per index point"

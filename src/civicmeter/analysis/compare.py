@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from civicmeter.analysis.degenerate import constant_outcome, constant_within
 from civicmeter.analysis.groupings import Grouping, grouping_by_key, split
 from civicmeter.analysis.inputs import CAPACITY_COLUMNS, OUTCOME_COLUMNS, Prepared, prepare
 from civicmeter.analysis.multiplicity import adjust_rows
@@ -119,6 +120,12 @@ def bootstrap_difference(
     }
 
 
+def not_estimated(reason: str) -> dict[str, object]:
+    """Row fields for an outcome left without an estimate, the reason in the number's place."""
+    nan = {k: np.nan for k in ("estimate", "se", "ci_lower", "ci_upper", "p_value", "df")}
+    return nan | {"method": "not estimated", "reason": reason}
+
+
 def compare_values(
     high: np.ndarray, low: np.ndarray, settings: ComparisonSettings, notes: NoteBook
 ) -> dict[str, object]:
@@ -131,15 +138,17 @@ def compare_values(
         "n_high": n_high,
         "n_low": n_low,
     }
+    reason = None
     if min(n_high, n_low) < settings.min_group_size:
-        cited.append(
-            notes.add(
-                f"Not estimated: a group has fewer than {settings.min_group_size} cities, too few "
-                "for any interval."
-            )
+        reason = (
+            f"not estimated: a group has fewer than {settings.min_group_size} cities with this "
+            f"outcome (n = {n_high} and {n_low}), too few for any interval"
         )
-        nan = {k: np.nan for k in ("estimate", "se", "ci_lower", "ci_upper", "p_value", "df")}
-        return fields | nan | {"method": "not estimated", "notes": tuple(cited)}
+    else:
+        both = np.concatenate([high, low])
+        reason = constant_outcome(both) or constant_within([high, low], "group")
+    if reason is not None:
+        return fields | not_estimated(reason)
     small = min(n_high, n_low) < settings.small_group
     use_bootstrap = settings.method == "bootstrap" or (settings.method == "auto" and small)
     if use_bootstrap:
@@ -232,7 +241,10 @@ def compare_checked(
         values = outcomes[outcomes["indicator"] == code].set_index("city")["value"]
         high = values.reindex(high_cities).dropna().to_numpy()
         low = values.reindex(low_cities).dropna().to_numpy()
-        fields = compare_values(high, low, settings, notes)
+        if code in prepared.unusable:
+            fields = {"n_high": 0, "n_low": 0} | not_estimated(prepared.unusable[code])
+        else:
+            fields = compare_values(high, low, settings, notes)
         rows.append(ComparisonRow(outcome=code, outcome_name=prepared.names[code], **fields))
     rows = adjust_rows(rows, correction=settings.correction, alpha=settings.alpha, notes=notes)
     return ResultTable(

@@ -11,13 +11,13 @@ percentages), so "higher" always means "better" here; raw values travel alongsid
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from civicmeter.analysis.degenerate import plain
 from civicmeter.analysis.errors import (
-    BAD_CONTROL,
     BAD_OUTCOME_VALUE,
     DUPLICATE_CITY,
     DUPLICATE_OUTCOME,
@@ -51,6 +51,16 @@ class Prepared:
     names: dict[str, str]
     notes: tuple[str, ...]
     provenance: Provenance
+    #: Indicators listed in the input that cannot be estimated at all, with the reason.
+    unusable: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Controls:
+    """The controls table indexed by city, and notes naming the cities whose values were unusable."""
+
+    frame: pd.DataFrame
+    notes: tuple[str, ...] = ()
 
 
 def prepare(
@@ -64,7 +74,9 @@ def prepare(
     """Check the capacity and outcome tables and pick the indicators ``settings`` ask for."""
     table = check_capacity(capacity)
     long, notes = check_outcomes(outcomes, period=settings.period)
-    codes = select_indicators(long, list(settings.indicators) if settings.indicators else None)
+    unusable = unusable_indicators(outcomes, long, period=settings.period)
+    listed = [c for c in dict.fromkeys(_stripped(outcomes["indicator"])) if c != "nan"]
+    codes = select_indicators(listed, list(settings.indicators) if settings.indicators else None)
     return Prepared(
         capacity=table,
         outcomes=long,
@@ -72,7 +84,38 @@ def prepare(
         names=catalogue_names(catalogue, codes),
         notes=tuple(notes),
         provenance=provenance or Provenance(),
+        unusable={code: reason for code, reason in unusable.items() if code in codes},
     )
+
+
+def unusable_indicators(
+    outcomes: pd.DataFrame, usable: pd.DataFrame, *, period: int | None
+) -> dict[str, str]:
+    """Indicators the input lists but that have no usable value, each with the reason why.
+
+    A constant raw indicator has no index points (min-max of one value is undefined), so its
+    rows arrive empty; saying "all values equal" tells the reader more than "no value".
+    """
+    indicators = _stripped(outcomes["indicator"])
+    have = set(usable["indicator"])
+    out = {}
+    for code in dict.fromkeys(indicators):
+        if code in have or code == "nan":
+            continue
+        rows = outcomes[indicators == code]
+        if period is not None and "period" in rows.columns:
+            rows = rows[pd.to_numeric(rows["period"], errors="coerce") == period]
+        raw = pd.to_numeric(rows.get("raw_value", pd.Series(dtype=float)), errors="coerce").dropna()
+        if len(raw) > 1 and raw.nunique() == 1:
+            out[code] = (
+                f"not estimated: all values equal ({plain(raw.iloc[0])} for every city), so they "
+                "cannot be rescaled to index points"
+            )
+        elif period is not None:
+            out[code] = f"not estimated: no city has a value in period {period}"
+        else:
+            out[code] = "not estimated: no city has a value"
+    return out
 
 
 def check_capacity(capacity: pd.DataFrame) -> pd.DataFrame:
@@ -80,32 +123,37 @@ def check_capacity(capacity: pd.DataFrame) -> pd.DataFrame:
     return _by_city(capacity, "capacity table")
 
 
-def check_controls(controls: pd.DataFrame) -> pd.DataFrame:
-    """The controls table indexed by city slug, with non-positive sizes and incomes refused.
+CONTROL_NAMES = {
+    "population": "population",
+    "gdp_per_capita": "GDP per capita",
+    "median_income": "median income",
+}
 
-    Population and income enter the regression as logarithms, so a zero or negative value cannot be
-    used (``analysis.E008``); missing values are allowed and the city is dropped and counted later.
+
+def check_controls(controls: pd.DataFrame) -> Controls:
+    """The controls indexed by city slug; a size or income that is not a positive number is
+    treated as missing, and the city is named in the notes.
+
+    Population and income enter the regression as logarithms, so zero, a negative number or text
+    cannot be used. One bad value must not stop the whole analysis: the city is left out of the
+    adjusted estimates (and counted in ``n dropped``), and the note says which value to correct.
     """
     table = _by_city(controls, "controls table")
-    problems = []
+    notes = []
     for column in ("population", *ECONOMY_COLUMNS):
         if column not in table.columns:
             continue
         numeric = pd.to_numeric(table[column], errors="coerce")
         bad = (table[column].notna() & numeric.isna()) | (numeric <= 0)
-        problems += [
-            Problem(
-                BAD_CONTROL,
-                f"controls table, city {city!r}, column {column!r}",
-                f"{table.at[city, column]!r} is not a positive number (it enters as a logarithm)",
-                "correct the value, or leave the cell empty to leave the city out of adjusted "
-                "estimates",
-            )
+        label = CONTROL_NAMES[column]
+        notes += [
+            f"City {city!r} is left out of the adjusted estimates: its {label} is "
+            f"{_shown(table.at[city, column])}, not a positive number (it enters as a logarithm). "
+            f"Correct the city's {label} to include it."
             for city in table.index[bad]
         ]
-        table[column] = numeric
-    raise_if(problems)
-    return table
+        table[column] = numeric.where(~bad)
+    return Controls(table, tuple(notes))
 
 
 def check_outcomes(outcomes: pd.DataFrame, *, period: int | None) -> tuple[pd.DataFrame, list[str]]:
@@ -131,7 +179,7 @@ def check_outcomes(outcomes: pd.DataFrame, *, period: int | None) -> tuple[pd.Da
             BAD_OUTCOME_VALUE,
             f"outcomes table, row {row + 2}, city {table.at[row, 'city']!r}, "
             f"indicator {table.at[row, 'indicator']!r}",
-            f"value {table.at[row, 'value']!r} is not a number in [0, 100] index points",
+            f"value {_shown(table.at[row, 'value'])} is not a number in [0, 100] index points",
             "rescale the indicator to index points with the outcomes package (raw values go in "
             "raw_value)",
         )
@@ -167,9 +215,9 @@ def check_outcomes(outcomes: pd.DataFrame, *, period: int | None) -> tuple[pd.Da
     return table.reset_index(drop=True), notes
 
 
-def select_indicators(outcomes: pd.DataFrame, codes: list[str] | None) -> list[str]:
-    """Indicator codes to analyse, in the order given (first-seen order when ``codes`` is None)."""
-    present = list(dict.fromkeys(outcomes["indicator"]))
+def select_indicators(present: list[str], codes: list[str] | None) -> list[str]:
+    """Indicator codes to analyse, in the order given (``present``'s order when ``codes`` is
+    None); ``present`` lists every indicator of the outcomes table, usable or not."""
     if codes is None:
         return present
     unknown = [c for c in codes if c not in present]
@@ -201,6 +249,15 @@ def is_synthetic(capacity: pd.DataFrame) -> bool:
         return False
     flags = capacity[SYNTHETIC_COLUMN].map(lambda v: str(v).strip().lower() in {"1", "true", "yes"})
     return bool(flags.any())
+
+
+def _stripped(column: pd.Series) -> pd.Series:
+    return column.astype(str).str.strip()
+
+
+def _shown(value: object) -> str:
+    """A cell as a message shows it: text quoted, numbers plain (0, never np.int64(0))."""
+    return repr(value) if isinstance(value, str) else plain(value)
 
 
 def _text(value: object, default: str) -> str:

@@ -40,10 +40,7 @@ def summarise(
 def _comparison(table: ResultTable, row: ComparisonRow, survey: bool) -> str:
     high, low, name = table.high_label, table.low_label, row.outcome_name
     if np.isnan(row.estimate):
-        return (
-            f"Cities with {high} and cities with {low} were not compared on “{name}”: too few "
-            f"cities (n = {row.n_high} and {row.n_low})."
-        )
+        return f"Cities with {high} and cities with {low} were not compared on “{name}”: {_why(row)}."
     word = "higher" if row.estimate >= 0 else "lower"
     verb = f"have residents who report {word}" if survey else f"score {word} on"
     text = (

@@ -94,7 +94,7 @@ def analyze(
         capacity, outcomes, catalogue=catalogue, settings=settings, provenance=provenance
     )
     table = prepared.capacity
-    _require_overlap(table, prepared.outcomes)
+    _require_overlap(table, outcomes)
     chosen = (
         [grouping_by_key(key, table) for key in settings.groupings]
         if settings.groupings
@@ -135,7 +135,7 @@ def _adjusted_tables(
     if controls is None:
         return (), None
     checked = check_controls(controls)
-    economy = resolve_economy(checked, settings.economy)
+    economy = resolve_economy(checked.frame, settings.economy)
     table = prepared.capacity
     samples = [s for s in Sample if s.class_column in table and table[s.class_column].notna().any()]
     tables = tuple(
@@ -147,7 +147,7 @@ def _adjusted_tables(
 
 def _require_overlap(capacity: pd.DataFrame, outcomes: pd.DataFrame) -> None:
     """``analysis.E007`` when no city has both capacity data and an outcome."""
-    if capacity.index.isin(outcomes["city"]).any():
+    if capacity.index.isin(outcomes["city"].astype(str).str.strip()).any():
         return
     raise_if(
         [

@@ -127,7 +127,8 @@ def build_inputs(wave: Wave, *, indicators: tuple[str, ...] | None = None) -> An
         if indicators
         else stored[stored["indicator"] != INCOME]
     )
-    chosen = chosen[chosen["value"].notna()]
+    # Rows without index points stay: the analysis lists such an outcome with the reason (e.g. all
+    # values equal, so min-max has nothing to rescale) instead of letting it vanish.
     cities = City.objects.filter(slug__in=list(capacity["city"]))
     controls = pd.DataFrame(
         [
