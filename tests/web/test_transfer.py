@@ -400,3 +400,97 @@ class ConcurrentImportTests(TransactionTestCase):
             self.assertLessEqual(max(versions), response.version)
             mayor = Answer.objects.get(response=response, question="mayor").value
             self.assertEqual(mayor, (saved.get(response.city.slug) or ["m0"])[-1])
+
+
+class ClosedAndValidatedTests(TestCase):
+    """Imports into a closed wave or a validated response need saying so (issue 7, item 3)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.world = make_world()
+
+    def test_a_closed_wave_is_refused_unless_allowed(self):
+        self.world.wave.status = "closed"
+        self.world.wave.save()
+        content = b"city,mayor\nbaltimore-us,Scott\n"
+        with self.assertRaises(ResponsesImportError) as caught:
+            transfer.responses_import(actor=SYSTEM, wave=self.world.wave, filename="c.csv", content=content)
+        self.assertEqual(caught.exception.codes, ["import.E104"])
+        self.assertIn("closed", str(caught.exception))
+        self.assertFalse(Answer.objects.exists())
+        run = transfer.responses_import(
+            actor=SYSTEM, wave=self.world.wave, filename="c.csv", content=content, allow_closed=True
+        )
+        self.assertEqual(run.inserted, 1)
+
+    def test_a_validated_response_is_refused_unless_allowed(self):
+        response = Response.objects.create(wave=self.world.wave, city=self.world.city_a, status="validated")
+        Answer.objects.create(response=response, question="mayor", value="Pugh")
+        content = b"city,mayor\nbaltimore-us,Scott\nbilbao-es,Aburto\n"
+        with self.assertRaises(ResponsesImportError) as caught:
+            transfer.responses_import(actor=SYSTEM, wave=self.world.wave, filename="v.csv", content=content)
+        [problem] = caught.exception.problems
+        self.assertEqual((problem.code, problem.row), ("import.E105", 2))
+        self.assertEqual(Answer.objects.get().value, "Pugh")
+        unchanged = b"city,mayor\nbaltimore-us,Pugh\n"
+        transfer.responses_import(actor=SYSTEM, wave=self.world.wave, filename="u.csv", content=unchanged)
+        transfer.responses_import(
+            actor=SYSTEM, wave=self.world.wave, filename="v.csv", content=content, allow_closed=True
+        )
+        self.assertEqual(Answer.objects.get(response=response).value, "Scott")
+
+    def test_the_cli_and_the_web_take_the_flag(self):
+        import tempfile
+
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from typer.testing import CliRunner
+
+        from civicmeter.cli import app
+
+        self.world.wave.status = "closed"
+        self.world.wave.save()
+        login(self.client, self.world.admin)
+        url = reverse("collection:import", args=[self.world.programme.slug, "2020"])
+        refused = self.client.post(
+            url, {"file": SimpleUploadedFile("c.csv", b"city,mayor\nbaltimore-us,A\n"), "city_column": "city"}
+        )
+        self.assertContains(refused, "import.E104", status_code=400)
+        self.client.post(
+            url,
+            {
+                "file": SimpleUploadedFile("c.csv", b"city,mayor\nbaltimore-us,A\n"),
+                "city_column": "city",
+                "allow_closed": "on",
+            },
+        )
+        self.assertEqual(Answer.objects.get().value, "A")
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "c.csv"
+            path.write_bytes(b"city,mayor\nbaltimore-us,B\n")
+            runner = CliRunner()
+            result = runner.invoke(app, ["responses", "import", str(path), "--wave", "2020"])
+            self.assertEqual(result.exit_code, 2)
+            self.assertIn("--allow-closed", result.output)
+            allowed = ["responses", "import", str(path), "--wave", "2020", "--allow-closed"]
+            result = runner.invoke(app, allowed)
+            self.assertEqual(result.exit_code, 0, result.output)
+        self.assertEqual(Answer.objects.get().value, "B")
+
+
+class MultipleChoiceOrderTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.world = make_world()
+
+    def test_reimporting_an_unchanged_export_changes_nothing_whatever_the_stored_order(self):
+        response = Response.objects.create(wave=self.world.wave, city=self.world.city_a, status="submitted")
+        Answer.objects.create(response=response, question="s1_approach", value="specific")
+        stored = "digital_governance transport"  # not the choice list's order
+        Answer.objects.create(response=response, question="s1_policy_areas", value=stored)
+        for fmt in ("csv", "xlsx"):
+            content = transfer.responses_export(actor=SYSTEM, wave=self.world.wave, fmt=fmt)
+            run = transfer.responses_import(
+                actor=SYSTEM, wave=self.world.wave, filename=f"a.{fmt}", content=content
+            )
+            self.assertEqual((run.inserted, run.updated, run.cleared), (0, 0, 0), fmt)
+        self.assertFalse(AnswerChange.objects.exists())

@@ -47,6 +47,11 @@ def import_(
         "'_submitted_by' when each city answered from its own account.",
     ),
     encoding: str = typer.Option(None, help="Encoding of a CSV that is not UTF-8, e.g. cp1252."),
+    allow_closed: bool = typer.Option(
+        False,
+        "--allow-closed",
+        help="Also write into a closed or published wave and into validated responses.",
+    ),
 ) -> None:
     """Import answers all-or-nothing: every bad cell is reported and nothing is written."""
     setup_django()
@@ -62,6 +67,7 @@ def import_(
             content=file.read_bytes(),
             city_column=city_column,
             encoding=encoding,
+            allow_closed=allow_closed,
         )
     typer.echo(
         f"Imported {file.name}: {run.inserted} answers added, {run.updated} changed, "

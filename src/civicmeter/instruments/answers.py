@@ -213,6 +213,19 @@ def check_answer(
     return value, None, {}
 
 
+def canonical(instrument: Instrument, question: Question, value: str) -> str:
+    """A stored value in its one spelling: ``select_multiple`` choices once each, in list order.
+
+    Values stored before this rule (or by the demo) may list choices in another order; comparing
+    canonical forms keeps an unchanged re-import from counting them as changes.
+    """
+    if question.type != "select_multiple" or not value:
+        return value
+    tokens = value.split()
+    known = [c.name for c in instrument.choices(question).choices]
+    return " ".join([n for n in known if n in tokens] + [t for t in dict.fromkeys(tokens) if t not in known])
+
+
 @validate_params(
     {
         "instrument": _INSTRUMENT,

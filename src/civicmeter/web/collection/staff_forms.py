@@ -35,3 +35,8 @@ class ImportForm(forms.Form):
             "from its own account, use _submitted_by."
         ),
     )
+    allow_closed = forms.BooleanField(
+        label=_("Also import into a closed wave and into validated responses"),
+        required=False,
+        help_text=_("Answers there are final: tick this only to correct them on purpose."),
+    )

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from civicmeter.instruments import Problem, ResponsesImportError, files, tabular
-from civicmeter.instruments.answers import visible
+from civicmeter.instruments.answers import canonical, visible
 from civicmeter.web.accounts.permissions import SYSTEM, Action, require_permission
 from civicmeter.web.programmes.instrument_cache import instrument_for
 from civicmeter.web.programmes.models import City, Wave
@@ -28,6 +28,17 @@ UNKNOWN_CITY = (
 )
 AMBIGUOUS_CITY = "'{key}' matches several cities ({slugs}); use the city's code in the 'city' column."
 DUPLICATE_CITY = "city '{slug}' appears more than once (also on row {first}); keep one row per city."
+WAVE_CLOSED = (
+    "the {wave} wave is {status}: its answers are final. Reopen the wave first, or import again "
+    "allowing closed waves (--allow-closed on the command line, the admin's checkbox on the web)."
+)
+VALIDATED = (
+    "the response of {city} is validated: this file would change {n} of its answers. Return the "
+    "response to the city first, leave the row out, or import again allowing validated responses "
+    "(--allow-closed on the command line, the admin's checkbox on the web)."
+)
+#: Waves whose answers are final: imports need ``allow_closed``.
+FINAL_WAVES = ("closed", "published")
 CONFLICT = (
     "this answer was changed to {value!r} by {who} at {at}, after the file was exported (response "
     "version {version}); nothing was written. Export again and redo your change there, or clear the "
@@ -136,6 +147,7 @@ def responses_import(
     content: bytes,
     city_column: str = tabular.CITY,
     encoding: str | None = None,
+    allow_closed: bool = False,
 ) -> ImportRun:
     """Read a responses file and apply it in one transaction, or reject it whole.
 
@@ -146,11 +158,18 @@ def responses_import(
     ones keep their status.
     ``city_column`` names the column identifying the city (e.g. KoboToolbox's ``_submitted_by``
     when each city submitted from its own account); ``encoding`` reads a CSV that is not UTF-8.
+    A closed or published wave, and answers of validated responses, are final: the import is
+    refused unless ``allow_closed`` says it is meant.
     """
     require_permission(actor, Action.MANAGE_WAVE, programme=wave.programme)
     started = timezone.now()
     sha256 = hashlib.sha256(content).hexdigest()
     instrument = instrument_for(wave.instrument)
+    if wave.status in FINAL_WAVES and not allow_closed:
+        text = WAVE_CLOSED.format(wave=wave.code, status=wave.get_status_display().lower())
+        problems = [Problem("import.E104", text)]
+        _record_rejection(wave, filename, sha256, actor, started, problems)
+        raise ResponsesImportError(problems, source=filename)
     try:
         frame = files.read_table(content, encoding)
         parsed_rows, problems = tabular.frame_to_answers(instrument, frame, city_column=city_column)
@@ -166,20 +185,28 @@ def responses_import(
         _record_rejection(wave, filename, sha256, actor, started, problems)
         raise ResponsesImportError(problems, source=filename)
     try:
-        return _apply(actor=actor, wave=wave, filename=filename, sha256=sha256, started=started, rows=matched)
+        return _apply(
+            actor=actor,
+            wave=wave,
+            source=(filename, sha256, started),
+            rows=matched,
+            allow_closed=allow_closed,
+        )
     except ResponsesImportError as exc:
         _record_rejection(wave, filename, sha256, actor, started, exc.problems)
         raise
 
 
 @transaction.atomic(durable=True)
-def _apply(*, actor, wave: Wave, filename: str, sha256: str, started, rows: list[_Matched]) -> ImportRun:
+def _apply(*, actor, wave: Wave, source: tuple, rows: list[_Matched], allow_closed: bool) -> ImportRun:
     """Write every row under the locks web saves take, refusing answers changed since the export.
 
     Responses are locked one by one in the order of their city's id, whatever the file's order, so
     two imports (or an import and a web save, which locks one response) never wait on each other in
-    a cycle. A conflict rolls the whole import back (``ResponsesImportError``).
+    a cycle. A conflict, or a change to a validated response without ``allow_closed``, rolls the
+    whole import back (``ResponsesImportError``). ``source`` is (file name, sha256, start time).
     """
+    filename, sha256, started = source
     instrument = instrument_for(wave.instrument)
     counts = dict.fromkeys(COUNTS, 0)
     conflicts: list[Problem] = []
@@ -191,7 +218,12 @@ def _apply(*, actor, wave: Wave, filename: str, sha256: str, started, rows: list
         )
         if not created:
             response.version += 1  # the version this import's changes belong to
+        before = sum(counts[k] for k in ("added", "changed", "cleared"))
         changed = _apply_row(instrument, response, row, actor=actor, counts=counts, conflicts=conflicts)
+        if changed and response.status == Response.Status.VALIDATED and not allow_closed:
+            n = sum(counts[k] for k in ("added", "changed", "cleared")) - before
+            text = VALIDATED.format(city=row.city.slug, n=n)
+            conflicts.append(Problem("import.E105", text, row=row.number, column=tabular.CITY))
         if changed and not created:
             response.last_activity_at = timezone.now()
             response.save(update_fields=["version", "last_activity_at"])
@@ -235,7 +267,8 @@ def _apply_row(
         value = row.answers.get(question, "")
         answer = current.get(question)
         old = answer.value if answer else ""
-        if old == value or (not value and question not in shown):
+        same = canonical(instrument, instrument.question(question), old) == value
+        if same or (not value and question not in shown):
             counts["unchanged"] += bool(value)
             continue
         if answer is not None and row.parsed.version is not None and answer.changed_in > row.parsed.version:

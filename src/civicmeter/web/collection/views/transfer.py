@@ -54,6 +54,7 @@ def import_responses(request, programme: str, code: str):
                 filename=upload.name,
                 content=upload.read(),
                 city_column=form.cleaned_data["city_column"],
+                allow_closed=form.cleaned_data["allow_closed"],
             )
         except ResponsesImportError as exc:
             context["problems"] = exc.problems
