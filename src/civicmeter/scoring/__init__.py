@@ -24,7 +24,7 @@ from civicmeter.scoring.recipe import (
     load_scoring_recipe,
     scoring_recipe_from_dict,
 )
-from civicmeter.scoring.results import CityScore, ComponentScore, ScoreTable
+from civicmeter.scoring.results import ComponentScore, ScoredCity, ScoreTable
 from civicmeter.scoring.rules import Contribution, check_recipe_fits_instrument
 from civicmeter.scoring.score import score_assessments, score_responses
 
@@ -37,7 +37,7 @@ __all__ = [
     "PSI_RECIPE",
     "SHIPPED_RECIPES",
     "Band",
-    "CityScore",
+    "ScoredCity",
     "Component",
     "ComponentScore",
     "Contribution",

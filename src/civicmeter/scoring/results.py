@@ -31,13 +31,14 @@ class ComponentScore:
 
 
 @dataclass(frozen=True)
-class CityScore:
+class ScoredCity:
     """One city's index, class, components, item contributions, rank and rank interval.
 
     ``rank`` is descending with ties sharing the minimum rank; ``rank_p5``/``rank_p95`` bound the
     middle 90% of the ranks the city takes when the component weights are perturbed (see
     :func:`civicmeter.scoring.intervals.rank_intervals`). ``tier`` is "" when no tier is reached or
-    the recipe has none.
+    the recipe has none. (Named apart from the stored row, the model
+    ``civicmeter.web.results.models.CityScore``, so each name means one thing.)
     """
 
     city: str
@@ -72,7 +73,7 @@ class ScoreTable:
     """Scores of every city under one recipe, with the recipe's and the instrument's provenance."""
 
     recipe: ScoringRecipe
-    rows: tuple[CityScore, ...]
+    rows: tuple[ScoredCity, ...]
     instrument: dict[str, str]
     interval_method: str
     notes: tuple[str, ...] = ()
@@ -89,7 +90,7 @@ class ScoreTable:
             "n": str(self.n),
         }
 
-    def __getitem__(self, city: str) -> CityScore:
+    def __getitem__(self, city: str) -> ScoredCity:
         for row in self.rows:
             if row.city == city:
                 return row

@@ -19,7 +19,7 @@ from civicmeter.scoring.engine import index_points
 from civicmeter.scoring.errors import ScoringError
 from civicmeter.scoring.intervals import descending_ranks, describe, rank_intervals
 from civicmeter.scoring.recipe import DECIMALS, ScoringRecipe
-from civicmeter.scoring.results import CityScore, ComponentScore, ScoreTable
+from civicmeter.scoring.results import ComponentScore, ScoredCity, ScoreTable
 from civicmeter.scoring.rules import (
     Contribution,
     answer_contribution,
@@ -63,7 +63,7 @@ def _table(
         value = float(index[city])
         share = round(value / recipe.max, DECIMALS)
         rows.append(
-            CityScore(
+            ScoredCity(
                 city=city,
                 index=value,
                 score_class=recipe.classify(value),
