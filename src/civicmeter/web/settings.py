@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -79,6 +80,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "civicmeter.web.core",
     "civicmeter.web.mail",
     "civicmeter.web.accounts",
@@ -101,6 +103,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "civicmeter.web.core.middleware.ContentSecurityPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into the lock-out page
 ]
 
 ROOT_URLCONF = "civicmeter.web.urls"
@@ -152,6 +155,21 @@ AUTH_PASSWORD_VALIDATORS = [
 if TESTING:
     # Tests create many users; the real hasher's cost is deliberate and would dominate run time.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out account or address
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT failed sign-ins for one account, or from
+# one address, further attempts are refused for the cool-off time, even with the right password.
+# `manage.py axes_reset` (or axes_reset_username NAME / axes_reset_ip ADDRESS) lifts a lock at once.
+AXES_ENABLED = _env_bool("AXES_ENABLED", default=not TESTING)  # tests that need it turn it on
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "civicmeter.web.accounts.throttle.client_ip"
+AXES_SENSITIVE_PARAMETERS = ["password"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "explorer:home"
@@ -181,6 +199,8 @@ MEDIA_ROOT = HOME / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 CIVICMETER_MAX_IMPORT_BYTES = int(os.environ.get("CIVICMETER_MAX_IMPORT_BYTES", 20 * 1024 * 1024))
+# Outcome and microdata uploads (web and CLI): larger files are refused before they are read or stored.
+CIVICMETER_MAX_UPLOAD_BYTES = int(os.environ.get("CIVICMETER_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 if DEBUG and "EMAIL_BACKEND" not in os.environ:
