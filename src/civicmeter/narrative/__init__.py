@@ -1,0 +1,36 @@
+"""Narrative: a wave's answers and scores turned into words a city can act on.
+
+Pure Python (no Django). Benchmark statements compare a city's closed answers with a peer group
+and render as sentences in English, Spanish and French; recommendations (``rules.py``,
+``evaluate.py``) and the case library (``cases.py``) say what to do next and who did it::
+
+    from civicmeter.narrative import PeerGroup, benchmark_statements, load_wording, render_statements
+    peers = PeerGroup("all", frozenset(answers))
+    found = benchmark_statements(instrument, answers, "baltimore-us", peers)
+    render_statements(found, instrument, load_wording("es", instrument), "Baltimore")
+"""
+
+from civicmeter.narrative.benchmarks import BenchmarkSet, BenchmarkSettings, Statement, benchmark_statements
+from civicmeter.narrative.errors import NarrativeError
+from civicmeter.narrative.numbers import NumberFormat
+from civicmeter.narrative.peers import DEFAULT_BANDS, PeerGroup, band_of, peer_groups
+from civicmeter.narrative.sentences import render_statement, render_statements
+from civicmeter.narrative.wording import LANGUAGES, Wording, load_wording
+
+__all__ = [
+    "DEFAULT_BANDS",
+    "LANGUAGES",
+    "BenchmarkSet",
+    "BenchmarkSettings",
+    "NarrativeError",
+    "NumberFormat",
+    "PeerGroup",
+    "Statement",
+    "Wording",
+    "band_of",
+    "benchmark_statements",
+    "load_wording",
+    "peer_groups",
+    "render_statement",
+    "render_statements",
+]
