@@ -7,7 +7,7 @@ from django.core import mail
 from django.test import TestCase
 from django.urls import reverse
 
-from civicmeter.testing import login, make_world
+from civicmeter.testing import login, make_user, make_world
 from civicmeter.web.accounts.models import Role
 from civicmeter.web.accounts.permissions import SYSTEM
 from civicmeter.web.collection import services
@@ -107,12 +107,11 @@ class DashboardTests(StaffTestCase):
         self.assertEqual(len(mail.outbox), 1)
         invitation = Invitation.objects.get()
         self.assertIn(reverse("accounts:invitation", args=[invitation.token]), mail.outbox[0].body)
-        # The invited person signs in with their own account and becomes Bilbao's respondent.
-        login(self.client, self.world.outsider)
-        self.client.get(reverse("accounts:invitation", args=[invitation.token]))
-        self.assertTrue(
-            Role.objects.filter(user=self.world.outsider, kind="respondent", city=self.world.city_b).exists()
-        )
+        # The invited person signs in with their own account (the invited address) and accepts.
+        invited = make_user("ane", email="team@bilbao.example")
+        login(self.client, invited)
+        self.client.post(reverse("accounts:invitation", args=[invitation.token]))
+        self.assertTrue(Role.objects.filter(user=invited, kind="respondent", city=self.world.city_b).exists())
         invitation.refresh_from_db()
         self.assertIsNotNone(invitation.accepted_at)
 
@@ -197,11 +196,11 @@ class InvitationSignupTests(StaffTestCase):
 
     def test_a_link_works_for_one_account_only(self):
         invitation = self.invitation()
-        login(self.client, self.world.outsider)
-        self.client.get(reverse("accounts:invitation", args=[invitation.token]))
+        login(self.client, make_user("ane", email="team@bilbao.example"))
+        self.client.post(reverse("accounts:invitation", args=[invitation.token]))
         self.client.logout()
         login(self.client, self.world.respondent_a)
-        response = self.client.get(reverse("accounts:invitation", args=[invitation.token]), follow=True)
+        response = self.client.post(reverse("accounts:invitation", args=[invitation.token]), follow=True)
         self.assertContains(response, "This invitation link has already been used by another account.")
         self.assertFalse(Role.objects.filter(user=self.world.respondent_a, city=self.world.city_b).exists())
         self.client.logout()

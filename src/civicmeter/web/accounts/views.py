@@ -30,18 +30,17 @@ def home(request):
 
 
 def invitation(request, token: str):
-    """The e-mailed link. Signed in: accept it. Otherwise: sign in, or create an account from it."""
-    if request.user.is_authenticated:
-        try:
-            accepted = programme_services.invitation_accept(actor=request.user, token=token)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect("accounts:home")
-        messages.success(request, _("You can now answer for %(city)s.") % {"city": accepted.city.name})
-        return redirect("accounts:home")
+    """The e-mailed link. Opening it changes nothing: a signed-in user confirms with a POST (accepted
+    only when the account's e-mail is the invited address); anyone else signs in or creates an
+    account from it."""
     found = Invitation.objects.select_related("wave__programme", "city").filter(token=token).first()
+    if found is None and request.user.is_authenticated:
+        messages.error(request, programme_services.INVALID_INVITATION)
+        return redirect("accounts:home")
     if found is None:
         return render(request, "accounts/invitation.html", {"invalid": True}, status=404)
+    if request.user.is_authenticated:
+        return _invitation_for_signed_in(request, found)
     form = InvitationSignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -57,3 +56,18 @@ def invitation(request, token: str):
         )
         return redirect("accounts:home")
     return render(request, "accounts/invitation.html", {"invitation": found, "form": form})
+
+
+def _invitation_for_signed_in(request, found: Invitation):
+    if request.method == "POST":
+        try:
+            accepted = programme_services.invitation_accept(actor=request.user, token=found.token)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("accounts:home")
+        messages.success(request, _("You can now answer for %(city)s.") % {"city": accepted.city.name})
+        return redirect("accounts:home")
+    matches = (request.user.email or "").strip().lower() == found.email.strip().lower()
+    return render(
+        request, "accounts/invitation_confirm.html", {"invitation": found, "email_matches": matches}
+    )

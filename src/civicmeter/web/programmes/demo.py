@@ -10,6 +10,7 @@ named by its slug, all with password ``demo``.
 
 from __future__ import annotations
 
+import secrets
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from datetime import UTC, date, datetime
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import Q
 
 from civicmeter import scoring
 from civicmeter.demo.answers import known_cities, synthetic_answers
@@ -160,6 +162,7 @@ def demo_load(*, progress: Callable[[str], None] = lambda _msg: None) -> DemoSum
     if existing is not None:
         with transaction.atomic():
             load_assessment_wave(existing, assessment_row, progress)
+            close_demo_invitations(existing)
         return DemoSummary(
             existing,
             City.objects.count(),
@@ -173,7 +176,29 @@ def demo_load(*, progress: Callable[[str], None] = lambda _msg: None) -> DemoSum
     with transaction.atomic():
         summary = _load(instrument_row, progress)
         n = load_assessment_wave(summary.programme, assessment_row, progress)
+        close_demo_invitations(summary.programme)
     return DemoSummary(summary.programme, summary.cities, summary.responses + n, created=True)
+
+
+def close_demo_invitations(programme: Programme) -> int:
+    """Mark every demo invitation as accepted by its city's demo login, with a fresh random token.
+
+    The demo users sign in with their password; leaving their invitations open would give anyone
+    with the link a way in. Older demo databases had guessable ``demo-<wave>-<city>`` tokens, which
+    are replaced here too. Returns how many invitations were closed.
+    """
+    users = {u.username: u for u in get_user_model().objects.filter(email__endswith="@demo.invalid")}
+    open_ones = Invitation.objects.filter(wave__programme=programme, email__endswith="@demo.invalid").filter(
+        Q(accepted_by__isnull=True) | Q(token__startswith="demo-")  # noqa: S106 - the old guessable form
+    )
+    closed = 0
+    for invitation in open_ones.select_related("city"):
+        invitation.token = secrets.token_urlsafe(32)
+        invitation.accepted_by = invitation.accepted_by or users.get(invitation.city.slug)
+        invitation.accepted_at = invitation.accepted_at or invitation.sent_at
+        invitation.save(update_fields=["token", "accepted_by", "accepted_at"])
+        closed += 1
+    return closed
 
 
 def _criteria(instrument_row: Instrument):
@@ -234,7 +259,7 @@ def load_assessment_wave(programme: Programme, instrument_row: Instrument, progr
             wave=wave,
             city=city,
             email=f"{city.slug}@demo.invalid",
-            defaults={"token": f"demo-{wave.code}-{city.slug}", "sent_at": datetime(2020, 1, 15, tzinfo=UTC)},
+            defaults={"token": secrets.token_urlsafe(32), "sent_at": datetime(2020, 1, 15, tzinfo=UTC)},
         )
         response = _store(
             wave,
@@ -306,7 +331,7 @@ def _load(instrument_row, progress: Callable[[str], None]) -> DemoSummary:
                 wave=wave,
                 city=city,
                 email=f"{city.slug}@demo.invalid",
-                token=f"demo-{code}-{city.slug}",
+                token=secrets.token_urlsafe(32),
                 sent_at=wave_date(wave),
             )
             if code == "2020" and city.slug in NOT_STARTED_2020:

@@ -207,6 +207,12 @@ USED_INVITATION = gettext_lazy(
 )
 
 
+WRONG_ACCOUNT = gettext_lazy(
+    "This invitation was sent to %(email)s, which is not the address of the account you are signed in "
+    "with. Sign in with the account that uses it, or ask programme staff to invite your own address."
+)
+
+
 def _usable_invitation(token: str, user=None) -> Invitation:
     """The invitation behind ``token``, locked; a link works for one account only."""
     invitation = (
@@ -235,10 +241,18 @@ def _accept(invitation: Invitation, user) -> Invitation:
 
 @transaction.atomic(durable=True)
 def invitation_accept(*, actor, token: str) -> Invitation:
-    """Give the signed-in user the respondent role for the invited city."""
+    """Give the signed-in user the respondent role for the invited city.
+
+    Only the account whose e-mail is the invited address may accept: a link forwarded to, or opened
+    by, anyone else grants nothing. (A person without an account creates one from the link with
+    ``invitation_signup``, which takes the address from the invitation.)
+    """
     if not getattr(actor, "is_authenticated", False) or actor is SYSTEM:
         raise ValidationError(_("Sign in before accepting an invitation."))
-    return _accept(_usable_invitation(token, actor), actor)
+    invitation = _usable_invitation(token, actor)
+    if (actor.email or "").strip().lower() != invitation.email.strip().lower():
+        raise ValidationError(WRONG_ACCOUNT % {"email": invitation.email})
+    return _accept(invitation, actor)
 
 
 @transaction.atomic(durable=True)
