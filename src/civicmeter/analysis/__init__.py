@@ -13,8 +13,9 @@ from civicmeter.analysis.groupings import Sample
 from civicmeter.analysis.published import published_beside, published_figures
 from civicmeter.analysis.report import AnalysisReport, analyze
 from civicmeter.analysis.report_html import render_html
-from civicmeter.analysis.results import AdjustedRow, ComparisonRow, Provenance, ResultTable
+from civicmeter.analysis.results import AdjustedRow, ComparisonRow, ResultTable
 from civicmeter.analysis.settings import ComparisonSettings
+from civicmeter.provenance import Provenance
 
 __all__ = [
     "AdjustedRow",

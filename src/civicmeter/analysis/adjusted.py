@@ -45,9 +45,10 @@ from civicmeter.analysis.inputs import (
     prepare,
 )
 from civicmeter.analysis.multiplicity import adjust_rows
-from civicmeter.analysis.results import AdjustedRow, NoteBook, Provenance, ResultTable
+from civicmeter.analysis.results import AdjustedRow, NoteBook, ResultTable
 from civicmeter.analysis.settings import DEFAULT_SETTINGS, ComparisonSettings
 from civicmeter.params import NONE, Columns, InstanceOf, Options, validate_params
+from civicmeter.provenance import Provenance
 
 CONTROL_LABELS = {
     "log_population": "city size (log population)",

@@ -28,7 +28,7 @@ from civicmeter.analysis.degenerate import constant_outcome, constant_within
 from civicmeter.analysis.groupings import Grouping, grouping_by_key, split
 from civicmeter.analysis.inputs import CAPACITY_COLUMNS, OUTCOME_COLUMNS, Prepared, prepare
 from civicmeter.analysis.multiplicity import adjust_rows
-from civicmeter.analysis.results import ComparisonRow, NoteBook, Provenance, ResultTable
+from civicmeter.analysis.results import ComparisonRow, NoteBook, ResultTable
 from civicmeter.analysis.settings import (
     CONSTRAINTS,
     DEFAULT_SEED,
@@ -36,6 +36,7 @@ from civicmeter.analysis.settings import (
     ComparisonSettings,
 )
 from civicmeter.params import NONE, Columns, InstanceOf, validate_params
+from civicmeter.provenance import Provenance
 
 
 @validate_params(

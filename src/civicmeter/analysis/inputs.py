@@ -11,6 +11,7 @@ percentages), so "higher" always means "better" here; raw values travel alongsid
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,8 +26,8 @@ from civicmeter.analysis.errors import (
     Problem,
     raise_if,
 )
-from civicmeter.analysis.results import Provenance
 from civicmeter.analysis.settings import ComparisonSettings
+from civicmeter.provenance import Provenance
 
 CAPACITY_COLUMNS = ("city", "psi_index", "psi_class")
 OUTCOME_COLUMNS = ("city", "indicator", "value")
@@ -77,15 +78,28 @@ def prepare(
     unusable = unusable_indicators(outcomes, long, period=settings.period)
     listed = [c for c in dict.fromkeys(_stripped(outcomes["indicator"])) if c != "nan"]
     codes = select_indicators(listed, list(settings.indicators) if settings.indicators else None)
+    provenance = provenance or Provenance()
+    if not provenance.periods:
+        provenance = dataclasses.replace(provenance, periods=periods_used(long, codes))
     return Prepared(
         capacity=table,
         outcomes=long,
         codes=tuple(codes),
         names=catalogue_names(catalogue, codes),
         notes=tuple(notes),
-        provenance=provenance or Provenance(),
+        provenance=provenance,
         unusable={code: reason for code, reason in unusable.items() if code in codes},
     )
+
+
+def periods_used(outcomes: pd.DataFrame, codes: list[str]) -> tuple[str, ...]:
+    """"code period[, period...]" per analysed indicator: the periods whose values were used."""
+    out = []
+    for code in codes:
+        periods = outcomes.loc[outcomes["indicator"] == code, "period"].dropna().unique()
+        if len(periods):
+            out.append(f"{code} {', '.join(plain(p) for p in sorted(periods, key=str))}")
+    return tuple(out)
 
 
 def unusable_indicators(

@@ -27,9 +27,10 @@ from civicmeter.analysis.inputs import (
 )
 from civicmeter.analysis.language import SYNTHETIC, summarise
 from civicmeter.analysis.published import published_beside, published_mapping
-from civicmeter.analysis.results import Provenance, ResultTable
+from civicmeter.analysis.results import ResultTable
 from civicmeter.analysis.settings import DEFAULT_SETTINGS, ComparisonSettings
 from civicmeter.params import NONE, Columns, validate_params
+from civicmeter.provenance import Provenance
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,11 @@ class AnalysisReport:
         settings += [(f"note.{i}", text) for i, text in enumerate(self.notes, start=1)]
         out["settings"] = pd.DataFrame(settings, columns=["key", "value"])
         return out
+
+    def summary_frame(self) -> pd.DataFrame:
+        """Every table's :meth:`ResultTable.summary_frame`, indexed by (table, outcome)."""
+        frames = {table.name: table.summary_frame() for table in self.tables}
+        return pd.concat(frames, names=["table", "outcome"])
 
     def settings_items(self) -> list[tuple[str, str]]:
         """The settings as shown to readers, with the economy control actually used."""

@@ -15,22 +15,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-import civicmeter
 from civicmeter.analysis.groupings import Sample
-
-
-@dataclass(frozen=True)
-class Provenance:
-    """Where the numbers come from; passed in by the caller, who knows the wave and versions."""
-
-    wave: str | None = None
-    instrument_version: str | None = None
-    recipe_version: str | None = None
-    outcomes_source: str | None = None
-    code_version: str = civicmeter.__version__
-
-    def items(self) -> list[tuple[str, str]]:
-        return [(f.name, _blank(getattr(self, f.name))) for f in dataclasses.fields(self)]
+from civicmeter.provenance import Provenance
 
 
 class NoteBook:
@@ -47,6 +33,10 @@ class NoteBook:
     @property
     def notes(self) -> tuple[str, ...]:
         return tuple(self._notes)
+
+
+#: The columns every result's ``summary_frame()`` has (docs/architecture.md, "one result shape").
+SUMMARY_COLUMNS = ["estimate", "se", "ci_lower", "ci_upper", "n"]
 
 
 @dataclass(frozen=True)
@@ -142,9 +132,21 @@ class ResultTable:
         frame.insert(1, "sample", self.sample)
         frame["alpha"] = self.alpha
         frame["correction"] = self.correction
+        for key, value in self.provenance.items():
+            frame[f"provenance.{key}"] = value
         return frame
 
+    def summary_frame(self) -> pd.DataFrame:
+        """The shared result shape: one row per outcome (the index), columns ``estimate``, ``se``,
+        ``ci_lower``, ``ci_upper`` and ``n``; NaN where no estimate was made."""
+        frame = pd.DataFrame(
+            [(r.outcome, r.estimate, r.se, r.ci_lower, r.ci_upper, r.n) for r in self.rows],
+            columns=["outcome", *SUMMARY_COLUMNS],
+        )
+        return frame.set_index("outcome")
+
     def to_csv(self) -> str:
+        """Every column of :meth:`to_frame`, provenance included, as CSV text."""
         return self.to_frame().to_csv(index=False)
 
     def display_frame(self) -> pd.DataFrame:
@@ -249,5 +251,3 @@ def _flag(reject: object) -> str:
     return "significant" if reject else "not significant"
 
 
-def _blank(value: object) -> str:
-    return "not recorded" if value is None else str(value)

@@ -110,7 +110,7 @@ def analyze_files(
                 wave=wave,
                 instrument_version=instrument_version,
                 recipe_version=recipe_version,
-                outcomes_source=outcomes.name,
+                sources=(outcomes.name,),
             ),
         )
         written = write_report(report, out)

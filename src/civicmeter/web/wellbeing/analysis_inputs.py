@@ -164,7 +164,7 @@ def build_inputs(wave: Wave, *, indicators: tuple[str, ...] | None = None) -> An
         wave=f"{wave.programme.slug} {wave.code}",
         instrument_version=f"{wave.instrument.form_id} {psi_run.instrument_version}",
         recipe_version="; ".join(recipes),
-        outcomes_source="; ".join(sorted(set(chosen["source"]))),
+        sources=tuple(sorted(set(chosen["source"].dropna()))),
     )
     return AnalysisInputs(
         capacity=capacity,
