@@ -1,0 +1,300 @@
+"""Page speed of the production server under 20 concurrent clients, beside a static file.
+
+Loads the demo (152 cities) into a PostgreSQL database of its own (``civicmeter_bench``, created and
+dropped here), starts the production server on 127.0.0.1 in its own process group, signs in as the
+admin and as a respondent, and sends each page from 20 client threads for a bounded time. Each page's
+p50, p95 and requests per second are printed beside the static file's, measured in the same run from
+the same server. A page over its p95 goal is marked FAIL and the benchmark exits non-zero.
+
+PostgreSQL comes from ``CIVICMETER_BENCH_PG`` (default ``postgres://postgres@127.0.0.1:5432``); the
+benchmark is skipped, saying so, when it is not reachable. ``CIVICMETER_BENCH_QUICK=1`` shortens each
+page's run.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+HOST = "127.0.0.1"
+PORT = int(os.environ.get("CIVICMETER_BENCH_PORT", "8113"))
+DB_NAME = "civicmeter_bench"
+SERVER_URL = os.environ.get("CIVICMETER_BENCH_PG", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+CLIENTS = 20
+WORKERS = 5
+QUICK = os.environ.get("CIVICMETER_BENCH_QUICK") == "1"
+SECONDS = 3.0 if QUICK else 8.0  # per page, after a short warm-up
+MAX_REQUESTS = 4000  # per page: bounds the load whatever the speed
+PASSWORD = "demo"
+ADMIN = "admin"
+RESPONDENT = "bilbao-es"  # has a draft in the open 2020 wave of the demo
+PROGRAMME, WAVE = "innovation-capacity", "2020"
+#: p95 goals in milliseconds (issue 7); None: reported only.
+GOALS = {"static file": None, "login": 30.0, "survey section": 60.0, "dashboard": 150.0, "results": 150.0}
+BIN = Path(sys.executable).parent
+
+
+@dataclass
+class Sample:
+    latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] * 1000
+
+
+def _psql_connect(dbname: str):
+    import psycopg
+
+    return psycopg.connect(f"{SERVER_URL}/{dbname}", autocommit=True, connect_timeout=3)
+
+
+def _recreate_database() -> bool:
+    try:
+        with _psql_connect("postgres") as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+            conn.execute(f"CREATE DATABASE {DB_NAME}")
+    except Exception as exc:  # noqa: BLE001 - any failure to reach the server means skip
+        print(f"SKIP bench_pages: PostgreSQL is not reachable at {SERVER_URL} ({exc}).")
+        print("  Start PostgreSQL or set CIVICMETER_BENCH_PG=postgres://user@host:port to run it.")
+        return False
+    return True
+
+
+def _drop_database() -> None:
+    with _psql_connect("postgres") as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+
+
+def _environment(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "CIVICMETER_TESTING"}}
+    env.update(
+        CIVICMETER_HOME=str(home),
+        DATABASE_URL=f"{SERVER_URL}/{DB_NAME}",
+        CONN_MAX_AGE="60",
+        ALLOWED_HOSTS=HOST,
+        SECURE_SSL_REDIRECT="0",
+        CIVICMETER_LOCAL_HTTP="1",
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+    )
+    return env
+
+
+def _serve_command(env: dict[str, str]) -> list[str]:
+    """``civicmeter serve`` when it is the gunicorn server, else gunicorn on the WSGI app directly."""
+    civicmeter = str(BIN / "civicmeter")
+    usage = subprocess.run(  # noqa: S603
+        [civicmeter, "serve", "--help"], env=env, capture_output=True, text=True, check=False
+    ).stdout
+    if "--workers" in usage:
+        return [civicmeter, "serve", "--host", HOST, "--port", str(PORT), "--workers", str(WORKERS)]
+    subprocess.run(  # noqa: S603 - the old development-server `serve`: collect static files first
+        [str(BIN / "django-admin"), "collectstatic", "--noinput", "-v", "0"],
+        env={**env, "DJANGO_SETTINGS_MODULE": "civicmeter.web.settings"},
+        check=True,
+    )
+    return [
+        str(BIN / "gunicorn"), "civicmeter.web.wsgi:application", "--bind", f"{HOST}:{PORT}",
+        "--workers", str(WORKERS), "--threads", "2", "--log-level", "warning",
+    ]  # fmt: skip
+
+
+def _wait_until_up(server: subprocess.Popen, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"the server exited with status {server.returncode} before answering")
+        try:
+            status, _body, _headers = _request("GET", "/accounts/login/", {})
+            if status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"the server did not answer on http://{HOST}:{PORT}/ within {timeout:.0f} s")
+
+
+def _request(method: str, path: str, cookies: dict[str, str], body: str | None = None):
+    conn = http.client.HTTPConnection(HOST, PORT, timeout=30)
+    headers = {"Host": HOST}
+    if cookies:
+        headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+    if body is not None:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    try:
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        return response.status, response.read(), response.getheaders()
+    finally:
+        conn.close()
+
+
+def _set_cookies(cookies: dict[str, str], headers) -> None:
+    for name, value in headers:
+        if name.lower() == "set-cookie":
+            for morsel in SimpleCookie(value).values():
+                cookies[morsel.key] = morsel.value
+
+
+def sign_in(username: str) -> dict[str, str]:
+    """Session cookies of ``username`` after the real sign-in form (CSRF token included)."""
+    cookies: dict[str, str] = {}
+    status, body, headers = _request("GET", "/accounts/login/", cookies)
+    _set_cookies(cookies, headers)
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+    if status != 200 or token is None:
+        raise RuntimeError(f"the sign-in page answered {status} without a CSRF token")
+    form = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": token.group(1).decode(), "username": username, "password": PASSWORD}
+    )
+    status, _body, headers = _request("POST", "/accounts/login/", cookies, form)
+    _set_cookies(cookies, headers)
+    if status != 302 or "sessionid" not in cookies:
+        raise RuntimeError(f"signing in as {username} failed (status {status})")
+    return cookies
+
+
+def survey_path(cookies: dict[str, str]) -> str:
+    """The respondent's survey in the open wave: the first survey link on their "My work" page."""
+    status, body, _headers = _request("GET", "/accounts/", cookies)
+    link = re.search(rb'href="(/responses/\d+/)[^"]*"', body)
+    if status != 200 or link is None:
+        raise RuntimeError(f"{RESPONDENT}'s home page answered {status} without a link to a survey")
+    return link.group(1).decode()
+
+
+def load(path: str, cookies: dict[str, str]) -> Sample:
+    """``CLIENTS`` threads, each a keep-alive connection sending GET ``path`` until time is up."""
+    sample, lock = Sample(), threading.Lock()
+    header = {"Host": HOST, "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
+    stop_at = [0.0]
+
+    def client() -> None:
+        conn = http.client.HTTPConnection(HOST, PORT, timeout=30)
+        while time.perf_counter() < stop_at[0]:
+            with lock:
+                if len(sample.latencies) + len(sample.errors) >= MAX_REQUESTS:
+                    break
+            started = time.perf_counter()
+            try:
+                conn.request("GET", path, headers=header)
+                response = conn.getresponse()
+                response.read()
+                ok, status = response.status == 200, response.status
+            except (OSError, http.client.HTTPException) as exc:
+                conn.close()
+                ok, status = False, type(exc).__name__
+            elapsed = time.perf_counter() - started
+            with lock:
+                (sample.latencies.append(elapsed) if ok else sample.errors.append(str(status)))
+        conn.close()
+
+    for seconds in (1.0, SECONDS):  # a warm-up round (caches, connections), then the measured one
+        sample.latencies.clear()
+        sample.errors.clear()
+        stop_at[0] = time.perf_counter() + seconds
+        began = time.perf_counter()
+        threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        sample.seconds = time.perf_counter() - began
+    return sample
+
+
+def report(results: dict[str, Sample]) -> bool:
+    """Print the table; True when every page meets its goal."""
+    static = results["static file"]
+    static_p95 = static.percentile(95)
+    print(f"{CLIENTS} concurrent clients, {WORKERS} server processes, PostgreSQL, {SECONDS:.0f} s a page")
+    print(f"{'page':16}{'p50 ms':>9}{'p95 ms':>9}{'req/s':>9}{'p95/static':>12}{'goal p95':>10}  verdict")
+    all_met = True
+    for name, sample in results.items():
+        if not sample.latencies:
+            print(f"{name:16} no successful request; errors: {sorted(set(sample.errors))}  FAIL")
+            all_met = False
+            continue
+        p50, p95 = sample.percentile(50), sample.percentile(95)
+        rate = len(sample.latencies) / sample.seconds
+        goal = GOALS[name]
+        met = (goal is None or p95 < goal) and not sample.errors
+        all_met &= met
+        verdict = "baseline" if goal is None else ("ok" if met else "FAIL")
+        if sample.errors:
+            verdict += f" ({len(sample.errors)} errors: {sorted(set(sample.errors))[:3]})"
+        goal_text = "" if goal is None else f"< {goal:.0f}"
+        print(
+            f"{name:16}{p50:9.1f}{p95:9.1f}{rate:9.0f}{p95 / static_p95:11.1f}x{goal_text:>10}  {verdict}"
+        )
+    return all_met
+
+
+def run(home: Path) -> bool:
+    env = _environment(home)
+    print("loading the demo into PostgreSQL database civicmeter_bench ...", flush=True)
+    loaded = subprocess.run(  # noqa: S603
+        [str(BIN / "civicmeter"), "demo", "--no-serve"], env=env, capture_output=True, text=True, check=False
+    )
+    if loaded.returncode != 0:
+        raise RuntimeError(f"civicmeter demo failed:\n{loaded.stderr[-3000:]}")
+    command = _serve_command(env)
+    print(f"server: {' '.join(Path(command[0]).name if i == 0 else a for i, a in enumerate(command))}")
+    log = (home / "server.log").open("w")
+    server = subprocess.Popen(command, env=env, stdout=log, stderr=log, start_new_session=True)  # noqa: S603
+    try:
+        _wait_until_up(server)
+        admin, respondent = sign_in(ADMIN), sign_in(RESPONDENT)
+        pages = {
+            "static file": ("/static/civicmeter/civicmeter.css", {}),
+            "login": ("/accounts/login/", {}),
+            "survey section": (survey_path(respondent), respondent),
+            "dashboard": (f"/p/{PROGRAMME}/waves/{WAVE}/", admin),
+            "results": (f"/p/{PROGRAMME}/waves/{WAVE}/results/", admin),
+        }
+        results = {}
+        for name, (path, cookies) in pages.items():
+            print(f"  {name}: GET {path}", flush=True)
+            results[name] = load(path, cookies)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+        log.close()
+    return report(results)
+
+
+def main() -> int:
+    if shutil.which("civicmeter", path=str(BIN)) is None:
+        print("SKIP bench_pages: the civicmeter command is not installed in this environment.")
+        return 0
+    if not _recreate_database():
+        return 0
+    try:
+        with tempfile.TemporaryDirectory(prefix="civicmeter-bench-pages-") as directory:
+            met = run(Path(directory))
+    finally:
+        _drop_database()
+    print("all pages within their goals" if met else "FAIL: at least one page is over its p95 goal")
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
