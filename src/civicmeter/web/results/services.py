@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import functools
-import subprocess  # noqa: S404 - only to read the git commit for provenance
 from collections import defaultdict
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-import civicmeter
 from civicmeter import instruments, scoring
+from civicmeter.provenance import code_version
 from civicmeter.web.accounts.permissions import SYSTEM, Action, require_permission
 from civicmeter.web.collection.models import Answer, Response
 from civicmeter.web.collection.selectors import accepted_criteria
@@ -28,24 +26,6 @@ DEFAULT_RECIPES = {
     Instrument.Kind.SURVEY: scoring.PSI_RECIPE,
     Instrument.Kind.ASSESSMENT: scoring.DATA_USE_RECIPE,
 }
-
-
-@functools.lru_cache(maxsize=1)
-def code_version() -> str:
-    """``civicmeter.__version__``, plus the git commit when running from a checkout."""
-    root = Path(civicmeter.__file__).resolve().parent
-    try:
-        commit = subprocess.run(  # noqa: S603
-            ["git", "rev-parse", "--short=12", "HEAD"],  # noqa: S607
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        commit = ""
-    return f"{civicmeter.__version__}+{commit}" if commit else civicmeter.__version__
 
 
 def _wave_answers(wave: Wave) -> dict[str, dict[str, str]]:
