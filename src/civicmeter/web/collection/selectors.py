@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+
+from django.db.models import Count, Max, Sum
 
 from civicmeter import instruments
 from civicmeter.web.programmes.instrument_cache import instrument_for
@@ -31,15 +34,60 @@ class DashboardRow:
         return self.response.status if self.response else "not_started"
 
 
+#: Dashboard rows kept per process, keyed by wave and a fingerprint of everything they show.
+_ROWS_CACHE_SIZE = 16
+_rows_cache: OrderedDict[tuple, list[DashboardRow]] = OrderedDict()
+_rows_lock = threading.Lock()
+
+
+def _fingerprint(wave: Wave) -> tuple:
+    """What the rows depend on, read in two small aggregate queries.
+
+    Every change to a response (answer, import, status) raises its ``version`` and moves its last
+    activity; invitations are added, never edited except by reminders. So these change whenever a
+    row would (the times also tell apart databases that reuse ids, as tests do).
+    """
+    responses = Response.objects.filter(wave=wave).aggregate(
+        n=Count("id"), ids=Sum("id"), versions=Sum("version"), last=Max("last_activity_at")
+    )
+    invitations = Invitation.objects.filter(wave=wave).aggregate(
+        n=Count("id"), ids=Sum("id"), reminders=Sum("reminder_count"), last=Max("sent_at")
+    )
+    return (wave.pk, wave.instrument.sha256, *responses.values(), *invitations.values())
+
+
 def wave_dashboard_rows(wave: Wave) -> list[DashboardRow]:
-    """One row per city invited to or answering ``wave``, sorted by city name.
+    """One row per city invited to or answering ``wave``, sorted by city name."""
+    return dashboard_snapshot(wave)[1]
+
+
+def dashboard_snapshot(wave: Wave) -> tuple[tuple, list[DashboardRow]]:
+    """The dashboard rows of ``wave`` and the fingerprint they were built for.
 
     Completion counts the required questions that are relevant given the city's own answers, so
-    skipped questions never hold a city below 100%.
+    skipped questions never hold a city below 100%. Computing it means reading and evaluating every
+    answer of the wave, so the rows are kept per process under a fingerprint of the wave's
+    responses and invitations (:func:`_fingerprint`) and rebuilt when any of them changes. Pages
+    may cache what they render from the rows under the same fingerprint.
     """
+    key = _fingerprint(wave)
+    with _rows_lock:
+        rows = _rows_cache.get(key)
+        if rows is not None:
+            _rows_cache.move_to_end(key)
+            return key, rows
+    rows = _build_rows(wave)
+    with _rows_lock:
+        _rows_cache[key] = rows
+        while len(_rows_cache) > _ROWS_CACHE_SIZE:
+            _rows_cache.popitem(last=False)
+    return key, rows
+
+
+def _build_rows(wave: Wave) -> list[DashboardRow]:
     instrument = instrument_for(wave.instrument)
     responses = {r.city_id: r for r in Response.objects.filter(wave=wave).select_related("city")}
-    invitations = {}
+    invitations: dict[int, Invitation] = {}
     for inv in Invitation.objects.filter(wave=wave).select_related("city").order_by("sent_at"):
         invitations.setdefault(inv.city_id, inv)
     answers: dict[int, dict[str, str]] = defaultdict(dict)
@@ -49,21 +97,20 @@ def wave_dashboard_rows(wave: Wave) -> list[DashboardRow]:
         .values_list("response_id", "question", "value")
     ):
         answers[response_id][question] = value
-    city_ids = set(responses) | set(invitations)
+    cities = {r.city_id: r.city for r in responses.values()}
+    cities.update({i.city_id: i.city for i in invitations.values() if i.city_id not in cities})
     rows = []
-    for city in City.objects.filter(pk__in=city_ids).order_by("name"):
+    for city in sorted(cities.values(), key=lambda c: c.name):
         response = responses.get(city.pk)
         progress = instruments.section_progress(instrument, answers[response.pk] if response else {})
-        invitation = invitations.get(city.pk)
-        last = response.last_activity_at if response else None
         rows.append(
             DashboardRow(
                 city,
                 response,
-                invitation,
+                invitations.get(city.pk),
                 answered=sum(p.required_answered for p in progress),
                 required=sum(p.required for p in progress),
-                last_activity=last,
+                last_activity=response.last_activity_at if response else None,
             )
         )
     return rows
@@ -75,11 +122,31 @@ def filter_rows(rows: list[DashboardRow], *, status: str | None, query: str) -> 
     return [r for r in rows if (not status or r.status == status) and query in r.city.name.casefold()]
 
 
+#: The dashboard's sortable columns and the key each sorts by (ties broken by city name).
+SORT_KEYS = {
+    "city": lambda r: (r.city.name.casefold(),),
+    "status": lambda r: (STATUS_ORDER.index(r.status),),
+    "complete": lambda r: (r.percent_complete,),
+    "activity": lambda r: (r.last_activity is not None, r.last_activity or datetime.min),
+    "invitation": lambda r: (r.invitation is not None, r.invitation.email if r.invitation else ""),
+}
+#: Statuses in the order a wave moves through them.
+STATUS_ORDER = ["not_started", *Response.Status.values]
+
+
+def sort_rows(rows: list[DashboardRow], column: str, *, descending: bool = False) -> list[DashboardRow]:
+    """``rows`` sorted by one of :data:`SORT_KEYS` (unknown columns sort by city)."""
+    key = SORT_KEYS.get(column, SORT_KEYS["city"])
+    ordered = sorted(rows, key=lambda r: r.city.name.casefold())
+    return sorted(ordered, key=key, reverse=descending)
+
+
 def status_counts(rows: list[DashboardRow]) -> dict[str, int]:
-    counts: dict[str, int] = defaultdict(int)
+    """Cities per status; every status appears (0 when none), so the counts add up to the rows."""
+    counts = dict.fromkeys(STATUS_ORDER, 0)
     for row in rows:
         counts[row.status] += 1
-    return dict(counts)
+    return counts
 
 
 def latest_reviews(responses) -> dict[int, dict[str, str]]:

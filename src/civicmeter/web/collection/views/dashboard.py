@@ -5,7 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,11 +21,54 @@ from civicmeter.web.accounts.permissions import (
     user_has_permission,
 )
 from civicmeter.web.programmes import services as programme_services
-from civicmeter.web.programmes.models import Wave
+from civicmeter.web.programmes.models import City, Wave
 
 from .. import selectors, services
+from ..fragment_cache import CSRF_HOLE, FragmentCache, fill_csrf
 from ..models import Response
 from ..staff_forms import InviteForm, ReturnForm
+
+#: Cities per dashboard page: a wave of 152 cities is four short pages, not one 24,000 px page.
+PAGE_SIZE = 50
+#: The query parameters that describe what the dashboard shows; actions redirect back with them.
+VIEW_PARAMS = ("q", "status", "sort", "dir", "page")
+
+
+def _view_query(params) -> str:
+    """The dashboard's own query string from ``params`` (only :data:`VIEW_PARAMS`, re-encoded)."""
+    kept = QueryDict(mutable=True)
+    for name in VIEW_PARAMS:
+        value = params.get(name, "").strip()
+        if value:
+            kept[name] = value
+    return kept.urlencode()
+
+
+def _back_to_dashboard(request, programme: str, code: str):
+    """Redirect to the dashboard as the form's page showed it (filter, sort and page kept)."""
+    url = reverse("collection:dashboard", args=[programme, code])
+    query = _view_query(QueryDict(request.POST.get("view", "")))
+    return redirect(f"{url}?{query}" if query else url)
+
+
+def _sort_links(view: QueryDict, sort: str, descending: bool) -> dict[str, dict[str, str]]:
+    """For each sortable column: the query string that sorts by it and its ``aria-sort`` state."""
+    links = {}
+    for column in selectors.SORT_KEYS:
+        params = view.copy()
+        params.pop("page", None)
+        params["sort"] = column
+        active = column == sort
+        params["dir"] = "asc" if active and descending else ("desc" if active else "asc")
+        links[column] = {
+            "query": params.urlencode(),
+            "aria": ("descending" if descending else "ascending") if active else "none",
+        }
+    return links
+
+
+#: The table's rows as rendered, per process (see ``fragment_cache``).
+_rows_cache = FragmentCache(size=64)
 
 
 @login_required
@@ -28,23 +76,57 @@ def dashboard(request, programme: str, code: str):
     wave = access_wave_by_code(request.user, programme, code)
     status = request.GET.get("status") or None
     query = request.GET.get("q", "").strip()
-    all_rows = selectors.wave_dashboard_rows(wave)
-    rows = selectors.filter_rows(all_rows, status=status, query=query)
+    sort = request.GET.get("sort") if request.GET.get("sort") in selectors.SORT_KEYS else "city"
+    descending = request.GET.get("dir") == "desc"
+    fingerprint, all_rows = selectors.dashboard_snapshot(wave)
+    rows = selectors.sort_rows(
+        selectors.filter_rows(all_rows, status=status, query=query), sort, descending=descending
+    )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    view = QueryDict(_view_query(request.GET), mutable=True)
+    without_page = view.copy()
+    without_page.pop("page", None)
     can_manage = user_has_permission(request.user, Action.MANAGE_WAVE, programme=wave.programme)
+    rows_key = (fingerprint, get_language(), can_manage, view.urlencode(), page.number)
+    rows_html = _rows_cache.get_or_render(
+        rows_key,
+        lambda: render_to_string(
+            "collection/_dashboard_rows.html",
+            {
+                "rows": page.object_list,
+                "can_manage": can_manage,
+                "view_query": view.urlencode(),
+                "csrf_hole": CSRF_HOLE,
+            },
+        ),
+    )
     return render(
         request,
         "collection/dashboard.html",
         {
             "wave": wave,
-            "rows": rows,
+            "rows": page.object_list,
+            "rows_html": fill_csrf(rows_html, request),
+            "page": page,
+            "matching": len(rows),
             "counts": selectors.status_counts(all_rows),
             "total": len(all_rows),
             "status": status or "",
             "query": query,
+            "sort_links": _sort_links(view, sort, descending),
+            "view_query": view.urlencode(),
+            "page_query": without_page.urlencode(),
             "statuses": [("not_started", _("Not started"))] + list(Response.Status.choices),
             "can_manage": can_manage,
             "wave_statuses": Wave.Status.choices,
             "invite_form": InviteForm() if can_manage else None,
+            "sort": request.GET.get("sort") and sort,
+            "sort_dir": "desc" if descending else "asc",
+            # The city choice is drawn by the template: Django's select widget renders one
+            # sub-template per option, which cost more than the whole table of cities.
+            "invite_cities": City.objects.order_by("name").values_list("slug", "name", "country")
+            if can_manage
+            else [],
             "return_form": ReturnForm() if can_manage else None,
         },
     )
@@ -61,7 +143,7 @@ def invite(request, programme: str, code: str):
                 request,
                 f"{form.fields[field].label if field in form.fields else ''}: {' '.join(errors)}",
             )
-        return redirect("collection:dashboard", programme, code)
+        return _back_to_dashboard(request, programme, code)
     invitation = programme_services.invitation_send(
         actor=request.user,
         wave=wave,
@@ -73,7 +155,7 @@ def invite(request, programme: str, code: str):
         _("Invitation sent to %(email)s for %(city)s.")
         % {"email": invitation.email, "city": invitation.city.name},
     )
-    return redirect("collection:dashboard", programme, code)
+    return _back_to_dashboard(request, programme, code)
 
 
 @login_required
@@ -83,7 +165,7 @@ def remind(request, programme: str, code: str):
     city_ids = [int(pk) for pk in request.POST.getlist("city") if pk.isdigit()] or None
     sent = programme_services.invitation_remind(actor=request.user, wave=wave, city_ids=city_ids)
     messages.success(request, _("%(n)d reminder(s) sent to cities that have not submitted.") % {"n": sent})
-    return redirect("collection:dashboard", programme, code)
+    return _back_to_dashboard(request, programme, code)
 
 
 @login_required
@@ -101,7 +183,7 @@ def set_status(request, programme: str, code: str):
         messages.success(
             request, _("The wave is now %(status)s.") % {"status": wave.get_status_display().lower()}
         )
-    return redirect("collection:dashboard", programme, code)
+    return _back_to_dashboard(request, programme, code)
 
 
 def _staff_response(request, pk: int) -> Response:
@@ -127,7 +209,7 @@ def return_response(request, pk: int):
             request,
             _("%(city)s's response was returned for changes.") % {"city": response.city.name},
         )
-    return redirect("collection:dashboard", response.wave.programme.slug, response.wave.code)
+    return _back_to_dashboard(request, response.wave.programme.slug, response.wave.code)
 
 
 @login_required
@@ -140,4 +222,4 @@ def validate_response(request, pk: int):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("%(city)s's response is validated.") % {"city": response.city.name})
-    return redirect("collection:dashboard", response.wave.programme.slug, response.wave.code)
+    return _back_to_dashboard(request, response.wave.programme.slug, response.wave.code)
