@@ -133,3 +133,12 @@ def test_missing_indicator_column_and_bad_meta_values():
 def test_missing_file_is_reported(tmp_path):
     with pytest.raises(IndexDataError, match=r"index\.E001"):
         read_index_data(tmp_path / "nope.csv", META)
+
+
+def test_an_unreadable_file_is_reported_not_raised(tmp_path):
+    with pytest.raises(IndexDataError) as info:
+        read_index_data(tmp_path, META)
+    assert str(info.value) == (
+        f"[index.E001] {tmp_path}: cannot read the iData file (IsADirectoryError); "
+        "check the path and its permissions"
+    )

@@ -34,7 +34,12 @@ from civicmeter.indexing.sensitivity_spec import (
     SensitivitySpec,
     sensitivity_spec_from_dict,
 )
-from civicmeter.indexing.sobol import SobolIndices, saltelli_design, sobol_indices
+from civicmeter.indexing.sobol import (
+    SaltelliDesign,
+    SobolIndices,
+    saltelli_design,
+    sobol_indices,
+)
 from civicmeter.indexing.tables import IndexData
 from civicmeter.params import NONE, InstanceOf, Interval, ParameterError, validate_params
 
@@ -134,6 +139,80 @@ def _sensitivity_table(
     return pd.DataFrame(rows)
 
 
+@dataclass(frozen=True)
+class _Design:
+    """The runs to make: the unit-cube ``matrix``, each run's ``blocks`` label, the Saltelli
+    ``design`` (None for uncertainty only) and notes on how the design was built."""
+
+    matrix: np.ndarray
+    blocks: list[str]
+    design: SaltelliDesign | None
+    notes: tuple[str, ...]
+
+
+def _check_target(problem: IndexData, target: str | None) -> str:
+    """The aggregate to analyse: ``target`` or the index; refuse a code that is not an aggregate."""
+    h = problem.hierarchy
+    target = target or h.top[0]
+    if target not in h.aggregates:
+        raise ParameterError(
+            f"the 'target' parameter of run_uncertainty must be an aggregate code; got {target!r}",
+            parameter="target",
+            function="run_uncertainty",
+        )
+    return target
+
+
+def _plan_design(spec: SensitivitySpec, runs: int, seed: int, sensitivity: bool) -> _Design:
+    """A Saltelli design of ``runs // (d + 2)`` base rows, or ``runs`` scrambled Sobol points."""
+    widths = [item.width for item in spec.inputs]
+    if not sensitivity:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            matrix = qmc.Sobol(d=sum(widths), scramble=True, seed=seed).random(runs)
+        return _Design(matrix, ["UA"] * runs, None, ())
+    d = len(widths)
+    base = runs // (d + 2)
+    if base < 2:
+        raise ParameterError(
+            f"the 'runs' parameter of run_uncertainty must be at least {2 * (d + 2)} for a "
+            f"sensitivity analysis of {d} inputs; got {runs}",
+            parameter="runs",
+            function="run_uncertainty",
+        )
+    design = saltelli_design(widths, base, seed=seed)
+    blocks = ["A"] * base + ["B"] * base + [f"AB:{n}" for n in spec.names for _ in range(base)]
+    notes = list(design.notes)
+    if base * (d + 2) != runs:
+        notes.append(f"runs rounded down to {base * (d + 2)} = {base} x ({d} inputs + 2)")
+    return _Design(design.matrix, blocks, design, tuple(notes))
+
+
+def _rank_summary(
+    nominal_scores: pd.Series, ranks: np.ndarray, units: tuple[str, ...]
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Each unit's rank interval against its nominal rank, and each run's mean absolute shift."""
+    nominal_rank = rank_descending(nominal_scores.to_frame())[nominal_scores.name].to_numpy(
+        dtype=float
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        shift = np.nanmean(np.abs(ranks - nominal_rank[None]), axis=1)
+        quantiles = _quantiles(ranks, [0.05, 0.5, 0.95])
+        intervals = pd.DataFrame(
+            {
+                "uCode": units,
+                "nominal_score": nominal_scores.to_numpy(dtype=float),
+                "nominal_rank": nominal_rank,
+                "median": quantiles[1],
+                "mean": np.nanmean(ranks, axis=0),
+                "p05": quantiles[0],
+                "p95": quantiles[2],
+            }
+        )
+    return intervals, shift
+
+
 @validate_params(
     {
         "problem": [InstanceOf(IndexData, "an IndexData")],
@@ -171,75 +250,31 @@ def run_uncertainty(
     if isinstance(spec, dict):
         spec = sensitivity_spec_from_dict(spec, recipe, problem)
     seed = spec.seed if seed is None else seed
-    h = problem.hierarchy
-    target = target or h.top[0]
-    if target not in h.aggregates:
-        raise ParameterError(
-            f"the 'target' parameter of run_uncertainty must be an aggregate code; got {target!r}",
-            parameter="target",
-            function="run_uncertainty",
-        )
+    target = _check_target(problem, target)
     nominal = run_pipeline(problem, recipe)
-    widths = [item.width for item in spec.inputs]
-    notes: list[str] = []
-    design = None
-    if sensitivity:
-        d = len(widths)
-        base = runs // (d + 2)
-        if base < 2:
-            raise ParameterError(
-                f"the 'runs' parameter of run_uncertainty must be at least {2 * (d + 2)} for a "
-                f"sensitivity analysis of {d} inputs; got {runs}",
-                parameter="runs",
-                function="run_uncertainty",
-            )
-        design = saltelli_design(widths, base, seed=seed)
-        matrix = design.matrix
-        blocks = ["A"] * base + ["B"] * base + [f"AB:{n}" for n in spec.names for _ in range(base)]
-        notes.extend(design.notes)
-        if base * (d + 2) != runs:
-            notes.append(f"runs rounded down to {base * (d + 2)} = {base} x ({d} inputs + 2)")
-    else:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
-            matrix = qmc.Sobol(d=sum(widths), scramble=True, seed=seed).random(runs)
-        blocks = ["UA"] * runs
-    plan = plan_runs(spec, matrix, blocks)
+    plan_design = _plan_design(spec, runs, seed, sensitivity)
+    notes = list(plan_design.notes)
+    plan = plan_runs(spec, plan_design.matrix, plan_design.blocks)
     cache = StageCache(problem, recipe, spec, nominal)
     scores = run_scores(cache, plan, spec, target, progress)
     notes.extend(cache.notes)
     units = tuple(nominal.stages["Normalised"].index)
     ranks = _rank_rows(scores)
-    nominal_rank = rank_descending(nominal.stages["Aggregated"][[target]])[target].to_numpy(
-        dtype=float
-    )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        shift = np.nanmean(np.abs(ranks - nominal_rank[None]), axis=1)
-        quantiles = _quantiles(ranks, [0.05, 0.5, 0.95])
-        intervals = pd.DataFrame(
-            {
-                "uCode": units,
-                "nominal_score": nominal.stages["Aggregated"][target].to_numpy(dtype=float),
-                "nominal_rank": nominal_rank,
-                "median": quantiles[1],
-                "mean": np.nanmean(ranks, axis=0),
-                "p05": quantiles[0],
-                "p95": quantiles[2],
-            }
-        )
+    intervals, shift = _rank_summary(nominal.stages["Aggregated"][target], ranks, units)
     table = None
+    design = plan_design.design
     if design is not None:
         outputs = np.column_stack([shift, ranks])
         indices = sobol_indices(design, outputs, n_boot=n_boot, alpha=alpha, seed=seed)
         table = _sensitivity_table(indices, spec, [SHIFT_TARGET, *units])
         notes.extend(n for n in indices.notes if n not in notes)
+    n = len(plan_design.blocks)
     provenance = {
         **nominal.provenance,
         "sensitivity_spec": spec.source,
         "sensitivity_spec_sha256": spec.sha256,
         "seed": str(seed),
-        "runs": str(len(blocks)),
+        "runs": str(n),
     }
     return UncertaintyResult(
         target=target,
@@ -249,7 +284,7 @@ def run_uncertainty(
         runs_table=_runs_table(plan, spec, nominal.weights, shift),
         ranks=ranks,
         scores=scores,
-        n=len(blocks),
+        n=n,
         base=design.base if design is not None else None,
         alpha=alpha,
         notes=tuple(notes),

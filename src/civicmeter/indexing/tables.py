@@ -93,7 +93,15 @@ def _read_table(source: str | Path | pd.DataFrame, label: str) -> tuple[pd.DataF
         raise IndexDataError.single(
             "index.E001", str(path), f"{label} file not found; check the path"
         )
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise IndexDataError.single(
+            "index.E001",
+            str(path),
+            f"cannot read the {label} file ({type(exc).__name__}); check the path and its "
+            "permissions",
+        ) from exc
     try:
         if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
             frame = pd.read_excel(path, dtype=object)
@@ -119,95 +127,58 @@ def _meta_row(index: int) -> str:
     return f"row {index + 2}"
 
 
-def _check_meta(meta: pd.DataFrame, name: str, problems: ProblemCollector) -> Hierarchy | None:
-    required = ("iCode", "Type", "Level", "Direction", "Weight", "Parent")
-    missing = [c for c in required if c not in meta.columns]
-    if missing:
+def _framework_row(row: pd.Series, place: str, kind: str, problems: ProblemCollector):
+    """(level, direction, weight) of one Indicator or Aggregate row, or None after recording why."""
+    try:
+        level = int(float(row["Level"]))
+        if level != float(row["Level"]) or level < 1:
+            raise ValueError
+    except (TypeError, ValueError):
+        problems.add("index.E010", place, f"Level {row['Level']!r} must be a whole number >= 1")
+        return None
+    if (kind == "Indicator") != (level == 1):
         problems.add(
-            "index.E001",
-            name,
-            f"missing column(s) {', '.join(missing)}; iMeta needs {', '.join(required)}",
+            "index.E010", place, "indicators must have Level 1 and aggregates Level 2 or more"
         )
         return None
-    codes, levels, parents, weights, directions, names = [], {}, {}, {}, {}, {}
-    seen: dict[str, int] = {}
-    for i, row in meta.iterrows():
-        place = f"{name} {_meta_row(i)}"
-        code = "" if _is_blank(row["iCode"]) else str(row["iCode"]).strip()
-        kind = "" if _is_blank(row["Type"]) else str(row["Type"]).strip()
-        if not code or " " in code:
-            problems.add(
-                "index.E010", place, f"iCode {code!r} must be non-empty and contain no spaces"
-            )
-            continue
-        if code in seen:
-            problems.add(
-                "index.E002",
-                f"{place} iCode {code}",
-                f"duplicate iCode (first on {_meta_row(seen[code])}); codes must be unique",
-            )
-            continue
-        seen[code] = i
-        if kind not in META_TYPES:
-            problems.add(
-                "index.E010",
-                f"{place} iCode {code}",
-                f"Type {kind!r} must be one of {', '.join(META_TYPES)}",
-            )
-            continue
-        if kind not in ("Indicator", "Aggregate"):
-            continue
-        try:
-            level = int(float(row["Level"]))
-            if level != float(row["Level"]) or level < 1:
-                raise ValueError
-        except (TypeError, ValueError):
-            problems.add(
-                "index.E010",
-                f"{place} iCode {code}",
-                f"Level {row['Level']!r} must be a whole number >= 1",
-            )
-            continue
-        if (kind == "Indicator") != (level == 1):
-            problems.add(
-                "index.E010",
-                f"{place} iCode {code}",
-                "indicators must have Level 1 and aggregates Level 2 or more",
-            )
-            continue
-        try:
-            direction = int(float(row["Direction"]))
-            if direction not in (1, -1):
-                raise ValueError
-        except (TypeError, ValueError):
-            problems.add(
-                "index.E010",
-                f"{place} iCode {code}",
-                f"Direction {row['Direction']!r} must be 1 or -1",
-            )
-            continue
-        try:
-            weight = float(row["Weight"])
-            if not np.isfinite(weight) or weight < 0:
-                raise ValueError
-        except (TypeError, ValueError):
-            problems.add(
-                "index.E010",
-                f"{place} iCode {code}",
-                f"Weight {row['Weight']!r} must be a number >= 0",
-            )
-            continue
-        codes.append(code)
-        levels[code] = level
-        parents[code] = None if _is_blank(row["Parent"]) else str(row["Parent"]).strip()
-        weights[code] = weight
-        directions[code] = direction
-        names[code] = (
-            code if "iName" not in meta.columns or _is_blank(row["iName"]) else str(row["iName"])
-        )
-    if not codes:
-        problems.add("index.E010", name, "no Indicator or Aggregate rows; add the framework rows")
+    try:
+        direction = int(float(row["Direction"]))
+        if direction not in (1, -1):
+            raise ValueError
+    except (TypeError, ValueError):
+        problems.add("index.E010", place, f"Direction {row['Direction']!r} must be 1 or -1")
         return None
+    try:
+        weight = float(row["Weight"])
+        if not np.isfinite(weight) or weight < 0:
+            raise ValueError
+    except (TypeError, ValueError):
+        problems.add("index.E010", place, f"Weight {row['Weight']!r} must be a number >= 0")
+        return None
+    return level, direction, weight
+
+
+def _row_code(row: pd.Series, place: str, seen: dict[str, int], problems: ProblemCollector):
+    """The row's (iCode, Type) when the code is new and the type known, else None (recorded)."""
+    code = "" if _is_blank(row["iCode"]) else str(row["iCode"]).strip()
+    kind = "" if _is_blank(row["Type"]) else str(row["Type"]).strip()
+    if not code or " " in code:
+        problems.add("index.E010", place, f"iCode {code!r} must be non-empty and contain no spaces")
+        return None
+    if code in seen:
+        problems.add(
+            "index.E002",
+            f"{place} iCode {code}",
+            f"duplicate iCode (first on {_meta_row(seen[code])}); codes must be unique",
+        )
+        return None
+    return code, kind
+
+
+def _check_parents(
+    codes: list[str], levels: dict, parents: dict, seen: dict, name: str, problems: ProblemCollector
+) -> None:
+    """Every code's parent is an aggregate one level up, or the code is at the top level."""
     top_level = max(levels.values())
     for code in codes:
         place = f"{name} {_meta_row(seen[code])} iCode {code}"
@@ -234,6 +205,50 @@ def _check_meta(meta: pd.DataFrame, name: str, problems: ProblemCollector) -> Hi
                 f"Parent {parent!r} is at level {levels[parent]}, expected {levels[code] + 1}; a "
                 "parent sits one level above its children",
             )
+
+
+def _check_meta(meta: pd.DataFrame, name: str, problems: ProblemCollector) -> Hierarchy | None:
+    """The framework of iMeta's Indicator and Aggregate rows, or None when it cannot be built."""
+    required = ("iCode", "Type", "Level", "Direction", "Weight", "Parent")
+    missing = [c for c in required if c not in meta.columns]
+    if missing:
+        problems.add(
+            "index.E001",
+            name,
+            f"missing column(s) {', '.join(missing)}; iMeta needs {', '.join(required)}",
+        )
+        return None
+    codes, levels, parents, weights, directions, names = [], {}, {}, {}, {}, {}
+    seen: dict[str, int] = {}
+    for i, row in meta.iterrows():
+        place = f"{name} {_meta_row(i)}"
+        found = _row_code(row, place, seen, problems)
+        if found is None:
+            continue
+        code, kind = found
+        seen[code] = i
+        if kind not in META_TYPES:
+            problems.add(
+                "index.E010",
+                f"{place} iCode {code}",
+                f"Type {kind!r} must be one of {', '.join(META_TYPES)}",
+            )
+            continue
+        if kind not in ("Indicator", "Aggregate"):
+            continue
+        parsed = _framework_row(row, f"{place} iCode {code}", kind, problems)
+        if parsed is None:
+            continue
+        codes.append(code)
+        levels[code], directions[code], weights[code] = parsed
+        parents[code] = None if _is_blank(row["Parent"]) else str(row["Parent"]).strip()
+        names[code] = (
+            code if "iName" not in meta.columns or _is_blank(row["iName"]) else str(row["iName"])
+        )
+    if not codes:
+        problems.add("index.E010", name, "no Indicator or Aggregate rows; add the framework rows")
+        return None
+    _check_parents(codes, levels, parents, seen, name, problems)
     _check_cycles(codes, parents, seen, name, problems)
     for code in codes:
         if levels[code] > 1 and not any(parents[c] == code for c in codes):
@@ -288,6 +303,98 @@ def _check_numeric(
     return values.astype(float)
 
 
+def _check_units(frame: pd.DataFrame, name: str, problems: ProblemCollector) -> None:
+    """Clean uCode (and a numeric Time), and record duplicate and empty unit codes."""
+    frame["uCode"] = frame["uCode"].map(lambda v: "" if _is_blank(v) else str(v).strip())
+    if "uName" not in frame.columns:
+        frame.insert(0, "uName", frame["uCode"])
+    keys = ["uCode", "Time"] if "Time" in frame.columns else ["uCode"]
+    if "Time" in frame.columns:
+        numeric_time = pd.to_numeric(frame["Time"], errors="coerce")
+        if numeric_time.notna().all():
+            frame["Time"] = numeric_time
+    for i in np.flatnonzero(frame.duplicated(keys, keep="first").to_numpy()):
+        problems.add(
+            "index.E002",
+            f"{name} row {i + 2}",
+            f"duplicate {'/'.join(keys)} {frame.iloc[i]['uCode']!r}; each unit appears once "
+            "per time point",
+        )
+    for i in np.flatnonzero((frame["uCode"] == "").to_numpy()):
+        problems.add("index.E010", f"{name} row {i + 2}", "empty uCode; give every unit a code")
+
+
+def _column_roles(meta: pd.DataFrame, data: pd.DataFrame) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """iData's group columns (typed Group in iMeta, or named ``*_group``) and denominators."""
+    types = dict(
+        zip(
+            meta.get("iCode", pd.Series(dtype=object)).astype(str).str.strip(),
+            meta.get("Type", pd.Series(dtype=object)),
+            strict=True,
+        )
+    )
+    groups = tuple(c for c, t in types.items() if t == "Group" and c in data.columns)
+    groups += tuple(c for c in data.columns if c.endswith("_group") and c not in groups)
+    denominators = tuple(c for c, t in types.items() if t == "Denominator" and c in data.columns)
+    return groups, denominators
+
+
+def _check_indicators(
+    data: pd.DataFrame, hierarchy: Hierarchy, name: str, problems: ProblemCollector
+) -> None:
+    """Indicator columns exist, are numeric (converted in place) and vary; no aggregate column."""
+    for code in hierarchy.aggregates:
+        if code in data.columns:
+            problems.add(
+                "index.E005",
+                f"{name} column {code}",
+                "is an aggregate in iMeta; aggregates are computed, remove the column from iData",
+            )
+    for code in hierarchy.indicators:
+        if code not in data.columns:
+            problems.add(
+                "index.E009",
+                f"{name}",
+                f"indicator {code} from iMeta has no column; add it or remove the iMeta row",
+            )
+            continue
+        values = _check_numeric(data, code, name, problems)
+        data[code] = values
+        present = values.dropna()
+        if present.empty:
+            problems.add(
+                "index.E007",
+                f"{name} column {code}",
+                "indicator has no values; supply data or remove it from iMeta",
+            )
+        elif present.nunique() == 1:
+            problems.add(
+                "index.E008",
+                f"{name} column {code}",
+                f"indicator is constant ({present.iloc[0]!r}) and cannot discriminate units; "
+                "remove it",
+            )
+
+
+def _referenced_denominators(
+    meta: pd.DataFrame, data: pd.DataFrame, meta_name: str, problems: ProblemCollector
+) -> set[str]:
+    """Columns iMeta's ``Denominator`` cells name; record cells naming no iData column."""
+    if "Denominator" not in meta.columns:
+        return set()
+    for i, row in meta.iterrows():
+        denom = row["Denominator"]
+        if _is_blank(denom) or str(row.get("Type", "")).strip() != "Indicator":
+            continue
+        if str(denom).strip() not in data.columns:
+            problems.add(
+                "index.E011",
+                f"{meta_name} row {i + 2} iCode {row['iCode']}",
+                f"Denominator {denom!r} is not a column of iData; add the column or clear the cell",
+            )
+    return {str(d).strip() for d in meta["Denominator"] if not _is_blank(d)}
+
+
 @validate_params(
     {
         "data": [InstanceOf((str, Path, pd.DataFrame), "a path or a pandas DataFrame")],
@@ -304,89 +411,11 @@ def read_index_data(data: str | Path | pd.DataFrame, meta: str | Path | pd.DataF
     if "uCode" not in data_frame.columns:
         problems.add("index.E001", data_name, "missing column uCode; add one unit code per row")
         problems.raise_if_any()
-    data_frame["uCode"] = data_frame["uCode"].map(lambda v: "" if _is_blank(v) else str(v).strip())
-    if "uName" not in data_frame.columns:
-        data_frame.insert(0, "uName", data_frame["uCode"])
-    keys = ["uCode", "Time"] if "Time" in data_frame.columns else ["uCode"]
-    if "Time" in data_frame.columns:
-        numeric_time = pd.to_numeric(data_frame["Time"], errors="coerce")
-        if numeric_time.notna().all():
-            data_frame["Time"] = numeric_time
-    for i in np.flatnonzero(data_frame.duplicated(keys, keep="first").to_numpy()):
-        problems.add(
-            "index.E002",
-            f"{data_name} row {i + 2}",
-            f"duplicate {'/'.join(keys)} {data_frame.iloc[i]['uCode']!r}; each unit appears once "
-            "per time point",
-        )
-    for i in np.flatnonzero((data_frame["uCode"] == "").to_numpy()):
-        problems.add(
-            "index.E010", f"{data_name} row {i + 2}", "empty uCode; give every unit a code"
-        )
-    types = dict(
-        zip(
-            meta_frame.get("iCode", pd.Series(dtype=object)).astype(str).str.strip(),
-            meta_frame.get("Type", pd.Series(dtype=object)),
-            strict=True,
-        )
-    )
-    groups = tuple(c for c, t in types.items() if t == "Group" and c in data_frame.columns)
-    for column in [c for c in data_frame.columns if c.endswith("_group") and c not in groups]:
-        groups += (column,)
-    denominators = tuple(
-        c for c, t in types.items() if t == "Denominator" and c in data_frame.columns
-    )
+    _check_units(data_frame, data_name, problems)
+    groups, denominators = _column_roles(meta_frame, data_frame)
     if hierarchy is not None:
-        for code in hierarchy.aggregates:
-            if code in data_frame.columns:
-                problems.add(
-                    "index.E005",
-                    f"{data_name} column {code}",
-                    "is an aggregate in iMeta; aggregates are computed, remove the column from "
-                    "iData",
-                )
-        for code in hierarchy.indicators:
-            if code not in data_frame.columns:
-                problems.add(
-                    "index.E009",
-                    f"{data_name}",
-                    f"indicator {code} from iMeta has no column; add it or remove the iMeta row",
-                )
-                continue
-            values = _check_numeric(data_frame, code, data_name, problems)
-            data_frame[code] = values
-            present = values.dropna()
-            if present.empty:
-                problems.add(
-                    "index.E007",
-                    f"{data_name} column {code}",
-                    "indicator has no values; supply data or remove it from iMeta",
-                )
-            elif present.nunique() == 1:
-                problems.add(
-                    "index.E008",
-                    f"{data_name} column {code}",
-                    f"indicator is constant ({present.iloc[0]!r}) and cannot discriminate units; "
-                    "remove it",
-                )
-        denominator_col = meta_frame["Denominator"] if "Denominator" in meta_frame.columns else None
-        if denominator_col is not None:
-            for i, row in meta_frame.iterrows():
-                denom = row["Denominator"]
-                if _is_blank(denom) or str(row.get("Type", "")).strip() != "Indicator":
-                    continue
-                if str(denom).strip() not in data_frame.columns:
-                    problems.add(
-                        "index.E011",
-                        f"{meta_name} row {i + 2} iCode {row['iCode']}",
-                        f"Denominator {denom!r} is not a column of iData; add the column or "
-                        "clear the cell",
-                    )
-        referenced = {
-            str(d).strip()
-            for d in (denominator_col if denominator_col is not None else [])
-            if not _is_blank(d)
-        }
+        _check_indicators(data_frame, hierarchy, data_name, problems)
+        referenced = _referenced_denominators(meta_frame, data_frame, meta_name, problems)
         denominators += tuple(
             sorted(c for c in referenced if c in data_frame.columns and c not in denominators)
         )
