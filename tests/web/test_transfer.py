@@ -494,3 +494,81 @@ class MultipleChoiceOrderTests(TestCase):
             )
             self.assertEqual((run.inserted, run.updated, run.cleared), (0, 0, 0), fmt)
         self.assertFalse(AnswerChange.objects.exists())
+
+
+class ImportLimitsTests(TestCase):
+    """Resource limits and clear refusals on the web and the CLI (issue 7, items 7, 9, 10)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.world = make_world()
+        cls.url = reverse("collection:import", args=[cls.world.programme.slug, "2020"])
+
+    def post(self, name: str, content: bytes, **fields):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        login(self.client, self.world.admin)
+        upload = SimpleUploadedFile(name, content)
+        return self.client.post(self.url, {"file": upload, "city_column": "city", **fields})
+
+    def test_a_file_above_the_upload_limit_is_refused_and_only_its_size_is_kept(self):
+        with self.settings(CIVICMETER_MAX_UPLOAD_BYTES=1000):
+            page = self.post("big.csv", b"city,mayor\n" + b"bilbao-es,Juan\n" * 100)
+        self.assertContains(page, "import.E017", status_code=400)
+        self.assertContains(page, "CIVICMETER_MAX_UPLOAD_BYTES", status_code=400)
+        run = ImportRun.objects.get()
+        self.assertEqual((run.status, run.size), ("rejected", 1511))
+        self.assertNotIn("bilbao-es,Juan", str(run.report))
+
+    def test_the_cli_refuses_a_file_above_the_limit_without_a_traceback(self):
+        import tempfile
+
+        from typer.testing import CliRunner
+
+        from civicmeter.cli import app
+
+        with tempfile.TemporaryDirectory() as folder, self.settings(CIVICMETER_MAX_UPLOAD_BYTES=1000):
+            path = Path(folder) / "big.csv"
+            path.write_bytes(b"city,mayor\n" + b"bilbao-es,Juan\n" * 100)
+            result = CliRunner().invoke(app, ["responses", "import", str(path), "--wave", "2020"])
+        self.assertEqual(result.exit_code, 2)
+        self.assertIn("import.E017", result.output)
+        self.assertNotIn("Traceback", result.output)
+
+    def test_problems_stop_at_200_and_say_how_many_more(self):
+        rows = "".join(f"nowhere-{i},x\n" for i in range(450))
+        page = self.post("many.csv", ("city,mayor\n" + rows).encode())
+        self.assertContains(page, "450 problems", status_code=400)
+        self.assertContains(page, "250 more problems, not listed", status_code=400)
+        self.assertEqual(page.content.count(b"import.E100"), 200)
+        run = ImportRun.objects.get()
+        self.assertEqual((len(run.report["problems"]), run.report["more"]), (200, 250))
+
+    def test_files_that_are_not_tables_are_named_on_the_web_and_the_cli(self):
+        import tempfile
+
+        from typer.testing import CliRunner
+
+        from civicmeter.cli import app
+
+        png = b"\x89PNG\r\n\x1a\n" + bytes(100)
+        page = self.post("answers.xlsx", png)
+        self.assertContains(page, "is a PNG image", status_code=400)
+        long_cell = b"city,mayor\nbilbao-es," + b"y" * 140_000 + b"\n"
+        page = self.post("long.csv", long_cell)
+        self.assertContains(page, "import.E014", status_code=400)
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "answers.xlsx"
+            path.write_bytes(png)
+            result = CliRunner().invoke(app, ["responses", "import", str(path), "--wave", "2020"])
+        self.assertEqual(result.exit_code, 2)
+        self.assertIn("is a PNG image", result.output)
+        self.assertNotIn("Traceback", result.output)
+
+    def test_the_web_form_takes_the_encoding_the_error_asks_for(self):
+        content = "city,mayor\nbilbao-es,Juan María Aburto\n".encode("cp1252")
+        page = self.post("cp.csv", content)
+        self.assertContains(page, "choose cp1252 under &#x27;Encoding&#x27;", status_code=400)
+        self.assertContains(page, '<option value="cp1252">', status_code=400)
+        self.post("cp.csv", content, encoding="cp1252")
+        self.assertEqual(Answer.objects.get(question="mayor").value, "Juan María Aburto")

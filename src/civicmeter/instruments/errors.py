@@ -45,18 +45,51 @@ class _ProblemsError(ValueError):
 
     what = "file"
 
-    def __init__(self, problems: Sequence[Problem], *, source: str | None = None):
+    def __init__(self, problems: Sequence[Problem], *, source: str | None = None, more: int = 0):
         self.problems = tuple(problems)
         self.source = source
+        self.more = more
         head = f"{source}: " if source else ""
-        count = len(self.problems)
+        count = len(self.problems) + more
         lines = [f"{head}{count} problem{'s' if count != 1 else ''} in the {self.what}"]
         lines += [f"  {p}" for p in self.problems]
+        if more:
+            lines.append(f"  ... and {more:,} more not listed: correct these and check the file again")
         super().__init__("\n".join(lines))
 
     @property
     def codes(self) -> list[str]:
         return [p.code for p in self.problems]
+
+
+#: How many problems one file reports; a broken file of a million rows would otherwise report (and
+#: store) a million. The rest are counted, not kept.
+MAX_PROBLEMS = 200
+
+
+class ProblemList(list):
+    """A list of problems that keeps the first :data:`MAX_PROBLEMS` and counts the rest in ``more``."""
+
+    def __init__(self, problems=(), *, limit: int = MAX_PROBLEMS):
+        super().__init__()
+        self.limit = limit
+        self.more = 0
+        self.extend(problems)
+
+    def append(self, problem: Problem) -> None:
+        if len(self) < self.limit:
+            super().append(problem)
+        else:
+            self.more += 1
+
+    def extend(self, problems) -> None:
+        for problem in problems:
+            self.append(problem)
+        self.more += getattr(problems, "more", 0)
+
+    def __iadd__(self, problems):
+        self.extend(problems)
+        return self
 
 
 class InstrumentError(_ProblemsError):

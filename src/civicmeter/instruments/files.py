@@ -19,13 +19,15 @@ from pathlib import Path
 import pandas as pd
 from charset_normalizer import from_bytes
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 
 from civicmeter.instruments.errors import Problem, ResponsesImportError
 from civicmeter.params import NONE, InstanceOf, Options, validate_params
 
 NOT_UTF8 = (
     "the file is not UTF-8 (it looks like {guess}); save it as 'CSV UTF-8' in your spreadsheet "
-    "program, or import it again stating the encoding (for example encoding='cp1252')"
+    "program, or import it again stating its encoding: choose {guess} under 'Encoding' on the web "
+    "import page, or add --encoding {guess} to 'civicmeter responses import'"
 )
 BAD_ENCODING = "the file cannot be decoded as {encoding}: {reason}"
 EMPTY_FILE = (
@@ -36,6 +38,44 @@ DUPLICATE_COLUMN = (
 )
 BAD_WORKBOOK = "the file looks like an Excel workbook but cannot be opened: {reason}"
 CANNOT_READ = "cannot read the file: {reason}"
+CELL_TOO_LONG = (
+    "a cell holds {length} characters; cells are limited to {limit:,} characters (Excel's own "
+    "limit). Shorten the text, or check that the file's quotes are balanced"
+)
+TOO_BIG_UNPACKED = (
+    "the workbook would take {size:,.0f} MB when unpacked; the limit is {limit:,.0f} MB. A sheet of "
+    "answers is far smaller: save only the answers sheet, or save it as CSV"
+)
+NOT_A_TABLE = (
+    "the file{named} is {kind}, not a CSV or Excel (.xlsx) table; export the answers from your "
+    "spreadsheet program as .xlsx or 'CSV UTF-8' and upload that file"
+)
+OLD_EXCEL = (
+    "the file{named} is an old-format Excel workbook (.xls); open it in your spreadsheet program "
+    "and save it as .xlsx or 'CSV UTF-8'"
+)
+ZIP_NOT_WORKBOOK = (
+    "the file{named} is a ZIP archive but not an Excel workbook (it has no workbook inside); save "
+    "the answers from your spreadsheet program as .xlsx or 'CSV UTF-8'"
+)
+
+#: Longest cell read, in characters: Excel's own cell limit, far above any answer's length limit.
+MAX_CELL_CHARS = 32_767
+#: Largest unpacked size of an XLSX (its XML parts together). 152 cities x 300 questions take a
+#: few MB; a zip bomb of 1.7 MB that unpacks to 490 MB is refused from the zip directory alone.
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+#: File signatures that are certainly not answer tables (first bytes -> what the file is).
+_SIGNATURES = (
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"%PDF", "a PDF document"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"Rar!", "a RAR archive"),
+    (b"7z\xbc\xaf", "a 7-Zip archive"),
+)
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 #: Characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection).
 FORMULA_TRIGGERS = "=+-@\t\r"
@@ -98,6 +138,12 @@ def decode(data: bytes, encoding: str | None = None, *, source: str | None = Non
         except (UnicodeDecodeError, LookupError) as exc:
             problem = Problem("import.E001", BAD_ENCODING.format(encoding=encoding, reason=exc))
             raise ResponsesImportError([problem], source=source) from exc
+    if data.startswith(_UTF16_BOMS):  # Excel's "Unicode text" and some Windows tools
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            problem = Problem("import.E001", BAD_ENCODING.format(encoding="UTF-16", reason=exc))
+            raise ResponsesImportError([problem], source=source) from exc
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -121,22 +167,27 @@ def sniff_delimiter(header_line: str) -> str:
     {
         "source": [InstanceOf((str, Path, bytes), "a path or the file bytes")],
         "encoding": [InstanceOf(str, "an encoding name such as 'cp1252'"), NONE],
+        "name": [InstanceOf(str, "the file's name"), NONE],
     }
 )
-def read_table(source: str | Path | bytes, encoding: str | None = None) -> pd.DataFrame:
+def read_table(
+    source: str | Path | bytes, encoding: str | None = None, *, name: str | None = None
+) -> pd.DataFrame:
     """An answers file (CSV or XLSX, detected from its bytes) as a DataFrame of strings.
 
     Empty cells are ``""``, never NaN; formula neutralisation is undone. Raises
-    :class:`ResponsesImportError` for an undecodable file, a missing header or duplicate columns.
+    :class:`ResponsesImportError` for an undecodable file, a file that is not a table (an image, an
+    old .xls, a ZIP that holds no workbook), a workbook too large unpacked, a cell longer than
+    :data:`MAX_CELL_CHARS`, a missing header or duplicate columns. ``name`` (the uploaded file's
+    name) only makes messages clearer.
     """
     data, label = _source_bytes(source)
+    label = label or name
+    _refuse_non_tables(data, label)
     if data.startswith(b"PK\x03\x04"):
         header, rows = _xlsx_rows(data, label)
     else:
-        text = decode(data, encoding, source=label)
-        delimiter = sniff_delimiter(text.split("\n", 1)[0])
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-        header, rows = (records[0], records[1:]) if records else ([], [])
+        header, rows = _csv_rows(decode(data, encoding, source=label), label)
     header = [h.strip() for h in header]
     while header and not header[-1]:  # formatted but empty cells after the last column
         header.pop()
@@ -150,16 +201,87 @@ def read_table(source: str | Path | bytes, encoding: str | None = None) -> pd.Da
     return pd.DataFrame(body, columns=header, dtype=object)
 
 
-def _xlsx_rows(data: bytes, label: str | None) -> tuple[list[str], list[list[str]]]:
+def _refuse_non_tables(data: bytes, label: str | None) -> None:
+    """Name what a file is when it is certainly not a table, before anything tries to decode it."""
+    named = f" '{Path(label).name}'" if label else ""
+    head = data[:16]
+    kind = next((what for magic, what in _SIGNATURES if head.startswith(magic)), None)
+    if head.startswith(_OLE2):
+        text = OLD_EXCEL.format(named=named)
+    elif kind is not None:
+        text = NOT_A_TABLE.format(named=named, kind=kind)
+    elif b"\x00" in data[:4096] and not data.startswith((b"PK\x03\x04", *_UTF16_BOMS)):
+        text = NOT_A_TABLE.format(named=named, kind="a binary file")
+    else:
+        return
+    raise ResponsesImportError([Problem("import.E018", text)], source=label)
+
+
+def _csv_rows(text: str, label: str | None) -> tuple[list[str], list[list[str]]]:
+    delimiter = sniff_delimiter(text.split("\n", 1)[0])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records = []
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        for record in reader:
+            _check_lengths(record, reader.line_num, label)
+            records.append(record)
+    except csv.Error as exc:  # "field larger than field limit (131072)": a cell we refuse anyway
+        if "field limit" not in str(exc):
+            problem = Problem("import.E001", CANNOT_READ.format(reason=exc), row=reader.line_num)
+            raise ResponsesImportError([problem], source=label) from exc
+        length = f"more than {csv.field_size_limit():,}"
+        problem = Problem(
+            "import.E014",
+            CELL_TOO_LONG.format(length=length, limit=MAX_CELL_CHARS),
+            row=len(records) + 1,
+        )
+        raise ResponsesImportError([problem], source=label) from exc
+    return (records[0], records[1:]) if records else ([], [])
+
+
+def _check_lengths(values: list, row: int, label: str | None) -> None:
+    for index, value in enumerate(values):
+        if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+            text = CELL_TOO_LONG.format(length=f"{len(value):,}", limit=MAX_CELL_CHARS)
+            column = get_column_letter(index + 1)
+            raise ResponsesImportError([Problem("import.E014", text, row=row, column=column)], source=label)
+
+
+def _xlsx_rows(data: bytes, label: str | None) -> tuple[list[str], list[list[str]]]:
+    """The first sheet's cells, after checking the unpacked size from the zip directory.
+
+    The zip directory states each part's unpacked size and :mod:`zipfile` refuses a part that
+    inflates past it, so the check is both instant and safe against lying archives.
+    """
+    named = f" '{Path(label).name}'" if label else ""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
         problem = Problem("import.E001", BAD_WORKBOOK.format(reason=exc))
         raise ResponsesImportError([problem], source=label) from exc
-    sheet = book.worksheets[0]
-    sheet.reset_dimensions()  # do not trust the stored sheet size (see workbook.read_workbook)
-    values = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    book.close()
+    if not any(p.filename == "xl/workbook.xml" for p in parts):
+        problem = Problem("import.E018", ZIP_NOT_WORKBOOK.format(named=named))
+        raise ResponsesImportError([problem], source=label)
+    unpacked = sum(p.file_size for p in parts)
+    if unpacked > MAX_UNPACKED_BYTES:
+        mb = 1024 * 1024
+        text = TOO_BIG_UNPACKED.format(size=unpacked / mb, limit=MAX_UNPACKED_BYTES / mb)
+        raise ResponsesImportError([Problem("import.E016", text)], source=label)
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()  # do not trust the stored sheet size (see workbook.read_workbook)
+        values = []
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            _check_lengths(row, number, label)
+            values.append([_cell(v) for v in row])
+        book.close()
+    except ResponsesImportError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any parser failure on a damaged workbook is the file's fault
+        problem = Problem("import.E001", BAD_WORKBOOK.format(reason=exc or type(exc).__name__))
+        raise ResponsesImportError([problem], source=label) from exc
     return (values[0], values[1:]) if values else ([], [])
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from civicmeter.instruments.answers import CODES, CONSTRAINT, check_answer, message, visible
-from civicmeter.instruments.errors import Problem, ResponsesImportError
+from civicmeter.instruments.errors import Problem, ProblemList, ResponsesImportError
 from civicmeter.instruments.files import read_table
 from civicmeter.instruments.model import Instrument, Question
 from civicmeter.params import NONE, InstanceOf, validate_params
@@ -171,13 +171,13 @@ def frame_to_answers(
             [Problem("import.E002", NO_CITY_COLUMN.format(column=city_column), row=1)]
         )
     direct, split = _header_map(instrument)
-    problems = [
+    problems = ProblemList([
         Problem("import.E003", UNKNOWN_COLUMN.format(
             column=h, form_id=instrument.form_id, version=instrument.version), row=1, column=h)
         for h in headers
         if h not in (city_column, CITY_NAME, STATUS, VERSION) and h not in direct and h not in split
         and not is_meta_column(h)
-    ]  # fmt: skip
+    ])  # fmt: skip
     combined = {direct[h].name for h in headers if h in direct}
     results: list[CityAnswers] = []
     first_row: dict[str, int] = {}

@@ -198,8 +198,8 @@ MEDIA_ROOT = HOME / "media"
 # Uploads: keep requests small; evidence and import files have their own checked limits.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-CIVICMETER_MAX_IMPORT_BYTES = int(os.environ.get("CIVICMETER_MAX_IMPORT_BYTES", 20 * 1024 * 1024))
-# Outcome and microdata uploads (web and CLI): larger files are refused before they are read or stored.
+# Every import (responses, outcomes, microdata; web and CLI): larger files are refused before they
+# are read or stored.
 CIVICMETER_MAX_UPLOAD_BYTES = int(os.environ.get("CIVICMETER_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

@@ -35,6 +35,18 @@ class ImportForm(forms.Form):
             "from its own account, use _submitted_by."
         ),
     )
+    encoding = forms.ChoiceField(
+        label=_("Encoding (CSV files)"),
+        required=False,
+        choices=[
+            ("", _("UTF-8 (the default; UTF-16 is recognised by itself)")),
+            ("cp1252", _("cp1252: Windows, older Excel in English, Spanish or French")),
+            ("latin-1", _("latin-1: ISO-8859-1")),
+            ("mac_roman", _("mac_roman: older Mac spreadsheets")),
+            ("cp1250", _("cp1250: Windows, Central European")),
+        ],
+        help_text=_("Only when the import says the file is not UTF-8: choose the encoding it names."),
+    )
     allow_closed = forms.BooleanField(
         label=_("Also import into a closed wave and into validated responses"),
         required=False,

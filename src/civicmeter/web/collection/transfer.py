@@ -10,11 +10,13 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from civicmeter.instruments import Problem, ResponsesImportError, files, tabular
 from civicmeter.instruments.answers import canonical, visible
+from civicmeter.instruments.errors import ProblemList
 from civicmeter.web.accounts.permissions import SYSTEM, Action, require_permission
 from civicmeter.web.programmes.instrument_cache import instrument_for
 from civicmeter.web.programmes.models import City, Wave
@@ -39,6 +41,11 @@ VALIDATED = (
 )
 #: Waves whose answers are final: imports need ``allow_closed``.
 FINAL_WAVES = ("closed", "published")
+TOO_LARGE = (
+    "the file is {size:.1f} MB, above the {limit:.1f} MB limit for imports; import fewer rows or "
+    "columns at a time (cities are matched by their code, so files can be split), or ask the "
+    "operator to raise CIVICMETER_MAX_UPLOAD_BYTES"
+)
 CONFLICT = (
     "this answer was changed to {value!r} by {who} at {at}, after the file was exported (response "
     "version {version}); nothing was written. Export again and redo your change there, or clear the "
@@ -126,17 +133,36 @@ def _match_cities(parsed_rows, row_of: dict[str, int]) -> tuple[list[_Matched], 
     return matched, problems
 
 
-def _record_rejection(wave: Wave, filename: str, sha256: str, actor, started, problems) -> None:
+def _record_rejection(wave: Wave, source: tuple, actor, started, problems) -> None:
+    """Keep who tried what and why it was refused: the file's name, hash and size, never its bytes,
+    and at most the first ``MAX_PROBLEMS`` problems with the count of the rest."""
+    filename, sha256, size = source
     ImportRun.objects.create(
         wave=wave,
-        filename=filename,
+        filename=filename[:255],
         sha256=sha256,
+        size=size,
         actor=None if actor is SYSTEM else actor,
         status=ImportRun.Status.REJECTED,
         started_at=started,
         finished_at=timezone.now(),
-        report={"problems": [str(p) for p in problems]},
+        report={"problems": [str(p) for p in problems], "more": getattr(problems, "more", 0)},
     )
+
+
+def _refuse(wave: Wave, source: tuple, actor, started, problems, more: int = 0) -> None:
+    problems = ProblemList(problems)
+    problems.more += more
+    _record_rejection(wave, source, actor, started, problems)
+    raise ResponsesImportError(problems, source=source[0], more=problems.more)
+
+
+def refuse_too_large(*, actor, wave: Wave, filename: str, size: int) -> None:
+    """Refuse a file above ``CIVICMETER_MAX_UPLOAD_BYTES`` from its size alone (it is never read)."""
+    require_permission(actor, Action.MANAGE_WAVE, programme=wave.programme)
+    mb = 1024 * 1024
+    text = TOO_LARGE.format(size=size / mb, limit=settings.CIVICMETER_MAX_UPLOAD_BYTES / mb)
+    _refuse(wave, (filename, "", size), actor, timezone.now(), [Problem("import.E017", text)])
 
 
 def responses_import(
@@ -162,54 +188,51 @@ def responses_import(
     refused unless ``allow_closed`` says it is meant.
     """
     require_permission(actor, Action.MANAGE_WAVE, programme=wave.programme)
+    if len(content) > settings.CIVICMETER_MAX_UPLOAD_BYTES:
+        refuse_too_large(actor=actor, wave=wave, filename=filename, size=len(content))
     started = timezone.now()
     sha256 = hashlib.sha256(content).hexdigest()
+    source = (filename, sha256, len(content))
     instrument = instrument_for(wave.instrument)
     if wave.status in FINAL_WAVES and not allow_closed:
         text = WAVE_CLOSED.format(wave=wave.code, status=wave.get_status_display().lower())
-        problems = [Problem("import.E104", text)]
-        _record_rejection(wave, filename, sha256, actor, started, problems)
-        raise ResponsesImportError(problems, source=filename)
+        _refuse(wave, source, actor, started, [Problem("import.E104", text)])
     try:
-        frame = files.read_table(content, encoding)
+        frame = files.read_table(content, encoding, name=filename)
         parsed_rows, problems = tabular.frame_to_answers(instrument, frame, city_column=city_column)
         row_of = {}
         for index, key in enumerate(frame[city_column]):
             row_of.setdefault(key.strip(), index + 2)
     except ResponsesImportError as exc:
-        _record_rejection(wave, filename, sha256, actor, started, exc.problems)
-        raise
+        _refuse(wave, source, actor, started, exc.problems, exc.more)
     matched, city_problems = _match_cities(parsed_rows, row_of)
-    problems = [*problems, *city_problems]
+    problems = ProblemList(problems)
+    problems += city_problems
     if problems:
-        _record_rejection(wave, filename, sha256, actor, started, problems)
-        raise ResponsesImportError(problems, source=filename)
+        _refuse(wave, source, actor, started, problems)
     try:
         return _apply(
-            actor=actor,
-            wave=wave,
-            source=(filename, sha256, started),
-            rows=matched,
-            allow_closed=allow_closed,
+            actor=actor, wave=wave, source=source, started=started, rows=matched, allow_closed=allow_closed
         )
     except ResponsesImportError as exc:
-        _record_rejection(wave, filename, sha256, actor, started, exc.problems)
-        raise
+        _refuse(wave, source, actor, started, exc.problems, exc.more)
 
 
 @transaction.atomic(durable=True)
-def _apply(*, actor, wave: Wave, source: tuple, rows: list[_Matched], allow_closed: bool) -> ImportRun:
+def _apply(
+    *, actor, wave: Wave, source: tuple, started, rows: list[_Matched], allow_closed: bool
+) -> ImportRun:
     """Write every row under the locks web saves take, refusing answers changed since the export.
 
     Responses are locked one by one in the order of their city's id, whatever the file's order, so
     two imports (or an import and a web save, which locks one response) never wait on each other in
     a cycle. A conflict, or a change to a validated response without ``allow_closed``, rolls the
-    whole import back (``ResponsesImportError``). ``source`` is (file name, sha256, start time).
+    whole import back (``ResponsesImportError``). ``source`` is (file name, sha256, size).
     """
-    filename, sha256, started = source
+    filename, sha256, size = source
     instrument = instrument_for(wave.instrument)
     counts = dict.fromkeys(COUNTS, 0)
-    conflicts: list[Problem] = []
+    conflicts = ProblemList()
     for row in sorted(rows, key=lambda r: r.city.pk):
         response, created = Response.objects.select_for_update().get_or_create(
             wave=wave,
@@ -228,12 +251,13 @@ def _apply(*, actor, wave: Wave, source: tuple, rows: list[_Matched], allow_clos
             response.last_activity_at = timezone.now()
             response.save(update_fields=["version", "last_activity_at"])
     if conflicts:
-        raise ResponsesImportError(conflicts, source=filename)
+        raise ResponsesImportError(conflicts, source=filename, more=conflicts.more)
     return ImportRun.objects.create(
         wave=wave,
         filename=filename,
         sha256=sha256,
         actor=None if actor is SYSTEM else actor,
+        size=size,
         status=ImportRun.Status.APPLIED,
         started_at=started,
         finished_at=timezone.now(),

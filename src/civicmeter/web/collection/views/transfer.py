@@ -37,17 +37,15 @@ def import_responses(request, programme: str, code: str):
     wave = access_wave_by_code(request.user, programme, code)
     require_permission(request.user, Action.MANAGE_WAVE, programme=wave.programme)
     form = ImportForm(request.POST or None, request.FILES or None)
-    context = {"wave": wave, "form": form, "problems": None, "run": None}
+    context = {"wave": wave, "form": form, "problems": None, "more": 0, "run": None}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > settings.CIVICMETER_MAX_IMPORT_BYTES:
-            messages.error(
-                request,
-                _("The file is larger than the %(mb)d MB import limit.")
-                % {"mb": settings.CIVICMETER_MAX_IMPORT_BYTES // (1024 * 1024)},
-            )
-            return render(request, "collection/import.html", context, status=400)
         try:
+            if upload.size > settings.CIVICMETER_MAX_UPLOAD_BYTES:
+                # Refused from its declared size: the file is never read into memory.
+                transfer.refuse_too_large(
+                    actor=request.user, wave=wave, filename=upload.name, size=upload.size
+                )
             run = transfer.responses_import(
                 actor=request.user,
                 wave=wave,
@@ -55,9 +53,11 @@ def import_responses(request, programme: str, code: str):
                 content=upload.read(),
                 city_column=form.cleaned_data["city_column"],
                 allow_closed=form.cleaned_data["allow_closed"],
+                encoding=form.cleaned_data["encoding"] or None,
             )
         except ResponsesImportError as exc:
             context["problems"] = exc.problems
+            context["more"] = exc.more
             return render(request, "collection/import.html", context, status=400)
         messages.success(
             request,
