@@ -11,26 +11,64 @@ and render as sentences in English, Spanish and French; recommendations (``rules
 """
 
 from civicmeter.narrative.benchmarks import BenchmarkSet, BenchmarkSettings, Statement, benchmark_statements
+from civicmeter.narrative.cases import (
+    SHIPPED_CASES,
+    Case,
+    CaseLibrary,
+    Source,
+    filter_cases,
+    load_cases,
+    search_cases,
+)
 from civicmeter.narrative.errors import NarrativeError
+from civicmeter.narrative.evaluate import (
+    Evidence,
+    Reason,
+    RecommendationResult,
+    RecommendationSettings,
+    Triggered,
+    component_shares,
+    recommend,
+)
 from civicmeter.narrative.numbers import NumberFormat
 from civicmeter.narrative.peers import DEFAULT_BANDS, PeerGroup, band_of, peer_groups
+from civicmeter.narrative.rules import SHIPPED_RULES, Recommendation, RuleSet, Trigger, load_rules
 from civicmeter.narrative.sentences import render_statement, render_statements
 from civicmeter.narrative.wording import LANGUAGES, Wording, load_wording
 
 __all__ = [
     "DEFAULT_BANDS",
     "LANGUAGES",
+    "SHIPPED_CASES",
+    "SHIPPED_RULES",
     "BenchmarkSet",
     "BenchmarkSettings",
+    "Case",
+    "CaseLibrary",
+    "Evidence",
     "NarrativeError",
     "NumberFormat",
     "PeerGroup",
+    "Reason",
+    "Recommendation",
+    "RecommendationResult",
+    "RecommendationSettings",
+    "RuleSet",
+    "Source",
     "Statement",
+    "Trigger",
+    "Triggered",
     "Wording",
     "band_of",
     "benchmark_statements",
+    "component_shares",
+    "filter_cases",
+    "load_cases",
+    "load_rules",
     "load_wording",
     "peer_groups",
+    "recommend",
     "render_statement",
     "render_statements",
+    "search_cases",
 ]

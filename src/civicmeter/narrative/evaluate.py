@@ -1,0 +1,266 @@
+"""Which recommendations a city's answers trigger, why, how urgent each is, and who to learn from.
+
+Priority (docs/recommendations.md, "Priority"): ``gap x closing``, where ``gap`` is how far the
+city's score on the recommendation's component (as a share of that component's maximum) lies below
+the median of its peers (0 when at or above), and ``closing`` is the share of peers that have what
+the recommendation asks for: none of the triggers that fired for the city fires for them. A large gap
+that most peers have already closed comes first. Peers here are the *other* members of the group.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from civicmeter import instruments
+from civicmeter.instruments import Instrument
+from civicmeter.narrative import errors as E
+from civicmeter.narrative.cases import Case, CaseLibrary
+from civicmeter.narrative.errors import NarrativeError
+from civicmeter.narrative.numbers import NumberFormat
+from civicmeter.narrative.peers import PeerGroup
+from civicmeter.narrative.rules import Recommendation, RuleSet, Trigger
+from civicmeter.narrative.triggers import Finding, check_trigger
+from civicmeter.params import NONE, InstanceOf, Interval, check_param, validate_params
+
+#: Shares in reasons are written the English way; reasons are English text in the rules file.
+ENGLISH = NumberFormat(".", ",", 4, "{value}%", (1,))
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One wave's evidence for every city of the programme.
+
+    ``answers``: city -> {question: answer}; ``scores``: city -> {component code: points as a share
+    of the component's maximum, in [0, 1]} (``component_shares`` builds it from score tables);
+    ``criteria``: city -> data-use criteria accepted after review, for the cities assessed only.
+    """
+
+    answers: Mapping[str, Mapping[str, str]]
+    scores: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    criteria: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name, what in (
+            ("answers", "a mapping of city -> {question: answer}"),
+            ("scores", "a mapping of city -> {component: share of its maximum}"),
+            ("criteria", "a mapping of city -> frozenset of criteria met after review"),
+        ):
+            check_param(name, getattr(self, name), [InstanceOf(Mapping, what)], caller="Evidence")
+
+
+@dataclass(frozen=True)
+class RecommendationSettings:
+    """``examples``: how many programme cities to show as strong on a component; a city is strong
+    at ``strong_share`` of the component's maximum or more (and above the city itself)."""
+
+    examples: int = 3
+    strong_share: float = 0.75
+
+    def __post_init__(self) -> None:
+        check_param("examples", self.examples, [Interval(int, 0, 20)], caller="RecommendationSettings")
+        check_param(
+            "strong_share", self.strong_share, [Interval(float, 0, 1)], caller="RecommendationSettings"
+        )
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One trigger that fired, in words, with the share of peers (of ``peer_n``) who have it."""
+
+    trigger: str
+    text: str
+    peer_share: float | None
+    peer_n: int
+
+
+@dataclass(frozen=True)
+class Triggered:
+    """A recommendation for the city: reasons, priority and its parts, first actions, examples."""
+
+    recommendation: Recommendation
+    reasons: tuple[Reason, ...]
+    gap: float | None
+    closing: float | None
+    priority: float | None
+    cases: tuple[Case, ...]
+    strong_cities: tuple[tuple[str, float], ...]
+
+    @property
+    def number(self) -> int:
+        return self.recommendation.number
+
+    @property
+    def first_actions(self) -> tuple[str, ...]:
+        return self.recommendation.first_actions
+
+
+@dataclass(frozen=True)
+class RecommendationResult:
+    """The triggered recommendations of one city, highest priority first, with provenance."""
+
+    city: str
+    peer_group: str
+    items: tuple[Triggered, ...]
+    provenance: dict[str, str]
+    notes: tuple[str, ...] = ()
+
+    def top(self, n: int = 3) -> tuple[Triggered, ...]:
+        return self.items[:n]
+
+    def explain(self) -> str:
+        """The result in words, as a programme officer would read it."""
+        lines = [
+            f"{self.city} against peers '{self.peer_group}' ({self.provenance['rules']} v"
+            f"{self.provenance['rules_version']}):"
+        ]
+        for item in self.items:
+            priority = "n/a" if item.priority is None else f"{item.priority:.3f}"
+            lines.append(f"  {item.number}. {item.recommendation.title} (priority {priority})")
+            lines += [f"     - {r.text}" for r in item.reasons]
+        lines += [f"note {k}: {note}" for k, note in enumerate(self.notes, 1)]
+        return "\n".join(lines)
+
+
+def _reason(trigger: Trigger, own: Finding, peers: list[Finding]) -> Reason:
+    text = trigger.reason.format(answer=own.answer, count=own.count, criteria=", ".join(own.unmet))
+    usable = [f for f in peers if f.fires is not None]
+    if not usable:
+        return Reason(trigger.id, f"{text} (no peer has a comparable answer)", None, 0)
+    share = sum(not f.fires for f in usable) / len(usable)
+    return Reason(
+        trigger.id, f"{text}, while {ENGLISH.share(share)} of peers {trigger.peers}", share, len(usable)
+    )
+
+
+def _closing(fired: list[int], peer_findings: list[list[Finding]]) -> float | None:
+    """Share of peers with evidence on a fired trigger for whom none of the fired triggers fire."""
+    counted = closed = 0
+    for findings in peer_findings:
+        relevant = [findings[k] for k in fired if findings[k].fires is not None]
+        if relevant:
+            counted += 1
+            closed += not any(f.fires for f in relevant)
+    return closed / counted if counted else None
+
+
+def _gap(
+    component: str, city: str, others: list[str], scores: Mapping[str, Mapping[str, float]]
+) -> float | None:
+    own = scores.get(city, {}).get(component)
+    peer_values = [scores[p][component] for p in others if component in scores.get(p, {})]
+    if own is None or not peer_values:
+        return None
+    return max(0.0, statistics.median(peer_values) - own)
+
+
+def _strong(component: str, city: str, scores: Mapping[str, Mapping[str, float]], settings) -> tuple:
+    own = scores.get(city, {}).get(component, -1.0)
+    strong = [
+        (other, values[component])
+        for other, values in scores.items()
+        if other != city
+        and component in values
+        and values[component] >= settings.strong_share
+        and values[component] > own
+    ]
+    return tuple(sorted(strong, key=lambda pair: (-pair[1], pair[0]))[: settings.examples])
+
+
+@validate_params(
+    {
+        "rules": [InstanceOf(RuleSet, "a RuleSet from load_rules")],
+        "instrument": [InstanceOf(Instrument, "the survey Instrument the rules were loaded with")],
+        "city": [InstanceOf(str, "a city code")],
+        "peers": [InstanceOf(PeerGroup, "a PeerGroup the city belongs to")],
+        "evidence": [InstanceOf(Evidence, "an Evidence")],
+        "cases": [InstanceOf(CaseLibrary, "a CaseLibrary"), NONE],
+        "settings": [InstanceOf(RecommendationSettings, "a RecommendationSettings")],
+    }
+)
+def recommend(
+    rules: RuleSet,
+    instrument: Instrument,
+    city: str,
+    peers: PeerGroup,
+    evidence: Evidence,
+    cases: CaseLibrary | None = None,
+    settings: RecommendationSettings = RecommendationSettings(),  # noqa: B008 - frozen, shared safely
+) -> RecommendationResult:
+    """The recommendations ``city``'s evidence triggers, ordered by priority (see module docstring).
+
+    Ties (and recommendations without a priority, last) are ordered by the share of peers that close
+    them, then by the number of reasons, then by number. Raises :class:`NarrativeError` when the
+    city is not in ``peers`` (``narrative.E016``) or has no answers (``narrative.E017``).
+    """
+    if city not in peers.members:
+        raise NarrativeError.single(
+            "narrative.E016", f"peer group {peers.code}", E.NOT_A_PEER.format(city=city, group=peers.code)
+        )
+    counted = {
+        c: instruments.visible_answers(instrument, evidence.answers[c])
+        for c in sorted(peers.members | {city})
+        if c in evidence.answers
+    }
+    if not counted.get(city):
+        raise NarrativeError.single("narrative.E017", f"answers of {city}", E.NO_ANSWERS.format(city=city))
+    others = [c for c in counted if c != city and counted[c]]
+    items, notes = [], []
+    for recommendation in rules.recommendations:
+
+        def findings(c, rec=recommendation):
+            met = evidence.criteria.get(c)
+            return [check_trigger(t, instrument, counted[c], met) for t in rec.triggers]
+
+        own = findings(city)
+        fired = [k for k, f in enumerate(own) if f.fires]
+        if not fired:
+            continue
+        peer_findings = [findings(p) for p in others]
+        reasons = tuple(
+            _reason(recommendation.triggers[k], own[k], [f[k] for f in peer_findings]) for k in fired
+        )
+        gap = _gap(recommendation.component, city, others, evidence.scores)
+        closing = _closing(fired, peer_findings)
+        priority = None if gap is None or closing is None else round(gap * closing, 9)
+        library = cases.tagged(recommendation.number) if cases is not None else ()
+        strong = _strong(recommendation.component, city, evidence.scores, settings)
+        items.append(Triggered(recommendation, reasons, gap, closing, priority, library, strong))
+    items.sort(
+        key=lambda t: (
+            t.priority is None,
+            -(t.priority or 0.0),
+            -(t.closing or 0.0),
+            -len(t.reasons),
+            t.number,
+        )
+    )
+    if city not in evidence.criteria:
+        notes.append(f"{city} has no reviewed data-use assessment: criteria triggers were not checked")
+    missing = sorted({t.recommendation.component for t in items if t.gap is None})
+    if missing:
+        notes.append(f"no score (for the city or its peers) on {', '.join(missing)}: no priority there")
+    provenance = {
+        **rules.provenance,
+        "instrument_form_id": instrument.form_id,
+        "instrument_version": instrument.version,
+        "peer_group": peers.code,
+        "peers": str(len(others)),
+    }
+    if cases is not None:
+        provenance["cases_sha256"] = ",".join(cases.files.values())
+    return RecommendationResult(city, peers.code, tuple(items), provenance, tuple(notes))
+
+
+@validate_params({"tables": [InstanceOf(tuple, "a tuple of scoring ScoreTables")]})
+def component_shares(tables: tuple) -> dict[str, dict[str, float]]:
+    """``{city: {component: share of its maximum}}`` merged from score tables (PSI and data use).
+
+    Component codes of the shipped recipes do not overlap, so tables merge without renaming.
+    """
+    out: dict[str, dict[str, float]] = {}
+    for table in tables:
+        for row in table.rows:
+            out.setdefault(row.city, {}).update({c.code: c.share for c in row.components})
+    return out

@@ -1,0 +1,111 @@
+"""The typed reader shared by the rules and case files: one way to read a code, a text, a list.
+
+Both formats record problems under their key path and read on (``civicmeter.yaml_schema``), so a
+programme sees every problem of a file at once; they differ only in their codes, which a subclass sets.
+"""
+
+from __future__ import annotations
+
+import string
+from typing import Any, ClassVar
+
+from civicmeter.narrative import errors as E
+from civicmeter.yaml_schema import MappingReader, is_whole
+
+
+def check_placeholders(reader: MappingReader, key: str, text: str, allowed: tuple[str, ...]) -> None:
+    """Record a placeholder in ``text`` that the code will not fill (or a broken brace)."""
+    try:
+        names = [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
+    except ValueError as exc:
+        reader.problem(key, reader.VALUE_CODE, f"{exc}; write {{{{ and }}}} for a literal brace")
+        return
+    for name in names:
+        if name not in allowed:
+            shown = ", ".join("{" + a + "}" for a in allowed) or "no placeholders"
+            reader.problem(key, reader.VALUE_CODE, E.BAD_PLACEHOLDER.format(name=name, allowed=shown))
+
+
+class RuleReader(MappingReader):
+    """Reader of the rules file (``narrative.E002``-``E004``)."""
+
+    UNKNOWN_CODE = "narrative.E002"
+    NOT_MAPPING_CODE = "narrative.E004"
+    MISSING_CODE: ClassVar[str] = "narrative.E003"
+    VALUE_CODE: ClassVar[str] = "narrative.E004"
+
+    def _missing(self, key: str, hint: str) -> None:
+        self.problem(key, self.MISSING_CODE, E.MISSING_KEY.format(hint=hint))
+
+    def code(self, key: str, required: bool = True) -> str | None:
+        value = self.content.get(key)
+        if value is None:
+            if required:
+                self._missing(key, f"give {key} as a short code")
+            return None
+        return self.code_value(key)
+
+    def code_value(self, key: str) -> str | None:
+        value = self.content.get(key)
+        text = str(value).strip() if isinstance(value, str | int) and not isinstance(value, bool) else ""
+        if not text or " " in text:
+            self.problem(key, self.VALUE_CODE, E.BAD_CODE.format(value=value))
+            return None
+        return text
+
+    def text(self, key: str, required: bool = True) -> str:
+        value = self.content.get(key)
+        if value is None and not required:
+            return ""
+        if value is None:
+            self._missing(key, f"give {key} as text")
+            return ""
+        if not isinstance(value, str) or not value.strip():
+            self.problem(key, self.VALUE_CODE, E.BAD_TEXT.format(value=value))
+            return ""
+        return " ".join(value.split())
+
+    def whole(self, key: str, low: int) -> int | None:
+        value = self.content.get(key)
+        if value is None:
+            self._missing(key, f"give {key} as a whole number")
+            return None
+        if not is_whole(value, low):
+            self.problem(key, self.VALUE_CODE, E.BAD_NUMBER.format(bound=f">= {low}", value=value))
+            return None
+        return int(value)
+
+    def choice(self, key: str, allowed: tuple[str, ...]) -> str | None:
+        value = self.content.get(key)
+        if value not in allowed:
+            self.problem(key, self.VALUE_CODE, f"must be one of {', '.join(allowed)}, got {value!r}")
+            return None
+        return value
+
+    def codes(self, key: str, what: str, required: bool = True) -> tuple[str, ...] | None:
+        value: Any = self.content.get(key)
+        if value is None and not required:
+            return ()
+        ok = (
+            isinstance(value, list)
+            and value
+            and all(
+                isinstance(v, str | int)
+                and not isinstance(v, bool)
+                and str(v).strip()
+                and " " not in str(v).strip()
+                for v in value
+            )
+        )
+        if not ok:
+            self.problem(key, self.VALUE_CODE, E.BAD_LIST.format(what=what, value=value))
+            return None
+        return tuple(str(v).strip() for v in value)
+
+    def texts(self, key: str, what: str) -> tuple[str, ...] | None:
+        value: Any = self.content.get(key)
+        ok = isinstance(value, list) and value and all(isinstance(v, str) and v.strip() for v in value)
+        if not ok:
+            self.problem(key, self.VALUE_CODE, E.BAD_LIST.format(what=what, value=value))
+            return None
+        return tuple(" ".join(v.split()) for v in value)

@@ -1,0 +1,311 @@
+"""Recommendation rules: the ten recommendations and the answers that trigger them, as a versioned file.
+
+A rules file (YAML, ``content/recommendations/recommendations.yaml`` by default) lists each
+recommendation with its component (whose score gap sets the priority), its first actions, and its
+triggers. A trigger reads one question of the survey (or the data-use criteria met after review)
+with exactly one operator, and says in plain words what it found and what peers have::
+
+    - id: no_strategy
+      question: s1_strategy
+      equals: "no"
+      reason: no formal strategy
+      peers: have one            # -> "no formal strategy, while 50% of peers have one"
+
+Why checked against the instrument and the recipes on load: a misspelt question or option would
+otherwise never fire, and nobody would notice that a recommendation had gone quiet. Every problem is
+reported at once, each naming the rule's key path and the fix (``narrative.E001``-``E010``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from civicmeter.indexing.errors import ProblemCollector
+from civicmeter.instruments import Instrument
+from civicmeter.narrative import errors as E
+from civicmeter.narrative.errors import NarrativeError
+from civicmeter.narrative.rule_reader import RuleReader, check_placeholders
+from civicmeter.params import InstanceOf, validate_params
+from civicmeter.scoring import ScoringRecipe
+from civicmeter.yaml_schema import FileMessages, content_sha256, read_yaml_mapping
+
+SHIPPED_RULES = (
+    Path(__file__).resolve().parent.parent / "content" / "recommendations" / "recommendations.yaml"
+)
+#: Operator -> the question type it reads (None: it reads reviewed data-use criteria, no question).
+OPERATORS = {
+    "equals": "select_one",
+    "in": "select_one",
+    "includes_any": "select_multiple",
+    "includes_none": "select_multiple",
+    "count_below": "select_multiple",
+    "criteria_unmet": None,
+}
+LAYERS = ("meta_capacity", "component", "tool")
+TOP_KEYS = ("id", "version", "title", "basis", "instrument", "recommendations")
+RECOMMENDATION_KEYS = ("number", "layer", "title", "component", "first_actions", "triggers")
+TRIGGER_KEYS = ("id", "question", "reason", "peers", *OPERATORS)
+#: Placeholders a trigger's ``reason`` may use: the city's answer label, options chosen, criteria unmet.
+REASON_SLOTS = ("answer", "count", "criteria")
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """One condition: ``operator`` applied with ``value`` to ``question`` (or to criteria)."""
+
+    id: str
+    operator: str
+    value: Any
+    reason: str
+    peers: str
+    question: str | None = None
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    number: int
+    layer: str
+    title: str
+    component: str
+    first_actions: tuple[str, ...]
+    triggers: tuple[Trigger, ...]
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """A validated rules file; ``provenance`` goes into every result made with it."""
+
+    id: str
+    version: str
+    title: str
+    instrument: str
+    recommendations: tuple[Recommendation, ...]
+    sha256: str
+    source: str
+
+    @property
+    def provenance(self) -> dict[str, str]:
+        return {
+            "rules": self.id,
+            "rules_version": self.version,
+            "rules_sha256": self.sha256,
+            "rules_source": self.source,
+        }
+
+    def recommendation(self, number: int) -> Recommendation:
+        return next(r for r in self.recommendations if r.number == number)
+
+
+@dataclass(frozen=True)
+class _Context:
+    instrument: Instrument
+    components: tuple[str, ...]
+    criteria: dict[str, tuple[str, ...]]  # recipe id -> criterion codes
+
+
+def _operator_value(r: RuleReader, operator: str, context: _Context) -> Any:
+    if operator == "count_below":
+        return r.whole(operator, low=1)
+    if operator == "equals":
+        return r.code_value(operator)
+    values = r.codes(operator, "criterion codes" if operator == "criteria_unmet" else "option codes")
+    if values is None:
+        return None
+    if operator == "criteria_unmet":
+        known = sorted({c for codes in context.criteria.values() for c in codes})
+        for code in values:
+            if code not in known:
+                recipes = ", ".join(context.criteria) or "none given"
+                r.problem(
+                    operator,
+                    "narrative.E008",
+                    E.NO_CRITERION.format(code=code, recipe=recipes, codes=", ".join(known) or "none"),
+                )
+    return values
+
+
+def _check_fit(r: RuleReader, trigger: Trigger, context: _Context) -> None:
+    """The question exists, the operator reads its type, and every option named is one of its options."""
+    needed = OPERATORS[trigger.operator]
+    if needed is None:
+        if trigger.question is not None:
+            r.problem("question", "narrative.E007", "criteria_unmet reads reviewed criteria; remove question")
+        return
+    instrument = context.instrument
+    if trigger.question is None:
+        return
+    if not instrument.has_question(trigger.question):
+        r.problem(
+            "question",
+            "narrative.E005",
+            E.NO_QUESTION.format(question=trigger.question, form=instrument.form_id),
+        )
+        return
+    question = instrument.question(trigger.question)
+    if question.type != needed:
+        fits = ", ".join(op for op, kind in OPERATORS.items() if kind == question.type) or "none"
+        r.problem(
+            trigger.operator,
+            "narrative.E007",
+            E.OPERATOR_TYPE.format(
+                operator=trigger.operator,
+                needed=needed,
+                question=trigger.question,
+                actual=question.type,
+                fits=fits,
+            ),
+        )
+        return
+    if trigger.operator == "count_below":
+        return
+    options = instrument.choices(question).names
+    values = (trigger.value,) if trigger.operator == "equals" else trigger.value
+    for value in values:
+        if value not in options:
+            r.problem(
+                trigger.operator,
+                "narrative.E006",
+                E.NO_CHOICE.format(value=value, question=trigger.question, options=", ".join(options)),
+            )
+
+
+def _trigger(r: RuleReader, context: _Context) -> Trigger | None:
+    r.only(TRIGGER_KEYS)
+    trigger_id = r.code("id")
+    found = [k for k in OPERATORS if k in r.content]
+    if len(found) != 1:
+        r.problem(
+            "",
+            "narrative.E007",
+            E.OPERATOR_COUNT.format(allowed=", ".join(OPERATORS), found=", ".join(found) or "none"),
+        )
+        return None
+    operator = found[0]
+    question = r.code("question", required=OPERATORS[operator] is not None)
+    value = _operator_value(r, operator, context)
+    reason = r.text("reason")
+    peers = r.text("peers")
+    if reason:
+        check_placeholders(r, "reason", reason, REASON_SLOTS)
+    if peers:
+        check_placeholders(r, "peers", peers, ())
+    if None in (trigger_id, value) or not reason or not peers:
+        return None
+    trigger = Trigger(trigger_id, operator, value, reason, peers, question)
+    _check_fit(r, trigger, context)
+    return trigger
+
+
+def _recommendation(r: RuleReader, context: _Context) -> Recommendation | None:
+    r.only(RECOMMENDATION_KEYS)
+    number = r.whole("number", low=1)
+    layer = r.choice("layer", LAYERS)
+    title = r.text("title")
+    component = r.code("component")
+    if component is not None and component not in context.components:
+        r.problem(
+            "component",
+            "narrative.E010",
+            E.NO_COMPONENT.format(code=component, codes=", ".join(context.components)),
+        )
+    actions = r.texts("first_actions", "first actions (text)")
+    triggers, seen = [], set()
+    raw = r.content.get("triggers")
+    if not isinstance(raw, list) or not raw:
+        r.problem("triggers", "narrative.E003", E.MISSING_KEY.format(hint="list the triggers under triggers"))
+        raw = []
+    for k, entry in enumerate(raw):
+        label = entry.get("id", k) if isinstance(entry, dict) else k
+        trigger = _trigger(r.nested(entry, f"triggers.{label}"), context)
+        if trigger is None:
+            continue
+        if trigger.id in seen:
+            r.problem(
+                f"triggers.{label}", "narrative.E009", E.DUPLICATE.format(what="trigger", code=trigger.id)
+            )
+        seen.add(trigger.id)
+        triggers.append(trigger)
+    if None in (number, layer, component, actions) or not title or len(triggers) != len(raw) or not raw:
+        return None
+    return Recommendation(number, layer, title, component, actions, tuple(triggers))
+
+
+def _rules_from_dict(
+    content: dict, instrument: Instrument, recipes: tuple[ScoringRecipe, ...], *, source: str, sha256: str
+) -> RuleSet:
+    """Validate parsed rules against the instrument and the recipes; raise listing every problem."""
+    problems = ProblemCollector(NarrativeError)
+    context = _Context(
+        instrument,
+        tuple(c.code for recipe in recipes for c in recipe.components),
+        {recipe.id: tuple(i.code for i in recipe.items) for recipe in recipes if recipe.kind == "assessment"},
+    )
+    root = RuleReader(content, source, "", problems)
+    root.only(TOP_KEYS)
+    rules_id = root.code("id")
+    version = root.text("version")
+    form = root.code("instrument")
+    if form is not None and form != instrument.form_id:
+        root.problem(
+            "instrument",
+            "narrative.E005",
+            f"the rules are written for instrument {form!r} but were given {instrument.form_id!r}; "
+            "use the rules made for that instrument",
+        )
+    raw = content.get("recommendations")
+    if not isinstance(raw, list) or not raw:
+        root.problem(
+            "recommendations", "narrative.E003", E.MISSING_KEY.format(hint="list the recommendations")
+        )
+        raw = []
+    recommendations = []
+    for k, entry in enumerate(raw):
+        label = entry.get("number", k) if isinstance(entry, dict) else k
+        recommendation = _recommendation(root.nested(entry, f"recommendations.{label}"), context)
+        if recommendation is None:
+            continue
+        if any(r.number == recommendation.number for r in recommendations):
+            root.problem(
+                f"recommendations.{label}",
+                "narrative.E009",
+                E.DUPLICATE.format(what="recommendation number", code=recommendation.number),
+            )
+        recommendations.append(recommendation)
+    problems.raise_if_any()
+    return RuleSet(
+        rules_id,
+        version,
+        root.text("title", required=False),
+        instrument.form_id,
+        tuple(sorted(recommendations, key=lambda r: r.number)),
+        sha256 or content_sha256(content),
+        source,
+    )
+
+
+FILE_MESSAGES = FileMessages(
+    error=NarrativeError.single,
+    code="narrative.E001",
+    unreadable=E.UNREADABLE.format(what="rules file", detail="{detail}"),
+    syntax=E.UNREADABLE.format(what="rules file", detail="{detail}"),
+    not_mapping=E.NOT_MAPPING.format(what="rules file", keys=", ".join(TOP_KEYS)),
+)
+
+
+@validate_params(
+    {
+        "path": [InstanceOf((str, Path), "a path to a YAML rules file")],
+        "instrument": [InstanceOf(Instrument, "the survey Instrument the rules read")],
+        "recipes": [InstanceOf(tuple, "a tuple of ScoringRecipes (components and criteria)")],
+    }
+)
+def load_rules(path: str | Path, instrument: Instrument, recipes: tuple[ScoringRecipe, ...]) -> RuleSet:
+    """Read and validate a rules file; its ``sha256`` is the hash of the file's bytes.
+
+    ``recipes`` give the component codes a recommendation may name (its priority uses that
+    component's score) and, for assessment recipes, the criterion codes ``criteria_unmet`` may name.
+    """
+    content, sha256 = read_yaml_mapping(path, FILE_MESSAGES)
+    return _rules_from_dict(content, instrument, recipes, source=str(Path(path)), sha256=sha256)
