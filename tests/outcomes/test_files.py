@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import codecs
+import zipfile
 
 import pandas as pd
 import pytest
 
 from civicmeter.outcomes import OutcomesError, detect_encoding, read_table, wide_years_to_long
-from civicmeter.outcomes.files import E010_NOT_FOUND
+from civicmeter.outcomes.files import E010_NOT_FOUND, MAX_UNPACKED_BYTES, check_workbook
 
 
 def test_encodings_of_the_real_files(fixtures):
@@ -86,3 +87,27 @@ def test_xlsx_blank_and_repeated_headers_are_made_unique(tmp_path):
     grid = pd.DataFrame([["Area", None, "2019", "2019"], ["Leeds", "x", 1, 2]])
     grid.to_excel(path, header=False, index=False)
     assert list(read_table(path).frame.columns) == ["Area", "Unnamed: 1", "2019", "2019.1"]
+
+
+def test_workbook_checks_name_what_the_file_really_is(tmp_path):
+    png = tmp_path / "chart.xlsx"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    with pytest.raises(OutcomesError) as caught:
+        read_table(png)
+    assert caught.value.codes == ["outcomes.E014"] and "a PNG image" in str(caught.value)
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (MAX_UNPACKED_BYTES + 1))
+    assert bomb.stat().st_size < 1_000_000
+    with pytest.raises(OutcomesError) as caught:
+        check_workbook(bomb)
+    assert caught.value.codes == ["outcomes.E016"]
+
+
+def test_utf16_and_utf32_byte_order_marks_are_detected(tmp_path):
+    for encoding, expected in (("utf-16", "utf-16"), ("utf-32", "utf-32")):
+        path = tmp_path / f"{encoding}.csv"
+        path.write_bytes("City,Value\nZürich,1\n".encode(encoding))
+        assert detect_encoding(path) == expected
+        assert read_table(path).frame["City"].tolist() == ["Zürich"]

@@ -172,12 +172,17 @@ def test_city_names_for_matching(fixtures):
     assert len(names) == 7
 
 
-def test_country_names_instead_of_codes_get_a_note(tmp_path):
+def test_country_names_are_read_as_codes_and_unknown_ones_get_a_note(tmp_path):
     path = tmp_path / "regions.csv"
-    path.write_text("Country,City,Year,Life_expectancy\nAustralia,Sydney,2014,82.2\n", encoding="utf-8")
+    path.write_text(
+        "Country,City,Year,Life_expectancy\nAustralia,Sydney,2014,82.2\nGermany,Munich,2014,81.5\n"
+        "DEU,Berlin,2014,80.9\nAtlantis,Poseidonia,2014,90\n",
+        encoding="utf-8",
+    )
     table = read_outcome_table(path)
-    assert table.data["indicator"].tolist() == ["life_expectancy"]
-    assert "not ISO 3166 alpha-2 codes (e.g. 'Australia')" in table.report.notes[0]
+    assert table.data["indicator"].unique().tolist() == ["life_expectancy"]
+    assert table.data["country"].tolist() == ["AU", "DE", "DE", "Atlantis"]
+    assert "neither ISO 3166 alpha-2 codes nor country names (e.g. 'Atlantis')" in table.report.notes[0]
 
 
 def test_wide_by_year_xlsx_with_n_and_se(tmp_path):

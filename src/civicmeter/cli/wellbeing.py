@@ -14,7 +14,9 @@ from typing import Annotated
 
 import typer
 
-from civicmeter.outcomes import MicrodataSpec, OutcomesError, read_confirmed
+from civicmeter.outcomes import ImportSpec, MicrodataSpec, OutcomesError, read_confirmed
+from civicmeter.outcomes.confirmations import unmatched_csv
+from civicmeter.params import ParameterError
 
 from ._django import setup_django
 from ._errors import user_errors
@@ -45,6 +47,8 @@ def print_run(run) -> None:
         typer.echo(report["matching"]["text"])
         if report["matching"]["skipped"]:
             typer.echo("confirmed as none of our cities: " + ", ".join(report["matching"]["skipped"]))
+        if report["matching"].get("not_ours"):
+            typer.echo("left out (--skip-unmatched): " + ", ".join(report["matching"]["not_ours"]))
     for problem in report.get("problems", []):
         typer.secho(f"error: [{problem['code']}] {problem['message']}", err=True, fg="red")
     if run.status == run.Status.APPLIED:
@@ -57,7 +61,8 @@ def print_run(run) -> None:
         if _has_unmatched_names(report):
             typer.secho(
                 "Confirm the names in a CSV (source_name,country,city_slug; an empty slug = none of "
-                "our cities) and pass it with --confirm-mapping.",
+                "our cities) and pass it with --confirm-mapping. --write-unmatched FILE.csv writes "
+                "them ready to edit; --skip-unmatched leaves out names that are none of our cities.",
                 err=True,
             )
         raise typer.Exit(code=2)
@@ -82,38 +87,70 @@ def import_command(
         str | None, typer.Option(help="Period for all rows when the file has no year column.")
     ] = None,
     country: Annotated[str | None, typer.Option(help="ISO country code for all rows, e.g. US, GB.")] = None,
+    source: Annotated[
+        str | None, typer.Option(help="Who published the figures, when the file has no source column.")
+    ] = None,
     encoding: Annotated[str | None, typer.Option(help="File encoding (detected when omitted).")] = None,
     skip_rows: Annotated[
         int | None, typer.Option(help="Metadata lines above the header (detected when omitted).")
     ] = None,
+    sheet: Annotated[str | None, typer.Option(help="XLSX sheet name (first sheet when omitted).")] = None,
     confirm_mapping: Annotated[
         Path | None,
         typer.Option(help="CSV source_name,country,city_slug of names you confirm (saved)."),
+    ] = None,
+    skip_unmatched: Annotated[
+        bool,
+        typer.Option(
+            "--skip-unmatched",
+            help="Leave out names that match none of our cities (listed, not saved); ambiguous "
+            "names still need confirming.",
+        ),
+    ] = False,
+    write_unmatched: Annotated[
+        Path | None,
+        typer.Option(help="If names are unmatched, write them to this CSV, ready to edit and confirm."),
     ] = None,
     programme: Annotated[
         str | None, typer.Option(help="Programme slug (needed when there are several).")
     ] = None,
 ) -> None:
-    """Import an outcome table into a programme: all of it, or nothing with every problem listed."""
+    """Import an outcome table into a programme: all of it, or nothing with every problem listed.
+
+    The reading options (``--map`` to ``--sheet``) form one :class:`~civicmeter.outcomes.ImportSpec`.
+    """
     setup_django()
     from civicmeter.web.accounts.permissions import SYSTEM
     from civicmeter.web.wellbeing.services import outcomes_import
 
-    with user_errors(NotFound, OutcomesError, OSError):
+    with user_errors(NotFound, OutcomesError, OSError, ParameterError):
+        spec = ImportSpec(
+            mapping=parse_map(map_ or []) or None,
+            indicator=indicator,
+            value_column=value_column,
+            period=period,
+            country=country,
+            source=source,
+            encoding=encoding,
+            skip_rows=skip_rows,
+            sheet=sheet,
+        )
         confirmed = read_confirmed(confirm_mapping) if confirm_mapping else None
         run = outcomes_import(
             actor=SYSTEM,
             programme=find_programme(programme),
             filename=file.name,
             content=file.read_bytes(),
-            mapping=parse_map(map_ or []) or None,
-            indicator=indicator,
-            value_column=value_column,
-            period=period,
-            country=country,
-            encoding=encoding,
-            skip_rows=skip_rows,
+            spec=spec,
             confirmed=confirmed,
+            skip_unmatched=skip_unmatched,
+        )
+    if write_unmatched is not None and _has_unmatched_names(run.report):
+        write_unmatched.write_text(unmatched_csv(run.report["matching"]), encoding="utf-8")
+        typer.secho(
+            f"Wrote the unmatched names to {write_unmatched}: check each city_slug (empty = none of "
+            "ours), then import again with --confirm-mapping.",
+            err=True,
         )
     print_run(run)
 

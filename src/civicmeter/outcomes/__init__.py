@@ -12,6 +12,7 @@ from civicmeter.outcomes.catalogue import (
 )
 from civicmeter.outcomes.errors import OutcomesError, Problem
 from civicmeter.outcomes.files import RawTable, detect_encoding, read_table, wide_years_to_long
+from civicmeter.outcomes.import_spec import ImportSpec
 from civicmeter.outcomes.matching import (
     MatchReport,
     check_confirmed,
@@ -30,6 +31,7 @@ __all__ = [
     "Catalogue",
     "Dimension",
     "ImportReport",
+    "ImportSpec",
     "Indicator",
     "MatchReport",
     "MicrodataResult",

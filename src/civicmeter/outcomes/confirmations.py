@@ -16,6 +16,8 @@ Country: a key with an empty country applies in every country, one with a countr
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -88,3 +90,30 @@ def place_label(place: tuple[str, str, str]) -> str:
     name, country, region = place
     where = ", ".join(p for p in (region, country) if p)
     return f"{name} ({where})" if where else name
+
+
+def unmatched_csv(matching: dict) -> str:
+    """The names an import could not match, as a confirmation CSV ready to edit.
+
+    One row per unmatched or ambiguous name (``source_name`` with its region, so the choice stays
+    in that region), ``city_slug`` filled with the nearest or first candidate city where there is
+    one and empty (= none of ours) where there is none, and a ``note`` listing every candidate.
+    Check each row, then pass the file back with ``--confirm-mapping``.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["source_name", "country", "city_slug", "note"])
+    for entry in matching.get("ambiguous", []):
+        candidates = list(entry.get("candidates", []))
+        note = "ambiguous, could be: " + ", ".join(candidates)
+        writer.writerow([scoped_name(entry["name"], entry["region"]), entry["country"], candidates[0], note])
+    for entry in matching.get("unmatched", []):
+        suggestions = list(entry.get("suggestions", []))
+        note = (
+            ("nearest: " + ", ".join(suggestions))
+            if suggestions
+            else "no city of ours is close: empty = none of ours"
+        )
+        slug = suggestions[0] if suggestions else ""
+        writer.writerow([scoped_name(entry["name"], entry["region"]), entry["country"], slug, note])
+    return out.getvalue()

@@ -13,6 +13,7 @@ import codecs
 import csv
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +41,17 @@ E011_UNDECODABLE = (
 )
 E012_EMPTY = "{path}: no header row and data found{where}. Check the file, or pass --skip-rows N."
 E013_UNREADABLE = "{path}: cannot parse the file ({reason}). Save it as CSV (UTF-8) or XLSX and retry."
+E014_NOT_A_WORKBOOK = (
+    "{path}: not an Excel workbook although it is named {suffix} (the file looks like {kind}). "
+    "Save it from the spreadsheet program as .xlsx, or give a CSV file its .csv name."
+)
+E015_NO_SHEET = "{path}: no sheet {sheet!r}. Sheets in the workbook: {sheets}."
+E016_INFLATES = (
+    "{path}: the workbook unpacks to {size} MB, above the {limit} MB that outcome tables may use. "
+    "Remove unused sheets, formatting or rows, or export the table as CSV."
+)
+#: A workbook may unpack to this many bytes (XML inside the zip) before it is refused unread.
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 
 
 @dataclass
@@ -99,6 +111,10 @@ def detect_encoding(path: str | Path, declared: str | None = None) -> str:
         raise OutcomesError([Problem("outcomes.E010", E010_NOT_FOUND.format(path=path))]) from exc
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
     if _decodes_as_utf8(sample, complete):
         return "utf-8"
     matches = list(from_bytes(sample, cp_isolation=FALLBACK_ENCODINGS))
@@ -154,8 +170,77 @@ def _unique_headers(cells: list) -> list[str]:
     return names
 
 
+def _looks_like(head: bytes) -> str:
+    if head.startswith(b"\x89PNG"):
+        return "a PNG image"
+    if head.startswith(b"%PDF"):
+        return "a PDF document"
+    if head.startswith((b"\xff\xd8\xff",)):
+        return "a JPEG image"
+    if head.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _decodes_as_utf8(
+        head, False
+    ):
+        return "text (perhaps a CSV)"
+    return "some other kind of file"
+
+
+def check_workbook(path: Path) -> None:
+    """Refuse, before pandas opens it, a file named .xlsx that is no workbook or unpacks too far.
+
+    A PNG renamed .xlsx or a CSV saved with the wrong name must be told apart from a broken
+    workbook, and a small zip that inflates to gigabytes of XML must not be parsed at all.
+    """
+    with open(path, "rb") as handle:
+        head = handle.read(8)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):  # the old binary .xls format: pandas reads it via xlrd
+        return
+    suffix = path.suffix.lower()
+    if not zipfile.is_zipfile(path):
+        kind = _looks_like(head)
+        raise OutcomesError(
+            [Problem("outcomes.E014", E014_NOT_A_WORKBOOK.format(path=path, suffix=suffix, kind=kind))]
+        )
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        unpacked = sum(info.file_size for info in archive.infolist())
+    if "[Content_Types].xml" not in names:
+        raise OutcomesError(
+            [
+                Problem(
+                    "outcomes.E014",
+                    E014_NOT_A_WORKBOOK.format(path=path, suffix=suffix, kind="a zip archive"),
+                )
+            ]
+        )
+    if unpacked > MAX_UNPACKED_BYTES:
+        size, limit = round(unpacked / 1024 / 1024), MAX_UNPACKED_BYTES // 1024 // 1024
+        raise OutcomesError(
+            [Problem("outcomes.E016", E016_INFLATES.format(path=path, size=size, limit=limit))]
+        )
+
+
+def open_workbook(path: Path, sheet: str | int | None, **read_options) -> pd.DataFrame:
+    """``pd.read_excel`` after :func:`check_workbook`, with a missing sheet named (E015)."""
+    check_workbook(path)
+    try:
+        return pd.read_excel(path, sheet_name=sheet if sheet is not None else 0, **read_options)
+    except ValueError as exc:
+        if sheet is None or "not found" not in str(exc):
+            raise OutcomesError(
+                [Problem("outcomes.E013", E013_UNREADABLE.format(path=path, reason=exc))]
+            ) from exc
+        sheets = ", ".join(repr(n) for n in pd.ExcelFile(path).sheet_names)
+        raise OutcomesError(
+            [Problem("outcomes.E015", E015_NO_SHEET.format(path=path, sheet=sheet, sheets=sheets))]
+        ) from exc
+    except (zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise OutcomesError(
+            [Problem("outcomes.E013", E013_UNREADABLE.format(path=path, reason=exc))]
+        ) from exc
+
+
 def _read_excel(path: Path, sheet: str | int | None, skip_rows: int | None) -> tuple[pd.DataFrame, int]:
-    grid = pd.read_excel(path, sheet_name=sheet if sheet is not None else 0, header=None, dtype=str)
+    grid = open_workbook(path, sheet, header=None, dtype=str)
     grid = grid.fillna("")
     rows = grid.astype(str).values.tolist()
     skip = detect_skip_rows(rows) if skip_rows is None else skip_rows

@@ -263,13 +263,16 @@ def _split_shared_slugs(
 
 @validate_params({"path": [InstanceOf((str, Path), "a file path")]})
 def read_confirmed(path: str | Path) -> dict[tuple[str, str], str]:
-    """Read a confirmed mapping CSV (``source_name,country,city_slug``); a missing file is empty."""
+    """Read a confirmed mapping CSV (``source_name,country,city_slug``); a missing file is empty.
+
+    Columns after the third (such as the ``note`` of a file written by ``--write-unmatched``) are
+    for the person editing it and ignored here."""
     path = Path(path)
     if not path.exists():
         return {}
     with open(path, newline="", encoding="utf-8-sig") as handle:
         rows = list(csv.reader(handle))
-    if not rows or [c.strip() for c in rows[0]] != CONFIRMED_HEADER:
+    if not rows or [c.strip() for c in rows[0][:3]] != CONFIRMED_HEADER:
         raise OutcomesError(
             [
                 Problem(

@@ -19,6 +19,7 @@ from civicmeter.outcomes.files import (
     SAMPLE_BYTES,
     _sniff_delimiter,
     detect_encoding,
+    open_workbook,
 )
 
 EXAMPLE_ROWS = 5
@@ -49,7 +50,7 @@ def _read_columns(
         label, available = "the data frame", list(source.columns)
     elif Path(source).suffix.lower() in EXCEL_SUFFIXES:
         label = str(source)
-        available = list(pd.read_excel(source, nrows=0).columns)
+        available = list(open_workbook(Path(source), None, nrows=0).columns)
     else:
         label = str(source)
         used_encoding = detect_encoding(source, encoding)
@@ -79,7 +80,7 @@ def _read_columns(
     if isinstance(source, pd.DataFrame):
         frame = source[wanted].copy()
     elif Path(source).suffix.lower() in EXCEL_SUFFIXES:
-        frame = pd.read_excel(source, usecols=wanted, dtype=str)
+        frame = open_workbook(Path(source), None, usecols=wanted, dtype=str)
     else:
         dtypes = {c: "category" for c in categorical}
         if weight is not None:

@@ -20,8 +20,10 @@ import numpy as np
 import pandas as pd
 
 from civicmeter.outcomes.catalogue import SHARE_UNITS, Catalogue, load_catalogue
+from civicmeter.outcomes.countries import country_codes
 from civicmeter.outcomes.errors import Problem, raise_if_any
 from civicmeter.outcomes.files import RawTable, read_table
+from civicmeter.outcomes.import_spec import ImportSpec
 from civicmeter.outcomes.layouts import (
     E031_UNKNOWN_INDICATOR,
     MISSING_MARKERS,
@@ -31,7 +33,7 @@ from civicmeter.outcomes.layouts import (
     _value_columns,
 )
 from civicmeter.outcomes.outcome_table import TIDY_COLUMNS, ImportReport, OutcomeTable
-from civicmeter.params import NONE, InstanceOf, Interval, ParameterError, validate_params
+from civicmeter.params import NONE, InstanceOf, ParameterError, validate_params
 
 E034_NO_PERIOD = (
     "{path}: no period: no year/period column and no 'Date:' line. Pass --period (e.g. 2023) "
@@ -53,41 +55,34 @@ def _column_or(frame: pd.DataFrame, found: dict[str, str], role: str, default: s
 @validate_params(
     {
         "path": [InstanceOf((str, Path), "a file path")],
-        "mapping": [InstanceOf(dict, "a dict of role -> column"), NONE],
-        "indicator": [InstanceOf(str, "an indicator code"), NONE],
-        "value_column": [InstanceOf(str, "a column name"), NONE],
-        "period": [InstanceOf((str, int), "a period such as 2023"), NONE],
-        "country": [InstanceOf(str, "an ISO 3166 alpha-2 code such as 'GB'"), NONE],
-        "source": [InstanceOf(str, "a source description"), NONE],
+        "spec": [InstanceOf(ImportSpec, "an ImportSpec"), NONE],
         "catalogue": [InstanceOf(Catalogue, "a Catalogue"), NONE],
-        "encoding": [InstanceOf(str, "an encoding name"), NONE],
-        "skip_rows": [Interval(int, 0, None), NONE],
-        "sheet": [InstanceOf((str, int), "a sheet name or index"), NONE],
     }
 )
 def read_outcome_table(
     path: str | Path,
+    spec: ImportSpec | None = None,
     *,
-    mapping: dict | None = None,
-    indicator: str | None = None,
-    value_column: str | None = None,
-    period: str | int | None = None,
-    country: str | None = None,
-    source: str | None = None,
     catalogue: Catalogue | None = None,
-    encoding: str | None = None,
-    skip_rows: int | None = None,
-    sheet: str | int | None = None,
+    **options: object,
 ) -> OutcomeTable:
     """Read a city outcome table into tidy rows checked against the catalogue.
 
-    ``mapping`` maps roles (``city``, ``city_code``, ``country``, ``region``, ``period``,
-    ``indicator``, ``value``, ``unit``, ``source``, ``n``, ``se``) to column names; unmapped roles
-    are found by their usual headers. ``mapping["indicators"]`` may map several value columns to
-    catalogue codes (a wide table). ``indicator`` + ``value_column`` pick one measure. ``period``,
-    ``country`` and ``source`` fill a column the file lacks; without a period column or
-    ``period``, a ``Date:`` metadata line above the header is used.
+    The reading options are an :class:`~civicmeter.outcomes.import_spec.ImportSpec`, passed whole
+    or as its keyword options. ``mapping`` maps roles (``city``, ``city_code``, ``country``,
+    ``region``, ``period``, ``indicator``, ``value``, ``unit``, ``source``, ``n``, ``se``) to column
+    names; unmapped roles are found by their usual headers. ``mapping["indicators"]`` may map
+    several value columns to catalogue codes (a wide table). ``indicator`` + ``value_column`` pick
+    one measure. ``period``, ``country`` and ``source`` fill a column the file lacks; without a
+    period column or ``period``, a ``Date:`` metadata line above the header is used. A country
+    column may hold ISO codes or English country names ("Germany" -> DE).
     """
+    if spec is None:
+        spec = ImportSpec(**options)
+    elif options:
+        raise TypeError("read_outcome_table takes an ImportSpec or its options, not both")
+    mapping, indicator, value_column, period = spec.mapping, spec.indicator, spec.value_column, spec.period
+    country, source = spec.country, spec.source
     mapping = dict(mapping or {})
     mapping_indicators = mapping.pop("indicators", {}) or {}
     unknown_roles = set(mapping) - set(ROLES)
@@ -99,7 +94,7 @@ def read_outcome_table(
             function="read_outcome_table",
         )
     catalogue = catalogue if catalogue is not None else load_catalogue()
-    raw = read_table(path, encoding=encoding, skip_rows=skip_rows, sheet=sheet)
+    raw = read_table(path, encoding=spec.encoding, skip_rows=spec.skip_rows, sheet=spec.sheet)
     found, problems = _find_columns(raw, mapping, catalogue)
     if "city" not in found and "city" not in mapping:
         problems.append(
@@ -145,7 +140,7 @@ def read_outcome_table(
     base = pd.DataFrame(
         {
             "city_name": _column_or(frame, found, "city", ""),
-            "country": _country_codes(_column_or(frame, found, "country", country or "")),
+            "country": country_codes(_column_or(frame, found, "country", country or "")),
             "region": _column_or(frame, found, "region", ""),
             "city_code": _column_or(frame, found, "city_code", ""),
             "period": _column_or(frame, found, "period", period_text or ""),
@@ -174,16 +169,11 @@ def read_outcome_table(
     odd = sorted({c for c in data["country"].unique() if c and not re.fullmatch(r"[A-Z]{2}", c)})
     if odd:
         report.notes.append(
-            f"country values are not ISO 3166 alpha-2 codes (e.g. {odd[0]!r}); city matching "
-            "compares codes such as 'GB': map a code column or pass --country."
+            f"country values are neither ISO 3166 alpha-2 codes nor country names (e.g. {odd[0]!r}); "
+            "city matching compares codes such as 'GB': map a code column or pass --country."
         )
     report.rows_kept = len(data)
     return OutcomeTable(data=data, report=report)
-
-
-def _country_codes(values: pd.Series) -> pd.Series:
-    """ISO codes in upper case ("gb" -> "GB"); anything longer is left for the report to flag."""
-    return values.where(~values.str.fullmatch(r"[A-Za-z]{2}"), values.str.upper())
 
 
 def _drop(report: ImportReport, reason: str, count: int) -> None:

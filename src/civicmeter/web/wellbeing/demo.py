@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from civicmeter.demo.cities import CONTENT
-from civicmeter.outcomes import read_confirmed
+from civicmeter.outcomes import ImportSpec, read_confirmed
 from civicmeter.web.accounts.permissions import SYSTEM
 from civicmeter.web.programmes.models import Programme
 from civicmeter.web.results.services import scores_compute
@@ -81,7 +81,7 @@ def load_demo_outcomes(programme: Programme) -> list[OutcomeImportRun]:
                 filename=demo_file.path.name,
                 content=content,
                 confirmed=confirmed,
-                **demo_file.options,
+                spec=ImportSpec(**demo_file.options),
             )
         )
     return runs

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from civicmeter.outcomes import ImportSpec
 from civicmeter.outcomes.confirmations import scoped_name
 from civicmeter.web.programmes.models import City
 
@@ -67,9 +69,34 @@ class OutcomeUploadForm(forms.Form):
         min_value=0,
         help_text=_("Detected when empty."),
     )
+    sheet = forms.CharField(
+        label=_("Sheet"),
+        required=False,
+        max_length=100,
+        help_text=_("XLSX only; the first sheet when empty."),
+    )
+    skip_unmatched = forms.BooleanField(
+        label=_("Leave out names that are none of our cities"),
+        required=False,
+        help_text=_("For national tables: names matching none of our cities are listed, not imported."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.CIVICMETER_MAX_UPLOAD_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("The file is %(size)s MB; outcome uploads may be at most %(limit)s MB.")
+                % {"size": f"{upload.size / 1024 / 1024:.1f}", "limit": f"{limit / 1024 / 1024:.0f}"}
+            )
+        return upload
+
+    def import_spec(self) -> ImportSpec:
+        """How to read the file, as chosen in the form."""
+        return ImportSpec(**self.import_options())
 
     def import_options(self) -> dict:
-        """The keyword arguments of ``services.outcomes_import`` chosen in the form."""
+        """The reading options chosen in the form (the fields of :class:`ImportSpec`)."""
         data = self.cleaned_data
         mapping = {
             role: data[f"{role}_column"].strip()
@@ -85,6 +112,7 @@ class OutcomeUploadForm(forms.Form):
             "source": data["source"].strip() or None,
             "encoding": data["encoding"].strip() or None,
             "skip_rows": data["skip_rows"],
+            "sheet": data["sheet"].strip() or None,
         }
         return options
 

@@ -13,13 +13,16 @@ import difflib
 import hashlib
 import math
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from civicmeter.outcomes import (
+    ImportSpec,
     MicrodataSpec,
     OutcomesError,
     Problem,
@@ -50,6 +53,13 @@ E003_UNKNOWN_SLUG = (
 E005_UNKNOWN_INDICATOR = (
     "indicator code {code!r} is not in the programme's catalogue.{hint} Use a code listed by "
     "'civicmeter outcomes catalogue', or add the programme's own indicator first (add-indicators)."
+)
+E006_TOO_LARGE = (
+    "{filename} is {size}, above the {limit} limit for outcome uploads. Upload only the rows and "
+    "columns needed, or ask the operator to raise CIVICMETER_MAX_UPLOAD_BYTES."
+)
+E007_NO_FILE = (
+    "import run {run} was refused for its file, which was not kept; correct the file and upload it again."
 )
 #: Fields compared to decide whether a re-imported value changed.
 COMPARED = ("value", "unit", "n", "se", "ci_lower", "ci_upper")
@@ -93,18 +103,42 @@ def _problems_of(exc: Exception) -> list[dict]:
     return [{"code": "wellbeing.E004", "message": str(exc)}]
 
 
-def _reject(programme, kind, filename, content, sha256, actor, started, options, report):
+@dataclass(frozen=True)
+class _Attempt:
+    """One import as received: who, where, which file and options, and when it started."""
+
+    actor: object
+    programme: Programme
+    kind: str
+    filename: str
+    content: bytes
+    options: dict
+    started: object
+
+    @property
+    def sha256(self) -> str:
+        return file_sha256(self.content)
+
+    def run_fields(self) -> dict:
+        return {
+            "programme": self.programme,
+            "kind": self.kind,
+            "filename": self.filename,
+            "sha256": self.sha256,
+            "actor": _actor(self.actor),
+            "options": self.options,
+            "started_at": self.started,
+        }
+
+
+def _reject(attempt: _Attempt, report: dict, *, keep_file: bool) -> OutcomeImportRun:
+    """Record a refused import. The file is kept only when confirming names can run it again;
+    a file refused for what it is (too large, unreadable) is not stored."""
     return OutcomeImportRun.objects.create(
-        programme=programme,
-        kind=kind,
-        filename=filename,
-        sha256=sha256,
-        actor=_actor(actor),
+        **attempt.run_fields(),
         status=OutcomeImportRun.Status.REJECTED,
         report=report,
-        options=options,
-        content=content,
-        started_at=started,
+        content=attempt.content if keep_file else b"",
         finished_at=timezone.now(),
     )
 
@@ -201,48 +235,63 @@ def _normalise_confirmed(confirmed: dict | None) -> dict[tuple[str, str], str]:
     return out
 
 
-def _import(*, actor, programme, kind, filename, content, options, confirmed, reader):
+def _import(attempt: _Attempt, *, confirmed, reader, skip_unmatched: bool = False) -> OutcomeImportRun:
     """Shared by both importers: read, match, then apply or reject (see the module docstring)."""
-    require_outcomes_manager(actor, programme)
+    require_outcomes_manager(attempt.actor, attempt.programme)
     catalogue_sync()
-    started = timezone.now()
-    sha256 = file_sha256(content)
     confirmed = _normalise_confirmed(confirmed)
-    reject = {
-        "programme": programme,
-        "kind": kind,
-        "filename": filename,
-        "content": content,
-        "sha256": sha256,
-        "actor": actor,
-        "started": started,
-        "options": options,
-    }
+    too_large = _size_problems(attempt)
+    if too_large:
+        return _reject(attempt, {"problems": too_large}, keep_file=False)
     try:
-        data, reading = _read(filename, content, reader)
+        data, reading = _read(attempt.filename, attempt.content, reader)
     except (OutcomesError, ParameterError) as exc:
-        return _reject(**reject, report={"problems": _problems_of(exc)})
+        return _reject(attempt, {"problems": _problems_of(exc)}, keep_file=False)
     problems = _confirmed_problems(confirmed)
     if problems:
-        return _reject(**reject, report={"reading": reading, "problems": problems})
-    data, matching = _match(programme, data, confirmed)
+        return _reject(attempt, {"reading": reading, "problems": problems}, keep_file=True)
+    data, matching = _match(attempt.programme, data, confirmed, skip_unmatched)
     report = {"reading": reading, "matching": matching}
     problems = _name_problems(matching)
     if problems:
-        return _reject(**reject, report={**report, "problems": problems})
-    return _apply(
-        actor=actor,
-        programme=programme,
-        kind=kind,
-        filename=filename,
-        sha256=sha256,
-        started=started,
-        data=data,
-        report=report,
-        options=options,
-        confirmed=confirmed,
-        content=content,
+        return _reject(attempt, {**report, "problems": problems}, keep_file=True)
+    _note_earlier_application(attempt, report)
+    return _apply(attempt, data=data, report=report, confirmed=confirmed)
+
+
+def _size_problems(attempt: _Attempt) -> list[dict]:
+    limit = settings.CIVICMETER_MAX_UPLOAD_BYTES
+    if len(attempt.content) <= limit:
+        return []
+    message = E006_TOO_LARGE.format(
+        filename=attempt.filename, size=_megabytes(len(attempt.content)), limit=_megabytes(limit)
     )
+    return [{"code": "wellbeing.E006", "message": message}]
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def _note_earlier_application(attempt: _Attempt, report: dict) -> None:
+    """Values are kept per source, so the same file under another source is stored beside the
+    earlier values: say so, with the option that updates them instead."""
+    earlier = (
+        OutcomeImportRun.objects.filter(
+            programme=attempt.programme, sha256=attempt.sha256, status=OutcomeImportRun.Status.APPLIED
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if earlier is None or earlier.options.get("source") == attempt.options.get("source"):
+        return
+    note = (
+        f"this file was applied before (run {earlier.pk}) with source "
+        f"{earlier.options.get('source') or '(from the file or catalogue)'!r}; values are kept per "
+        "source, so these are stored beside those. Pass the same --source to update them instead."
+    )
+    report["matching"]["notes"].append(note)
+    report["matching"]["text"] += f"\nnote: {note}"
 
 
 def _reading_report(report) -> dict:
@@ -261,61 +310,38 @@ def outcomes_import(
     programme: Programme,
     filename: str,
     content: bytes,
-    mapping: dict | None = None,
-    indicator: str | None = None,
-    value_column: str | None = None,
-    period: str | None = None,
-    country: str | None = None,
-    source: str | None = None,
-    encoding: str | None = None,
-    skip_rows: int | None = None,
+    spec: ImportSpec | None = None,
     confirmed: dict | None = None,
+    skip_unmatched: bool = False,
+    **options,
 ) -> OutcomeImportRun:
     """Import a city outcome table (CSV/XLSX) into ``programme``; return the run (applied or not).
 
-    ``mapping``, ``indicator``, ``value_column``, ``period``, ``country``, ``source``,
-    ``encoding`` and ``skip_rows`` are those of :func:`civicmeter.outcomes.read_outcome_table`.
-    ``confirmed`` maps ``(source name, country)`` to a city slug, or to "" for a name that is
-    none of our cities; it is saved as the programme's confirmed names when the import applies.
+    ``spec`` (or its options as keywords: ``period="2023"``, ``sheet=...``) says how to read the
+    file (:class:`~civicmeter.outcomes.ImportSpec`). ``confirmed`` maps ``(source name, country)``
+    to a city slug, or to "" for a name that is none of our cities; it is saved as the programme's
+    confirmed names when the import applies. ``skip_unmatched`` leaves out every name that matches
+    none of our cities (listed in the report, not saved), for national tables of which the
+    programme holds a few cities.
     """
-    options = {
-        "mapping": mapping,
-        "indicator": indicator,
-        "value_column": value_column,
-        "period": period,
-        "country": country,
-        "source": source,
-        "encoding": encoding,
-        "skip_rows": skip_rows,
-    }
+    if spec is None:
+        spec = ImportSpec(**options)
+    elif options:
+        raise TypeError("outcomes_import takes an ImportSpec or its options, not both")
 
     def reader(path):
-        table = read_outcome_table(
-            path,
-            mapping=mapping,
-            indicator=indicator,
-            value_column=value_column,
-            period=period,
-            country=country,
-            source=source,
-            encoding=encoding,
-            skip_rows=skip_rows,
-            catalogue=catalogue_for(programme),
-        )
+        table = read_outcome_table(path, spec, catalogue=catalogue_for(programme))
         table.report.path = filename
         data = table.data.assign(ci_lower=None, ci_upper=None)
         return data, _reading_report(table.report)
 
-    return _import(
-        actor=actor,
-        programme=programme,
-        kind=OutcomeImportRun.Kind.TABLE,
-        filename=filename,
-        content=content,
-        options={k: v for k, v in options.items() if v is not None},
-        confirmed=confirmed,
-        reader=reader,
+    stored = spec.to_mapping()
+    if skip_unmatched:
+        stored["skip_unmatched"] = True
+    attempt = _Attempt(
+        actor, programme, OutcomeImportRun.Kind.TABLE, filename, content, stored, timezone.now()
     )
+    return _import(attempt, confirmed=confirmed, reader=reader, skip_unmatched=skip_unmatched)
 
 
 def microdata_import(
@@ -359,16 +385,11 @@ def microdata_import(
         return rows, reading
 
     options = {"spec": spec.to_mapping(), "country": country, "region": region}
-    return _import(
-        actor=actor,
-        programme=programme,
-        kind=OutcomeImportRun.Kind.MICRODATA,
-        filename=filename,
-        content=content,
-        options={k: v for k, v in options.items() if v not in (None, "")},
-        confirmed=confirmed,
-        reader=reader,
+    stored = {k: v for k, v in options.items() if v not in (None, "")}
+    attempt = _Attempt(
+        actor, programme, OutcomeImportRun.Kind.MICRODATA, filename, content, stored, timezone.now()
     )
+    return _import(attempt, confirmed=confirmed, reader=reader)
 
 
 def _require_indicator(programme: Programme, code: str) -> None:
@@ -382,13 +403,20 @@ def _require_indicator(programme: Programme, code: str) -> None:
 
 
 def outcomes_import_again(*, actor, run: OutcomeImportRun, confirmed: dict | None = None) -> OutcomeImportRun:
-    """Run a refused import again with the same file and options, plus ``confirmed`` names."""
+    """Run a refused import again with the same file and options, plus ``confirmed`` names.
+
+    Only runs refused for their names keep their file; one refused for what the file is has
+    nothing to run again (a new upload is needed)."""
+    if not run.content:
+        raise OutcomesError([Problem("wellbeing.E007", E007_NO_FILE.format(run=run.pk))])
     options = dict(run.options)
     if run.kind == OutcomeImportRun.Kind.MICRODATA:
         function = microdata_import
         options["spec"] = MicrodataSpec.from_mapping(options["spec"])
     else:
         function = outcomes_import
+        skip_unmatched = bool(options.pop("skip_unmatched", False))
+        options = {"spec": ImportSpec.from_mapping(options), "skip_unmatched": skip_unmatched}
     return function(
         actor=actor,
         programme=run.programme,
@@ -400,22 +428,15 @@ def outcomes_import_again(*, actor, run: OutcomeImportRun, confirmed: dict | Non
 
 
 @transaction.atomic(durable=True)
-def _apply(
-    *, actor, programme, kind, filename, sha256, started, data, report, options, confirmed, content
-) -> OutcomeImportRun:
-    _save_confirmed(actor, programme, confirmed)
+def _apply(attempt: _Attempt, *, data, report, confirmed) -> OutcomeImportRun:
+    programme = attempt.programme
+    _save_confirmed(attempt.actor, programme, confirmed)
     run = OutcomeImportRun.objects.create(
-        programme=programme,
-        kind=kind,
-        filename=filename,
-        sha256=sha256,
-        actor=_actor(actor),
+        **attempt.run_fields(),
         status=OutcomeImportRun.Status.APPLIED,
         report=report,
-        options=options,
-        content=content,
-        started_at=started,
-        finished_at=started,
+        content=attempt.content,
+        finished_at=attempt.started,
     )
     cities = {c.slug: c for c in City.objects.filter(slug__in=set(data["city_slug"]))}
     indicators = {i.code: i for i in OutcomeIndicator.objects.filter(code__in=set(data["indicator"]))}

@@ -38,7 +38,8 @@ def outcomes(request, programme: str):
             programme=programme_row,
             filename=upload.name,
             content=upload.read(),
-            **form.import_options(),
+            spec=form.import_spec(),
+            skip_unmatched=form.cleaned_data["skip_unmatched"],
         )
         return redirect("wellbeing:import", programme, run.pk)
     return render(
