@@ -81,6 +81,16 @@ def content_sha256(content: dict) -> str:
     return hashlib.sha256(yaml.safe_dump(content, sort_keys=True).encode()).hexdigest()
 
 
+def recipe_provenance(name: str, version: str, sha256: str, source: str) -> dict[str, str]:
+    """The provenance keys every result computed from a recipe carries, whatever its format."""
+    return {
+        "recipe": name,
+        "recipe_version": version,
+        "recipe_sha256": sha256,
+        "recipe_source": source,
+    }
+
+
 def is_number(value: Any) -> bool:
     """A real number as YAML gives it: not a bool, not NaN."""
     return Interval(float, None, None).is_satisfied_by(value)

@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+import typer
+
+#: The options every command naming a wave shares (one wording, one lookup).
+WAVE_OPTION = typer.Option(..., "--wave", help="Wave code, e.g. 2020.")
+PROGRAMME_OPTION = typer.Option(
+    None, "--programme", help="Programme slug (if several have the wave)."
+)
+
 
 class NotFound(LookupError):
     """The command's --wave / --programme names nothing, or more than one thing."""

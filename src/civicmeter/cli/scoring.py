@@ -13,16 +13,14 @@ import typer
 
 from ._django import setup_django
 from ._errors import user_errors
-from ._lookup import NotFound, find_wave
+from ._lookup import PROGRAMME_OPTION, WAVE_OPTION, NotFound, find_wave
 
 results_app = typer.Typer(help="Read stored results.", no_args_is_help=True)
 
 
 def score(
-    wave: str = typer.Option(..., "--wave", help="Wave code, e.g. 2020."),
-    programme: str | None = typer.Option(
-        None, "--programme", help="Programme slug (if several have the wave)."
-    ),
+    wave: str = WAVE_OPTION,
+    programme: str | None = PROGRAMME_OPTION,
 ) -> None:
     """Score the wave's submitted and validated responses and store them as a new run."""
     setup_django()
@@ -68,11 +66,9 @@ def score(
 
 @results_app.command("export")
 def export(
-    wave: str = typer.Option(..., "--wave", help="Wave code, e.g. 2020."),
+    wave: str = WAVE_OPTION,
     out: Path = typer.Option(..., "--out", help="CSV file to write."),  # noqa: B008 - typer idiom
-    programme: str | None = typer.Option(
-        None, "--programme", help="Programme slug (if several have the wave)."
-    ),
+    programme: str | None = PROGRAMME_OPTION,
 ) -> None:
     """Write the latest results of the wave, one row per city, to a CSV file."""
     setup_django()

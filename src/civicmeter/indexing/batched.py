@@ -125,14 +125,7 @@ def aggregate_runs(
             else:
                 full = np.broadcast_to(current, (runs,) + current.shape[-2:])
                 out[:, cols] = aggregate_level(
-                    full.transpose(0, 2, 1),
-                    w,
-                    membership[:, cols],
-                    method=node.method,
-                    p=node.p,
-                    min_availability=node.min_availability,
-                    shift=node.shift,
-                    share_bounds=node.share_bounds,
+                    full.transpose(0, 2, 1), w, membership[:, cols], **node.options()
                 ).transpose(0, 2, 1)
         current = out
         for j, parent in enumerate(parents):

@@ -35,7 +35,12 @@ from civicmeter.indexing.specs import (
     TreatSpec,
 )
 from civicmeter.params import InstanceOf, validate_params
-from civicmeter.yaml_schema import FileMessages, content_sha256, read_yaml_mapping
+from civicmeter.yaml_schema import (
+    FileMessages,
+    content_sha256,
+    read_yaml_mapping,
+    recipe_provenance,
+)
 
 TOP_KEYS = (
     "name",
@@ -87,12 +92,7 @@ class Recipe:
 
     @property
     def provenance(self) -> dict[str, str]:
-        return {
-            "recipe": self.name,
-            "recipe_version": self.version,
-            "recipe_sha256": self.sha256,
-            "recipe_source": self.source,
-        }
+        return recipe_provenance(self.name, self.version, self.sha256, self.source)
 
 
 def _impute(r: FieldReader) -> ImputeSpec:

@@ -66,3 +66,8 @@ class AggregateSpec:
     def method_key(self) -> tuple:
         """What distinguishes one computation from another (overrides excluded)."""
         return (self.method, self.p, self.min_availability, self.shift, self.share_bounds)
+
+    def options(self) -> dict:
+        """This spec's own keyword arguments of ``aggregate.aggregate_level`` (as ``method_key``)."""
+        names = ("method", "p", "min_availability", "shift", "share_bounds")
+        return dict(zip(names, self.method_key(), strict=True))

@@ -79,14 +79,7 @@ def aggregate_tree(
             s = node_specs[key]
             try:
                 out[..., cols] = aggregate_level(
-                    scores[level - 1],
-                    w,
-                    membership[:, cols],
-                    method=s.method,
-                    p=s.p,
-                    min_availability=s.min_availability,
-                    shift=s.shift,
-                    share_bounds=s.share_bounds,
+                    scores[level - 1], w, membership[:, cols], **s.options()
                 )
             except NonPositiveValuesError as exc:
                 names = ", ".join(parents[j] for j in cols)

@@ -40,14 +40,8 @@ def recipe_criteria(instrument: Instrument, recipe: ScoringRecipe) -> dict[str, 
     Raises :class:`ScoringError` (``scoring.E011``) naming each recipe criterion the instrument has
     no question for, and (``scoring.E012``) when the recipe is not an assessment recipe.
     """
+    recipe.require_kind("assessment", instead="score_responses")
     problems = ProblemCollector(ScoringError)
-    if recipe.kind != "assessment":
-        problems.add(
-            "scoring.E012",
-            recipe.source,
-            E.WRONG_KIND.format(kind=recipe.kind, function="score_responses"),
-        )
-        problems.raise_if_any()
     questions = set(assessment_criteria(instrument))
     mapping = {}
     for item in recipe.items:

@@ -40,6 +40,7 @@ from civicmeter.yaml_schema import (
     is_number,
     is_whole,
     read_yaml_mapping,
+    recipe_provenance,
 )
 
 KINDS = ("questionnaire", "assessment")
@@ -146,12 +147,15 @@ class ScoringRecipe:
 
     @property
     def provenance(self) -> dict[str, str]:
-        return {
-            "recipe": self.id,
-            "recipe_version": self.version,
-            "recipe_sha256": self.sha256,
-            "recipe_source": self.source,
-        }
+        return recipe_provenance(self.id, self.version, self.sha256, self.source)
+
+    def require_kind(self, kind: str, *, instead: str) -> None:
+        """Refuse this recipe unless it is of ``kind`` (``scoring.E012``), naming the function
+        that scores its kind instead."""
+        if self.kind != kind:
+            raise ScoringError.single(
+                "scoring.E012", self.source, E.WRONG_KIND.format(kind=self.kind, function=instead)
+            )
 
     def classify(self, points: float) -> str:
         """The code of the highest class whose minimum ``points`` reaches."""

@@ -7,7 +7,7 @@ did (indexes.md), and a reviewer must be able to check a score against the answe
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from civicmeter.indexing.errors import ProblemCollector
 from civicmeter.instruments import Instrument
@@ -36,26 +36,13 @@ class Contribution:
     reason: str
 
     def as_dict(self) -> dict[str, object]:
-        return {
-            "component": self.component,
-            "item": self.item,
-            "label": self.label,
-            "points": self.points,
-            "available": self.available,
-            "reason": self.reason,
-        }
+        return asdict(self)
 
 
 def check_recipe_fits_instrument(recipe: ScoringRecipe, instrument: Instrument) -> None:
     """Refuse a recipe whose rules name questions or options the instrument does not have."""
+    recipe.require_kind("questionnaire", instead="score_assessments")
     problems = ProblemCollector(ScoringError)
-    if recipe.kind != "questionnaire":
-        problems.add(
-            "scoring.E012",
-            recipe.source,
-            E.WRONG_KIND.format(kind=recipe.kind, function="score_assessments"),
-        )
-        problems.raise_if_any()
     if recipe.instrument != instrument.form_id:
         problems.add(
             "scoring.E011",

@@ -131,14 +131,8 @@ def score_assessments(criteria_met: Mapping[str, set[str]], recipe: ScoringRecip
     ``criteria_met`` holds, per city, only the criteria a reviewer accepted (a city's own "met" is a
     claim and does not score). Unknown criterion codes are refused rather than ignored.
     """
+    recipe.require_kind("assessment", instead="score_responses")
     problems = ProblemCollector(ScoringError)
-    if recipe.kind != "assessment":
-        problems.add(
-            "scoring.E012",
-            recipe.source,
-            E.WRONG_KIND.format(kind=recipe.kind, function="score_responses"),
-        )
-        problems.raise_if_any()
     known = {item.code for item in recipe.items}
     for city, met in criteria_met.items():
         unknown = sorted(set(met) - known)
