@@ -572,3 +572,31 @@ class ImportLimitsTests(TestCase):
         self.assertContains(page, '<option value="cp1252">', status_code=400)
         self.post("cp.csv", content, encoding="cp1252")
         self.assertEqual(Answer.objects.get(question="mayor").value, "Juan María Aburto")
+
+
+class TextLimitTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.world = make_world()
+
+    def test_a_web_save_over_the_text_limit_is_refused_and_nothing_is_stored(self):
+        from civicmeter.web.collection import services
+
+        response = Response.objects.create(wave=self.world.wave, city=self.world.city_a)
+        result = services.answer_save(
+            actor=self.world.respondent_a,
+            response=response,
+            question="mayor",
+            raw_value="x" * 5_000_000,
+            expected_version=0,
+        )
+        self.assertEqual(result.error, "Keep this answer to 5,000 characters at most (it has 5,000,000).")
+        self.assertFalse(Answer.objects.exists())
+        self.assertFalse(AnswerChange.objects.exists())
+
+    def test_an_import_over_the_text_limit_is_refused_with_the_place(self):
+        content = b"city,mayor\nbilbao-es," + b"x" * 6000 + b"\n"
+        with self.assertRaises(ResponsesImportError) as caught:
+            transfer.responses_import(actor=SYSTEM, wave=self.world.wave, filename="t.csv", content=content)
+        [problem] = caught.exception.problems
+        self.assertEqual((problem.code, problem.row, problem.column), ("import.E015", 2, "mayor"))

@@ -26,6 +26,14 @@ NOT_NUMBER = "not_number"
 NOT_DATE = "not_date"
 NOT_A_CHOICE = "not_a_choice"
 CONSTRAINT = "constraint"
+TOO_LONG = "too_long"
+
+#: Longest text answer, in characters, unless the question's constraint says
+#: ``string-length(.) <= N``. Each save keeps the old and the new value in the history, so an
+#: unbounded answer would grow it without end.
+DEFAULT_TEXT_LIMIT = 5000
+TEXT_TYPES = ("text", "url")
+_LENGTH_BOUND = re.compile(r"string-length\(\s*\.\s*\)\s*(?P<op><=?)\s*(?P<n>\d+)")
 
 #: Stable codes for each kind of answer problem (listed in docs/reference/errors.md).
 CODES = {
@@ -35,6 +43,7 @@ CODES = {
     NOT_DATE: "import.E005",
     CONSTRAINT: "import.E006",
     REQUIRED: "import.E007",
+    TOO_LONG: "import.E015",
 }
 
 #: Built-in messages in the instrument's three languages; authors' constraint messages come from
@@ -47,6 +56,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         NOT_DATE: "Enter a date as YYYY-MM-DD, not {value!r}.",
         NOT_A_CHOICE: "{value!r} is not one of the options; use one of: {options}.",
         CONSTRAINT: "This answer is not allowed (it must satisfy {constraint}).",
+        TOO_LONG: "Keep this answer to {limit:,} characters at most (it has {length:,}).",
     },
     "es": {
         REQUIRED: "Esta pregunta requiere una respuesta.",
@@ -55,6 +65,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         NOT_DATE: "Introduzca una fecha como AAAA-MM-DD, no {value!r}.",
         NOT_A_CHOICE: "{value!r} no es una de las opciones; use una de: {options}.",
         CONSTRAINT: "Esta respuesta no está permitida (debe cumplir {constraint}).",
+        TOO_LONG: "Limite esta respuesta a {limit} caracteres como máximo (tiene {length}).",
     },
     "fr": {
         REQUIRED: "Cette question exige une réponse.",
@@ -63,6 +74,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         NOT_DATE: "Saisissez une date au format AAAA-MM-JJ, pas {value!r}.",
         NOT_A_CHOICE: "{value!r} ne fait pas partie des options ; utilisez : {options}.",
         CONSTRAINT: "Cette réponse n'est pas autorisée (elle doit respecter {constraint}).",
+        TOO_LONG: "Limitez cette réponse à {limit} caractères au plus (elle en compte {length}).",
     },
 }
 UNKNOWN_QUESTION = "'{name}' is not a question of instrument {form_id} {version}"
@@ -188,6 +200,9 @@ def check_answer(
         missing = shown and question.required and question.takes_answer
         return "", REQUIRED if missing else None, {}
     kind = question.type
+    limit = text_limit(question)
+    if limit is not None and len(value) > limit:
+        return value, TOO_LONG, {"limit": limit, "length": len(value)}
     if kind == "integer":
         if not _INTEGER.fullmatch(value):
             return value, NOT_INTEGER, {"value": value}
@@ -211,6 +226,21 @@ def check_answer(
     ):
         return value, CONSTRAINT, {"constraint": question.constraint}
     return value, None, {}
+
+
+def text_limit(question: Question) -> int | None:
+    """The longest answer a text question takes (``None`` for other types).
+
+    :data:`DEFAULT_TEXT_LIMIT` unless the question's constraint states its own bound,
+    ``string-length(.) <= N`` (or ``< N``), which ODK Collect and KoboToolbox enforce too; a larger
+    N raises the limit for that question.
+    """
+    if question.type not in TEXT_TYPES:
+        return None
+    bound = _LENGTH_BOUND.search(question.constraint or "")
+    if bound is None:
+        return DEFAULT_TEXT_LIMIT
+    return int(bound["n"]) - (bound["op"] == "<")
 
 
 def canonical(instrument: Instrument, question: Question, value: str) -> str:
