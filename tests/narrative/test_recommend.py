@@ -136,3 +136,13 @@ def test_component_shares_from_score_tables(instrument, recipes, rules):
         rules, instrument, "x", PeerGroup("all", frozenset(answers)), Evidence(answers, shares)
     )
     assert next(t for t in result.items if t.number == 3).gap == 0.5
+
+
+def test_settings_are_checked_when_made():
+    from civicmeter.params import ParameterError
+
+    with pytest.raises(ParameterError) as info:
+        RecommendationSettings(strong_share=1.5)
+    assert str(info.value) == (
+        "the 'strong_share' parameter of RecommendationSettings must be a number in [0, 1]; got 1.5"
+    )

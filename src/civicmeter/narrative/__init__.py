@@ -13,7 +13,7 @@ and render as sentences in English, Spanish and French; recommendations (``rules
 from civicmeter.narrative.benchmarks import BenchmarkSet, BenchmarkSettings, Statement, benchmark_statements
 from civicmeter.narrative.cases import (
     SHIPPED_CASES,
-    Case,
+    CaseEntry,
     CaseLibrary,
     Source,
     filter_cases,
@@ -32,7 +32,7 @@ from civicmeter.narrative.evaluate import (
 )
 from civicmeter.narrative.numbers import NumberFormat
 from civicmeter.narrative.peers import DEFAULT_BANDS, PeerGroup, band_of, peer_groups
-from civicmeter.narrative.rules import SHIPPED_RULES, Recommendation, RuleSet, Trigger, load_rules
+from civicmeter.narrative.rules import SHIPPED_RULES, RecommendationRule, RuleSet, Trigger, load_rules
 from civicmeter.narrative.sentences import render_statement, render_statements
 from civicmeter.narrative.wording import LANGUAGES, Wording, load_wording
 
@@ -43,14 +43,14 @@ __all__ = [
     "SHIPPED_RULES",
     "BenchmarkSet",
     "BenchmarkSettings",
-    "Case",
+    "CaseEntry",
     "CaseLibrary",
     "Evidence",
     "NarrativeError",
     "NumberFormat",
     "PeerGroup",
     "Reason",
-    "Recommendation",
+    "RecommendationRule",
     "RecommendationResult",
     "RecommendationSettings",
     "RuleSet",

@@ -30,6 +30,8 @@ from civicmeter.narrative.peers import PeerGroup
 from civicmeter.params import InstanceOf, check_param, validate_params
 
 _CODES = InstanceOf(tuple, "a tuple of option names")
+#: What each field of :class:`BenchmarkSettings` accepts, checked when the object is made.
+CONSTRAINTS = {"missing_choices": [_CODES], "negative_choices": [_CODES]}
 
 
 @dataclass(frozen=True)
@@ -44,8 +46,8 @@ class BenchmarkSettings:
     negative_choices: tuple[str, ...] = ("no", "never", "not_evaluated", "not_significant")
 
     def __post_init__(self) -> None:
-        for name in ("missing_choices", "negative_choices"):
-            check_param(name, getattr(self, name), [_CODES], caller="BenchmarkSettings")
+        for name, allowed in CONSTRAINTS.items():
+            check_param(name, getattr(self, name), allowed, caller="BenchmarkSettings")
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ class Source:
 
 
 @dataclass(frozen=True)
-class Case:
+class CaseEntry:
     id: str
     city: str
     country: str
@@ -67,10 +67,10 @@ class Case:
 class CaseLibrary:
     """Cases from one or more files, in file order; ``files`` maps each file to its sha256."""
 
-    cases: tuple[Case, ...]
+    cases: tuple[CaseEntry, ...]
     files: dict[str, str]
 
-    def tagged(self, number: int) -> tuple[Case, ...]:
+    def tagged(self, number: int) -> tuple[CaseEntry, ...]:
         """The cases tagged with recommendation ``number``."""
         return tuple(c for c in self.cases if number in c.recommendations)
 
@@ -92,7 +92,7 @@ def _source(r: _CaseReader) -> Source | None:
     return Source(publication, seed, url) if publication else None
 
 
-def _case(r: _CaseReader, rules: RuleSet, areas: tuple[str, ...], file: str) -> Case | None:
+def _case(r: _CaseReader, rules: RuleSet, areas: tuple[str, ...], file: str) -> CaseEntry | None:
     r.only(CASE_KEYS)
     case_id = r.code("id")
     texts = {key: r.text(key) for key in ("city", "country", "title", "summary")}
@@ -130,7 +130,7 @@ def _case(r: _CaseReader, rules: RuleSet, areas: tuple[str, ...], file: str) -> 
     source = _source(r)
     if None in (case_id, numbers, component, policy_areas, source) or not all(texts.values()):
         return None
-    return Case(
+    return CaseEntry(
         case_id,
         texts["city"],
         texts["country"],
@@ -212,7 +212,7 @@ def filter_cases(
     recommendation: int | None = None,
     component: str | None = None,
     policy_area: str | None = None,
-) -> tuple[Case, ...]:
+) -> tuple[CaseEntry, ...]:
     """The cases matching every filter given (None = any), in library order."""
     return tuple(
         c
@@ -232,10 +232,10 @@ def _folded(text: str) -> str:
 @validate_params(
     {"library": [InstanceOf(CaseLibrary, "a CaseLibrary")], "query": [InstanceOf(str, "search words")]}
 )
-def search_cases(library: CaseLibrary, query: str) -> tuple[Case, ...]:
+def search_cases(library: CaseLibrary, query: str) -> tuple[CaseEntry, ...]:
     """Cases whose city, country, title, summary or tags contain every word of ``query``.
 
-    Case and accents are ignored. An empty query returns every case.
+    CaseEntry and accents are ignored. An empty query returns every case.
     """
     words = _folded(query).split()
     found = []

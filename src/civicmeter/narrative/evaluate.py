@@ -16,16 +16,18 @@ from dataclasses import dataclass, field
 from civicmeter import instruments
 from civicmeter.instruments import Instrument
 from civicmeter.narrative import errors as E
-from civicmeter.narrative.cases import Case, CaseLibrary
+from civicmeter.narrative.cases import CaseEntry, CaseLibrary
 from civicmeter.narrative.errors import NarrativeError
 from civicmeter.narrative.numbers import NumberFormat
 from civicmeter.narrative.peers import PeerGroup
-from civicmeter.narrative.rules import Recommendation, RuleSet, Trigger
+from civicmeter.narrative.rules import RecommendationRule, RuleSet, Trigger
 from civicmeter.narrative.triggers import Finding, check_trigger
 from civicmeter.params import NONE, InstanceOf, Interval, check_param, validate_params
 
 #: Shares in reasons are written the English way; reasons are English text in the rules file.
 ENGLISH = NumberFormat(".", ",", 4, "{value}%", (1,))
+#: What each field of :class:`RecommendationSettings` accepts, checked when the object is made.
+CONSTRAINTS = {"examples": [Interval(int, 0, 20)], "strong_share": [Interval(float, 0, 1)]}
 
 
 @dataclass(frozen=True)
@@ -59,10 +61,8 @@ class RecommendationSettings:
     strong_share: float = 0.75
 
     def __post_init__(self) -> None:
-        check_param("examples", self.examples, [Interval(int, 0, 20)], caller="RecommendationSettings")
-        check_param(
-            "strong_share", self.strong_share, [Interval(float, 0, 1)], caller="RecommendationSettings"
-        )
+        for name, allowed in CONSTRAINTS.items():
+            check_param(name, getattr(self, name), allowed, caller="RecommendationSettings")
 
 
 @dataclass(frozen=True)
@@ -79,12 +79,12 @@ class Reason:
 class Triggered:
     """A recommendation for the city: reasons, priority and its parts, first actions, examples."""
 
-    recommendation: Recommendation
+    recommendation: RecommendationRule
     reasons: tuple[Reason, ...]
     gap: float | None
     closing: float | None
     priority: float | None
-    cases: tuple[Case, ...]
+    cases: tuple[CaseEntry, ...]
     strong_cities: tuple[tuple[str, float], ...]
 
     @property

@@ -64,7 +64,7 @@ class Trigger:
 
 
 @dataclass(frozen=True)
-class Recommendation:
+class RecommendationRule:
     number: int
     layer: str
     title: str
@@ -81,7 +81,7 @@ class RuleSet:
     version: str
     title: str
     instrument: str
-    recommendations: tuple[Recommendation, ...]
+    recommendations: tuple[RecommendationRule, ...]
     sha256: str
     source: str
 
@@ -94,7 +94,7 @@ class RuleSet:
             "rules_source": self.source,
         }
 
-    def recommendation(self, number: int) -> Recommendation:
+    def recommendation(self, number: int) -> RecommendationRule:
         return next(r for r in self.recommendations if r.number == number)
 
 
@@ -198,7 +198,7 @@ def _trigger(r: RuleReader, context: _Context) -> Trigger | None:
     return trigger
 
 
-def _recommendation(r: RuleReader, context: _Context) -> Recommendation | None:
+def _recommendation(r: RuleReader, context: _Context) -> RecommendationRule | None:
     r.only(RECOMMENDATION_KEYS)
     number = r.whole("number", low=1)
     layer = r.choice("layer", LAYERS)
@@ -229,7 +229,7 @@ def _recommendation(r: RuleReader, context: _Context) -> Recommendation | None:
         triggers.append(trigger)
     if None in (number, layer, component, actions) or not title or len(triggers) != len(raw) or not raw:
         return None
-    return Recommendation(number, layer, title, component, actions, tuple(triggers))
+    return RecommendationRule(number, layer, title, component, actions, tuple(triggers))
 
 
 def _rules_from_dict(
