@@ -8,13 +8,23 @@ shows its own data-use run. The two indexes sit side by side and are never compa
 from __future__ import annotations
 
 import csv
+import functools
 import io
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
+from django.db.models import Count, Q
+from django.template.defaultfilters import floatformat
+from django.utils import translation
+
+from civicmeter.web.collection.models import Response
 from civicmeter.web.programmes.models import City, Instrument, Wave
 
 from .models import CityScore, ScoreRun
 
+#: Responses that count: submitted (not yet checked) and validated. Drafts and returned responses
+#: are still being changed by the city.
+SCORED_STATUSES = (Response.Status.SUBMITTED, Response.Status.VALIDATED)
 PSI = "psi-capacity"
 DATA_USE = "data-use"
 #: The columns of ``civicmeter results export`` and of the web download, in order.
@@ -59,46 +69,118 @@ def latest_data_use_run(wave: Wave) -> ScoreRun | None:
 
 @dataclass(frozen=True)
 class ResultRow:
+    """A city's latest scores, with the figures the table shows already formatted (``text``)."""
+
     city: City
     psi: CityScore | None
     data_use: CityScore | None
+    text: dict[str, object] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
 class WaveResults:
     """The latest PSI run of a wave and the latest data-use run of its assessment wave (itself or
-    the paired one); one row per scored city, best PSI rank first, then cities assessed only."""
+    the paired one); one row per scored city, best PSI rank first, then cities assessed only.
+
+    The summary for the wave dashboard (:func:`wave_results_summary`) has the runs and class counts
+    but no rows."""
 
     wave: Wave
     psi_run: ScoreRun | None
     data_use_run: ScoreRun | None
     rows: list[ResultRow]
     component_names: list[str]
-
-    @property
-    def class_counts(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for row in self.rows:
-            if row.psi is not None:
-                counts[row.psi.score_class] = counts.get(row.psi.score_class, 0) + 1
-        return counts
+    class_counts: dict[str, int]
 
 
 def _scores(run: ScoreRun | None) -> dict[int, CityScore]:
+    """The run's scores by city, without the per-item contributions (read one city at a time)."""
     if run is None:
         return {}
-    return {s.city_id: s for s in run.scores.select_related("city")}
+    return {s.city_id: s for s in run.scores.select_related("city").defer("contributions")}
+
+
+def _text(psi: CityScore | None, data_use: CityScore | None, tied: Counter) -> dict[str, object]:
+    """The row's figures as the table prints them, in the active language's number format.
+
+    ``tied`` counts the cities at each rank: tied cities share the best rank of their group, and
+    ``last`` is the group's last position, which the page shows beside the shared rank.
+    """
+    text: dict[str, object] = {}
+    if psi is not None:
+        text["tied"] = tied[psi.rank]
+        text["last"] = psi.rank + tied[psi.rank] - 1
+        text["index"] = floatformat(psi.index, "-1")
+        text["components"] = [floatformat(c["points"], "-1") for c in psi.components]
+        text["interval"] = f"{floatformat(psi.rank_p5, '0')}–{floatformat(psi.rank_p95, '0')}"
+        text["outside"] = not (round(psi.rank_p5) <= psi.rank <= round(psi.rank_p95))
+    if data_use is not None:
+        text["data_use"] = floatformat(data_use.index, "-1")
+    return text
+
+
+def run_key(run: ScoreRun | None) -> tuple | None:
+    """What identifies a stored run for caching: runs never change once stored (a recomputation
+    adds a run), so id and creation time say everything; a new run is a new key."""
+    return None if run is None else (run.pk, run.created_at)
+
+
+@functools.lru_cache(maxsize=32)
+def _rows(psi_key: tuple | None, data_use_key: tuple | None, language: str) -> tuple:
+    """Rows, component names and class counts of two stored runs (:func:`run_key`), formatted for
+    ``language``."""
+    ids = [key[0] for key in (psi_key, data_use_key) if key]
+    runs = {r.pk: r for r in ScoreRun.objects.filter(pk__in=ids)}
+    psi = _scores(runs.get(psi_key[0])) if psi_key else {}
+    data_use = _scores(runs.get(data_use_key[0])) if data_use_key else {}
+    cities = {s.city_id: s.city for s in [*psi.values(), *data_use.values()]}
+    tied = Counter(s.rank for s in psi.values())
+    with translation.override(language):
+        rows = [
+            ResultRow(city, psi.get(pk), data_use.get(pk), _text(psi.get(pk), data_use.get(pk), tied))
+            for pk, city in cities.items()
+        ]
+    rows.sort(key=lambda r: (r.psi is None, r.psi.rank if r.psi else 0, r.city.name))
+    first = next((r.psi for r in rows if r.psi is not None), None)
+    names = [c["name"] for c in first.components] if first else []
+    counts: dict[str, int] = {}
+    for score in psi.values():
+        counts[score.score_class] = counts.get(score.score_class, 0) + 1
+    return rows, names, counts
 
 
 def wave_results(wave: Wave) -> WaveResults:
     psi_run, data_use_run = latest_run(wave, PSI), latest_data_use_run(wave)
-    psi, data_use = _scores(psi_run), _scores(data_use_run)
-    cities = {s.city_id: s.city for s in [*psi.values(), *data_use.values()]}
-    rows = [ResultRow(city, psi.get(pk), data_use.get(pk)) for pk, city in cities.items()]
-    rows.sort(key=lambda r: (r.psi is None, r.psi.rank if r.psi else 0, r.city.name))
-    first = next((r.psi for r in rows if r.psi is not None), None)
-    names = [c["name"] for c in first.components] if first else []
-    return WaveResults(wave, psi_run, data_use_run, rows, names)
+    rows, names, counts = _rows(run_key(psi_run), run_key(data_use_run), translation.get_language() or "en")
+    return WaveResults(wave, psi_run, data_use_run, list(rows), list(names), dict(counts))
+
+
+def wave_results_summary(wave: Wave) -> WaveResults:
+    """The latest runs and the PSI class counts, without the table (for the wave dashboard)."""
+    psi_run, data_use_run = latest_run(wave, PSI), latest_data_use_run(wave)
+    counts = _class_counts(run_key(psi_run)) if psi_run is not None else {}
+    return WaveResults(wave, psi_run, data_use_run, [], [], dict(counts))
+
+
+@functools.lru_cache(maxsize=64)
+def _class_counts(key: tuple) -> dict[str, int]:
+    """Cities per class in a stored run (:func:`run_key`)."""
+    by_class = CityScore.objects.filter(run_id=key[0]).values_list("score_class").annotate(n=Count("id"))
+    return dict(sorted(by_class.order_by("score_class")))
+
+
+def scores_pending(run: ScoreRun | None) -> bool:
+    """Has a response of the run's wave been submitted, validated, returned, reviewed or changed
+    while scored after ``run`` was computed? Then a rescoring is due (``results.tasks``)."""
+    if run is None:
+        return False
+    after = run.created_at
+    changed = (
+        Q(status__in=SCORED_STATUSES, last_activity_at__gt=after)
+        | Q(events__at__gt=after)
+        | Q(criterion_reviews__at__gt=after)
+    )
+    return Response.objects.filter(wave_id=run.wave_id).filter(changed).exists()
 
 
 def _number(value: float | None) -> str:

@@ -17,10 +17,8 @@ from civicmeter.web.programmes.instrument_cache import instrument_for
 from civicmeter.web.programmes.models import City, Instrument, Wave
 
 from .models import CityScore, ScoreRun
+from .selectors import SCORED_STATUSES
 
-#: Responses that count: submitted (not yet checked) and validated. Drafts and returned responses
-#: are still being changed by the city.
-SCORED_STATUSES = (Response.Status.SUBMITTED, Response.Status.VALIDATED)
 #: The default recipe for each kind of instrument.
 DEFAULT_RECIPES = {
     Instrument.Kind.SURVEY: scoring.PSI_RECIPE,
@@ -62,6 +60,25 @@ def _wave_criteria_met(
     }
 
 
+def _with_answers(contributions, recipe, instrument, answers: dict[str, str] | None) -> list[dict]:
+    """Each contribution as stored, plus the answer it scored and whether its question was asked.
+
+    Kept with the run so "why this city scored this" shows the answer that was scored, in words,
+    even after the city changes it (``results.explain``). Assessment runs have no answers to keep.
+    """
+    rows = [c.as_dict() for c in contributions]
+    if answers is None:
+        return rows
+    shown = instruments.visible(instrument, answers)
+    questions = {(c.code, i.code): i.question for c in recipe.components for i in c.items}
+    for row in rows:
+        question = questions.get((row["component"], row["item"]))
+        if question:
+            row["asked"] = question in shown
+            row["answer"] = answers.get(question, "") if question in shown else ""
+    return rows
+
+
 @transaction.atomic(durable=True)
 def scores_compute(*, actor, wave: Wave, recipe_path: Path | None = None) -> ScoreRun:
     """Score the wave's submitted and validated responses and store them as a new run.
@@ -77,10 +94,12 @@ def scores_compute(*, actor, wave: Wave, recipe_path: Path | None = None) -> Sco
     instrument = instrument_for(wave.instrument)
     try:
         recipe = scoring.load_scoring_recipe(path)
+        answers: dict[str, dict[str, str]] = {}
         if wave.instrument.kind == Instrument.Kind.ASSESSMENT:
             table = scoring.score_assessments(_wave_criteria_met(wave, instrument, recipe), recipe)
         else:
-            table = scoring.score_responses(instrument, _wave_answers(wave), recipe)
+            answers = _wave_answers(wave)
+            table = scoring.score_responses(instrument, answers, recipe)
     except scoring.ScoringError as exc:
         raise ValidationError([str(p) for p in exc.problems]) from exc
     run = ScoreRun.objects.create(
@@ -114,7 +133,7 @@ def scores_compute(*, actor, wave: Wave, recipe_path: Path | None = None) -> Sco
                     {"code": c.code, "name": c.name, "points": c.points, "raw": c.raw, "max": c.max}
                     for c in row.components
                 ],
-                contributions=[c.as_dict() for c in row.contributions],
+                contributions=_with_answers(row.contributions, recipe, instrument, answers.get(row.city)),
             )
             for row in table.rows
         ]

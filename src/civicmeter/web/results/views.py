@@ -5,30 +5,61 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicmeter.web.accounts.permissions import Action, access_wave_by_code, user_has_permission
+from civicmeter.web.collection.fragment_cache import FragmentCache
 
-from . import selectors, services
+from . import explain, selectors, services
+
+#: Cities per results page (ranked order).
+PAGE_SIZE = 50
+#: The table's rows as rendered, per process: stored runs never change, so their ids are the key.
+_rows_cache = FragmentCache(size=64)
 
 
 @login_required
 def wave_results(request, programme: str, code: str):
     wave = access_wave_by_code(request.user, programme, code)
+    results = selectors.wave_results(wave)
+    page = Paginator(results.rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    runs = (selectors.run_key(results.psi_run), selectors.run_key(results.data_use_run))
+    rows_html = _rows_cache.get_or_render(
+        (wave.pk, *runs, get_language(), page.number),
+        lambda: render_to_string(
+            "results/_rows.html", {"wave": wave, "rows": page.object_list, "results": results}
+        ),
+    )
     return render(
         request,
         "results/wave.html",
         {
             "wave": wave,
-            "results": selectors.wave_results(wave),
-            "can_manage": user_has_permission(
-                request.user, Action.MANAGE_WAVE, programme=wave.programme
-            ),
+            "results": results,
+            "rows": page.object_list,
+            "rows_html": rows_html if page.object_list else "",
+            "page": page,
+            "pending": selectors.scores_pending(results.psi_run or results.data_use_run),
+            "can_manage": user_has_permission(request.user, Action.MANAGE_WAVE, programme=wave.programme),
         },
     )
+
+
+@login_required
+def city_score(request, programme: str, code: str, city: str):
+    """Why one city scored what it did: each item with its question and the city's answer."""
+    wave = access_wave_by_code(request.user, programme, code)
+    explanation = explain.city_explanation(wave, city, translation.get_language() or "en")
+    if explanation is None:
+        raise Http404("This city has no score in this wave.")
+    return render(request, "results/city.html", {"wave": wave, "explanation": explanation})
 
 
 @login_required
