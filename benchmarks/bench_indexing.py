@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from civicmeter.indexing import load_recipe, read_index_data, recipe_from_dict, run_pipeline
-from civicmeter.indexing.sensitivity import run_uncertainty
+from civicmeter.indexing.sensitivity import UncertaintySettings, run_uncertainty
 from civicmeter.indexing.sensitivity_spec import DiscreteInput, sensitivity_spec_from_dict
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -112,7 +112,7 @@ def naive_recipes(result, spec, recipe) -> list:
 def bench(label: str, data, recipe, spec_dict: dict, runs: int, naive_runs: int | None) -> None:
     spec = sensitivity_spec_from_dict(spec_dict, recipe, data)
     start, cpu = time.perf_counter(), time.process_time()
-    result = run_uncertainty(data, recipe, spec, runs=runs, n_boot=500)
+    result = run_uncertainty(data, recipe, spec, UncertaintySettings(runs=runs, n_boot=500))
     ours, ours_cpu = time.perf_counter() - start, time.process_time() - cpu
     recipes = naive_recipes(result, spec, recipe)
     timed = recipes if naive_runs is None else recipes[:naive_runs]

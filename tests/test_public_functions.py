@@ -109,3 +109,52 @@ def test_invalid_value_raises_standard_message(qualname, param, value, monkeypat
         func(**arguments)
     assert str(info.value) == expected
     assert info.value.parameter == param
+
+
+def _settings_classes() -> dict[str, tuple[type, dict]]:
+    """Settings objects (style practice 16): a dataclass whose fields are exactly the keys of its
+    module's ``CONSTRAINTS``, each checked when the object is made."""
+    found = {}
+    for package in PACKAGES:
+        root = importlib.import_module(f"civicmeter.{package}")
+        for info in pkgutil.iter_modules(root.__path__):
+            module = importlib.import_module(f"civicmeter.{package}.{info.name}")
+            constraints = getattr(module, "CONSTRAINTS", None)
+            if not isinstance(constraints, dict):
+                continue
+            for name, obj in vars(module).items():
+                fields = getattr(obj, "__dataclass_fields__", None)
+                if isinstance(obj, type) and fields and obj.__module__ == module.__name__:
+                    if set(fields) == set(constraints):
+                        found[f"{module.__name__}.{name}"] = (obj, constraints)
+    return found
+
+
+SETTINGS = _settings_classes()
+SETTINGS_PROBES = [
+    (qualname, field, value)
+    for qualname, (_, constraints) in SETTINGS.items()
+    for field, allowed in constraints.items()
+    for value in [object()] + [v for c in allowed for v in c.invalid_examples()]
+    if not any(c.is_satisfied_by(value) for c in allowed)
+]
+
+
+def test_settings_objects_are_found():
+    assert "civicmeter.indexing.sensitivity.UncertaintySettings" in SETTINGS
+
+
+@pytest.mark.parametrize(
+    ("qualname", "field", "value"),
+    SETTINGS_PROBES,
+    ids=[f"{q.removeprefix('civicmeter.')}-{f}-{i}" for i, (q, f, _) in enumerate(SETTINGS_PROBES)],
+)
+def test_a_settings_object_refuses_an_invalid_field_when_made(qualname, field, value):
+    cls, constraints = SETTINGS[qualname]
+    expected = (
+        f"the {field!r} parameter of {cls.__name__} must be "
+        f"{describe_constraints(constraints[field])}; got {value!r}"
+    )
+    with pytest.raises(ParameterError) as info:
+        cls(**{field: value})
+    assert str(info.value) == expected

@@ -10,7 +10,7 @@ import pytest
 from civicmeter.indexing.batched import aggregate_runs
 from civicmeter.indexing.pipeline import run_pipeline
 from civicmeter.indexing.recipe import load_recipe
-from civicmeter.indexing.sensitivity import run_uncertainty
+from civicmeter.indexing.sensitivity import UncertaintySettings, run_uncertainty
 from civicmeter.indexing.specs import AggregateSpec
 from civicmeter.indexing.tables import read_index_data
 from civicmeter.indexing.tree import aggregate_tree
@@ -44,9 +44,9 @@ def asem():
 
 def test_same_seed_same_results_and_other_seed_differs(asem):
     data, recipe = asem
-    one = run_uncertainty(data, recipe, SPEC, runs=120, n_boot=50)
-    two = run_uncertainty(data, recipe, SPEC, runs=120, n_boot=50)
-    other = run_uncertainty(data, recipe, SPEC, runs=120, n_boot=50, seed=8)
+    one = run_uncertainty(data, recipe, SPEC, UncertaintySettings(runs=120, n_boot=50))
+    two = run_uncertainty(data, recipe, SPEC, UncertaintySettings(runs=120, n_boot=50))
+    other = run_uncertainty(data, recipe, SPEC, UncertaintySettings(runs=120, n_boot=50, seed=8))
     np.testing.assert_array_equal(one.ranks, two.ranks)
     assert one.sensitivity.equals(two.sensitivity)
     assert one.runs_table.equals(two.runs_table)
@@ -56,7 +56,7 @@ def test_same_seed_same_results_and_other_seed_differs(asem):
 
 def test_outputs_have_the_promised_shape(asem):
     data, recipe = asem
-    result = run_uncertainty(data, recipe, SPEC, runs=128, n_boot=20)
+    result = run_uncertainty(data, recipe, SPEC, UncertaintySettings(runs=128, n_boot=20))
     assert result.n == 126 and result.base == 21  # 128 // (4 + 2) = 21 base rows
     assert list(result.rank_intervals.columns) == [
         "uCode",
@@ -96,7 +96,7 @@ def test_deterministic_spec_reproduces_the_nominal_ranks(asem):
             "aggregate": {"values": [{"method": "arithmetic"}]},
         }
     }
-    result = run_uncertainty(data, recipe, spec, runs=16, sensitivity=False)
+    result = run_uncertainty(data, recipe, spec, UncertaintySettings(runs=16, sensitivity=False))
     table = result.rank_intervals
     assert (table["p05"] <= table["nominal_rank"]).all()
     assert (table["nominal_rank"] <= table["p95"]).all()
@@ -107,7 +107,7 @@ def test_deterministic_spec_reproduces_the_nominal_ranks(asem):
 def test_intervals_contain_nominal_rank_for_weight_noise_only(asem):
     data, recipe = asem
     spec = {"seed": 2, "inputs": {"weights": {"perturb": 0.1, "levels": [2]}}}
-    result = run_uncertainty(data, recipe, spec, runs=64, sensitivity=False)
+    result = run_uncertainty(data, recipe, spec, UncertaintySettings(runs=64, sensitivity=False))
     table = result.rank_intervals
     assert (
         (table["p05"] <= table["nominal_rank"] + 1) & (table["nominal_rank"] - 1 <= table["p95"])
@@ -119,7 +119,7 @@ def test_a_run_equals_the_full_pipeline_with_its_choices(asem):
     from dataclasses import replace
 
     data, recipe = asem
-    result = run_uncertainty(data, recipe, SPEC, runs=60, n_boot=0)
+    result = run_uncertainty(data, recipe, SPEC, UncertaintySettings(runs=60, n_boot=0))
     row = result.runs_table.iloc[3]
     treat = replace(recipe.treat, winsorise_max=int(row["winsorise_max"]))
     norm = [a for a in SPEC["inputs"]["normalise"]["values"] if _label(a) == row["normalise"]][0]
@@ -176,14 +176,28 @@ def test_batched_aggregation_equals_aggregate_tree_per_run():
 def test_too_few_runs_for_a_sensitivity_design(asem):
     data, recipe = asem
     with pytest.raises(ParameterError, match="must be at least 12 for a sensitivity analysis of 4"):
-        run_uncertainty(data, recipe, SPEC, runs=11)
+        run_uncertainty(data, recipe, SPEC, UncertaintySettings(runs=11))
+
+
+def test_settings_are_checked_when_made_naming_the_setting():
+    with pytest.raises(ParameterError) as info:
+        UncertaintySettings(runs=1)
+    assert str(info.value) == (
+        "the 'runs' parameter of UncertaintySettings must be an int in [2, inf]; got 1"
+    )
+    with pytest.raises(ParameterError, match="'alpha' parameter of UncertaintySettings"):
+        UncertaintySettings(alpha=1.0)
 
 
 def test_progress_is_reported_up_to_the_total(asem):
     data, recipe = asem
     seen = []
     run_uncertainty(
-        data, recipe, SPEC, runs=30, n_boot=0, progress=lambda d, t: seen.append((d, t))
+        data,
+        recipe,
+        SPEC,
+        UncertaintySettings(runs=30, n_boot=0),
+        progress=lambda d, t: seen.append((d, t)),
     )
     assert seen[-1] == (30, 30)
 

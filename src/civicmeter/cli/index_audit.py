@@ -70,7 +70,7 @@ def sensitivity(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     from civicmeter.indexing import IndexInputError, load_recipe, read_index_data
-    from civicmeter.indexing.sensitivity import run_uncertainty
+    from civicmeter.indexing.sensitivity import UncertaintySettings, run_uncertainty
     from civicmeter.indexing.sensitivity_spec import load_sensitivity_spec
     from civicmeter.params import ParameterError
 
@@ -85,10 +85,9 @@ def sensitivity(
                 index_data,
                 chosen,
                 parsed,
-                runs=runs,
-                seed=seed,
-                sensitivity=not uncertainty_only,
-                n_boot=n_boot,
+                UncertaintySettings(
+                    runs=runs, seed=seed, sensitivity=not uncertainty_only, n_boot=n_boot
+                ),
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
             )
         written = result.write(out)

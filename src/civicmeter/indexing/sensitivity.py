@@ -41,13 +41,53 @@ from civicmeter.indexing.sobol import (
     sobol_indices,
 )
 from civicmeter.indexing.tables import IndexData
-from civicmeter.params import NONE, InstanceOf, Interval, ParameterError, validate_params
+from civicmeter.params import (
+    NONE,
+    InstanceOf,
+    Interval,
+    ParameterError,
+    check_param,
+    validate_params,
+)
 
 METHOD = (
     "Monte Carlo over the spec's choices on a scrambled Sobol' sequence; ranks descending with "
     "ties at the minimum; Sobol' indices by Saltelli et al. (2010) / Jansen (1999) estimators"
 )
 SHIFT_TARGET = "mean_abs_rank_shift"
+
+#: The constraints of every setting of an uncertainty analysis, declared once.
+CONSTRAINTS = {
+    "runs": [Interval(int, 2, None)],
+    "seed": [Interval(int, 0, None), NONE],
+    "target": [InstanceOf(str, "an aggregate code"), NONE],
+    "sensitivity": [InstanceOf(bool, "a bool")],
+    "n_boot": [Interval(int, 0, None)],
+    "alpha": [Interval(float, 0, 1, closed="neither")],
+}
+
+
+@dataclass(frozen=True)
+class UncertaintySettings:
+    """How an uncertainty analysis runs, checked once when made and passed whole.
+
+    ``runs`` is the total number of index builds; with ``sensitivity`` (a Saltelli design, for
+    Sobol indices) it is rounded down to a multiple of ``d + 2``. ``seed`` defaults to the spec's;
+    the same seed gives identical results. ``target`` is the aggregate analysed (default: the
+    index). ``n_boot`` bootstrap replicates give the Sobol intervals at ``alpha`` (0.1: the 5th to
+    95th percentile, as COINr).
+    """
+
+    runs: int = 1000
+    seed: int | None = None
+    target: str | None = None
+    sensitivity: bool = True
+    n_boot: int = 500
+    alpha: float = 0.1
+
+    def __post_init__(self) -> None:
+        for name, allowed in CONSTRAINTS.items():
+            check_param(name, getattr(self, name), allowed, caller="UncertaintySettings")
 
 
 @dataclass(frozen=True)
@@ -218,12 +258,7 @@ def _rank_summary(
         "problem": [InstanceOf(IndexData, "an IndexData")],
         "recipe": [InstanceOf(Recipe, "a Recipe")],
         "spec": [InstanceOf((SensitivitySpec, dict), "a SensitivitySpec or a parsed spec dict")],
-        "runs": [Interval(int, 2, None)],
-        "seed": [Interval(int, 0, None), NONE],
-        "target": [InstanceOf(str, "an aggregate code"), NONE],
-        "sensitivity": [InstanceOf(bool, "a bool")],
-        "n_boot": [Interval(int, 0, None)],
-        "alpha": [Interval(float, 0, 1, closed="neither")],
+        "settings": [InstanceOf(UncertaintySettings, "an UncertaintySettings"), NONE],
         "progress": [InstanceOf(Callable, "a callable (done, total)"), NONE],
     }
 )
@@ -231,28 +266,20 @@ def run_uncertainty(
     problem: IndexData,
     recipe: Recipe,
     spec: SensitivitySpec | dict,
+    settings: UncertaintySettings | None = None,
     *,
-    runs: int = 1000,
-    seed: int | None = None,
-    target: str | None = None,
-    sensitivity: bool = True,
-    n_boot: int = 500,
-    alpha: float = 0.1,
     progress: Callable[[int, int], None] | None = None,
 ) -> UncertaintyResult:
-    """Run the spec's uncertainty analysis of ``target`` (default: the index) and summarise ranks.
-
-    ``seed`` defaults to the spec's; the same seed gives identical results. ``runs`` is the total
-    number of index builds; with ``sensitivity`` it is rounded down to a multiple of ``d + 2``.
-    ``alpha`` sets the Sobol bootstrap interval (0.1: 5th-95th percentile, as COINr). ``progress``
-    is called with (runs done, runs in total).
+    """Run the spec's uncertainty analysis as ``settings`` say (default: :class:`UncertaintySettings`)
+    and summarise the ranks. ``progress`` is called with (runs done, runs in total).
     """
+    settings = settings or UncertaintySettings()
     if isinstance(spec, dict):
         spec = sensitivity_spec_from_dict(spec, recipe, problem)
-    seed = spec.seed if seed is None else seed
-    target = _check_target(problem, target)
+    seed = spec.seed if settings.seed is None else settings.seed
+    target = _check_target(problem, settings.target)
     nominal = run_pipeline(problem, recipe)
-    plan_design = _plan_design(spec, runs, seed, sensitivity)
+    plan_design = _plan_design(spec, settings.runs, seed, settings.sensitivity)
     notes = list(plan_design.notes)
     plan = plan_runs(spec, plan_design.matrix, plan_design.blocks)
     cache = StageCache(problem, recipe, spec, nominal)
@@ -265,7 +292,9 @@ def run_uncertainty(
     design = plan_design.design
     if design is not None:
         outputs = np.column_stack([shift, ranks])
-        indices = sobol_indices(design, outputs, n_boot=n_boot, alpha=alpha, seed=seed)
+        indices = sobol_indices(
+            design, outputs, n_boot=settings.n_boot, alpha=settings.alpha, seed=seed
+        )
         table = _sensitivity_table(indices, spec, [SHIFT_TARGET, *units])
         notes.extend(n for n in indices.notes if n not in notes)
     n = len(plan_design.blocks)
@@ -286,7 +315,7 @@ def run_uncertainty(
         scores=scores,
         n=n,
         base=design.base if design is not None else None,
-        alpha=alpha,
+        alpha=settings.alpha,
         notes=tuple(notes),
         provenance=provenance,
     )

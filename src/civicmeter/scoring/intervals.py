@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from civicmeter.indexing import rank_min
-from civicmeter.indexing.sensitivity import run_uncertainty
+from civicmeter.indexing.sensitivity import UncertaintySettings, run_uncertainty
 from civicmeter.indexing.sensitivity_spec import sensitivity_spec_from_dict
 from civicmeter.scoring.engine import engine_recipe, index_data
 from civicmeter.scoring.recipe import ScoringRecipe, Uncertainty
@@ -67,7 +67,8 @@ def rank_intervals(recipe: ScoringRecipe, points: pd.DataFrame) -> RankIntervals
         data,
         source=f"{recipe.source} key uncertainty",
     )
-    result = run_uncertainty(data, engine, spec, runs=u.runs, seed=u.seed, sensitivity=False)
+    settings = UncertaintySettings(runs=u.runs, seed=u.seed, sensitivity=False)
+    result = run_uncertainty(data, engine, spec, settings)
     table = result.rank_intervals.set_index("uCode").loc[[str(c) for c in points.index]]
     return RankIntervals(
         p5=table["p05"].to_numpy(float),
