@@ -183,3 +183,22 @@ def test_settings_allow_plain_http_only_for_a_loopback_server(tmp_path):
 def test_loopback_detection():
     assert all(map(_server.is_loopback, ["127.0.0.1", "localhost", "::1", "127.0.1.1"]))
     assert not any(map(_server.is_loopback, ["0.0.0.0", "192.168.1.2", "example.org"]))  # noqa: S104
+
+
+def test_the_demo_runs_without_debug(monkeypatch):
+    from civicmeter.cli import platform
+
+    for name in ("DEBUG", "CIVICMETER_DEMO", "CIVICMETER_LOCAL_HTTP"):
+        monkeypatch.delenv(name, raising=False)
+
+    class Started(Exception):
+        pass
+
+    def setup_django():
+        raise Started
+
+    monkeypatch.setattr(platform, "setup_django", setup_django)
+    with pytest.raises(Started):
+        platform.demo(port=8000, serve=False)
+    assert "DEBUG" not in os.environ
+    assert os.environ["CIVICMETER_DEMO"] == "1" and os.environ["CIVICMETER_LOCAL_HTTP"] == "1"
