@@ -600,3 +600,99 @@ class TextLimitTests(TestCase):
             transfer.responses_import(actor=SYSTEM, wave=self.world.wave, filename="t.csv", content=content)
         [problem] = caught.exception.problems
         self.assertEqual((problem.code, problem.row, problem.column), ("import.E015", 2, "mayor"))
+
+
+class ExportEveryCityTests(TestCase):
+    """The export lists every invited city with its status, typed numbers, optional labels (issue 8.13)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        from django.utils import timezone
+
+        from civicmeter.testing import make_city
+        from civicmeter.web.programmes.models import Invitation
+
+        cls.world = make_world()
+        cls.instrument = instrument_for(cls.world.wave.instrument)
+        cls.athens = make_city("Athens", "GR")
+        Invitation.objects.create(
+            wave=cls.world.wave, city=cls.athens, email="a@example.org", token="t-a", sent_at=timezone.now()
+        )
+
+    def setUp(self):
+        response = Response.objects.create(wave=self.world.wave, city=self.world.city_a, status="submitted")
+        answers = {**demo_like_answers(self.instrument, 5), "population": "585708", "s1_strategy": "yes"}
+        Answer.objects.bulk_create(
+            [Answer(response=response, question=q, value=v) for q, v in answers.items()]
+        )
+
+    def rows(self, fmt="csv", **options):
+        from civicmeter.instruments.files import read_table
+
+        content = transfer.responses_export(actor=SYSTEM, wave=self.world.wave, fmt=fmt, **options)
+        return content, read_table(content).set_index("city")
+
+    def test_an_invited_city_that_has_not_started_is_listed_with_its_status(self):
+        content, rows = self.rows()
+        self.assertEqual(list(rows.index), ["athens-gr", "baltimore-us"])
+        self.assertEqual(rows.loc["athens-gr", "status"], "not_started")
+        self.assertEqual(rows.loc["baltimore-us", "status"], "submitted")
+        self.assertEqual(rows.loc["athens-gr", "mayor"], "")
+        run = transfer.responses_import(actor=SYSTEM, wave=self.world.wave, filename="a.csv", content=content)
+        self.assertEqual((run.inserted, run.updated, run.cleared), (0, 0, 0))
+        self.assertFalse(Response.objects.filter(city=self.athens).exists())
+
+    def test_xlsx_numbers_are_numeric_cells_and_text_stays_text(self):
+        import io
+
+        from openpyxl import load_workbook
+
+        content = transfer.responses_export(actor=SYSTEM, wave=self.world.wave, fmt="xlsx")
+        sheet = load_workbook(io.BytesIO(content)).active
+        header = [c.value for c in sheet[1]]
+        baltimore = [c.value for c in sheet[3]]
+        self.assertEqual(baltimore[header.index("population")], 585708)
+        self.assertEqual(baltimore[header.index("response_version")], 1)
+        self.assertEqual(baltimore[header.index("s1_strategy")], "yes")
+        first = content
+        Response.objects.all().delete()
+        transfer.responses_import(actor=SYSTEM, wave=self.world.wave, filename="a.xlsx", content=first)
+        self.assertEqual(transfer.responses_export(actor=SYSTEM, wave=self.world.wave, fmt="xlsx"), first)
+
+    def test_a_labels_export_reads_in_the_chosen_language_and_is_refused_on_import(self):
+        content, rows = self.rows(labels="es")
+        self.assertEqual(rows.loc["baltimore-us", "s1_strategy"], "Sí")
+        self.assertEqual(rows.loc["baltimore-us", "labels_language"], "es")
+        self.assertEqual(rows.loc["baltimore-us", "population"], "585708")
+        with self.assertRaises(ResponsesImportError) as caught:
+            transfer.responses_import(actor=SYSTEM, wave=self.world.wave, filename="l.csv", content=content)
+        self.assertEqual(caught.exception.codes, ["import.E019"])
+        self.assertIn("without labels", str(caught.exception))
+
+    def test_an_unknown_labels_language_is_refused(self):
+        from django.core.exceptions import ValidationError
+
+        with self.assertRaises(ValidationError):
+            transfer.responses_export(actor=SYSTEM, wave=self.world.wave, fmt="csv", labels="de")
+
+    def test_the_web_and_the_cli_offer_labels(self):
+        import tempfile
+
+        from typer.testing import CliRunner
+
+        from civicmeter.cli import app
+
+        login(self.client, self.world.admin)
+        dashboard = self.client.get(reverse("collection:dashboard", args=[self.world.programme.slug, "2020"]))
+        self.assertContains(dashboard, 'name="labels"')
+        url = reverse("collection:export", args=[self.world.programme.slug, "2020", "csv"])
+        page = self.client.get(url, {"labels": "fr"})
+        self.assertIn(b"Oui", page.content)
+        self.assertIn('-labels-fr.csv"', page["Content-Disposition"])
+        self.assertEqual(self.client.get(url, {"labels": "xx"}).status_code, 400)
+        with tempfile.TemporaryDirectory() as folder:
+            out = Path(folder) / "r.csv"
+            args = ["responses", "export", "--wave", "2020", "--out", str(out), "--labels", "es"]
+            result = CliRunner().invoke(app, args)
+            self.assertEqual(result.exit_code, 0, result.output)
+            self.assertIn("Sí", out.read_bytes().decode("utf-8-sig"))

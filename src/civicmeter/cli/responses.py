@@ -21,8 +21,13 @@ def export(
     out: Path = typer.Option(..., help="File to write (.csv or .xlsx)."),
     fmt: str = typer.Option(None, "--format", help="csv or xlsx (default: from the file name)."),
     programme: str = typer.Option(None, help="Programme slug, if several have this wave code."),
+    labels: str = typer.Option(
+        None,
+        help="Write choice labels in this language (en, es, fr) for reading; such a file is not "
+        "imported again.",
+    ),
 ) -> None:
-    """Write one row per city and one column per question."""
+    """Write one row per invited or answering city (with its status) and one column per question."""
     setup_django()
     from civicmeter.web.accounts.permissions import SYSTEM
     from civicmeter.web.collection.transfer import responses_export
@@ -30,8 +35,14 @@ def export(
     fmt = (fmt or out.suffix.lstrip(".") or "csv").lower()
     if fmt not in ("csv", "xlsx"):
         raise typer.BadParameter(f"format must be csv or xlsx; got {fmt!r}", param_hint="--format")
+    from django.core.exceptions import ValidationError
+
     with user_errors(NotFound):
-        content = responses_export(actor=SYSTEM, wave=find_wave(wave, programme), fmt=fmt)
+        target = find_wave(wave, programme)
+    try:
+        content = responses_export(actor=SYSTEM, wave=target, fmt=fmt, labels=labels)
+    except ValidationError as exc:
+        raise typer.BadParameter(" ".join(exc.messages), param_hint="--labels") from exc
     out.write_bytes(content)
     typer.echo(f"Wrote {out} ({len(content):,} bytes).")
 

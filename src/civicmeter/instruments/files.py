@@ -293,6 +293,14 @@ def _cell(value: object) -> str:
     return str(value)
 
 
+def _typed(text: str) -> str | int | float:
+    """A number if it reads back (via :func:`_cell`) as exactly ``text``, else ``text`` itself."""
+    if not _PLAIN_NUMBER.fullmatch(text):
+        return neutralise(text)
+    number = int(text) if re.fullmatch(r"-?\d+", text) else float(text)
+    return number if _cell(number) == text else text
+
+
 def _check_header(header: list[str], label: str | None) -> None:
     if not any(header):
         raise ResponsesImportError([Problem("import.E010", EMPTY_FILE, row=1)], source=label)
@@ -329,16 +337,28 @@ def to_csv_bytes(frame: pd.DataFrame, delimiter: str = ",") -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-@validate_params({"frame": [InstanceOf(pd.DataFrame, "a pandas DataFrame")]})
-def to_xlsx_bytes(frame: pd.DataFrame) -> bytes:
-    """One-sheet workbook of text cells, neutralised like the CSV (openpyxl would otherwise store a
-    leading ``=`` as a live formula)."""
+@validate_params(
+    {
+        "frame": [InstanceOf(pd.DataFrame, "a pandas DataFrame")],
+        "numeric": [InstanceOf((set, frozenset, list, tuple), "a collection of column names")],
+    }
+)
+def to_xlsx_bytes(frame: pd.DataFrame, numeric: set[str] | frozenset[str] | list | tuple = ()) -> bytes:
+    """One-sheet workbook, text cells neutralised like the CSV (openpyxl would otherwise store a
+    leading ``=`` as a live formula).
+
+    Cells of the ``numeric`` columns are numbers when they read back as the same text (``585708``,
+    ``3.5``), so a spreadsheet can sum and sort them; anything else (``3.50``) stays text so the
+    round trip is exact.
+    """
     book = Workbook()
     sheet = book.active
     sheet.title = "answers"
     sheet.append(list(frame.columns))
+    numbers = [name in numeric for name in frame.columns]
     for row in frame.itertuples(index=False):
-        sheet.append([neutralise(_cell(v)) for v in row])
+        cells = zip(row, numbers, strict=True)
+        sheet.append([_typed(_cell(v)) if number else neutralise(_cell(v)) for v, number in cells])
     buffer = io.BytesIO()
     book.save(buffer)
     return _reproducible(buffer.getvalue())

@@ -36,6 +36,8 @@ CITY_NAME = "city_name"
 STATUS = "status"
 #: The response's version when exported: an import refuses to overwrite answers changed since.
 VERSION = "response_version"
+#: Present only in an export written with choice labels for reading; such a file is not imported.
+LABELS = "labels_language"
 
 NO_CITY_COLUMN = (
     "there is no '{column}' column; add one holding each city's code (for example baltimore-us), "
@@ -52,6 +54,11 @@ HIDDEN_ANSWER = (
     "{condition} is false for this row); clear the cell or correct the answer it depends on"
 )
 BAD_FLAG = "{value!r} is not 0 or 1; a split choice column holds 1 when the choice is ticked"
+LABELS_FILE = (
+    "this file was exported with choice labels in '{lang}' for reading, not for import (labels "
+    "change with translations and can repeat); export the responses again without labels, edit "
+    "that file and import it"
+)
 BAD_VERSION = (
     "{value!r} is not a response version; keep the number the export wrote, or clear the cell to "
     "import without the check for answers changed since the export"
@@ -108,9 +115,15 @@ def export_columns(instrument: Instrument) -> list[str]:
         "rows": [InstanceOf(Iterable, "an iterable of CityAnswers")],
     }
 )
-def answers_to_frame(instrument: Instrument, rows: Iterable[CityAnswers]) -> pd.DataFrame:
+def answers_to_frame(
+    instrument: Instrument, rows: Iterable[CityAnswers], *, labels: str | None = None
+) -> pd.DataFrame:
     """Our export layout; answers to hidden questions are left out, values stored canonically
-    (choices in list order, integers without leading zeros) so re-exports are identical."""
+    (choices in list order, integers without leading zeros) so re-exports are identical.
+
+    ``labels`` (a language of the instrument) writes choice labels in that language instead of
+    choice names, for reading, and adds a :data:`LABELS` column so the file is not imported.
+    """
     questions = list(instrument.iter_questions(answerable_only=True))
     records = []
     for row in rows:
@@ -119,9 +132,24 @@ def answers_to_frame(instrument: Instrument, rows: Iterable[CityAnswers]) -> pd.
         for question in questions:
             raw = row.answers.get(question.name, "") if question.name in shown else ""
             value, _, _ = check_answer(instrument, question, raw, row.answers, shown=False)
-            record.append(value)
-        records.append(record)
-    return pd.DataFrame(records, columns=export_columns(instrument), dtype=object)
+            record.append(_label(instrument, question, value, labels) if labels else value)
+        records.append(record + ([labels] if labels else []))
+    columns = export_columns(instrument) + ([LABELS] if labels else [])
+    return pd.DataFrame(records, columns=columns, dtype=object)
+
+
+def _label(instrument: Instrument, question: Question, value: str, lang: str) -> str:
+    if not question.is_select or not value:
+        return value
+    return "; ".join(instrument.choice_label(question.list_name, name, lang) for name in value.split())
+
+
+@validate_params({"instrument": [InstanceOf(Instrument, "an Instrument")]})
+def numeric_columns(instrument: Instrument) -> set[str]:
+    """Export columns holding numbers (written as numeric cells in XLSX)."""
+    numbers = {column_name(q) for q in instrument.iter_questions(answerable_only=True)
+               if q.type in ("integer", "decimal")}  # fmt: skip
+    return numbers | {VERSION}
 
 
 def _header_map(
@@ -166,6 +194,10 @@ def frame_to_answers(
     each city submits from its own account.
     """
     headers = [str(c) for c in frame.columns]
+    if LABELS in headers:
+        lang = next((str(v) for v in frame[LABELS] if str(v)), "?")
+        problem = Problem("import.E019", LABELS_FILE.format(lang=lang), row=1, column=LABELS)
+        raise ResponsesImportError([problem])
     if city_column not in headers:
         raise ResponsesImportError(
             [Problem("import.E002", NO_CITY_COLUMN.format(column=city_column), row=1)]

@@ -11,19 +11,26 @@ import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from civicmeter.instruments import Problem, ResponsesImportError, files, tabular
 from civicmeter.instruments.answers import canonical, visible
 from civicmeter.instruments.errors import ProblemList
 from civicmeter.web.accounts.permissions import SYSTEM, Action, require_permission
 from civicmeter.web.programmes.instrument_cache import instrument_for
-from civicmeter.web.programmes.models import City, Wave
+from civicmeter.web.programmes.models import City, Invitation, Wave
 
 from .models import Answer, AnswerChange, ImportRun, Response
 from .services import write_answer
 
+#: The status column's value for an invited city without a response.
+NOT_STARTED = "not_started"
+UNKNOWN_LANGUAGE = gettext_lazy(
+    "[import.E020] The instrument has no '%(lang)s' labels; choose one of its languages: %(languages)s."
+)
 UNKNOWN_CITY = (
     "no city matches '{key}'. Use the city's code (slug, e.g. 'baltimore-us') in the 'city' column, "
     "or its exact name in 'city_name'; add the city to the programme first if it is new."
@@ -53,24 +60,43 @@ CONFLICT = (
 )
 
 
-def responses_export(*, actor, wave: Wave, fmt: str) -> bytes:
-    """The wave's responses as CSV or XLSX bytes, one row per city, in the import layout."""
+def responses_export(*, actor, wave: Wave, fmt: str, labels: str | None = None) -> bytes:
+    """The wave's responses as CSV or XLSX bytes, one row per city, in the import layout.
+
+    Every city invited to the wave or answering it has a row, with its status (``not_started``
+    when it has no response yet), so the file shows who is missing. Numbers are numeric cells in
+    XLSX. ``labels`` (one of the instrument's languages) writes choice labels for reading; such a
+    file is refused on import.
+    """
     require_permission(actor, Action.VIEW_WAVE, programme=wave.programme)
     instrument = instrument_for(wave.instrument)
+    if labels is not None and labels not in instrument.languages:
+        raise ValidationError(
+            UNKNOWN_LANGUAGE % {"lang": labels, "languages": ", ".join(instrument.languages)},
+            code="import.E020",
+        )
+    answered = Response.objects.filter(wave=wave).select_related("city").prefetch_related("answers")
+    responses = {r.city_id: r for r in answered}
+    cities = {r.city_id: r.city for r in responses.values()}
+    for invitation in Invitation.objects.filter(wave=wave).select_related("city"):
+        cities.setdefault(invitation.city_id, invitation.city)
     rows = []
-    for response in Response.objects.filter(wave=wave).select_related("city").order_by("city__slug"):
-        answers = {a.question: a.value for a in response.answers.all() if a.value != ""}
+    for city in sorted(cities.values(), key=lambda c: c.slug):
+        response = responses.get(city.pk)
+        answers = {a.question: a.value for a in response.answers.all() if a.value != ""} if response else {}
         rows.append(
             tabular.CityAnswers(
-                city=response.city.slug,
-                city_name=response.city.name,
+                city=city.slug,
+                city_name=city.name,
                 answers=answers,
-                status=response.status,
-                version=response.version,
+                status=response.status if response else NOT_STARTED,
+                version=response.version if response else None,
             )
         )
-    frame = tabular.answers_to_frame(instrument, rows)
-    return files.to_xlsx_bytes(frame) if fmt == "xlsx" else files.to_csv_bytes(frame)
+    frame = tabular.answers_to_frame(instrument, rows, labels=labels)
+    if fmt == "xlsx":
+        return files.to_xlsx_bytes(frame, numeric=tabular.numeric_columns(instrument))
+    return files.to_csv_bytes(frame)
 
 
 @dataclass(frozen=True)
@@ -234,6 +260,8 @@ def _apply(
     counts = dict.fromkeys(COUNTS, 0)
     conflicts = ProblemList()
     for row in sorted(rows, key=lambda r: r.city.pk):
+        if not row.answers and not Response.objects.filter(wave=wave, city=row.city).exists():
+            continue  # an invited city that has not started: an empty row creates no response
         response, created = Response.objects.select_for_update().get_or_create(
             wave=wave,
             city=row.city,

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -26,9 +27,14 @@ def export(request, programme: str, code: str, fmt: str):
     wave = access_wave_by_code(request.user, programme, code)
     if fmt not in CONTENT_TYPES:
         return HttpResponse(_("Unknown export format; use csv or xlsx."), status=404)
-    content = transfer.responses_export(actor=request.user, wave=wave, fmt=fmt)
+    labels = request.GET.get("labels") or None
+    try:
+        content = transfer.responses_export(actor=request.user, wave=wave, fmt=fmt, labels=labels)
+    except ValidationError as exc:
+        return HttpResponseBadRequest(" ".join(exc.messages))
+    suffix = f"-labels-{labels}" if labels else ""
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{programme}-{code}-responses.{fmt}"'
+    response["Content-Disposition"] = f'attachment; filename="{programme}-{code}-responses{suffix}.{fmt}"'
     return response
 
 
