@@ -27,7 +27,9 @@ DOMAIN = (
     "civicmeter.outcomes",
     "civicmeter.analysis",
     "civicmeter.demo",
+    "civicmeter.narrative",
     "civicmeter.params",
+    "civicmeter.provenance",
     "civicmeter.yaml_schema",
 )
 FORBIDDEN = ("django", "civicmeter.web", "civicmeter.cli")
