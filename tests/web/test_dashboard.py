@@ -14,7 +14,8 @@ from civicmeter.web.accounts.permissions import SYSTEM
 from civicmeter.web.collection import services
 from civicmeter.web.collection.models import Answer, Response
 from civicmeter.web.collection.views.dashboard import PAGE_SIZE
-from civicmeter.web.programmes.models import Invitation
+from civicmeter.web.programmes.instrument_cache import instrument_for
+from civicmeter.web.programmes.models import Instrument, Invitation
 
 
 def invite(wave, city, email: str, when) -> Invitation:
@@ -70,6 +71,12 @@ class QueryBoundTests(DashboardTestCase):
         many = self.count_queries()
         self.assertEqual(few, many)
         self.assertLessEqual(many, 20)
+
+    def test_a_parsed_instrument_is_found_by_its_hash_without_reading_the_workbook(self):
+        instrument_for(self.world.wave.instrument)
+        row = Instrument.objects.defer("content").get(pk=self.world.wave.instrument.pk)
+        with self.assertNumQueries(0):
+            self.assertEqual(instrument_for(row).form_id, "innovation_capacity")
 
     def test_cached_rows_follow_every_change(self):
         """Rows are cached per process; an answer, a status change or an invitation shows at once."""
