@@ -9,6 +9,9 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from civicmeter.indexing import normalise_array, rank_min
+from civicmeter.indexing.normalise import SPEC_CONSTRAINTS
+from civicmeter.indexing.specs import NormaliseSpec
+from civicmeter.params import ParameterError, describe_constraints
 
 X = np.array([[1.0], [3.0], [3.0], [np.nan], [5.0]])
 UP = np.array([1.0])
@@ -20,68 +23,74 @@ def col(values):
 
 
 def test_minmax_onto_range_ignoring_missing():
-    out = normalise_array(X, UP, method="minmax", low=0.0, high=100.0)
+    out = normalise_array(X, UP, NormaliseSpec(method="minmax", low=0.0, high=100.0))
     np.testing.assert_allclose(out, col([0, 50, 50, np.nan, 100]))
 
 
 def test_minmax_negative_direction_flips():
-    out = normalise_array(X, DOWN, method="minmax", low=1.0, high=10.0)
+    out = normalise_array(X, DOWN, NormaliseSpec(method="minmax", low=1.0, high=10.0))
     np.testing.assert_allclose(out, col([10, 5.5, 5.5, np.nan, 1]))
 
 
 def test_zscore_uses_sample_sd():
     # mean 3, sd with n-1: sqrt((4 + 0 + 0 + 4) / 3)
     sd = np.sqrt(8 / 3)
-    out = normalise_array(X, UP, method="zscore", mean=10.0, sd=2.0)
+    out = normalise_array(X, UP, NormaliseSpec(method="zscore", mean=10.0, sd=2.0))
     np.testing.assert_allclose(out, col([10 - 2 * 2 / sd, 10, 10, np.nan, 10 + 2 * 2 / sd]))
 
 
 def test_rank_borda_prank_with_ties_min():
-    np.testing.assert_allclose(normalise_array(X, UP, method="rank"), col([1, 2, 2, np.nan, 4]))
-    np.testing.assert_allclose(normalise_array(X, UP, method="borda"), col([0, 1, 1, np.nan, 3]))
+    np.testing.assert_allclose(
+        normalise_array(X, UP, NormaliseSpec(method="rank")), col([1, 2, 2, np.nan, 4])
+    )
+    np.testing.assert_allclose(
+        normalise_array(X, UP, NormaliseSpec(method="borda")), col([0, 1, 1, np.nan, 3])
+    )
     # four present values: (rank - 1) / 3
     np.testing.assert_allclose(
-        normalise_array(X, UP, method="prank"), col([0, 1 / 3, 1 / 3, np.nan, 1])
+        normalise_array(X, UP, NormaliseSpec(method="prank")), col([0, 1 / 3, 1 / 3, np.nan, 1])
     )
 
 
 def test_fracmax_and_dist2max():
     np.testing.assert_allclose(
-        normalise_array(X, UP, method="fracmax"), col([0.2, 0.6, 0.6, np.nan, 1])
+        normalise_array(X, UP, NormaliseSpec(method="fracmax")), col([0.2, 0.6, 0.6, np.nan, 1])
     )
     np.testing.assert_allclose(
-        normalise_array(X, UP, method="dist2max"), col([0, 0.5, 0.5, np.nan, 1])
+        normalise_array(X, UP, NormaliseSpec(method="dist2max")), col([0, 0.5, 0.5, np.nan, 1])
     )
 
 
 def test_dist2ref_with_cap():
     # reference row 1 (value 3): 1 - (3 - x) / (3 - 1)
-    out = normalise_array(X, UP, method="dist2ref", reference=1, cap_max=True)
+    out = normalise_array(X, UP, NormaliseSpec(method="dist2ref", cap_max=True), reference=1)
     np.testing.assert_allclose(out, col([0, 1, 1, np.nan, 1]))
-    uncapped = normalise_array(X, UP, method="dist2ref", reference=1)
+    uncapped = normalise_array(X, UP, NormaliseSpec(method="dist2ref"), reference=1)
     assert uncapped[4, 0] == pytest.approx(2.0)
 
 
 def test_dist2targ_positive_and_negative_direction():
     # positive: (x - min) / (target - min) with target 4
-    out = normalise_array(X, UP, method="dist2targ", targets=np.array([4.0]), cap_max=True)
+    out = normalise_array(X, UP, NormaliseSpec(method="dist2targ", cap_max=True), targets=np.array([4.0]))
     np.testing.assert_allclose(out, col([0, 2 / 3, 2 / 3, np.nan, 1]))
     # negative: x' = -x, target' = -2, min' = -5: (x' + 5) / 3, i.e. (max - x) / (max - target)
-    out = normalise_array(X, DOWN, method="dist2targ", targets=np.array([2.0]), cap_max=False)
+    out = normalise_array(X, DOWN, NormaliseSpec(method="dist2targ", cap_max=False), targets=np.array([2.0]))
     np.testing.assert_allclose(out, col([4 / 3, 2 / 3, 2 / 3, np.nan, 0]))
 
 
 def test_goalposts_truncated_and_scaled():
     posts = np.array([[2.0], [4.0]])
-    out = normalise_array(X, UP, method="goalposts", goalposts=posts, scale=100.0)
+    out = normalise_array(X, UP, NormaliseSpec(method="goalposts", scale=100.0), goalposts=posts)
     np.testing.assert_allclose(out, col([0, 50, 50, np.nan, 100]))
     # negative direction measures from the upper post down to the lower one
-    out = normalise_array(X, DOWN, method="goalposts", goalposts=posts, scale=1.0, truncate=False)
+    out = normalise_array(
+        X, DOWN, NormaliseSpec(method="goalposts", scale=1.0, truncate=False), goalposts=posts
+    )
     np.testing.assert_allclose(out, col([1.5, 0.5, 0.5, np.nan, -0.5]))
 
 
 def test_none_applies_direction_only():
-    np.testing.assert_allclose(normalise_array(X, DOWN, method="none"), -X)
+    np.testing.assert_allclose(normalise_array(X, DOWN, NormaliseSpec(method="none")), -X)
 
 
 def test_batched_runs_equal_separate_runs():
@@ -89,10 +98,10 @@ def test_batched_runs_equal_separate_runs():
     stack = rng.normal(size=(4, 7, 3))
     directions = np.array([1.0, -1.0, 1.0])
     for method in ("minmax", "zscore", "rank", "prank"):
-        batched = normalise_array(stack, directions, method=method)
+        batched = normalise_array(stack, directions, NormaliseSpec(method=method))
         for run in range(4):
             np.testing.assert_allclose(
-                batched[run], normalise_array(stack[run], directions, method=method)
+                batched[run], normalise_array(stack[run], directions, NormaliseSpec(method=method))
             )
 
 
@@ -104,7 +113,7 @@ matrices = arrays(np.float64, st.tuples(st.integers(2, 12), st.integers(1, 4)), 
 @given(matrices, st.floats(-100, 100), st.floats(0.5, 200))
 def test_minmax_stays_within_bounds(x, low, width):
     high = low + width
-    out = normalise_array(x, np.ones(x.shape[1]), method="minmax", low=low, high=high)
+    out = normalise_array(x, np.ones(x.shape[1]), NormaliseSpec(method="minmax", low=low, high=high))
     present = ~np.isnan(out)
     tol = 1e-9 * max(1.0, abs(low), abs(high))
     assert np.all(out[present] >= low - tol) and np.all(out[present] <= high + tol)
@@ -133,8 +142,30 @@ def test_rank_normalisations_permute_with_the_data(order):
     x = np.arange(9, dtype=float).reshape(-1, 1) * 1.5
     shuffled = x[list(order)]
     for method in ("rank", "borda", "prank"):
-        base = normalise_array(x, UP, method=method)
-        np.testing.assert_allclose(normalise_array(shuffled, UP, method=method), base[list(order)])
+        base = normalise_array(x, UP, NormaliseSpec(method=method))
+        np.testing.assert_allclose(
+            normalise_array(shuffled, UP, NormaliseSpec(method=method)), base[list(order)]
+        )
     np.testing.assert_allclose(
-        np.sort(normalise_array(shuffled, UP, method="rank")[:, 0]), np.arange(1, 10)
+        np.sort(normalise_array(shuffled, UP, NormaliseSpec(method="rank"))[:, 0]), np.arange(1, 10)
     )
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        (field, value)
+        for field, allowed in SPEC_CONSTRAINTS.items()
+        for value in [object()] + [v for c in allowed for v in c.invalid_examples()]
+        if not any(c.is_satisfied_by(value) for c in allowed)
+    ],
+)
+def test_each_option_of_the_spec_is_checked_where_used(field, value):
+    """The options moved into ``NormaliseSpec`` keep the standard message naming normalise_array."""
+    expected = (
+        f"the {field!r} parameter of normalise_array must be "
+        f"{describe_constraints(SPEC_CONSTRAINTS[field])}; got {value!r}"
+    )
+    with pytest.raises(ParameterError) as info:
+        normalise_array(X, UP, NormaliseSpec(**{field: value}))
+    assert str(info.value) == expected

@@ -57,7 +57,8 @@ def test_thousand_replications_vectorised_under_two_seconds(asem_data, asem_resu
     weights = weights * rng.uniform(0.75, 1.25, size=weights.shape)
     start = time.perf_counter()
     stack = np.broadcast_to(treated, (runs,) + treated.shape)
-    normalised = normalise_array(stack, h.direction_vector(), method="minmax", low=0.0, high=100.0)
+    spec = NormaliseSpec(method="minmax", low=0.0, high=100.0)
+    normalised = normalise_array(stack, h.direction_vector(), spec)
     scores = aggregate_tree(normalised, h, weights=weights)
     elapsed = time.perf_counter() - start
     assert scores.shape == (runs, 51, len(h.aggregates))

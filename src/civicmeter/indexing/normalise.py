@@ -14,7 +14,8 @@ import warnings
 
 import numpy as np
 
-from civicmeter.params import NONE, InstanceOf, Interval, Options, validate_params
+from civicmeter.indexing.specs import NormaliseSpec
+from civicmeter.params import NONE, InstanceOf, Interval, Options, check_param, validate_params
 
 METHODS = (
     "minmax",
@@ -64,40 +65,42 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
         return num / den
 
 
+#: The constraints on the :class:`NormaliseSpec` fields :func:`normalise_array` reads, checked
+#: where the spec is used (a recipe's reader reports its own messages first).
+SPEC_CONSTRAINTS = {
+    "method": [Options(METHODS)],
+    "low": [Interval(float, None, None)],
+    "high": [Interval(float, None, None)],
+    "mean": [Interval(float, None, None)],
+    "sd": [Interval(float, 0, None, closed="neither")],
+    "cap_max": [InstanceOf(bool, "a bool")],
+    "scale": [Interval(float, 0, None, closed="neither")],
+    "truncate": [InstanceOf(bool, "a bool")],
+}
+_DEFAULT = NormaliseSpec()
+
+
 @validate_params(
     {
         "x": [_ARRAY],
         "directions": [_ARRAY],
-        "method": [Options(METHODS)],
-        "low": [Interval(float, None, None)],
-        "high": [Interval(float, None, None)],
-        "mean": [Interval(float, None, None)],
-        "sd": [Interval(float, 0, None, closed="neither")],
+        "spec": [InstanceOf(NormaliseSpec, "a NormaliseSpec")],
         "reference": [Interval(int, 0, None), NONE],
         "targets": [_ARRAY, NONE],
-        "cap_max": [InstanceOf(bool, "a bool")],
         "goalposts": [_ARRAY, NONE],
-        "scale": [Interval(float, 0, None, closed="neither")],
-        "truncate": [InstanceOf(bool, "a bool")],
     }
 )
 def normalise_array(
     x: np.ndarray,
     directions: np.ndarray,
+    spec: NormaliseSpec = _DEFAULT,
     *,
-    method: str = "minmax",
-    low: float = 0.0,
-    high: float = 100.0,
-    mean: float = 0.0,
-    sd: float = 1.0,
     reference: int | None = None,
     targets: np.ndarray | None = None,
-    cap_max: bool = False,
     goalposts: np.ndarray | None = None,
-    scale: float = 100.0,
-    truncate: bool = True,
 ) -> np.ndarray:
-    """Normalise ``x`` ``(..., units, indicators)`` column-wise after applying ``directions``.
+    """Normalise ``x`` ``(..., units, indicators)`` column-wise after applying ``directions``,
+    with the method and options of ``spec`` (its ``unit`` and ``overrides`` are the pipeline's).
 
     * ``minmax``: ``(x - min) / (max - min) * (high - low) + low``.
     * ``zscore``: ``(x - mean_x) / sd_x * sd + mean`` with the ``n - 1`` standard deviation.
@@ -113,6 +116,10 @@ def normalise_array(
       times ``scale``.
     * ``none``: direction-adjusted values unchanged.
     """
+    for name, allowed in SPEC_CONSTRAINTS.items():
+        check_param(name, getattr(spec, name), allowed, caller="normalise_array")
+    method, low, high, mean, sd = spec.method, spec.low, spec.high, spec.mean, spec.sd
+    cap_max, scale, truncate = spec.cap_max, spec.scale, spec.truncate
     d = np.asarray(directions, dtype=float)
     v = np.asarray(x, dtype=float) * d
     if method == "none":

@@ -92,17 +92,10 @@ def normalise_frame(values: pd.DataFrame, data: IndexData, spec: NormaliseSpec) 
         result[:, idx] = normalise_array(
             source[:, idx],
             directions[idx],
-            method=s.method,
-            low=s.low,
-            high=s.high,
-            mean=s.mean,
-            sd=s.sd,
+            s,
             reference=reference,
             targets=targets[idx],
-            cap_max=s.cap_max,
             goalposts=posts[:, idx],
-            scale=s.scale,
-            truncate=s.truncate,
         )
     out = pd.DataFrame(result, index=values.index, columns=codes)
     infinite = [c for c, bad in zip(codes, np.isinf(result).any(axis=0), strict=True) if bad]
