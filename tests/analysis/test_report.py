@@ -1,11 +1,10 @@
-import re
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from civicmeter.analysis import AnalysisError, ComparisonSettings, Provenance, analyze
-from civicmeter.analysis.language import CAVEAT
+from civicmeter.analysis.language import CAUSATION
 from civicmeter.analysis.report_html import render_html
 from civicmeter.params import ParameterError
 
@@ -84,15 +83,17 @@ def test_published_figures_sit_beside_ours(report):
     assert (staff["published_high"], staff["published_low"]) == ("85%", "76%")
 
 
-def test_language_never_claims_causation(report):
+def test_language_never_claims_causation_and_says_shared_caveats_once(report):
     assert report.summaries
-    caveat = re.compile(
-        re.escape(CAVEAT).replace(r"\{subject\}", ".+?").replace(r"\{name\}", ".+?")
-    )
+    assert sum("causes" in caveat for caveat in report.caveats) == 1
+    assert "none is evidence that capacity causes" in report.caveats[0]
     for _, _, text in report.summaries:
-        assert caveat.search(text), text
-        assert "caus" not in caveat.sub("", text).lower(), text
+        assert "caus" not in text.lower(), text
+        assert "association" not in text, text  # said once above, not in every sentence
         assert "n = " in text and "95% CI" in text
+    page = render_html(report)
+    words = page[page.index("In plain words") : page.index("Group comparisons")]
+    assert words.count(CAUSATION.replace("'", "&#x27;")) == 1
 
 
 def test_synthetic_capacity_is_announced(make_inputs):
@@ -105,7 +106,8 @@ def test_synthetic_capacity_is_announced(make_inputs):
     )
     assert report.synthetic
     assert "synthetic" in report.notes[0]
-    assert all("synthetic" in text for _, _, text in report.summaries)
+    assert "synthetic" in report.caveats[0]
+    assert not any("synthetic" in text for _, _, text in report.summaries)
 
 
 def test_without_controls_there_are_no_adjusted_tables(make_inputs):

@@ -17,7 +17,7 @@ from civicmeter.web.programmes.models import City
 from civicmeter.web.results.services import scores_compute
 from civicmeter.web.wellbeing import services
 from civicmeter.web.wellbeing.analysis_inputs import build_inputs
-from civicmeter.web.wellbeing.models import AnalysisRun
+from civicmeter.web.wellbeing.models import AnalysisRun, OutcomeValue
 from civicmeter.web.wellbeing.runs import analysis_execute, analysis_start
 
 HIGH = PSI_FULL_ANSWERS
@@ -187,6 +187,25 @@ class UnusableInputTests(AnalysisTestCase):
         self.assertEqual(run.status, AnalysisRun.Status.DONE, run.error)
         self.assertIn(
             "not estimated: all values equal (79 for every city), so they cannot be rescaled",
+            run.report_html,
+        )
+
+
+class IncomeCoverageTests(AnalysisTestCase):
+    def test_income_stored_only_for_us_cities_is_said_in_the_report(self):
+        self.prepare()
+        OutcomeValue.objects.filter(
+            city__slug="bilbao-es", indicator__code="median_household_income"
+        ).delete()
+        run = analysis_execute(
+            run_id=analysis_start(
+                actor=self.world.admin, wave=self.world.wave, background=False
+            ).pk
+        )
+        self.assertEqual(run.status, AnalysisRun.Status.DONE, run.error)
+        self.assertIn(
+            "Median household income, the economy control of the adjusted estimates, is stored "
+            "for 7 of 8 cities, only in US (none in ES).",
             run.report_html,
         )
 

@@ -19,6 +19,7 @@ of one, where HC3 is undefined (the same rule as Correia's ``reghdfe``).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -154,10 +155,12 @@ def adjusted_checked(
                     method="not estimated",
                     controls=model.controls,
                     reason=reason,
+                    unit=prepared.units[code],
                 )
             )
             continue
-        rows.append(_fit(model, code, prepared.names[code], values, notes))
+        row = _fit(model, code, prepared.names[code], values, notes)
+        rows.append(dataclasses.replace(row, unit=prepared.units[code]))
     rows = adjust_rows(rows, correction=settings.correction, alpha=settings.alpha, notes=notes)
     label = "high minus low class" if measure == "class" else "per index point"
     return ResultTable(
@@ -255,7 +258,7 @@ def _fit(model: _Model, code: str, name: str, values: pd.Series, notes: NoteBook
     exog = sm.add_constant(complete.drop(columns="outcome"), has_constant="add")
     base = {"outcome": code, "outcome_name": name, "n": len(complete), "n_dropped": len(dropped)}
     base |= {"dropped": tuple(dropped), "controls": model.controls, "notes": tuple(cited)}
-    reason = _design_reason(model, complete, exog)
+    reason = _design_reason(model, complete, exog, data)
     if reason is None:
         fit = sm.OLS(complete["outcome"], exog).fit(cov_type="HC3", use_t=True)
         leverage = fit.get_influence().hat_matrix_diag
@@ -275,11 +278,26 @@ def _fit(model: _Model, code: str, name: str, values: pd.Series, notes: NoteBook
     )
 
 
-def _design_reason(model: _Model, complete: pd.DataFrame, exog: pd.DataFrame) -> str | None:
+def _missing_controls(model: _Model, with_outcome: pd.DataFrame) -> str:
+    """Which control leaves no city in the model, e.g. income recorded only for US cities."""
+    if with_outcome.empty:
+        return "not estimated: no city of this sample has this outcome"
+    lacking = [
+        CONTROL_LABELS.get(column, column.replace("_", " "))
+        for column in model.design.columns
+        if column in CONTROL_LABELS and with_outcome[column].isna().all()
+    ]
+    what = " or ".join(lacking) if lacking else "every control"
+    return f"not estimated: none of the {len(with_outcome)} cities with this outcome has {what}"
+
+
+def _design_reason(
+    model: _Model, complete: pd.DataFrame, exog: pd.DataFrame, with_outcome: pd.DataFrame
+) -> str | None:
     """Why this outcome's design cannot give an honest estimate, checked before fitting."""
     outcome = complete["outcome"].to_numpy(dtype=float)
     if len(complete) == 0:
-        return "not estimated: no city has this outcome and every control"
+        return _missing_controls(model, with_outcome)
     reason = constant_outcome(outcome)
     if reason is None and model.settings.capacity_measure == "class":
         high = complete["capacity"].to_numpy() == 1.0

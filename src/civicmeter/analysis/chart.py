@@ -2,8 +2,11 @@
 
 The OECD (2021) drew high-minus-low differences as bars; we draw each outcome's difference as a
 point with its confidence interval as a whisker, around a zero line, so a reader sees at once which
-gaps are distinguishable from none. The PSI and data-use samples get separate panels with their own
-axes, since the two indexes must never be read against each other. Plain SVG with ``<title>`` and
+gaps are distinguishable from none; the cities behind each point (n per group) stand at the right.
+The PSI and data-use samples get separate panels with their own axes, since the two indexes must
+never be read against each other, and so do the two units: differences in shares are percentage
+points, differences in min-max rescaled indicators are index points, and one axis never mixes them.
+Labels wrap rather than being cut. Plain SVG with ``<title>`` and
 ``<desc>`` for screen readers and a ``<title>`` per whisker as a hover label; no script, no fonts or
 files fetched.
 """
@@ -12,27 +15,40 @@ from __future__ import annotations
 
 import html
 import math
+import textwrap
 
 import numpy as np
 
-from civicmeter.analysis.results import ResultTable
+from civicmeter.analysis.results import ComparisonRow, ResultTable, Row
 
 WIDTH = 760
-LABEL_WIDTH = 280
-RIGHT_MARGIN = 30
-ROW_HEIGHT = 26
-PANEL_HEADER = 30
+LABEL_WIDTH = 250
+#: Characters per label line at 12 px: labels wrap onto more lines instead of being cut.
+LABEL_CHARS = 34
+N_WIDTH = 96
+RIGHT_MARGIN = 16
+LINE_HEIGHT = 14
+ROW_PADDING = 12
+PANEL_HEADER = 44
 AXIS_HEIGHT = 34
+UNIT_TITLES = {
+    "percentage points": "Shares (differences in percentage points)",
+    "index points": "Indicators rescaled min-max across the cities (differences in index points)",
+}
 
 
 def difference_chart(tables: list[ResultTable], *, chart_id: str = "differences") -> str:
-    """An ``<svg>`` element with one panel per table (one row per outcome)."""
+    """An ``<svg>`` element with one panel per table and unit (one row per outcome).
+
+    Shares (differences in percentage points) and min-max rescaled indicators (differences in
+    index points) never share an axis: a point of one is not a point of the other.
+    """
     panels, y = [], 0
-    for number, table in enumerate(tables):
-        panel, height = _panel(table, y, f"{chart_id}-{number}")
+    for number, (table, unit, rows) in enumerate(_panels(tables)):
+        panel, height = _panel(table, unit, rows, y, f"{chart_id}-{number}")
         panels.append(panel)
         y += height + 16
-    title = "Differences in index points between high- and low-capacity cities"
+    title = "Differences between high- and low-capacity cities, by unit"
     desc = "; ".join(_describe(table) for table in tables)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{WIDTH}" height="{y}" '
@@ -42,22 +58,44 @@ def difference_chart(tables: list[ResultTable], *, chart_id: str = "differences"
     )
 
 
-def _panel(table: ResultTable, top: float, panel_id: str) -> tuple[str, float]:
-    rows = table.rows
-    low, high = _extent(table)
+def _panels(tables: list[ResultTable]) -> list[tuple[ResultTable, str, list[Row]]]:
+    """(table, unit, rows) for every table and every unit its rows use, in order of appearance."""
+    out = []
+    for table in tables:
+        units = list(dict.fromkeys(row.unit for row in table.rows))
+        out += [(table, unit, [r for r in table.rows if r.unit == unit]) for unit in units]
+    return out
+
+
+def wrap_label(text: str) -> list[str]:
+    """The label in lines of at most :data:`LABEL_CHARS` characters, breaking between words."""
+    return textwrap.wrap(text, LABEL_CHARS, break_long_words=True) or [""]
+
+
+def _panel(
+    table: ResultTable, unit: str, rows: list[Row], top: float, panel_id: str
+) -> tuple[str, float]:
+    low, high = _extent(rows)
     ticks = _ticks(low, high)
     low, high = min(low, ticks[0]), max(high, ticks[-1])
-    plot_left, plot_right = LABEL_WIDTH, WIDTH - RIGHT_MARGIN
+    plot_left, plot_right = LABEL_WIDTH, WIDTH - RIGHT_MARGIN - N_WIDTH
 
     def x(value: float) -> float:
         return plot_left + (value - low) / (high - low) * (plot_right - plot_left)
 
+    labels = [wrap_label(row.outcome_name) for row in rows]
+    heights = [len(lines) * LINE_HEIGHT + ROW_PADDING for lines in labels]
     body_top = top + PANEL_HEADER
-    body_bottom = body_top + ROW_HEIGHT * len(rows)
+    body_bottom = body_top + sum(heights)
+    unit_title = UNIT_TITLES.get(unit, unit)
     parts = [
         f'<g class="panel" id="{panel_id}">',
-        f'<text x="0" y="{top + 18}" class="panel-title" font-weight="bold">'
-        f"{html.escape(table.title)} ({html.escape(table.interval_label)})</text>",
+        f'<text x="0" y="{top + 16}" class="panel-title" font-weight="bold" font-size="14">'
+        f"{html.escape(table.title)}</text>",
+        f'<text x="0" y="{top + 34}" class="panel-unit" font-size="12">{html.escape(unit_title)}, '
+        f"{html.escape(table.interval_label)}</text>",
+        f'<text x="{WIDTH - RIGHT_MARGIN}" y="{top + 34}" text-anchor="end" font-size="11" '
+        'class="n-header">n (high | low)</text>',
     ]
     for tick in ticks:
         parts.append(
@@ -70,43 +108,65 @@ def _panel(table: ResultTable, top: float, panel_id: str) -> tuple[str, float]:
         f'<line class="zero" x1="{x(0):.1f}" x2="{x(0):.1f}" y1="{body_top}" y2="{body_bottom}" '
         'stroke="#333" stroke-dasharray="4 3"/>'
         f'<text x="{(plot_left + plot_right) / 2}" y="{body_bottom + 30}" text-anchor="middle" '
-        'font-size="11">difference in index points (high minus low)</text>'
+        f'font-size="11" class="axis-title">difference in {html.escape(unit)} (high minus low)'
+        "</text>"
     )
-    for i, row in enumerate(rows):
-        mid = body_top + ROW_HEIGHT * (i + 0.5)
-        parts.append(
-            f'<text x="{plot_left - 8}" y="{mid + 4}" text-anchor="end" font-size="12">'
-            f"{html.escape(_shorten(row.outcome_name))}</text>"
+    row_top = body_top
+    for row, lines, height in zip(rows, labels, heights, strict=True):
+        mid = row_top + height / 2
+        first = mid - (len(lines) - 1) * LINE_HEIGHT / 2 + 4
+        spans = "".join(
+            f'<tspan x="{plot_left - 8}" dy="{0 if i == 0 else LINE_HEIGHT}">{html.escape(line)}'
+            "</tspan>"
+            for i, line in enumerate(lines)
         )
+        parts.append(
+            f'<text class="label" x="{plot_left - 8}" y="{first:.1f}" text-anchor="end" '
+            f'font-size="12">{spans}</text>'
+            f'<text class="n" x="{WIDTH - RIGHT_MARGIN}" y="{mid + 4:.1f}" text-anchor="end" '
+            f'font-size="11">{_sizes(row)}</text>'
+        )
+        row_top += height
         if np.isnan(row.estimate) or np.isnan(row.ci_lower):
             parts.append(
-                f'<text x="{x(0) + 6:.1f}" y="{mid + 4}" font-size="11" fill="#666">'
-                "not estimated</text>"
+                f'<text x="{x(0) + 6:.1f}" y="{mid + 4:.1f}" font-size="11" fill="#595959">'
+                f"not estimated<title>{html.escape(row.reason or 'no interval')}</title></text>"
             )
             continue
-        flagged = bool(row.reject)
-        label = (
-            f"{row.outcome_name}: {row.estimate:+.1f} ({table.interval_label} "
-            f"{row.ci_lower:+.1f} to {row.ci_upper:+.1f}; n = {row.n})"
-        )
-        parts.append(
-            f'<g class="whisker"><title>{html.escape(label)}</title>'
-            f'<line x1="{x(row.ci_lower):.1f}" x2="{x(row.ci_upper):.1f}" y1="{mid}" y2="{mid}" '
-            'stroke="#1f4e79" stroke-width="2"/>'
-            f'<line x1="{x(row.ci_lower):.1f}" x2="{x(row.ci_lower):.1f}" y1="{mid - 5}" '
-            f'y2="{mid + 5}" stroke="#1f4e79" stroke-width="2"/>'
-            f'<line x1="{x(row.ci_upper):.1f}" x2="{x(row.ci_upper):.1f}" y1="{mid - 5}" '
-            f'y2="{mid + 5}" stroke="#1f4e79" stroke-width="2"/>'
-            f'<circle cx="{x(row.estimate):.1f}" cy="{mid}" r="5" stroke="#1f4e79" '
-            f'stroke-width="2" fill="{"#1f4e79" if flagged else "#fff"}"/></g>'
-        )
+        parts.append(_whisker(table, row, x, mid))
     parts.append("</g>")
-    return "".join(parts), PANEL_HEADER + ROW_HEIGHT * len(rows) + AXIS_HEIGHT
+    return "".join(parts), PANEL_HEADER + sum(heights) + AXIS_HEIGHT
 
 
-def _extent(table: ResultTable) -> tuple[float, float]:
+def _whisker(table: ResultTable, row: Row, x, mid: float) -> str:
+    label = (
+        f"{row.outcome_name}: {row.estimate:+.1f} {row.unit} ({table.interval_label} "
+        f"{row.ci_lower:+.1f} to {row.ci_upper:+.1f}; {_sizes(row)})"
+    )
+    colour = "#1f4e79"
+    return (
+        f'<g class="whisker"><title>{html.escape(label)}</title>'
+        f'<line x1="{x(row.ci_lower):.1f}" x2="{x(row.ci_upper):.1f}" y1="{mid}" y2="{mid}" '
+        f'stroke="{colour}" stroke-width="2"/>'
+        f'<line x1="{x(row.ci_lower):.1f}" x2="{x(row.ci_lower):.1f}" y1="{mid - 5}" '
+        f'y2="{mid + 5}" stroke="{colour}" stroke-width="2"/>'
+        f'<line x1="{x(row.ci_upper):.1f}" x2="{x(row.ci_upper):.1f}" y1="{mid - 5}" '
+        f'y2="{mid + 5}" stroke="{colour}" stroke-width="2"/>'
+        f'<circle cx="{x(row.estimate):.1f}" cy="{mid}" r="5" stroke="{colour}" '
+        f'stroke-width="2" fill="{colour if bool(row.reject) else "#fff"}"/></g>'
+    )
+
+
+def _sizes(row: Row) -> str:
+    """n per group for a comparison ("n = 15 | 12"), n used for an adjusted estimate."""
+    if isinstance(row, ComparisonRow):
+        return f"n = {row.n_high} | {row.n_low}"
+    return f"n = {row.n}"
+
+
+def _extent(rows: list[Row]) -> tuple[float, float]:
     values = [0.0]
-    for row in table.rows:
+    for row in rows:
         values += [v for v in (row.estimate, row.ci_lower, row.ci_upper) if np.isfinite(v)]
     low, high = min(values), max(values)
     if high - low < 1e-9:
@@ -126,10 +186,6 @@ def _ticks(low: float, high: float) -> list[float]:
 
 def _tick_label(tick: float) -> str:
     return "0" if tick == 0 else f"{tick:+g}"
-
-
-def _shorten(text: str, limit: int = 42) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _describe(table: ResultTable) -> str:

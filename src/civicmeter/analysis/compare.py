@@ -121,6 +121,20 @@ def bootstrap_difference(
     }
 
 
+def mean_interval(values: np.ndarray, alpha: float, group: str) -> dict[str, float]:
+    """A group's mean with its t interval (``mean_high``, ``high_ci_lower``, ``high_ci_upper``).
+
+    Shown beside every group mean, so a mean of two cities is never read as exact: with n = 2 the
+    t interval (1 degree of freedom) is wide, as it should be; with one city there is none (NaN).
+    """
+    mean = float(np.mean(values)) if len(values) else np.nan
+    lower = upper = np.nan
+    if len(values) >= 2:
+        half = stats.t.ppf(1 - alpha / 2, len(values) - 1) * stats.sem(values)
+        lower, upper = mean - float(half), mean + float(half)
+    return {f"mean_{group}": mean, f"{group}_ci_lower": lower, f"{group}_ci_upper": upper}
+
+
 def not_estimated(reason: str) -> dict[str, object]:
     """Row fields for an outcome left without an estimate, the reason in the number's place."""
     nan = {k: np.nan for k in ("estimate", "se", "ci_lower", "ci_upper", "p_value", "df")}
@@ -133,12 +147,8 @@ def compare_values(
     """One difference by the method ``settings`` choose: row fields and cited note numbers."""
     n_high, n_low = len(high), len(low)
     cited = []
-    fields: dict[str, object] = {
-        "mean_high": float(np.mean(high)) if n_high else np.nan,
-        "mean_low": float(np.mean(low)) if n_low else np.nan,
-        "n_high": n_high,
-        "n_low": n_low,
-    }
+    fields: dict[str, object] = {"n_high": n_high, "n_low": n_low}
+    fields |= mean_interval(high, settings.alpha, "high") | mean_interval(low, settings.alpha, "low")
     reason = None
     if min(n_high, n_low) < settings.min_group_size:
         reason = (
@@ -234,7 +244,11 @@ def compare_checked(
         f"Only cities in the {grouping.sample.label} sample are used; the PSI and data-use samples "
         "are never pooled or compared with each other."
     )
-    notes.add("Differences are high minus low group means, in 0-100 index points.")
+    notes.add(
+        "Differences are high minus low group means: percentage points for shares of residents, "
+        "index points (min-max across the cities) for other indicators. Each mean's interval is "
+        "the t interval of that group alone."
+    )
     high_cities, low_cities = split(prepared.capacity, grouping)
     outcomes = prepared.outcomes
     rows = []
@@ -246,6 +260,7 @@ def compare_checked(
             fields = {"n_high": 0, "n_low": 0} | not_estimated(prepared.unusable[code])
         else:
             fields = compare_values(high, low, settings, notes)
+        fields["unit"] = prepared.units[code]
         rows.append(ComparisonRow(outcome=code, outcome_name=prepared.names[code], **fields))
     rows = adjust_rows(rows, correction=settings.correction, alpha=settings.alpha, notes=notes)
     return ResultTable(

@@ -54,6 +54,8 @@ class Prepared:
     provenance: Provenance
     #: Indicators listed in the input that cannot be estimated at all, with the reason.
     unusable: dict[str, str] = field(default_factory=dict)
+    #: The unit of a difference per indicator (see :func:`catalogue_units`).
+    units: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,7 @@ def prepare(
         notes=tuple(notes),
         provenance=provenance,
         unusable={code: reason for code, reason in unusable.items() if code in codes},
+        units=catalogue_units(catalogue, codes),
     )
 
 
@@ -263,6 +266,18 @@ def is_synthetic(capacity: pd.DataFrame) -> bool:
         return False
     flags = capacity[SYNTHETIC_COLUMN].map(lambda v: str(v).strip().lower() in {"1", "true", "yes"})
     return bool(flags.any())
+
+
+def catalogue_units(catalogue: pd.DataFrame | None, codes: list[str]) -> dict[str, str]:
+    """The unit a difference is in, per indicator: a share indicator (catalogue column ``rescale``
+    = ``share``) differs in percentage points; a min-max rescaled one in index points."""
+    rules = {}
+    if catalogue is not None and "rescale" in catalogue.columns:
+        rules = dict(zip(catalogue["code"].astype(str), catalogue["rescale"], strict=True))
+    return {
+        code: "percentage points" if rules.get(code) == "share" else "index points"
+        for code in codes
+    }
 
 
 def _stripped(column: pd.Series) -> pd.Series:

@@ -3,9 +3,11 @@
 The OECD's own wording ("cities with ... have residents who report ...") describes an association
 between a city government's capacity and its residents' well-being; the comparison cannot tell
 whether capacity improves well-being, whether better-off cities build capacity, or whether a third
-factor drives both. Every sentence therefore ends with the same caveat, the only place the word
-"causes" may appear, and always negated. Sentences also carry n and the interval, and say so when
-the interval includes zero, a group is small, or the capacity data are synthetic.
+factor drives both. That caveat, and the others every sentence shares (what an interval through
+zero means, small groups, units, synthetic data), are stated once by :func:`shared_caveats`, the
+only place the word "causes" may appear, and always negated. Each sentence carries what is its own:
+the means, the difference in its unit, the interval, n, and short flags ("The interval includes
+zero.", "Few cities.") that the shared caveats explain.
 """
 
 from __future__ import annotations
@@ -14,16 +16,33 @@ import numpy as np
 
 from civicmeter.analysis.results import AdjustedRow, ComparisonRow, ResultTable
 
-CAVEAT = "This is an association, not evidence that {subject} causes a difference in “{name}”."
+CAUSATION = (
+    "Every sentence describes an association between a city government's capacity and its "
+    "residents' outcomes; none is evidence that capacity causes a difference (better-off cities "
+    "may build more capacity, or a third factor may drive both)."
+)
+ZERO = "Where the interval includes zero, the data are also consistent with no difference at all."
+FEW = (
+    "Where few cities are behind a figure (a group under {small_group} cities), the interval is "
+    "wide and may not reach its nominal coverage: read it with caution."
+)
+UNITS = (
+    "Differences in shares of residents are in percentage points; differences in other indicators "
+    "are in index points (each rescaled min-max across the cities analysed)."
+)
 SYNTHETIC = (
     "The capacity data are synthetic (generated for demonstration), so this says nothing about "
     "real cities."
 )
 
 
-def summarise(
-    table: ResultTable, *, survey_indicators: set[str], synthetic: bool
-) -> list[tuple[str, str]]:
+def shared_caveats(*, small_group: int, synthetic: bool) -> tuple[str, ...]:
+    """The caveats all sentences share, said once above them."""
+    caveats = (CAUSATION, ZERO, FEW.format(small_group=small_group), UNITS)
+    return ((SYNTHETIC,) if synthetic else ()) + caveats
+
+
+def summarise(table: ResultTable, *, survey_indicators: set[str]) -> list[tuple[str, str]]:
     """(indicator code, sentence) for every row of a comparison or adjusted table."""
     out = []
     for row in table.rows:
@@ -31,8 +50,6 @@ def summarise(
             text = _comparison(table, row, row.outcome in survey_indicators)
         else:
             text = _adjusted(table, row)
-        if synthetic:
-            text += " " + SYNTHETIC
         out.append((row.outcome, text))
     return out
 
@@ -45,10 +62,10 @@ def _comparison(table: ResultTable, row: ComparisonRow, survey: bool) -> str:
     verb = f"have residents who report {word}" if survey else f"score {word} on"
     text = (
         f"Cities with {high} {verb} “{name}” than cities with {low}: {row.mean_high:.1f} vs "
-        f"{row.mean_low:.1f} index points, a difference of {row.estimate:+.1f} "
+        f"{row.mean_low:.1f}, a difference of {row.estimate:+.1f} {row.unit} "
         f"({_interval(table, row)}; n = {row.n_high} and {row.n_low} cities)."
     )
-    return " ".join([text, *_qualifiers(table, row), _caveat(high, name)])
+    return " ".join([text, *_qualifiers(table, row)])
 
 
 def _adjusted(table: ResultTable, row: AdjustedRow) -> str:
@@ -61,18 +78,16 @@ def _adjusted(table: ResultTable, row: AdjustedRow) -> str:
     if table.estimate_label == "per index point":
         text = (
             f"Accounting for {controls}, each further point of the {table.sample_label} index goes "
-            f"with {row.estimate:+.2f} index points on “{name}” ({_interval(table, row)}; "
+            f"with {row.estimate:+.2f} {row.unit} on “{name}” ({_interval(table, row)}; "
             f"n = {row.n} cities{dropped})."
         )
-        subject = f"a higher {table.sample_label} index"
     else:
         text = (
             f"Accounting for {controls}, cities with {table.high_label} differ from cities with "
-            f"{table.low_label} by {row.estimate:+.1f} index points on “{name}” "
+            f"{table.low_label} by {row.estimate:+.1f} {row.unit} on “{name}” "
             f"({_interval(table, row)}; n = {row.n} cities{dropped})."
         )
-        subject = table.high_label
-    return " ".join([text, *_qualifiers(table, row), _caveat(subject, name)])
+    return " ".join([text, *_qualifiers(table, row)])
 
 
 def _why(row: ComparisonRow | AdjustedRow) -> str:
@@ -89,18 +104,12 @@ def _interval(table: ResultTable, row: ComparisonRow | AdjustedRow) -> str:
 def _qualifiers(table: ResultTable, row: ComparisonRow | AdjustedRow) -> list[str]:
     out = []
     if not np.isnan(row.ci_lower) and row.ci_lower <= 0 <= row.ci_upper:
-        out.append(
-            "The interval includes zero, so the data are also consistent with no difference."
-        )
+        out.append("The interval includes zero.")
     if any(table.notes[i - 1].startswith("Small sample") for i in row.notes):
-        out.append("Few cities are behind this figure; read it with caution.")
+        out.append("Few cities.")
     if row.reject is not None and not row.reject and row.p_value < table.alpha:
         out.append(
             f"After correcting for the {len(table.rows)} outcomes tested ({table.correction}), "
             "it is not flagged."
         )
     return out
-
-
-def _caveat(subject: str, name: str) -> str:
-    return CAVEAT.format(subject=subject, name=name)

@@ -37,6 +37,17 @@ COLUMNS = (
     "adjusted_ci_lower",
     "adjusted_ci_upper",
     "adjusted_n",
+    "our_high_ci_lower",
+    "our_high_ci_upper",
+    "our_low_ci_lower",
+    "our_low_ci_upper",
+    "adjusted_p",
+    "adjusted_reason",
+    "caution",
+)
+CAUTION = (
+    "Caution: the raw difference's interval excludes zero, but the adjusted difference does not "
+    "reach significance (p = {p}); city size and economy may account for part of the gap."
 )
 
 
@@ -96,6 +107,10 @@ def published_beside(
                 "ci_upper": ours.ci_upper,
                 "n_high": ours.n_high,
                 "n_low": ours.n_low,
+                "our_high_ci_lower": ours.high_ci_lower,
+                "our_high_ci_upper": ours.high_ci_upper,
+                "our_low_ci_lower": ours.low_ci_lower,
+                "our_low_ci_upper": ours.low_ci_upper,
             }
         fitted = adjusted_by_grouping.get(grouping)
         row = next((r for r in fitted.rows if r.outcome == indicator), None) if fitted else None
@@ -105,10 +120,30 @@ def published_beside(
                 "adjusted_ci_lower": row.ci_lower,
                 "adjusted_ci_upper": row.ci_upper,
                 "adjusted_n": row.n,
+                "adjusted_p": row.p_value,
+                "adjusted_reason": row.reason,
             }
+        elif isinstance(ours, ComparisonRow):
+            record["adjusted_reason"] = (
+                "not estimated: no controls were given (population and GDP per capita or median "
+                "income)"
+                if not adjusted
+                else "not estimated: only the class comparisons (with the class dummy) are adjusted"
+            )
+        record["caution"] = _caution(ours, row, table.alpha)
         records.append(record)
     frame = pd.DataFrame.from_records(records, columns=list(COLUMNS))
     return frame.astype({"n_high": "Int64", "n_low": "Int64", "adjusted_n": "Int64"})
+
+
+def _caution(ours: object, adjusted: object, alpha: float) -> str:
+    """A warning when the raw interval excludes zero but the adjusted p-value is above alpha."""
+    if not (isinstance(ours, ComparisonRow) and isinstance(adjusted, AdjustedRow)):
+        return ""
+    excludes_zero = ours.ci_lower > 0 or ours.ci_upper < 0
+    if excludes_zero and adjusted.p_value > alpha:
+        return CAUTION.format(p=f"{adjusted.p_value:.2f}")
+    return ""
 
 
 def _value(figure: pd.Series) -> str:

@@ -25,11 +25,11 @@ from civicmeter.analysis.inputs import (
     is_synthetic,
     prepare,
 )
-from civicmeter.analysis.language import SYNTHETIC, summarise
+from civicmeter.analysis.language import SYNTHETIC, shared_caveats, summarise
 from civicmeter.analysis.published import published_beside, published_mapping
 from civicmeter.analysis.results import ResultTable
 from civicmeter.analysis.settings import DEFAULT_SETTINGS, ComparisonSettings
-from civicmeter.params import NONE, Columns, validate_params
+from civicmeter.params import NONE, Columns, InstanceOf, validate_params
 from civicmeter.provenance import Provenance
 
 
@@ -46,6 +46,8 @@ class AnalysisReport:
     provenance: Provenance = field(default_factory=Provenance)
     synthetic: bool = False
     economy_used: str | None = None
+    #: What every plain-language sentence shares, said once (see ``language.shared_caveats``).
+    caveats: tuple[str, ...] = ()
 
     @property
     def tables(self) -> tuple[ResultTable, ...]:
@@ -55,7 +57,10 @@ class AnalysisReport:
         """Every table as a tidy DataFrame keyed by a file-name-safe name, ready for CSV."""
         out = {table.name: table.to_frame() for table in self.tables}
         out["published_figures"] = self.published
-        out["summaries"] = pd.DataFrame(self.summaries, columns=["table", "indicator", "text"])
+        shared = [("all", "", text) for text in self.caveats]
+        out["summaries"] = pd.DataFrame(
+            shared + list(self.summaries), columns=["table", "indicator", "text"]
+        )
         settings = self.settings_items()
         settings += [(f"provenance.{k}", v) for k, v in self.provenance.items()]
         settings += [(f"note.{i}", text) for i, text in enumerate(self.notes, start=1)]
@@ -76,11 +81,17 @@ class AnalysisReport:
         """The whole report as plain text."""
         parts = [f"[{i}] {text}" for i, text in enumerate(self.notes, start=1)]
         parts += [table.summary() for table in self.tables]
-        parts += [text for _, _, text in self.summaries]
+        parts += list(self.caveats) + [text for _, _, text in self.summaries]
         return "\n\n".join(parts)
 
 
-@validate_params({**INPUT_CONSTRAINTS, "controls": [Columns(*CONTROL_COLUMNS), NONE]})
+@validate_params(
+    {
+        **INPUT_CONSTRAINTS,
+        "controls": [Columns(*CONTROL_COLUMNS), NONE],
+        "notes": [InstanceOf(tuple, "a tuple of texts")],
+    }
+)
 def analyze(
     capacity: pd.DataFrame,
     outcomes: pd.DataFrame,
@@ -89,12 +100,14 @@ def analyze(
     catalogue: pd.DataFrame | None = None,
     settings: ComparisonSettings = DEFAULT_SETTINGS,
     provenance: Provenance | None = None,
+    notes: tuple[str, ...] = (),
 ) -> AnalysisReport:
     """Run every comparison the inputs support and return one :class:`AnalysisReport`.
 
     ``settings`` (a :class:`ComparisonSettings`) holds every choice: intervals, bootstrap,
     correction, the adjusted model and which indicators, groupings and period to use;
-    docs/analysis.md explains each default. Adjusted estimates need ``controls``.
+    docs/analysis.md explains each default. Adjusted estimates need ``controls``. ``notes`` are
+    the caller's own notes on how the inputs were built, shown first in the report.
     """
     prepared = prepare(
         capacity, outcomes, catalogue=catalogue, settings=settings, provenance=provenance
@@ -114,7 +127,7 @@ def analyze(
     summaries = tuple(
         (result.name, code, text)
         for result in comparisons + adjusted
-        for code, text in summarise(result, survey_indicators=survey, synthetic=synthetic)
+        for code, text in summarise(result, survey_indicators=survey)
     )
     return AnalysisReport(
         comparisons=comparisons,
@@ -126,10 +139,11 @@ def analyze(
         ),
         summaries=summaries,
         settings=settings,
-        notes=_report_notes(table, long, synthetic),
+        notes=tuple(notes) + _report_notes(table, long, synthetic),
         provenance=prepared.provenance,
         synthetic=synthetic,
         economy_used=economy_used,
+        caveats=shared_caveats(small_group=settings.small_group, synthetic=synthetic),
     )
 
 

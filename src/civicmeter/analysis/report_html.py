@@ -14,7 +14,7 @@ import pandas as pd
 from civicmeter.analysis.chart import difference_chart
 from civicmeter.analysis.groupings import CLASS_GROUPINGS
 from civicmeter.analysis.report import AnalysisReport
-from civicmeter.analysis.results import frame_to_html, interval_headers
+from civicmeter.analysis.results import frame_to_html, group_mean, interval_label
 from civicmeter.params import InstanceOf, validate_params
 
 STYLE = """
@@ -71,7 +71,11 @@ def _banner(report: AnalysisReport) -> str:
 def _summaries(report: AnalysisReport) -> str:
     """Sentences grouped by table; the class comparisons open, the rest folded (no script)."""
     class_keys = {f"comparison_{g.key}" for g in CLASS_GROUPINGS}
-    parts = ["<section><h2>In plain words</h2>"]
+    caveats = "".join(f"<li>{html.escape(text)}</li>" for text in report.caveats)
+    parts = [
+        "<section><h2>In plain words</h2>",
+        f'<p>Read every sentence below with these caveats:</p><ul class="caveats">{caveats}</ul>',
+    ]
     for table in report.tables:
         items = "".join(
             f"<li>{html.escape(text)}</li>"
@@ -93,8 +97,11 @@ def _chart(report: AnalysisReport) -> str:
         return ""
     caption = (
         "Each point is the difference between high- and low-capacity cities' mean outcome, "
-        "with its confidence interval; filled points stay flagged after the multiple-comparison "
-        "correction. The PSI and data-use panels have their own axes and are never compared."
+        "with its confidence interval, and n is the number of cities in each group; filled points "
+        "stay flagged after the multiple-comparison correction. Shares (percentage points) and "
+        "min-max rescaled indicators (index points) have separate panels, and so do the PSI and "
+        "data-use samples, which are never compared. A row marked 'not estimated' gives its "
+        "reason in the tables below."
     )
     return (
         "<section><h2>Differences in index points</h2><figure>"
@@ -121,8 +128,8 @@ def _adjusted(report: AnalysisReport) -> str:
 def _published(report: AnalysisReport) -> str:
     if report.published.empty:
         return ""
-    lower, upper = interval_headers(report.settings.alpha)
     published = report.published
+    ci = interval_label(report.settings.alpha)
     titles = {t.name.removeprefix("comparison_"): t for t in report.comparisons}
     shown = pd.DataFrame(
         {
@@ -133,18 +140,21 @@ def _published(report: AnalysisReport) -> str:
             "OECD high": published["published_high"],
             "OECD low": published["published_low"],
             "OECD difference": published["published_difference"],
-            "ours high": published["our_mean_high"].map(_points),
-            "ours low": published["our_mean_low"].map(_points),
-            "n (high, low)": [
-                _pair(h, lo) for h, lo in zip(published["n_high"], published["n_low"], strict=True)
+            f"ours high ({ci})": _means(published, "high"),
+            f"ours low ({ci})": _means(published, "low"),
+            "our difference": [
+                _estimate(*v)
+                for v in zip(
+                    published["our_difference"],
+                    published["ci_lower"],
+                    published["ci_upper"],
+                    strict=True,
+                )
             ],
-            "our difference": published["our_difference"].map(_signed),
-            lower: published["ci_lower"].map(_signed),
-            upper: published["ci_upper"].map(_signed),
-            "adjusted difference": published["adjusted_difference"].map(_signed),
-            f"adjusted {lower}": published["adjusted_ci_lower"].map(_signed),
-            f"adjusted {upper}": published["adjusted_ci_upper"].map(_signed),
-            "n adjusted": published["adjusted_n"].map(lambda n: "" if pd.isna(n) else str(n)),
+            "adjusted difference (size and economy held fixed)": [
+                _adjusted_cell(record) for record in published.to_dict("records")
+            ],
+            "caution": published["caution"].fillna(""),
             "OECD figures": published["figures"],
             "note": published["published_note"],
         }
@@ -168,16 +178,37 @@ def _scrolling(table: str, label: str) -> str:
     return f'<div class="wide" role="region" tabindex="0" aria-label="{html.escape(label)}">{table}</div>'
 
 
-def _points(value: float) -> str:
-    return "" if pd.isna(value) else f"{value:.1f}"
+def _means(published: pd.DataFrame, group: str) -> list[str]:
+    """Our group means with their intervals and n, or empty for an outcome not analysed."""
+    return [
+        "" if pd.isna(n) else f"{group_mean(mean, lower, upper, int(n))}, n = {n}"
+        for mean, lower, upper, n in zip(
+            published[f"our_mean_{group}"],
+            published[f"our_{group}_ci_lower"],
+            published[f"our_{group}_ci_upper"],
+            published[f"n_{group}"],
+            strict=True,
+        )
+    ]
 
 
-def _signed(value: float) -> str:
-    return "" if pd.isna(value) else f"{value:+.1f}"
+def _estimate(value: float, lower: float, upper: float) -> str:
+    if pd.isna(value):
+        return ""
+    if pd.isna(lower):
+        return f"{value:+.1f} (no interval)"
+    return f"{value:+.1f} ({lower:+.1f} to {upper:+.1f})"
 
 
-def _pair(high: object, low: object) -> str:
-    return "" if pd.isna(high) else f"{high}, {low}"
+def _adjusted_cell(record: dict) -> str:
+    """The adjusted difference with its interval and n, or the stated reason it is missing."""
+    if not pd.isna(record["adjusted_difference"]):
+        interval = _estimate(
+            record["adjusted_difference"], record["adjusted_ci_lower"], record["adjusted_ci_upper"]
+        )
+        return f"{interval}, n = {record['adjusted_n']}"
+    reason = record.get("adjusted_reason")
+    return "" if pd.isna(reason) or not reason else str(reason)
 
 
 def _methods(report: AnalysisReport) -> str:

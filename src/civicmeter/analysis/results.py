@@ -56,6 +56,8 @@ class Row:
     notes: tuple[int, ...] = ()
     #: Why no estimate was made (e.g. "not estimated: all values equal"), shown in its place.
     reason: str = ""
+    #: "percentage points" for a share indicator, "index points" for a min-max rescaled one.
+    unit: str = "index points"
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,11 @@ class ComparisonRow(Row):
     n_high: int = 0
     n_low: int = 0
     df: float = np.nan
+    #: t intervals of each group's mean (NaN with fewer than two cities).
+    high_ci_lower: float = np.nan
+    high_ci_upper: float = np.nan
+    low_ci_lower: float = np.nan
+    low_ci_upper: float = np.nan
 
     @property
     def n(self) -> int:
@@ -157,10 +164,18 @@ class ResultTable:
         lower, upper = interval_headers(self.alpha)
         out = pd.DataFrame({"outcome": frame["outcome_name"]})
         if "mean_high" in frame.columns:
-            out[self.high_label] = frame["mean_high"].map(_points)
-            out[f"n ({self.high_label})"] = frame["n_high"]
-            out[self.low_label] = frame["mean_low"].map(_points)
-            out[f"n ({self.low_label})"] = frame["n_low"]
+            for group, label in (("high", self.high_label), ("low", self.low_label)):
+                out[f"{label}: mean ({self.interval_label})"] = [
+                    group_mean(*values)
+                    for values in zip(
+                        frame[f"mean_{group}"],
+                        frame[f"{group}_ci_lower"],
+                        frame[f"{group}_ci_upper"],
+                        frame[f"n_{group}"],
+                        strict=True,
+                    )
+                ]
+                out[f"n ({label})"] = frame[f"n_{group}"]
         else:
             out["n used"] = frame["n"]
             out["n dropped"] = frame["n_dropped"]
@@ -192,6 +207,17 @@ class ResultTable:
     def to_html(self) -> str:
         """An HTML table with caption, escaped text and the numbered notes beneath it."""
         return frame_to_html(self.display_frame(), caption=self.title) + notes_to_html(self.notes)
+
+
+def group_mean(mean: float, lower: float, upper: float, n: int) -> str:
+    """A group mean with its interval ("75.6 (70.1 to 81.1)"), or why it has none."""
+    if np.isnan(mean):
+        return "–"
+    if n < 2:
+        return f"{mean:.1f} (one city: no interval)"
+    if np.isnan(lower) or lower == upper:
+        return f"{mean:.1f} (all equal: no interval)"
+    return f"{mean:.1f} ({lower:.1f} to {upper:.1f})"
 
 
 def interval_label(alpha: float) -> str:

@@ -32,7 +32,13 @@ def read_frame(path: Path) -> pd.DataFrame:
 def default_catalogue() -> pd.DataFrame:
     """The default outcome catalogue as the DataFrame the analysis takes (code, name, ...)."""
     rows = [
-        {"code": i.code, "name": i.name, "dimension": i.dimension.value, "direction": i.direction}
+        {
+            "code": i.code,
+            "name": i.name,
+            "dimension": i.dimension.value,
+            "direction": i.direction,
+            "rescale": i.rescale.value,
+        }
         for i in load_catalogue()
     ]
     return pd.DataFrame(rows)

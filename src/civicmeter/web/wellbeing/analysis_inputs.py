@@ -113,6 +113,32 @@ def _stored_values(wave: Wave, slugs: list[str]) -> pd.DataFrame:
     return frame.drop(columns="run").reset_index(drop=True)
 
 
+def _income_coverage(controls: pd.DataFrame) -> tuple[str, ...]:
+    """A note when the economy control (median household income) is missing for some countries.
+
+    The programme's income indicator usually comes from one national source (the US census), so
+    every city elsewhere loses its adjusted estimate; the report says so instead of showing an
+    unexplained empty cell beside the OECD's "holds when accounting for size and economy".
+    """
+    has = controls["median_income"].notna()
+    if has.all():
+        return ()
+    if not has.any():
+        return (
+            f"No city in the analysis has a stored {INCOME} value, so the estimates adjusted for "
+            "city size and economy are left out. Import median household income to add them.",
+        )
+    covered = sorted(set(controls.loc[has, "country"]))
+    others = sorted(set(controls.loc[~has, "country"]) - set(covered))
+    elsewhere = f" (none in {', '.join(others)})" if others else ""
+    return (
+        f"Median household income, the economy control of the adjusted estimates, is stored for "
+        f"{int(has.sum())} of {len(controls)} cities, only in {', '.join(covered)}{elsewhere}. "
+        "The other cities have no adjusted estimate; the stored data hold no income figure that "
+        "exists for them. Import a median household income for them to include them.",
+    )
+
+
 def build_inputs(wave: Wave, *, indicators: tuple[str, ...] | None = None) -> AnalysisInputs:
     """Everything ``analyze`` needs for ``wave``; raises LookupError when the wave has no scores."""
     psi_run, data_use_run = latest_run(wave, PSI), latest_data_use_run(wave)
@@ -143,17 +169,19 @@ def build_inputs(wave: Wave, *, indicators: tuple[str, ...] | None = None) -> An
         ],
         columns=["city", "population", "median_income", "country", "region"],
     )
-    notes = ()
+    notes = _income_coverage(controls)
     if controls["median_income"].isna().all():
         controls = None
-        notes = (
-            f"No city in the analysis has a stored {INCOME} value, so the estimates adjusted for "
-            "city size and economy are left out. Import median household income to add them.",
-        )
     catalogue = catalogue_for(wave.programme)
     catalogue_frame = pd.DataFrame(
         [
-            {"code": i.code, "name": i.name, "dimension": i.dimension.value, "direction": i.direction}
+            {
+                "code": i.code,
+                "name": i.name,
+                "dimension": i.dimension.value,
+                "direction": i.direction,
+                "rescale": i.rescale.value,
+            }
             for i in catalogue
         ]
     )

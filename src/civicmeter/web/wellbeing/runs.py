@@ -144,6 +144,7 @@ def analysis_execute(*, run_id: int, on_progress: Progress | None = None) -> Ana
             catalogue=inputs.catalogue,
             settings=settings,
             provenance=inputs.provenance,
+            notes=inputs.notes,
         )
         _progress(run, 85, _("Writing the report"), on_progress)
         html = render_html(report)
