@@ -236,7 +236,7 @@ class WhyTests(ResultsTestCase):
         self.assertContains(http, "Why Bilbao scored this")
         self.assertContains(http, "How does the team work with the rest of the administration?")
         self.assertContains(http, "With some departments")
-        self.assertContains(http, "Earns the points with: Embedded across the administration.")
+        self.assertContains(http, "Needs: Embedded across the administration.")
         self.assertContains(http, "Not asked: an earlier answer skipped this question.")
         self.assertNotContains(http, "some_departments")
         self.assertNotContains(http, "s2_integration")

@@ -79,12 +79,12 @@ def _reason(item: Item, contribution: dict, instrument, lang: str) -> str:
         return _("Earns the points.") if contribution["points"] else contribution["reason"]
     if rule.kind == "count_at_least":
         return ngettext(
-            "Earns the points with at least %(n)d option chosen.",
-            "Earns the points with at least %(n)d options chosen.",
+            "Needs at least %(n)d option chosen.",
+            "Needs at least %(n)d options chosen.",
             rule.value,
         ) % {"n": rule.value}
     needed = [rule.value] if rule.kind == "equals" else list(rule.value)
-    return _("Earns the points with: %(answers)s.") % {
+    return _("Needs: %(answers)s.") % {
         "answers": " / ".join(_labels(instrument, question, needed, lang))
     }
 
