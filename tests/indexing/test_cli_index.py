@@ -62,3 +62,12 @@ def test_invalid_recipe_is_a_one_line_error_and_writes_nothing(tmp_path):
     assert result.exit_code == 2
     assert "recipe.E003" in result.output and "normalise.method" in result.output
     assert not out.exists()
+
+
+def test_an_output_path_that_cannot_be_written_is_an_error_line(tmp_path):
+    blocker = tmp_path / "taken"
+    blocker.write_text("a file where the output folder should go", encoding="utf-8")
+    result = build(blocker)
+    assert result.exit_code == 2
+    assert "error:" in result.output and str(blocker) in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)

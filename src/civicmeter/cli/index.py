@@ -35,7 +35,7 @@ def build(
     """Run the recipe and write Raw..Aggregated, results.csv and treatment.csv into OUT."""
     from civicmeter.indexing import IndexInputError, load_recipe, read_index_data, run_pipeline
 
-    with user_errors(IndexInputError, ValueError):
+    with user_errors(IndexInputError, ValueError, OSError):
         chosen = load_recipe(recipe)
         index_data = read_index_data(data, meta)
         result = run_pipeline(index_data, chosen)

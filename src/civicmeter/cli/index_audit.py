@@ -34,7 +34,7 @@ def audit(
     from civicmeter.indexing import IndexInputError, load_recipe, read_index_data, run_pipeline
     from civicmeter.indexing.audit import audit_index
 
-    with user_errors(IndexInputError, ValueError):
+    with user_errors(IndexInputError, ValueError, OSError):
         chosen = load_recipe(recipe)
         built = run_pipeline(read_index_data(data, meta), chosen)
         result = audit_index(
@@ -74,7 +74,7 @@ def sensitivity(
     from civicmeter.indexing.sensitivity_spec import load_sensitivity_spec
     from civicmeter.params import ParameterError
 
-    with user_errors(IndexInputError, ParameterError, ValueError):
+    with user_errors(IndexInputError, ParameterError, ValueError, OSError):
         chosen = load_recipe(recipe)
         index_data = read_index_data(data, meta)
         parsed = load_sensitivity_spec(spec, chosen, index_data)
