@@ -7,6 +7,7 @@ so a file that passes ``outcomes check`` imports the same way on the web.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import fields
 from pathlib import Path
 from typing import Annotated
@@ -156,6 +157,23 @@ def _spec(flags: dict) -> MicrodataSpec:
     return MicrodataSpec.from_mapping(merged)
 
 
+@contextmanager
+def _progress_bar(description: str):
+    """A progress bar on stderr for large files (DuckDB reports how far it has read)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(description, total=100)
+        yield lambda percent: bar.update(task, completed=percent)
+
+
 def _spec_file(path: Path) -> dict:
     import yaml
 
@@ -236,8 +254,8 @@ def microdata_command(
             file, spec, place=(country, region), confirm_mapping=confirm_mapping, programme=programme
         )
         return
-    with user_errors(OutcomesError, ParameterError):
-        result = summarise_microdata(file, spec)
+    with user_errors(OutcomesError, ParameterError), _progress_bar(f"Reading {file.name}") as progress:
+        result = summarise_microdata(file, spec, progress=progress)
     typer.echo(result.to_text())
     if out is not None:
         frame = result.to_frame().assign(method=result.method, alpha=result.alpha)

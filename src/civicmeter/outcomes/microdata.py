@@ -18,6 +18,7 @@ Speed: the grouping and item columns are pandas categoricals, so each distinct a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import IntEnum
 from pathlib import Path
@@ -25,11 +26,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from civicmeter.outcomes.cells import COUNT, SQUARES, USABLE
 from civicmeter.outcomes.errors import OutcomesError, Problem
 from civicmeter.outcomes.estimators import GroupEstimates, cell_estimates
 from civicmeter.outcomes.microdata_spec import STATISTICS, MicrodataSpec
 from civicmeter.outcomes.outcome_table import TIDY_COLUMNS
-from civicmeter.outcomes.respondents import EXAMPLE_ROWS, _read_columns
+from civicmeter.outcomes.respondents import EXAMPLE_ROWS, read_respondents
 from civicmeter.params import NONE, InstanceOf, validate_params
 
 __all__ = ["STATISTICS", "MicrodataResult", "MicrodataSpec", "summarise_microdata"]
@@ -229,6 +231,10 @@ class Tally:
     period_names: list[str]
     blank_rows: np.ndarray
     bad_weight_rows: np.ndarray
+    blank_count: int = 0
+    bad_weight_count: int = 0
+    #: answer position -> first rows holding it; None = found from the rows in memory
+    example_rows: dict[int, np.ndarray] | None = None
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -243,8 +249,11 @@ def _tally(frame: pd.DataFrame, spec: MicrodataSpec, answers: Answers) -> Tally:
     """The one pass over the rows: an integer cell per respondent, then ``np.bincount``.
 
     Index 0 of each axis is "blank", so pandas' -1 codes need no special case. Arrays are built
-    in place: a ten-million-row file must not cost a copy per step.
+    in place: a ten-million-row file must not cost a copy per step. A frame of cells already
+    summed by DuckDB (:mod:`~civicmeter.outcomes.cells`) passes through the same code, each row
+    weighted by its respondent count.
     """
+    grouped = COUNT in frame.columns
     city_index, city_names = _group_codes(frame, spec.city_column, spec.city)
     period_index, period_names = _group_codes(frame, spec.period_column, spec.period or "")
     weighted = spec.weight_column is not None
@@ -263,22 +272,35 @@ def _tally(frame: pd.DataFrame, spec: MicrodataSpec, answers: Answers) -> Tally:
     bad_weight_rows = np.empty(0, dtype=np.int64)
     if weighted:
         weights = frame[spec.weight_column].to_numpy(dtype=float)
-        unusable = ~(weights > 0)  # blank (NaN), zero or negative weights go to the second slot
+        # blank (NaN), zero or negative weights go to the second slot
+        unusable = ~frame[USABLE].to_numpy(dtype=bool) if grouped else ~(weights > 0)
         cell *= 2
         cell += unusable
         weight_sum = np.bincount(cell, weights=weights, minlength=size).reshape(shape)
-        squares = np.square(weights)
+        squares = frame[SQUARES].to_numpy(dtype=float) if grouped else np.square(weights)
         weight_sq_sum = np.bincount(cell, weights=squares, minlength=size).reshape(shape)
         del squares
-        candidates = np.flatnonzero(unusable)
-        answered = _counted(answers.status, spec)[answers.row_codes[candidates] + 1]
-        bad_weight_rows = candidates[answered & ~blank_group[candidates]]
-    count = np.bincount(cell, minlength=size).reshape(shape)
+        if not grouped:
+            candidates = np.flatnonzero(unusable)
+            answered = _counted(answers.status, spec)[answers.row_codes[candidates] + 1]
+            bad_weight_rows = candidates[answered & ~blank_group[candidates]]
+    if grouped:
+        multiplicity = frame[COUNT].to_numpy(dtype=float)
+        count = (
+            np.rint(np.bincount(cell, weights=multiplicity, minlength=size)).astype(np.int64).reshape(shape)
+        )
+    else:
+        count = np.bincount(cell, minlength=size).reshape(shape)
     del cell
     if not weighted:
         weight_sum = weight_sq_sum = count.astype(float)
-    blank_rows = np.flatnonzero(blank_group)
-    return Tally(count, weight_sum, weight_sq_sum, city_names, period_names, blank_rows, bad_weight_rows)
+    blank_rows = np.empty(0, dtype=np.int64) if grouped else np.flatnonzero(blank_group)
+    tally = Tally(count, weight_sum, weight_sq_sum, city_names, period_names, blank_rows, bad_weight_rows)
+    tally.blank_count = int(count[0].sum() + count[1:, 0].sum())
+    if weighted:
+        counted = _counted(answers.status, spec)
+        tally.bad_weight_count = int(count[1:, 1:][:, :, counted, 1].sum())
+    return tally
 
 
 def _counted(status: np.ndarray, spec: MicrodataSpec) -> np.ndarray:
@@ -363,10 +385,15 @@ def _frames(
     {
         "path_or_frame": [InstanceOf((str, Path, pd.DataFrame), "a file path or a pandas DataFrame")],
         "spec": [InstanceOf(MicrodataSpec, "a MicrodataSpec"), NONE],
+        "progress": [InstanceOf(Callable, "a function taking the percentage read"), NONE],
     }
 )
 def summarise_microdata(
-    path_or_frame: str | Path | pd.DataFrame, spec: MicrodataSpec | None = None, **options: object
+    path_or_frame: str | Path | pd.DataFrame,
+    spec: MicrodataSpec | None = None,
+    *,
+    progress: Callable[[float], None] | None = None,
+    **options: object,
 ) -> MicrodataResult:
     """Per city and period: estimate, n, effective n, se and interval of one survey item.
 
@@ -382,6 +409,8 @@ def summarise_microdata(
     the population this respondent stands for" (any scale; only ratios matter); rows with a blank,
     zero or negative weight are dropped, counted and named. See
     :mod:`~civicmeter.outcomes.estimators` for the estimator, the variance and the intervals.
+    Large UTF-8 CSV files are summed by DuckDB in bounded memory; ``progress`` then receives the
+    percentage read as it goes (for a progress bar).
     """
     if spec is None:
         if "missing_codes" in options and isinstance(options["missing_codes"], list):
@@ -389,10 +418,12 @@ def summarise_microdata(
         spec = MicrodataSpec(**options)
     elif options:
         raise TypeError("summarise_microdata takes a MicrodataSpec or its options, not both")
-    frame, label = _read_columns(path_or_frame, spec.columns(), spec.encoding)
+    frame, label, locate = read_respondents(path_or_frame, spec.columns(), spec.encoding, progress)
     answers = _classify(frame[spec.item], spec)
     tally = _tally(frame, spec, answers)
     del frame
+    if locate is not None:
+        _find_examples(tally, answers, spec, locate)
     estimates = _estimate(tally, answers, spec)
     table, cleaning = _frames(tally, answers, estimates, spec)
     if int(estimates.n.sum()) == 0:
@@ -442,27 +473,29 @@ def _method(spec: MicrodataSpec) -> str:
 
 def _rows_text(rows: np.ndarray, total: int | None = None) -> str:
     """Spreadsheet row numbers (header = row 1), at most :data:`EXAMPLE_ROWS`, "..." for more."""
-    shown = ", ".join(str(int(i) + 2) for i in rows[:EXAMPLE_ROWS])
+    listed = rows[:EXAMPLE_ROWS]
+    shown = ", ".join(str(int(i) + 2) for i in listed)
     total = len(rows) if total is None else total
-    return shown + (f" and {total - EXAMPLE_ROWS} more" if total > EXAMPLE_ROWS else "")
+    return shown + (f" and {total - len(listed)} more" if total > len(listed) else "")
 
 
 def _notes(spec: MicrodataSpec, tally: Tally, answers: Answers, table: pd.DataFrame) -> list[str]:
     """What the estimate is, then what each cleaning rule removed and where the odd values are."""
     notes = []
-    if len(tally.blank_rows):
+    if tally.blank_count:
         notes.append(
-            f"{len(tally.blank_rows)} row(s) with a blank city or period were left out "
-            f"(rows {_rows_text(tally.blank_rows)})."
+            f"{tally.blank_count} row(s) with a blank city or period were left out "
+            f"(rows {_rows_text(tally.blank_rows, tally.blank_count)})."
         )
     notes += _method_notes(spec)
     per_answer = tally.count[1:, 1:].sum(axis=(0, 1))  # assigned rows only, per answer x weight slot
-    notes.append(_removed_note(spec, answers, per_answer, len(tally.bad_weight_rows)))
-    notes += _odd_value_notes(spec, answers, per_answer.sum(axis=1))
-    if len(tally.bad_weight_rows):
+    notes.append(_removed_note(spec, answers, per_answer, tally.bad_weight_count))
+    notes += _odd_value_notes(spec, answers, per_answer.sum(axis=1), tally.example_rows)
+    if tally.bad_weight_count:
         notes.append(
-            f"{len(tally.bad_weight_rows)} answer(s) dropped for a blank, zero or negative weight in "
-            f"column {spec.weight_column!r} (rows {_rows_text(tally.bad_weight_rows)})."
+            f"{tally.bad_weight_count} answer(s) dropped for a blank, zero or negative weight in "
+            f"column {spec.weight_column!r} "
+            f"(rows {_rows_text(tally.bad_weight_rows, tally.bad_weight_count)})."
         )
     small = table.loc[table["n"] < SMALL_N, "city_name"].astype(str).unique()
     if len(small):
@@ -500,9 +533,8 @@ def _removed_note(spec: MicrodataSpec, answers: Answers, per_answer: np.ndarray,
     return note
 
 
-def _odd_value_notes(spec: MicrodataSpec, answers: Answers, totals: np.ndarray) -> list[str]:
-    """Name every odd value (up to :data:`NOTE_VALUES`, then how many more) with count and rows."""
-    notes = []
+def _odd_kinds(spec: MicrodataSpec, answers: Answers) -> list[tuple[np.ndarray, str, str]]:
+    """(which answers, what the note calls them, advice) for each kind of odd value."""
     low, high = spec.scale
     out_of_range = (answers.status == Status.OUT_OF_RANGE) & ~answers.half_point
     kinds = [
@@ -514,13 +546,25 @@ def _odd_value_notes(spec: MicrodataSpec, answers: Answers, totals: np.ndarray) 
         ),
         (answers.status == Status.NON_NUMERIC, "non-numeric values dropped", ""),
     ]
-    for wanted, what, advice in kinds:
-        wanted = wanted & (totals > 0)
-        positions = np.flatnonzero(wanted)
+    return kinds
+
+
+def _shown_odd_values(spec: MicrodataSpec, answers: Answers, totals: np.ndarray) -> list[np.ndarray]:
+    """Per kind of odd value, the answer positions named in the notes (at most NOTE_VALUES)."""
+    return [np.flatnonzero(wanted & (totals > 0))[:NOTE_VALUES] for wanted, _, _ in _odd_kinds(spec, answers)]
+
+
+def _odd_value_notes(
+    spec: MicrodataSpec, answers: Answers, totals: np.ndarray, example_rows: dict | None
+) -> list[str]:
+    """Name every odd value (up to :data:`NOTE_VALUES`, then how many more) with count and rows."""
+    notes = []
+    for wanted, what, advice in _odd_kinds(spec, answers):
+        positions = np.flatnonzero(wanted & (totals > 0))
         if not len(positions):
             continue
         shown = positions[:NOTE_VALUES]
-        rows = _first_rows(answers.row_codes, shown)
+        rows = _first_rows(answers.row_codes, shown) if example_rows is None else example_rows
         parts = [
             f"{plain(answers.labels[p - 1])!r} ({int(totals[p])}x, row {_rows_text(rows[p], int(totals[p]))})"
             for p in shown
@@ -568,3 +612,46 @@ def _method_notes(spec: MicrodataSpec) -> list[str]:
         else "unweighted: every respondent counts once."
     )
     return notes
+
+
+def _find_examples(tally: Tally, answers: Answers, spec: MicrodataSpec, locate) -> None:
+    """For cells summed without their rows: find the first rows of each example the notes name
+    (odd values, blank groups, bad weights) with one early-stopping chunked read."""
+    totals = tally.count[1:, 1:].sum(axis=(0, 1, 3))
+    positions = np.concatenate(_shown_odd_values(spec, answers, totals))
+    labels = {answers.labels[p - 1]: int(p) for p in positions}
+    counted = _counted(answers.status, spec)
+    counted_labels = {label for p, label in enumerate(answers.labels, start=1) if counted[p]}
+    need = {str(p): min(NOTE_ROWS, int(totals[p])) for p in positions}
+    need["blank"] = min(EXAMPLE_ROWS, tally.blank_count)
+    need["bad_weight"] = min(EXAMPLE_ROWS, tally.bad_weight_count)
+
+    def wanted(chunk: pd.DataFrame) -> dict[str, np.ndarray]:
+        """Only what is still needed is computed, so the usual single chunk costs little."""
+        item = chunk[spec.item]
+        out = {
+            str(p): np.flatnonzero(item.eq(label).to_numpy()) for label, p in labels.items() if need[str(p)]
+        }
+        if need["blank"] or need["bad_weight"]:
+            blank = np.zeros(len(chunk), dtype=bool)
+            for column in (spec.city_column, spec.period_column):
+                if column is not None:
+                    blank |= chunk[column].fillna("").str.strip().eq("").to_numpy()
+            out["blank"] = np.flatnonzero(blank)
+        if need["bad_weight"]:
+            weights = pd.to_numeric(chunk[spec.weight_column], errors="coerce").to_numpy()
+            bad = ~(weights > 0) & item.isin(counted_labels).to_numpy() & ~blank
+            out["bad_weight"] = np.flatnonzero(bad)
+        return out
+
+    def enough(found: dict[str, list[int]]) -> bool:
+        return all(len(found.get(key, [])) >= n for key, n in need.items())
+
+    if not any(need.values()):
+        tally.example_rows = {}
+        return
+    found = locate(wanted, enough)
+    as_index = {key: np.asarray(rows, dtype=np.int64) - 2 for key, rows in found.items()}
+    tally.example_rows = {int(p): as_index.get(str(p), np.empty(0, np.int64))[:NOTE_ROWS] for p in positions}
+    tally.blank_rows = as_index.get("blank", np.empty(0, np.int64))
+    tally.bad_weight_rows = as_index.get("bad_weight", np.empty(0, np.int64))

@@ -8,11 +8,14 @@ weight as float64. A missing column or a non-numeric weight is reported with the
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from civicmeter.outcomes.cells import ENCODINGS, grouped_cells, locate_rows
 from civicmeter.outcomes.errors import OutcomesError, Problem
 from civicmeter.outcomes.files import (
     EXCEL_SUFFIXES,
@@ -40,23 +43,55 @@ def _categorical(values: pd.Series) -> pd.Series:
     return values if isinstance(values.dtype, pd.CategoricalDtype) else values.astype("category")
 
 
-def _read_columns(
-    source: str | Path | pd.DataFrame, columns: dict[str, str], encoding: str | None
-) -> tuple[pd.DataFrame, str]:
-    """The needed columns only: grouping and item columns as categoricals, weights as floats."""
-    categorical = [c for role, c in columns.items() if role != "weight"]
-    weight = columns.get("weight")
-    if isinstance(source, pd.DataFrame):
-        label, available = "the data frame", list(source.columns)
-    elif Path(source).suffix.lower() in EXCEL_SUFFIXES:
-        label = str(source)
-        available = list(open_workbook(Path(source), None, nrows=0).columns)
-    else:
-        label = str(source)
-        used_encoding = detect_encoding(source, encoding)
-        with open(source, encoding=used_encoding, errors="replace") as handle:
-            delimiter = _sniff_delimiter(handle.read(SAMPLE_BYTES // 16))
-        available = list(pd.read_csv(source, nrows=0, encoding=used_encoding, sep=delimiter).columns)
+#: Files at least this large are summed by DuckDB into cells (:mod:`~civicmeter.outcomes.cells`);
+#: smaller ones are read into memory, where DuckDB's start-up would cost more than it saves.
+DUCKDB_MIN_BYTES = 8 * 1024 * 1024
+
+
+def read_respondents(
+    source: str | Path | pd.DataFrame,
+    columns: dict[str, str],
+    encoding: str | None,
+    progress: Callable[[float], None] | None = None,
+) -> tuple[pd.DataFrame, str, Callable | None]:
+    """The needed columns, as respondent rows or as cells already summed, plus a row locator.
+
+    A large UTF-8 CSV goes through DuckDB (one streaming ``GROUP BY``, memory bounded by the
+    number of cells); the locator then finds example rows for the notes. Anything else, or a file
+    with non-numeric weights (reported by row, ``outcomes.E022``), is read with pandas and the
+    locator is None (the rows are in memory).
+    """
+    path = None if isinstance(source, pd.DataFrame) else Path(source)
+    if path is not None and path.suffix.lower() not in EXCEL_SUFFIXES and _duckdb_available():
+        if path.exists() and path.stat().st_size >= DUCKDB_MIN_BYTES:
+            used_encoding = detect_encoding(path, encoding)
+            if used_encoding in ENCODINGS:
+                with open(path, encoding=used_encoding, errors="replace") as handle:
+                    delimiter = _sniff_delimiter(handle.read(SAMPLE_BYTES // 16))
+                _check_columns(path, str(path), columns, used_encoding, delimiter)
+                frame = grouped_cells(path, columns, delimiter, progress)
+                if frame is not None:
+                    return frame, str(path), partial(locate_rows, path, columns, delimiter)
+    frame, label = _read_columns(source, columns, encoding)
+    return frame, label, None
+
+
+def _duckdb_available() -> bool:
+    try:
+        import duckdb  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _check_columns(path: Path, label: str, columns: dict[str, str], encoding: str, delimiter: str) -> None:
+    available = list(pd.read_csv(path, nrows=0, encoding=encoding, sep=delimiter).columns)
+    problems = _missing_columns(label, columns, available)
+    if problems:
+        raise OutcomesError(problems)
+
+
+def _missing_columns(label: str, columns: dict[str, str], available: list) -> list[Problem]:
     problems = []
     for role, column in columns.items():
         if column not in available:
@@ -74,6 +109,27 @@ def _read_columns(
                     ),
                 )
             )
+    return problems
+
+
+def _read_columns(
+    source: str | Path | pd.DataFrame, columns: dict[str, str], encoding: str | None
+) -> tuple[pd.DataFrame, str]:
+    """The needed columns only: grouping and item columns as categoricals, weights as floats."""
+    categorical = [c for role, c in columns.items() if role != "weight"]
+    weight = columns.get("weight")
+    if isinstance(source, pd.DataFrame):
+        label, available = "the data frame", list(source.columns)
+    elif Path(source).suffix.lower() in EXCEL_SUFFIXES:
+        label = str(source)
+        available = list(open_workbook(Path(source), None, nrows=0).columns)
+    else:
+        label = str(source)
+        used_encoding = detect_encoding(source, encoding)
+        with open(source, encoding=used_encoding, errors="replace") as handle:
+            delimiter = _sniff_delimiter(handle.read(SAMPLE_BYTES // 16))
+        available = list(pd.read_csv(source, nrows=0, encoding=used_encoding, sep=delimiter).columns)
+    problems = _missing_columns(label, columns, available)
     if problems:
         raise OutcomesError(problems)
     wanted = list(dict.fromkeys(columns.values()))
