@@ -10,7 +10,13 @@ and render as sentences in English, Spanish and French; recommendations (``rules
     render_statements(found, instrument, load_wording("es", instrument), "Baltimore")
 """
 
-from civicmeter.narrative.benchmarks import BenchmarkSet, BenchmarkSettings, Statement, benchmark_statements
+from civicmeter.narrative.benchmark_settings import BenchmarkSettings
+from civicmeter.narrative.benchmarks import (
+    BenchmarkSet,
+    Statement,
+    benchmark_statements,
+    benchmarks_from_tally,
+)
 from civicmeter.narrative.cases import (
     SHIPPED_CASES,
     CaseEntry,
@@ -22,7 +28,6 @@ from civicmeter.narrative.cases import (
 )
 from civicmeter.narrative.errors import NarrativeError
 from civicmeter.narrative.evaluate import (
-    Evidence,
     Reason,
     RecommendationResult,
     RecommendationSettings,
@@ -30,10 +35,12 @@ from civicmeter.narrative.evaluate import (
     component_shares,
     recommend,
 )
+from civicmeter.narrative.evidence import Evidence
 from civicmeter.narrative.numbers import NumberFormat
 from civicmeter.narrative.peers import DEFAULT_BANDS, PeerGroup, band_of, peer_groups
 from civicmeter.narrative.rules import SHIPPED_RULES, RecommendationRule, RuleSet, Trigger, load_rules
 from civicmeter.narrative.sentences import render_statement, render_statements
+from civicmeter.narrative.tally import PeerTally, tally_answers
 from civicmeter.narrative.wording import LANGUAGES, Wording, load_wording
 
 __all__ = [
@@ -49,6 +56,7 @@ __all__ = [
     "NarrativeError",
     "NumberFormat",
     "PeerGroup",
+    "PeerTally",
     "Reason",
     "RecommendationRule",
     "RecommendationResult",
@@ -61,6 +69,7 @@ __all__ = [
     "Wording",
     "band_of",
     "benchmark_statements",
+    "benchmarks_from_tally",
     "component_shares",
     "filter_cases",
     "load_cases",
@@ -71,4 +80,5 @@ __all__ = [
     "render_statement",
     "render_statements",
     "search_cases",
+    "tally_answers",
 ]

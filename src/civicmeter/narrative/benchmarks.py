@@ -22,32 +22,13 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from civicmeter import instruments
-from civicmeter.instruments import Instrument, Question
+from civicmeter.instruments import Instrument
 from civicmeter.narrative import errors as E
+from civicmeter.narrative.benchmark_settings import BenchmarkSettings
 from civicmeter.narrative.errors import NarrativeError
 from civicmeter.narrative.peers import PeerGroup
-from civicmeter.params import InstanceOf, check_param, validate_params
-
-_CODES = InstanceOf(tuple, "a tuple of option names")
-#: What each field of :class:`BenchmarkSettings` accepts, checked when the object is made.
-CONSTRAINTS = {"missing_choices": [_CODES], "negative_choices": [_CODES]}
-
-
-@dataclass(frozen=True)
-class BenchmarkSettings:
-    """Which options are not a usable answer, and which answers mean "does not have".
-
-    ``missing_choices`` ("don't know", "not applicable") leave the denominator like an empty answer.
-    ``negative_choices`` give a ``select_one`` statement the polarity "does not have".
-    """
-
-    missing_choices: tuple[str, ...] = ("dont_know", "na")
-    negative_choices: tuple[str, ...] = ("no", "never", "not_evaluated", "not_significant")
-
-    def __post_init__(self) -> None:
-        for name, allowed in CONSTRAINTS.items():
-            check_param(name, getattr(self, name), allowed, caller="BenchmarkSettings")
+from civicmeter.narrative.tally import PeerTally, QuestionTally, tally_answers
+from civicmeter.params import InstanceOf, validate_params
 
 
 @dataclass(frozen=True)
@@ -111,44 +92,65 @@ class BenchmarkSet:
         return pd.DataFrame([s.as_dict() for s in self.statements], columns=[*columns, "share", "peer_group"])
 
 
-def _usable(value: str, question: Question, settings: BenchmarkSettings) -> frozenset[str] | None:
-    """The chosen options of a usable answer, or None when the answer does not count."""
-    if not value:
-        return None
-    chosen = frozenset(value.split()) if question.type == "select_multiple" else frozenset([value])
-    chosen = chosen - frozenset(settings.missing_choices)
-    return chosen or None
-
-
 def _question_statements(
-    question: Question, options: tuple[str, ...], answers: dict[str, frozenset[str] | None], context: tuple
+    tally: QuestionTally, own: frozenset[str], peers: PeerGroup, settings
 ) -> list[Statement]:
-    city, peers, settings = context
-    own = answers[city]
-    valid = [a for a in answers.values() if a is not None]
-    excluded = len(answers) - len(valid)
-    if question.type == "select_one":
+    """The statements on one question for a city whose usable answer is ``own``."""
+    name, kind, n, excluded = tally.name, tally.type, tally.valid, tally.excluded
+    if kind == "select_one":
         (choice,) = own
         polarity = "does_not_have" if choice in settings.negative_choices else "has"
-        count = sum(a == own for a in valid)
-        return [
-            Statement(
-                question.name, question.type, choice, True, polarity, count, len(valid), excluded, peers
-            )
-        ]
+        return [Statement(name, kind, choice, True, polarity, tally.counts[choice], n, excluded, peers)]
     out = []
-    for choice in options:
+    for choice in tally.options:
         if choice in settings.missing_choices:
             continue
         selected = choice in own
-        count = sum((choice in a) == selected for a in valid)
+        count = tally.counts[choice] if selected else n - tally.counts[choice]
         polarity = "has" if selected else "does_not_have"
-        out.append(
-            Statement(
-                question.name, question.type, choice, selected, polarity, count, len(valid), excluded, peers
-            )
-        )
+        out.append(Statement(name, kind, choice, selected, polarity, count, n, excluded, peers))
     return out
+
+
+@validate_params(
+    {
+        "tally": [InstanceOf(PeerTally, "a PeerTally from tally_answers")],
+        "city": [InstanceOf(str, "a city code")],
+    }
+)
+def benchmarks_from_tally(tally: PeerTally, city: str) -> BenchmarkSet:
+    """Every statement for ``city`` from a group's tally: one lookup per question.
+
+    Tally a group once (:func:`~civicmeter.narrative.tally.tally_answers`) and call this for each
+    of its cities; publishing a wave then costs one pass over the answers per peer group.
+    Raises :class:`NarrativeError` when the city is not in the group or has no answers.
+    """
+    peers = tally.peers
+    if city not in peers.members:
+        raise NarrativeError.single(
+            "narrative.E016", f"peer group {peers.code}", E.NOT_A_PEER.format(city=city, group=peers.code)
+        )
+    if city not in tally.usable:
+        raise NarrativeError.single("narrative.E017", f"answers of {city}", E.NO_ANSWERS.format(city=city))
+    own_answers = tally.usable[city]
+    statements, unanswered = [], []
+    for question in tally.questions:
+        own = own_answers.get(question.name)
+        if own is None:
+            unanswered.append(question.name)
+            continue
+        statements += _question_statements(question, own, peers, tally.settings)
+    notes = []
+    missing = len(peers.members) - len(tally.usable)
+    if missing:
+        notes.append(
+            f"{missing} member(s) of the peer group have no response in this wave and are not counted"
+        )
+    if unanswered:
+        notes.append(f"no statement where {city} has no usable answer: {', '.join(unanswered)}")
+    return BenchmarkSet(
+        city, peers, tuple(statements), len(tally.usable), tally.instrument, tally.settings, tuple(notes)
+    )
 
 
 @validate_params(
@@ -167,39 +169,16 @@ def benchmark_statements(
     peers: PeerGroup,
     settings: BenchmarkSettings = BenchmarkSettings(),  # noqa: B008 - frozen, so one shared default is safe
 ) -> BenchmarkSet:
-    """Benchmark ``city``'s closed answers against ``peers`` in one wave's ``answers``.
+    """Benchmark one ``city``'s closed answers against ``peers`` in one wave's ``answers``.
 
-    Only answers to questions a city was asked count (``instruments.visible_answers``), as in
-    scoring. Questions the city itself has no usable answer to get no statement (noted).
-    Raises :class:`NarrativeError` when the city is not in the group or has no answers.
+    The same as tallying the group and reading the city's statements from it; for many cities of
+    one group, tally once (:func:`benchmarks_from_tally`). Only answers to questions a city was asked
+    count (``instruments.visible_answers``), as in scoring. Questions the city itself has no usable
+    answer to get no statement (noted). Raises :class:`NarrativeError` when the city is not in the
+    group (``narrative.E016``) or has no answers (``narrative.E017``).
     """
     if city not in peers.members:
         raise NarrativeError.single(
             "narrative.E016", f"peer group {peers.code}", E.NOT_A_PEER.format(city=city, group=peers.code)
         )
-    counted = {
-        c: instruments.visible_answers(instrument, answers[c]) for c in sorted(peers.members) if c in answers
-    }
-    if not counted.get(city):
-        raise NarrativeError.single("narrative.E017", f"answers of {city}", E.NO_ANSWERS.format(city=city))
-    surveyed = [c for c in counted if counted[c]]
-    statements, unanswered = [], []
-    for question in instrument.iter_questions(answerable_only=True):
-        if not question.is_select:
-            continue
-        usable = {c: _usable(counted[c].get(question.name, ""), question, settings) for c in surveyed}
-        if usable[city] is None:
-            unanswered.append(question.name)
-            continue
-        options = instrument.choices(question).names
-        statements += _question_statements(question, options, usable, (city, peers, settings))
-    notes = []
-    missing = len(peers.members) - len(surveyed)
-    if missing:
-        notes.append(
-            f"{missing} member(s) of the peer group have no response in this wave and are not counted"
-        )
-    if unanswered:
-        notes.append(f"no statement where {city} has no usable answer: {', '.join(unanswered)}")
-    provenance = {"form_id": instrument.form_id, "version": instrument.version, "sha256": instrument.sha256}
-    return BenchmarkSet(city, peers, tuple(statements), len(surveyed), provenance, settings, tuple(notes))
+    return benchmarks_from_tally(tally_answers(instrument, answers, peers, settings), city)

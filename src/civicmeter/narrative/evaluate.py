@@ -10,46 +10,23 @@ that most peers have already closed comes first. Peers here are the *other* memb
 from __future__ import annotations
 
 import statistics
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from civicmeter import instruments
 from civicmeter.instruments import Instrument
 from civicmeter.narrative import errors as E
 from civicmeter.narrative.cases import CaseEntry, CaseLibrary
 from civicmeter.narrative.errors import NarrativeError
+from civicmeter.narrative.evidence import Evidence, without
 from civicmeter.narrative.numbers import NumberFormat
 from civicmeter.narrative.peers import PeerGroup
 from civicmeter.narrative.rules import RecommendationRule, RuleSet, Trigger
-from civicmeter.narrative.triggers import Finding, check_trigger
+from civicmeter.narrative.triggers import Finding
 from civicmeter.params import NONE, InstanceOf, Interval, check_param, validate_params
 
 #: Shares in reasons are written the English way; reasons are English text in the rules file.
 ENGLISH = NumberFormat(".", ",", 4, "{value}%", (1,))
 #: What each field of :class:`RecommendationSettings` accepts, checked when the object is made.
 CONSTRAINTS = {"examples": [Interval(int, 0, 20)], "strong_share": [Interval(float, 0, 1)]}
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """One wave's evidence for every city of the programme.
-
-    ``answers``: city -> {question: answer}; ``scores``: city -> {component code: points as a share
-    of the component's maximum, in [0, 1]} (``component_shares`` builds it from score tables);
-    ``criteria``: city -> data-use criteria accepted after review, for the cities assessed only.
-    """
-
-    answers: Mapping[str, Mapping[str, str]]
-    scores: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
-    criteria: Mapping[str, frozenset[str]] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        for name, what in (
-            ("answers", "a mapping of city -> {question: answer}"),
-            ("scores", "a mapping of city -> {component: share of its maximum}"),
-            ("criteria", "a mapping of city -> frozenset of criteria met after review"),
-        ):
-            check_param(name, getattr(self, name), [InstanceOf(Mapping, what)], caller="Evidence")
 
 
 @dataclass(frozen=True)
@@ -123,49 +100,42 @@ class RecommendationResult:
         return "\n".join(lines)
 
 
-def _reason(trigger: Trigger, own: Finding, peers: list[Finding]) -> Reason:
+def _reason(trigger: Trigger, own: Finding, counts: tuple[int, int]) -> Reason:
+    """The trigger's reason, with the share of the *other* members that do not trigger it."""
     text = trigger.reason.format(answer=own.answer, count=own.count, criteria=", ".join(own.unmet))
-    usable = [f for f in peers if f.fires is not None]
+    usable, fires = counts[0] - 1, counts[1] - 1  # the city itself has evidence and fires
     if not usable:
         return Reason(trigger.id, f"{text} (no peer has a comparable answer)", None, 0)
-    share = sum(not f.fires for f in usable) / len(usable)
-    return Reason(
-        trigger.id, f"{text}, while {ENGLISH.share(share)} of peers {trigger.peers}", share, len(usable)
-    )
+    share = (usable - fires) / usable
+    return Reason(trigger.id, f"{text}, while {ENGLISH.share(share)} of peers {trigger.peers}", share, usable)
 
 
-def _closing(fired: list[int], peer_findings: list[list[Finding]]) -> float | None:
-    """Share of peers with evidence on a fired trigger for whom none of the fired triggers fire."""
-    counted = closed = 0
-    for findings in peer_findings:
-        relevant = [findings[k] for k in fired if findings[k].fires is not None]
-        if relevant:
-            counted += 1
-            closed += not any(f.fires for f in relevant)
+def _closing(counts: tuple[int, int]) -> float | None:
+    """Share of the other members with evidence on a fired trigger for whom none of them fires."""
+    counted, closed = counts[0] - 1, counts[1]  # the city itself counts and never closes
     return closed / counted if counted else None
 
 
 def _gap(
-    component: str, city: str, others: list[str], scores: Mapping[str, Mapping[str, float]]
+    evidence: Evidence, instrument: Instrument, component: str, city: str, peers: PeerGroup
 ) -> float | None:
-    own = scores.get(city, {}).get(component)
-    peer_values = [scores[p][component] for p in others if component in scores.get(p, {})]
-    if own is None or not peer_values:
+    """Peer median minus the city's score on ``component`` (0 when above), the city left out."""
+    own = evidence.scores.get(city, {}).get(component)
+    values = without(evidence.component_values(instrument, component, peers), own)
+    if own is None or not values:
         return None
-    return max(0.0, statistics.median(peer_values) - own)
+    return max(0.0, statistics.median(values) - own)
 
 
-def _strong(component: str, city: str, scores: Mapping[str, Mapping[str, float]], settings) -> tuple:
-    own = scores.get(city, {}).get(component, -1.0)
-    strong = [
-        (other, values[component])
-        for other, values in scores.items()
-        if other != city
-        and component in values
-        and values[component] >= settings.strong_share
-        and values[component] > own
-    ]
-    return tuple(sorted(strong, key=lambda pair: (-pair[1], pair[0]))[: settings.examples])
+def _strong(evidence: Evidence, component: str, city: str, settings: RecommendationSettings) -> tuple:
+    own = evidence.scores.get(city, {}).get(component, -1.0)
+    strong = []
+    for other, value in evidence.ranked(component):
+        if len(strong) == settings.examples or value < settings.strong_share or value <= own:
+            break
+        if other != city:
+            strong.append((other, value))
+    return tuple(strong)
 
 
 @validate_params(
@@ -198,34 +168,24 @@ def recommend(
         raise NarrativeError.single(
             "narrative.E016", f"peer group {peers.code}", E.NOT_A_PEER.format(city=city, group=peers.code)
         )
-    counted = {
-        c: instruments.visible_answers(instrument, evidence.answers[c])
-        for c in sorted(peers.members | {city})
-        if c in evidence.answers
-    }
-    if not counted.get(city):
+    if not evidence.counted(instrument, city):
         raise NarrativeError.single("narrative.E017", f"answers of {city}", E.NO_ANSWERS.format(city=city))
-    others = [c for c in counted if c != city and counted[c]]
     items, notes = [], []
     for recommendation in rules.recommendations:
-
-        def findings(c, rec=recommendation):
-            met = evidence.criteria.get(c)
-            return [check_trigger(t, instrument, counted[c], met) for t in rec.triggers]
-
-        own = findings(city)
-        fired = [k for k, f in enumerate(own) if f.fires]
+        own = [evidence.finding(instrument, t, city) for t in recommendation.triggers]
+        fired = tuple(t for t, f in zip(recommendation.triggers, own, strict=True) if f.fires)
         if not fired:
             continue
-        peer_findings = [findings(p) for p in others]
         reasons = tuple(
-            _reason(recommendation.triggers[k], own[k], [f[k] for f in peer_findings]) for k in fired
+            _reason(t, f, evidence.trigger_counts(instrument, t, peers))
+            for t, f in zip(recommendation.triggers, own, strict=True)
+            if f.fires
         )
-        gap = _gap(recommendation.component, city, others, evidence.scores)
-        closing = _closing(fired, peer_findings)
+        gap = _gap(evidence, instrument, recommendation.component, city, peers)
+        closing = _closing(evidence.closing_counts(instrument, fired, peers))
         priority = None if gap is None or closing is None else round(gap * closing, 9)
         library = cases.tagged(recommendation.number) if cases is not None else ()
-        strong = _strong(recommendation.component, city, evidence.scores, settings)
+        strong = _strong(evidence, recommendation.component, city, settings)
         items.append(Triggered(recommendation, reasons, gap, closing, priority, library, strong))
     items.sort(
         key=lambda t: (
@@ -246,7 +206,7 @@ def recommend(
         "instrument_form_id": instrument.form_id,
         "instrument_version": instrument.version,
         "peer_group": peers.code,
-        "peers": str(len(others)),
+        "peers": str(len(evidence.surveyed(instrument, peers)) - 1),
     }
     if cases is not None:
         provenance["cases_sha256"] = ",".join(cases.files.values())
