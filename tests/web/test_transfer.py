@@ -696,3 +696,27 @@ class ExportEveryCityTests(TestCase):
             result = CliRunner().invoke(app, args)
             self.assertEqual(result.exit_code, 0, result.output)
             self.assertIn("Sí", out.read_bytes().decode("utf-8-sig"))
+
+
+class PartialImportConditionsTests(TestCase):
+    """A partial file is checked against the city's stored answers for what it leaves out."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.world = make_world()
+
+    def test_a_dependent_answer_imports_when_its_condition_is_stored(self):
+        response = Response.objects.create(wave=self.world.wave, city=self.world.city_a, status="submitted")
+        Answer.objects.create(response=response, question="s2_team", value="yes")
+        content = b"city,s2_team_size\nbaltimore-us,12\n"
+        run = transfer.responses_import(actor=SYSTEM, wave=self.world.wave, filename="p.csv", content=content)
+        self.assertEqual(run.inserted, 1)
+        self.assertEqual(Answer.objects.get(question="s2_team_size").value, "12")
+
+    def test_a_dependent_answer_is_still_refused_when_the_stored_condition_hides_it(self):
+        response = Response.objects.create(wave=self.world.wave, city=self.world.city_a, status="submitted")
+        Answer.objects.create(response=response, question="s2_team", value="no")
+        content = b"city,s2_team_size\nbaltimore-us,12\n"
+        with self.assertRaises(ResponsesImportError) as caught:
+            transfer.responses_import(actor=SYSTEM, wave=self.world.wave, filename="p.csv", content=content)
+        self.assertEqual(caught.exception.codes, ["import.E009"])

@@ -183,7 +183,11 @@ def is_meta_column(header: str) -> bool:
     }
 )
 def frame_to_answers(
-    instrument: Instrument, frame: pd.DataFrame, *, city_column: str = CITY
+    instrument: Instrument,
+    frame: pd.DataFrame,
+    *,
+    city_column: str = CITY,
+    stored: Mapping[str, Mapping[str, str]] | None = None,
 ) -> tuple[list[CityAnswers], list[Problem]]:
     """Read a table of answers (our layout, KoboToolbox or ODK Central exports).
 
@@ -191,7 +195,9 @@ def frame_to_answers(
     row, header = 1), ``column`` and a message naming the fix. A missing city column is fatal
     (:class:`ResponsesImportError`); callers must not store anything while problems remain.
     ``city_column`` names another identifying column, e.g. KoboToolbox's ``_submitted_by`` when
-    each city submits from its own account.
+    each city submits from its own account. ``stored`` maps a city cell to the answers already
+    stored for that city: a file without a question's column is checked (conditions, constraints)
+    against the stored answer, as the import will leave it.
     """
     headers = [str(c) for c in frame.columns]
     if LABELS in headers:
@@ -244,7 +250,8 @@ def frame_to_answers(
                 city=city, first=first_row[city]), row=number, column=city_column))  # fmt: skip
             continue
         first_row[city] = number
-        answers, row_problems = _clean_row(instrument, raw, where, number)
+        base = (stored or {}).get(city, {})
+        answers, row_problems = _clean_row(instrument, raw, where, number, base)
         version, version_problem = _version(cells.get(VERSION, ""), number)
         problems += row_problems + version_problem
         results.append(
@@ -262,10 +269,15 @@ def _version(cell: str, number: int) -> tuple[int | None, list[Problem]]:
 
 
 def _clean_row(
-    instrument: Instrument, raw: dict[str, str], where: dict[str, str], number: int
+    instrument: Instrument,
+    raw: dict[str, str],
+    where: dict[str, str],
+    number: int,
+    base: Mapping[str, str],
 ) -> tuple[dict[str, str], list[Problem]]:
-    shown = visible(instrument, raw)
-    effective = {name: value for name, value in raw.items() if name in shown}
+    context = {**{name: value for name, value in base.items() if name not in raw}, **raw}
+    shown = visible(instrument, context)
+    effective = {name: value for name, value in context.items() if name in shown}
     answers: dict[str, str] = {}
     problems: list[Problem] = []
     for question in instrument.iter_questions(answerable_only=True):

@@ -116,6 +116,29 @@ class _Matched:
         return self.parsed.columns
 
 
+def _stored_answers(wave: Wave, frame, city_column: str) -> dict[str, dict[str, str]]:
+    """The answers stored for each city the file names (keyed by its city cell), so a file that
+    leaves a question out is checked against the answer the import keeps."""
+    by_slug = {c.slug: c.pk for c in City.objects.all()}
+    by_name: dict[str, list[int]] = {}
+    for city in City.objects.all():
+        by_name.setdefault(city.name.casefold(), []).append(city.pk)
+    names = frame[tabular.CITY_NAME] if tabular.CITY_NAME in frame.columns else [""] * len(frame)
+    wanted: dict[str, int] = {}
+    for key, name in zip(frame[city_column], names, strict=True):
+        pk = by_slug.get(key.strip().lower().replace("_", "-"))
+        candidates = by_name.get(name.strip().casefold(), [])
+        pk = pk if pk is not None else candidates[0] if len(candidates) == 1 else None
+        if pk is not None:
+            wanted[key.strip()] = pk
+    answers: dict[int, dict[str, str]] = {}
+    rows = Answer.objects.filter(response__wave=wave, response__city_id__in=set(wanted.values()))
+    fields = ("response__city_id", "question", "value")
+    for city_id, question, value in rows.exclude(value="").values_list(*fields):
+        answers.setdefault(city_id, {})[question] = value
+    return {key: answers.get(pk, {}) for key, pk in wanted.items()}
+
+
 def _match_cities(parsed_rows, row_of: dict[str, int]) -> tuple[list[_Matched], list[Problem]]:
     """Match each row's city by code (slug), then by exact name; report what does not match."""
     by_slug = {c.slug: c for c in City.objects.all()}
@@ -225,7 +248,10 @@ def responses_import(
         _refuse(wave, source, actor, started, [Problem("import.E104", text)])
     try:
         frame = files.read_table(content, encoding, name=filename)
-        parsed_rows, problems = tabular.frame_to_answers(instrument, frame, city_column=city_column)
+        stored = _stored_answers(wave, frame, city_column)
+        parsed_rows, problems = tabular.frame_to_answers(
+            instrument, frame, city_column=city_column, stored=stored
+        )
         row_of = {}
         for index, key in enumerate(frame[city_column]):
             row_of.setdefault(key.strip(), index + 2)
