@@ -108,8 +108,8 @@ def test_dont_know_and_missing_answers_leave_the_denominator_and_are_said(instru
     assert (statement.count, statement.n, statement.excluded) == (2, 3, 2)
     assert render_statement(statement, instrument, load_wording("en", instrument), "Baltimore") == (
         'Similar to 67% of cities surveyed, Baltimore answered "Significant" to "What role does data play in '
-        'innovation decisions and policy making?" (2 cities with no '
-        'answer or a "don\'t know" are not counted).'
+        'innovation decisions and policy making?" (2 cities that were not asked, left it blank or '
+        'answered "don\'t know" are not counted).'
     )
 
 
@@ -122,10 +122,15 @@ def test_singular_and_plural_of_the_excluded_count(instrument, baltimore):
         lang: render_statement(statement, instrument, load_wording(lang, instrument), "Baltimore")
         for lang in ("en", "es", "fr")
     }
-    assert texts["en"].endswith('(1 city with no answer or a "don\'t know" is not counted).')
-    assert texts["es"].endswith("(no se cuenta 1 ciudad sin respuesta o que respondió «no sabe»).")
+    assert texts["en"].endswith(
+        '(1 city that was not asked, left it blank or answered "don\'t know" is not counted).'
+    )
+    assert texts["es"].endswith(
+        "(no se cuenta 1 ciudad a la que no se preguntó, que no respondió o que respondió «no sabe»)."
+    )
     assert texts["fr"].endswith(
-        "(1 ville sans réponse ou ayant répondu «\u00a0ne sait pas\u00a0» n'est pas comptée)."
+        "(1 ville non interrogée sur ce point, sans réponse ou ayant répondu «\u00a0ne sait pas\u00a0» "
+        "n'est pas comptée)."
     )
 
 
@@ -145,7 +150,8 @@ def test_only_and_lone_sentences(instrument, baltimore):
     assert render_statement(found.statement("s2_team"), instrument, en, "Baltimore") == (
         "Baltimore has staff or a team dedicated to innovation; no "
         "other city surveyed in North America gave an "
-        'answer that can be compared (2 cities with no answer or a "don\'t know" are not counted).'
+        "answer that can be compared (2 cities that were not asked, left it blank or answered "
+        '"don\'t know" are not counted).'
     )
 
 
