@@ -11,7 +11,6 @@ from civicmeter.indexing.errors import IndexInputError
 
 UNREADABLE = "cannot read the scoring recipe ({detail}); fix the path or the YAML syntax"
 NOT_MAPPING = "a scoring recipe must be a YAML mapping with keys id, version, kind, max, components"
-UNKNOWN_KEY = "unknown key; allowed keys here are {allowed}"
 MISSING_KEY = "required key is missing; {hint}"
 BAD_TEXT = "must be non-empty text without spaces, got {value!r}"
 BAD_KIND = "must be one of {allowed}, got {value!r}"
