@@ -146,3 +146,13 @@ def test_settings_are_checked_when_made():
     assert str(info.value) == (
         "the 'strong_share' parameter of RecommendationSettings must be a number in [0, 1]; got 1.5"
     )
+
+
+def test_the_result_as_a_table(rules, instrument, wave, cases):
+    result = recommend(rules, instrument, "x", PeerGroup("all", frozenset(wave.answers)), wave, cases)
+    frame = result.to_frame()
+    assert list(frame["number"]) == [3, 5]
+    assert frame.loc[0, "reasons"] == "no formal strategy, while 75% of peers have one"
+    assert frame.loc[0, "priority"] == 0.46875
+    assert frame.loc[0, "strong"] == "p1 p2"
+    assert frame.loc[1, "cases"] == "cornella-citilab-funding"

@@ -12,6 +12,8 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 
+import pandas as pd
+
 from civicmeter.instruments import Instrument
 from civicmeter.narrative import errors as E
 from civicmeter.narrative.cases import CaseEntry, CaseLibrary
@@ -85,6 +87,25 @@ class RecommendationResult:
 
     def top(self, n: int = 3) -> tuple[Triggered, ...]:
         return self.items[:n]
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per triggered recommendation, highest priority first, reasons joined by "; "."""
+        columns = ["number", "title", "component", "priority", "gap", "closing", "reasons", "cases", "strong"]
+        rows = [
+            [
+                t.number,
+                t.recommendation.title,
+                t.recommendation.component,
+                t.priority,
+                t.gap,
+                t.closing,
+                "; ".join(r.text for r in t.reasons),
+                " ".join(c.id for c in t.cases),
+                " ".join(city for city, _ in t.strong_cities),
+            ]
+            for t in self.items
+        ]
+        return pd.DataFrame(rows, columns=columns)
 
     def explain(self) -> str:
         """The result in words, as a programme officer would read it."""
