@@ -113,11 +113,13 @@ def _serve_command(env: dict[str, str]) -> list[str]:
     ]  # fmt: skip
 
 
-def _wait_until_up(server: subprocess.Popen, timeout: float = 60.0) -> None:
+def _wait_until_up(server: subprocess.Popen, log: Path, timeout: float = 180.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(f"the server exited with status {server.returncode} before answering")
+            raise RuntimeError(
+                f"the server exited with status {server.returncode} before answering:\n{_tail(log)}"
+            )
         try:
             status, _body, _headers = _request("GET", "/accounts/login/", {})
             if status == 200:
@@ -125,11 +127,18 @@ def _wait_until_up(server: subprocess.Popen, timeout: float = 60.0) -> None:
         except OSError:
             pass
         time.sleep(0.5)
-    raise RuntimeError(f"the server did not answer on http://{HOST}:{PORT}/ within {timeout:.0f} s")
+    raise RuntimeError(
+        f"the server did not answer on http://{HOST}:{PORT}/ within {timeout:.0f} s:\n{_tail(log)}"
+    )
+
+
+def _tail(log: Path, lines: int = 30) -> str:
+    return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
 
 
 def _request(method: str, path: str, cookies: dict[str, str], body: str | None = None):
-    conn = http.client.HTTPConnection(HOST, PORT, timeout=30)
+    """One request on a fresh connection; generous timeout, as workers may still be starting."""
+    conn = http.client.HTTPConnection(HOST, PORT, timeout=120)
     headers = {"Host": HOST}
     if cookies:
         headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
@@ -254,10 +263,11 @@ def run(home: Path) -> bool:
         raise RuntimeError(f"civicmeter demo failed:\n{loaded.stderr[-3000:]}")
     command = _serve_command(env)
     print(f"server: {' '.join(Path(command[0]).name if i == 0 else a for i, a in enumerate(command))}")
-    log = (home / "server.log").open("w")
+    log_path = home / "server.log"
+    log = log_path.open("w")
     server = subprocess.Popen(command, env=env, stdout=log, stderr=log, start_new_session=True)  # noqa: S603
     try:
-        _wait_until_up(server)
+        _wait_until_up(server, log_path)
         admin, respondent = sign_in(ADMIN), sign_in(RESPONDENT)
         pages = {
             "static file": ("/static/civicmeter/civicmeter.css", {}),
