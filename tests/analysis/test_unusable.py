@@ -5,9 +5,10 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from civicmeter.analysis import ComparisonSettings, analyze, compare_groups
+from civicmeter.analysis import AnalysisError, ComparisonSettings, analyze, compare_groups
 from civicmeter.analysis.report_html import render_html
 
 QUICK = ComparisonSettings(groupings=("psi_class",), n_resamples=199)
@@ -87,3 +88,21 @@ def test_a_city_with_an_unusable_control_is_dropped_and_named(make_inputs, bad, 
     assert shown in note
     assert "np." not in note and "controls table" not in note
     assert np.isfinite(table.rows[0].estimate)
+
+
+def test_messages_about_bad_cells_print_plain_numbers(make_inputs):
+    data = make_inputs(n=30)
+    capacity = data["capacity"].astype({"psi_class": object})
+    capacity.loc[0, "psi_class"] = np.float64(3.0)
+    outcomes = data["outcomes"]
+    outcomes = pd.concat([outcomes, outcomes.iloc[[0]]], ignore_index=True)
+    outcomes.loc[1, "value"] = np.float64(150.0)
+    with pytest.raises(AnalysisError) as caught:
+        compare_groups(capacity, outcomes, grouping="psi_class")
+    text = str(caught.value)
+    assert "np." not in text
+    assert "value 150 is not a number in [0, 100]" in text
+    assert "period 2023 appears more than once" in text
+    with pytest.raises(AnalysisError) as caught:
+        compare_groups(capacity, data["outcomes"], grouping="psi_class")
+    assert "column 'psi_class': 3 is not 'high' or 'low'" in str(caught.value)

@@ -13,21 +13,12 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from civicmeter.analysis.errors import plain
+
 #: Leverage this close to one is one in floating point (statsmodels reports 0.999999999999999).
 LEVERAGE_ONE = 1 - 1e-8
 #: Residual variation below this share of the total is an exact fit, not a tight one.
 EXACT_FIT = 1e-12
-
-
-def plain(value: object) -> str:
-    """A number as a reader writes it: ``0`` and ``70``, never ``np.int64(0)`` or ``70.0``."""
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    return str(value)
 
 
 def _constant(values: np.ndarray) -> bool:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
+
 BAD_CLASS = "analysis.E001"
 DUPLICATE_CITY = "analysis.E002"
 BAD_OUTCOME_VALUE = "analysis.E003"
@@ -53,3 +55,19 @@ def raise_if(problems: list[Problem]) -> None:
     """Raise one :class:`AnalysisError` carrying all ``problems``, if there are any."""
     if problems:
         raise AnalysisError(problems)
+
+
+def plain(value: object) -> str:
+    """A number as a reader writes it: ``0`` and ``70``, never ``np.int64(0)`` or ``70.0``."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
+def shown(value: object) -> str:
+    """A cell as a message shows it: text quoted, numbers plain (0, never np.int64(0))."""
+    return repr(value) if isinstance(value, str) else plain(value)

@@ -24,6 +24,7 @@ from civicmeter.analysis.errors import (
     UNKNOWN_NAME,
     Problem,
     raise_if,
+    shown,
 )
 
 
@@ -219,7 +220,7 @@ def _two_values(values: pd.Series, grouping: Grouping) -> tuple[pd.Series, pd.Se
             Problem(
                 code,
                 f"capacity table, city {city!r}, column {grouping.column!r}",
-                f"{values[city]!r} is not {allowed}",
+                f"{shown(values[city])} is not {allowed}",
                 f"write {allowed}, or leave the cell empty if unknown",
             )
             for city in values.index[bad]
@@ -235,7 +236,7 @@ def _levels(values: pd.Series, grouping: Grouping) -> tuple[pd.Series, pd.Series
             Problem(
                 BAD_FEATURE_VALUE,
                 f"capacity table, city {city!r}, column {grouping.column!r}",
-                f"{values[city]!r} is not a number (a practice level or share of criteria met)",
+                f"{shown(values[city])} is not a number (a practice level or share of criteria met)",
                 "write the practice level as a number, or leave the cell empty",
             )
             for city in values.index[numeric.isna()]

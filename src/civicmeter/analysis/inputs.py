@@ -17,14 +17,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from civicmeter.analysis.degenerate import plain
 from civicmeter.analysis.errors import (
     BAD_OUTCOME_VALUE,
     DUPLICATE_CITY,
     DUPLICATE_OUTCOME,
     UNKNOWN_NAME,
     Problem,
+    plain,
     raise_if,
+    shown,
 )
 from civicmeter.analysis.settings import ComparisonSettings
 from civicmeter.provenance import Provenance
@@ -165,7 +166,7 @@ def check_controls(controls: pd.DataFrame) -> Controls:
         label = CONTROL_NAMES[column]
         notes += [
             f"City {city!r} is left out of the adjusted estimates: its {label} is "
-            f"{_shown(table.at[city, column])}, not a positive number (it enters as a logarithm). "
+            f"{shown(table.at[city, column])}, not a positive number (it enters as a logarithm). "
             f"Correct the city's {label} to include it."
             for city in table.index[bad]
         ]
@@ -196,7 +197,7 @@ def check_outcomes(outcomes: pd.DataFrame, *, period: int | None) -> tuple[pd.Da
             BAD_OUTCOME_VALUE,
             f"outcomes table, row {row + 2}, city {table.at[row, 'city']!r}, "
             f"indicator {table.at[row, 'indicator']!r}",
-            f"value {_shown(table.at[row, 'value'])} is not a number in [0, 100] index points",
+            f"value {shown(table.at[row, 'value'])} is not a number in [0, 100] index points",
             "rescale the indicator to index points with the outcomes package (raw values go in "
             "raw_value)",
         )
@@ -209,7 +210,7 @@ def check_outcomes(outcomes: pd.DataFrame, *, period: int | None) -> tuple[pd.Da
             DUPLICATE_OUTCOME,
             f"outcomes table, row {row + 2}",
             f"city {table.at[row, 'city']!r}, indicator {table.at[row, 'indicator']!r}, period "
-            f"{table.at[row, 'period']!r} appears more than once",
+            f"{shown(table.at[row, 'period'])} appears more than once",
             "keep one value per city, indicator and period",
         )
         for row in np.flatnonzero(duplicated.to_numpy())
@@ -282,11 +283,6 @@ def catalogue_units(catalogue: pd.DataFrame | None, codes: list[str]) -> dict[st
 
 def _stripped(column: pd.Series) -> pd.Series:
     return column.astype(str).str.strip()
-
-
-def _shown(value: object) -> str:
-    """A cell as a message shows it: text quoted, numbers plain (0, never np.int64(0))."""
-    return repr(value) if isinstance(value, str) else plain(value)
 
 
 def _text(value: object, default: str) -> str:
