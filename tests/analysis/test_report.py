@@ -114,7 +114,9 @@ def test_without_controls_there_are_no_adjusted_tables(make_inputs):
     data = make_inputs(n=50)
     report = analyze(data["capacity"], data["outcomes"], settings=PSI_ONLY)
     assert report.adjusted == ()
-    assert "Not computed" in render_html(report)
+    page = render_html(report)
+    assert "Not computed: no city size and income figures" in page
+    assert "controls table" not in page  # a web user never sees such a table
 
 
 def test_no_overlap_and_bad_arguments(make_inputs):

@@ -118,8 +118,9 @@ def _comparisons(report: AnalysisReport) -> str:
 def _adjusted(report: AnalysisReport) -> str:
     if not report.adjusted:
         return (
-            "<section><h2>Adjusted estimates</h2><p>Not computed: no controls table (population "
-            "and GDP per capita or median income) was given.</p></section>"
+            "<section><h2>Adjusted estimates</h2><p>Not computed: no city size and income "
+            "figures (population, and GDP per capita or median income) were available, so nothing "
+            "could be held fixed.</p></section>"
         )
     tables = "".join(table.to_html() for table in report.adjusted)
     return f"<section><h2>Adjusted for city size and economy</h2>{tables}</section>"
