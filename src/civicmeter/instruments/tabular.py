@@ -113,6 +113,7 @@ def export_columns(instrument: Instrument) -> list[str]:
     {
         "instrument": [InstanceOf(Instrument, "an Instrument")],
         "rows": [InstanceOf(Iterable, "an iterable of CityAnswers")],
+        "labels": [InstanceOf(str, "a language code of the instrument such as 'es'"), NONE],
     }
 )
 def answers_to_frame(
@@ -180,6 +181,7 @@ def is_meta_column(header: str) -> bool:
         "instrument": [InstanceOf(Instrument, "an Instrument")],
         "frame": [InstanceOf(pd.DataFrame, "a pandas DataFrame")],
         "city_column": [InstanceOf(str, "a column name")],
+        "stored": [InstanceOf(Mapping, "a mapping of city cell to stored answers"), NONE],
     }
 )
 def frame_to_answers(
