@@ -69,7 +69,8 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-def _wait_for(url: str, proc: subprocess.Popen, seconds: float = 90) -> None:
+def _wait_for(url: str, proc: subprocess.Popen, seconds: float = 300) -> None:
+    """Generous: on a loaded shared machine, starting Django in three processes takes a while."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if proc.poll() is not None:
