@@ -59,14 +59,18 @@ def grouped_cells(
         "header = true",
         f"delim = {_literal(delimiter)}",
         "types = {" + ", ".join(f"{_literal(c)}: {_literal(t)}" for c, t in types.items()) + "}",
-        "nullstr = [" + ", ".join(_literal(t) for t in NA_TEXTS) + "]",
     ]
+    # Grouping keys cost most, so the usable-weight split is done with FILTER, not as a key, and
+    # pandas' missing-value texts ("NA", "null") are mapped to blank afterwards on the small table.
     select = [_quote(c) for c in groups]
     aggregates = [f"count(*) AS {COUNT}"]
     if weight is not None:
         w = _quote(weight)
-        select.append(f"coalesce({w} > 0, false) AS {USABLE}")
-        aggregates += [f"coalesce(sum({w}), 0) AS {w}", f"coalesce(sum({w} * {w}), 0) AS {SQUARES}"]
+        aggregates += [
+            f"count(*) FILTER (WHERE {w} > 0) AS __n_ok",
+            f"coalesce(sum({w}) FILTER (WHERE {w} > 0), 0) AS {w}",
+            f"coalesce(sum({w} * {w}) FILTER (WHERE {w} > 0), 0) AS {SQUARES}",
+        ]
     # identifiers are quoted and literals escaped above; the user supplies no SQL
     query = (
         f"SELECT {', '.join(select + aggregates)} "  # noqa: S608
@@ -85,8 +89,20 @@ def grouped_cells(
     finally:
         connection.close()
     for column in groups:
+        frame[column] = frame[column].where(~frame[column].isin(NA_TEXTS))
+    if weight is not None:
+        frame = _split_usable(frame, weight)
+    for column in groups:
         frame[column] = frame[column].astype("category")
     return frame
+
+
+def _split_usable(frame: pd.DataFrame, weight: str) -> pd.DataFrame:
+    """Each cell as up to two rows: respondents with a usable weight, and the others."""
+    usable = frame.assign(**{COUNT: frame["__n_ok"], USABLE: True})
+    others = frame.assign(**{COUNT: frame[COUNT] - frame["__n_ok"], USABLE: False, weight: 0.0, SQUARES: 0.0})
+    both = pd.concat([usable, others[others[COUNT] > 0]], ignore_index=True)
+    return both.drop(columns="__n_ok")
 
 
 def _with_progress(connection, query: str, progress: Callable[[float], None]) -> pd.DataFrame:
