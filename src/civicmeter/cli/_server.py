@@ -86,8 +86,13 @@ def gunicorn_argv(host: str, port: int, size: ServerSize) -> list[str]:
     ]  # fmt: skip
 
 
+def django_argv(*args: str) -> list[str]:
+    """A Django management command run by this interpreter (settings come from the environment)."""
+    return [sys.executable, "-m", "django", *args]
+
+
 def worker_argv() -> list[str]:
-    return [sys.executable, "-m", "django", "db_worker", "--interval", "1"]
+    return django_argv("db_worker", "--interval", "1")
 
 
 class _Stop(Exception):

@@ -122,9 +122,7 @@ def _serve(host: str, port: int, size: _server.ServerSize, *, dev: bool) -> None
     supervisor = _server.Supervisor({**os.environ, "DJANGO_SETTINGS_MODULE": "civicmeter.web.settings"})
     supervisor.start(_server.worker_argv())
     if dev:
-        web = supervisor.start(
-            [*_server.worker_argv()[:3], "runserver", f"{host}:{port}", "--noreload"]
-        )
+        web = supervisor.start(_server.django_argv("runserver", f"{host}:{port}", "--noreload"))
         typer.echo(f"Development server (DEBUG on) at http://{host}:{port}/ (Ctrl-C to stop)")
     else:
         web = supervisor.start(_server.gunicorn_argv(host, port, size))

@@ -29,10 +29,9 @@ def mail_queue(*, kind: str, recipients: list[str], subject: str, body: str, wav
     recipients = sorted({r for r in recipients if r})
     if not recipients:
         return None
-    with transaction.atomic():
-        delivery = Delivery.objects.create(
-            kind=kind, recipients=recipients, subject=subject, body=body, wave=wave, city=city
-        )
+    delivery = Delivery.objects.create(
+        kind=kind, recipients=recipients, subject=subject, body=body, wave=wave, city=city
+    )
     transaction.on_commit(lambda: _enqueue(delivery.pk))
     return delivery
 
@@ -45,7 +44,11 @@ def _enqueue(delivery_id: int, *, delay: timedelta | None = None) -> None:
 
 
 def delivery_attempt(delivery_id: int) -> Delivery:
-    """Send one delivery now; on failure record the reason and schedule the next try, if any is left."""
+    """Send one delivery now; on failure record the reason and schedule the next try, if any is left.
+
+    Deliberately outside a transaction: the SMTP exchange may take seconds and must not hold a
+    database lock (SQLite would block every writer). Only the one worker sends, so no row races.
+    """
     delivery = Delivery.objects.get(pk=delivery_id)
     if delivery.status == Delivery.Status.SENT:
         return delivery
