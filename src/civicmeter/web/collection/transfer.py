@@ -242,12 +242,12 @@ def responses_import(
     started = timezone.now()
     sha256 = hashlib.sha256(content).hexdigest()
     source = (filename, sha256, len(content))
-    instrument = instrument_for(wave.instrument)
     if wave.status in FINAL_WAVES and not allow_closed:
         text = WAVE_CLOSED.format(wave=wave.code, status=wave.get_status_display().lower())
         _refuse(wave, source, actor, started, [Problem("import.E104", text)])
     try:
-        frame = files.read_table(content, encoding, name=filename)
+        frame = files.read_table(content, encoding, name=filename)  # refuses bad files in ms
+        instrument = instrument_for(wave.instrument)
         stored = _stored_answers(wave, frame, city_column)
         parsed_rows, problems = tabular.frame_to_answers(
             instrument, frame, city_column=city_column, stored=stored
