@@ -62,9 +62,13 @@ def data_use_wave(wave: Wave) -> Wave | None:
 
 
 def latest_data_use_run(wave: Wave) -> ScoreRun | None:
-    """The newest data-use run shown with ``wave``: of itself or of its paired assessment wave."""
-    assessed = data_use_wave(wave)
-    return latest_run(assessed, DATA_USE) if assessed is not None else None
+    """The newest data-use run shown with ``wave``: of itself or of its paired assessment wave.
+
+    One query: only assessment waves have data-use runs, and only survey waves are paired with, so
+    "of this wave or of a wave paired with it" is the same as :func:`data_use_wave`'s choice.
+    """
+    runs = ScoreRun.objects.filter(Q(wave=wave) | Q(wave__pairs_with=wave), recipe=DATA_USE)
+    return runs.select_related("actor", "wave").first()
 
 
 @dataclass(frozen=True)
