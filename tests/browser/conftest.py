@@ -63,7 +63,8 @@ def sign_in(live_server):
     from civicmeter.testing import PASSWORD
 
     def sign_in(page, username: str) -> None:
-        page.goto(f"{live_server.url}/accounts/login/")
+        # The live server's first request imports the whole site: allow it longer on a busy machine.
+        page.goto(f"{live_server.url}/accounts/login/", timeout=30_000)
         page.get_by_label("Username").fill(username)
         page.get_by_label("Password").fill(PASSWORD)
         page.locator("main").get_by_role("button").click()

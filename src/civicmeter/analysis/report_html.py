@@ -21,7 +21,9 @@ STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 76rem; color: #222;
        line-height: 1.45; padding: 0 1rem; }
 h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; margin-top: 2.2rem; }
-section, .wide { overflow-x: auto; }
+.wide { overflow-x: auto; }
+figure svg { max-width: 100%; height: auto; }
+dd { overflow-wrap: anywhere; min-width: 0; }
 .wide:focus-visible { outline: 3px solid #1f4e79; outline-offset: 2px; }
 table { border-collapse: collapse; margin: 1rem 0; font-size: 0.85rem; }
 caption { text-align: left; font-weight: bold; padding-bottom: 0.3rem; }
@@ -111,7 +113,7 @@ def _chart(report: AnalysisReport) -> str:
 
 
 def _comparisons(report: AnalysisReport) -> str:
-    tables = "".join(table.to_html() for table in report.comparisons)
+    tables = "".join(_scrolling(table.to_html(), table.title) for table in report.comparisons)
     return f"<section><h2>Group comparisons</h2>{tables}</section>"
 
 
@@ -122,7 +124,7 @@ def _adjusted(report: AnalysisReport) -> str:
             "figures (population, and GDP per capita or median income) were available, so nothing "
             "could be held fixed.</p></section>"
         )
-    tables = "".join(table.to_html() for table in report.adjusted)
+    tables = "".join(_scrolling(table.to_html(), table.title) for table in report.adjusted)
     return f"<section><h2>Adjusted for city size and economy</h2>{tables}</section>"
 
 

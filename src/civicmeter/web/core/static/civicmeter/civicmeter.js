@@ -44,6 +44,23 @@
   document.addEventListener("htmx:responseError", showSaveFailed);
   document.addEventListener("htmx:sendError", showSaveFailed);
 
+  // A wide table scrolls sideways inside .table-scroll (on a phone, most do): when it overflows,
+  // make the region reachable with the keyboard and name it after its table's caption.
+  function labelScrollRegions() {
+    document.querySelectorAll(".table-scroll").forEach(function (region) {
+      if (region.hasAttribute("tabindex") || region.scrollWidth <= region.clientWidth) {
+        return;
+      }
+      var caption = region.querySelector("caption");
+      region.setAttribute("tabindex", "0");
+      region.setAttribute("role", "region");
+      region.setAttribute("aria-label", caption ? caption.textContent.trim() : document.title);
+    });
+  }
+  labelScrollRegions();
+  window.addEventListener("resize", labelScrollRegions);
+  document.addEventListener("htmx:afterSettle", labelScrollRegions);
+
   // Confirm destructive or final actions (submit, return) without inline handlers.
   document.addEventListener("submit", function (event) {
     var message = event.target.getAttribute("data-confirm");
