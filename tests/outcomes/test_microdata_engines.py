@@ -103,3 +103,17 @@ def test_non_numeric_weights_are_reported_by_row_on_the_duckdb_path(tmp_path, mo
             path, city_column="city", item="q", scale=(1, 5), weight_column="w", indicator="x"
         )
     assert caught.value.codes == ["outcomes.E022"] and "row(s) 3" in str(caught.value)
+
+
+def test_progress_is_reported_while_duckdb_reads(fixtures, monkeypatch):
+    monkeypatch.setattr(respondents, "DUCKDB_MIN_BYTES", 0)
+    seen = []
+    summarise_microdata(
+        fixtures / "kcmo-resident-survey/FY2022_RS_slice.csv",
+        city="Kansas City",
+        item="q1_01",
+        scale=(1, 5),
+        indicator="x",
+        progress=seen.append,
+    )
+    assert seen and seen[-1] == 100.0 and all(0 <= p <= 100 for p in seen)
