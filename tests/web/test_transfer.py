@@ -720,3 +720,26 @@ class PartialImportConditionsTests(TestCase):
         with self.assertRaises(ResponsesImportError) as caught:
             transfer.responses_import(actor=SYSTEM, wave=self.world.wave, filename="p.csv", content=content)
         self.assertEqual(caught.exception.codes, ["import.E009"])
+
+
+class WebSaveOrderTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.world = make_world()
+
+    def test_saving_the_same_choices_in_another_order_is_no_change(self):
+        from civicmeter.web.collection import services
+
+        response = Response.objects.create(wave=self.world.wave, city=self.world.city_a)
+        Answer.objects.create(response=response, question="s1_approach", value="specific")
+        stored = "digital_governance transport"  # not the choice list's order
+        Answer.objects.create(response=response, question="s1_policy_areas", value=stored)
+        result = services.answer_save(
+            actor=self.world.respondent_a,
+            response=response,
+            question="s1_policy_areas",
+            raw_value=["transport", "digital_governance"],
+            expected_version=0,  # stale: a real change would be a conflict
+        )
+        self.assertIsNone(result.conflict)
+        self.assertFalse(AnswerChange.objects.exists())

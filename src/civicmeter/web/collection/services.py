@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from civicmeter import instruments, scoring
+from civicmeter.instruments.answers import canonical
 from civicmeter.web.accounts.permissions import SYSTEM, Action, require_permission
 from civicmeter.web.programmes.instrument_cache import instrument_for
 from civicmeter.web.programmes.models import City, Instrument, Wave
@@ -100,7 +101,8 @@ def answer_save(
     value, error = instruments.clean_answer(instrument, question, raw_value, answers, language)
     answer = Answer.objects.filter(response=response, question=question).first()
     current_version = answer.version if answer else 0
-    current_value = answer.value if answer else ""
+    # Compared in canonical form: older values may list the same choices in another order.
+    current_value = canonical(instrument, instrument.question(question), answer.value) if answer else ""
     if error is not None:
         return SaveResult(question, raw_value, current_version, error=error)
     if value == current_value:
