@@ -34,8 +34,16 @@ def open_section(page, label: str) -> None:
     ).click()
 
 
+def csp_reports(page) -> list[str]:
+    """Collects what the browser says about Content-Security-Policy violations on ``page``."""
+    reports: list[str] = []
+    page.on("console", lambda m: reports.append(m.text) if "Content Security Policy" in m.text else None)
+    return reports
+
+
 def test_respondent_answers_resumes_switches_language_and_submits(page, live_server, sign_in):
     make_world()
+    violations = csp_reports(page)
     sign_in(page, "baltimore-us")
     page.get_by_role("button", name="Start").click()
     expect(page.get_by_role("heading", name="City profile")).to_be_visible()
@@ -71,6 +79,22 @@ def test_respondent_answers_resumes_switches_language_and_submits(page, live_ser
     page.get_by_role("navigation", name="Survey language").get_by_role("link", name="Español").click()
     expect(page.get_by_label("¿Cuántas personas trabajan en el equipo?")).to_have_value("10")
     expect(page.get_by_role("heading", name="2. Organización y personal")).to_be_visible()
+    # One language for the whole page: title, programme, buttons and the save state follow.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Capacidad de innovación en las ciudades")
+    expect(page.locator(".survey-head .lead [lang=en]")).to_have_text("Test programme")
+    expect(page.get_by_role("link", name="Revisar y enviar")).to_be_visible()
+    team_size = page.get_by_label("¿Cuántas personas trabajan en el equipo?")
+    team_size.fill("12")
+    team_size.press("Tab")
+    expect(page.locator("#state-s2_team_size")).to_contain_text("Guardado")
+
+    # Signing in again resumes where answers are missing, in the language last used.
+    page.get_by_role("button", name=re.compile("Cerrar sesión|Sign out")).click()
+    page.context.clear_cookies()
+    sign_in(page, "baltimore-us")
+    page.get_by_role("link", name="Continue").click()
+    expect(page.get_by_role("heading", name="Perfil de la ciudad")).to_be_visible()
+    page.get_by_role("navigation", name="Idioma de la encuesta").get_by_role("link", name="English").click()
 
     answer_the_rest(Response.objects.get())
     page.get_by_role("link", name="Review and submit").click()
@@ -78,9 +102,40 @@ def test_respondent_answers_resumes_switches_language_and_submits(page, live_ser
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Submit the response").click()
     expect(page.get_by_text("The response for Baltimore has been submitted. Thank you.")).to_be_visible()
-    open_section(page, "2. Organización y personal")
-    expect(page.locator("#q-s2_team").get_by_label("Sí")).to_be_disabled()
+    open_section(page, "2. Organisation and staff")
+    expect(page.locator("#q-s2_team").get_by_label("Yes")).to_be_disabled()
     assert Response.objects.get().status == Response.Status.SUBMITTED
+    assert violations == []
+
+
+def test_a_third_term_under_choose_up_to_two_is_unticked_with_the_reason(page, live_server, sign_in):
+    world = make_world()
+    response = services.response_start(actor=SYSTEM, wave=world.wave, city=world.city_a)
+    sign_in(page, "baltimore-us")
+    page.goto(f"{live_server.url}/responses/{response.pk}/?section=s1")
+    terms = page.locator("#q-s1_terms")
+    for label in ("Technological innovation", "Data analytics"):
+        terms.get_by_label(label).check()
+        expect(page.locator("#state-s1_terms")).to_contain_text("Saved")
+    third = terms.get_by_label("Experimentation")
+    third.click()
+    expect(page.locator("#state-s1_terms")).to_contain_text(
+        "Choose at most two terms. Not saved: your earlier answer is shown again."
+    )
+    expect(third).not_to_be_checked()
+    expect(third).to_be_focused()
+    expect(terms.get_by_label("Data analytics")).to_be_checked()
+    assert services.response_answers(response)["s1_terms"] == "technology data_analytics"
+
+
+def test_my_work_fits_a_phone(phone_page, live_server, sign_in):
+    world = make_world()
+    services.response_start(actor=SYSTEM, wave=world.wave, city=world.city_a)
+    sign_in(phone_page, "baltimore-us")
+    phone_page.goto(f"{live_server.url}/accounts/")
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
+    for element in (phone_page.get_by_role("link", name="Continue"), phone_page.get_by_text("Draft")):
+        expect(element).to_be_in_viewport()
 
 
 def test_phone_width_matrix_answered_with_arrow_keys(phone_page, live_server, sign_in):

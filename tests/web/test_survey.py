@@ -6,6 +6,7 @@ import json
 
 from django.test import Client, TestCase
 from django.urls import reverse
+from django.utils import timezone
 
 from civicmeter.testing import complete_answers, login, make_user, make_world
 from civicmeter.web.accounts.models import Role
@@ -13,7 +14,7 @@ from civicmeter.web.accounts.permissions import SYSTEM
 from civicmeter.web.collection import services
 from civicmeter.web.collection.models import Answer, AnswerChange, Response
 from civicmeter.web.programmes.instrument_cache import instrument_for
-from civicmeter.web.programmes.models import Wave
+from civicmeter.web.programmes.models import Invitation, Wave
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -99,6 +100,38 @@ class AccessTests(SurveyTestCase):
         self.assertEqual(self.client.post(start).status_code, 404)
 
 
+class InvitedWavesTests(SurveyTestCase):
+    """A wave that invites cities is shown to those cities only (Athens must not see a US-only wave)."""
+
+    def us_only_wave(self) -> Wave:
+        wave = Wave.objects.create(
+            programme=self.world.programme,
+            code="2020-us",
+            instrument=self.world.wave.instrument,
+            status=Wave.Status.OPEN,
+        )
+        Invitation.objects.create(
+            wave=wave, city=self.world.city_a, email="a@example.org", token="t-a", sent_at=timezone.now()
+        )
+        return wave
+
+    def test_a_city_sees_only_the_waves_it_is_invited_to(self):
+        self.us_only_wave()
+        login(self.client, self.world.respondent_b)
+        http = self.client.get(reverse("accounts:home"))
+        self.assertEqual([a["wave"].code for a in http.context["assignments"]], ["2020"])
+        login(self.client, self.world.respondent_a)
+        http = self.client.get(reverse("accounts:home"))
+        self.assertEqual([a["wave"].code for a in http.context["assignments"]], ["2020-us", "2020"])
+
+    def test_an_uninvited_city_cannot_start_the_wave(self):
+        wave = self.us_only_wave()
+        login(self.client, self.world.respondent_b)
+        start = reverse("collection:start", args=["test", wave.code, self.world.city_b.slug])
+        self.assertEqual(self.client.post(start).status_code, 404)
+        self.assertFalse(Response.objects.filter(wave=wave).exists())
+
+
 class PageTests(SurveyTestCase):
     def setUp(self):
         login(self.client, self.world.respondent_a)
@@ -127,16 +160,74 @@ class PageTests(SurveyTestCase):
     def test_survey_language_is_chosen_and_remembered(self):
         http = self.client.get(self.url("survey"), {"section": "s2", "lang": "es"})
         self.assertContains(http, "¿Tiene la ciudad personal o un equipo dedicado a la innovación?")
+        self.assertEqual(http.cookies["django_language"].value, "es")
         http = self.client.get(self.url("survey"), {"section": "s2"})
         self.assertContains(http, "2. Organización y personal")
         http = self.client.get(self.url("survey"), {"section": "s2", "lang": "fr"})
         self.assertContains(http, "2. Organisation et personnel")
 
-    def test_interface_strings_follow_the_interface_language(self):
+    def test_one_language_choice_for_the_whole_page(self):
         self.client.cookies["django_language"] = "fr"
-        http = self.client.get(self.url("survey"), {"section": "review", "lang": "es"})
-        self.assertContains(http, '<h2 id="section-title">Vérifier et envoyer</h2>', html=True)
-        self.assertContains(http, "2. Organización y personal")  # the survey itself in Spanish
+        http = self.client.get(self.url("survey"), {"section": "s2", "lang": "es"})
+        self.assertContains(http, '<html lang="es">')
+        self.assertContains(http, "<h1>Capacidad de innovación en las ciudades</h1>", html=True)
+        self.assertContains(http, "Revisar y enviar")  # the section list and the next-section button
+        self.assertContains(http, "Las respuestas se guardan a medida que las introduce.")
+        self.assertNotContains(http, "Vérifier et envoyer")
+        saved = self.save("s2_team", "yes")
+        self.assertContains(saved, '<span class="saved">Guardado</span>', html=True)
+        review = self.client.get(self.url("survey"), {"section": "review"})
+        self.assertContains(review, '<h2 id="section-title">Revisar y enviar</h2>', html=True)
+
+    def test_the_language_menu_changes_the_survey_too(self):
+        self.client.get(self.url("survey"), {"section": "s2", "lang": "es"})
+        http = self.client.post(
+            reverse("set_language"), {"language": "fr", "next": f"{self.url('survey')}?section=s2"}
+        )
+        self.assertRedirects(http, f"{self.url('survey')}?section=s2", fetch_redirect_response=False)
+        http = self.client.get(self.url("survey"), {"section": "s2"})
+        self.assertContains(http, "2. Organisation et personnel")
+        self.assertContains(http, "Vérifier et envoyer")
+
+    def test_the_language_menu_returns_to_the_section_without_the_old_choice(self):
+        http = self.client.get(self.url("survey"), {"section": "s2", "lang": "es"})
+        self.assertContains(
+            http, f'<input name="next" type="hidden" value="{self.url("survey")}?section=s2">', html=True
+        )
+
+    def test_programme_name_follows_the_language_or_is_marked_as_english(self):
+        http = self.client.get(self.url("survey"), {"section": "s2", "lang": "es"})
+        self.assertContains(http, '<span lang="en">Test programme</span>', html=True)
+        self.world.programme.name_translations = {"es": "Programa de prueba"}
+        self.world.programme.save()
+        http = self.client.get(self.url("survey"), {"section": "s2"})
+        self.assertContains(http, "Programa de prueba")
+        self.assertNotContains(http, "Test programme")
+        http = self.client.get(self.url("survey"), {"section": "s2", "lang": "en"})
+        self.assertContains(http, "Test programme")
+        self.assertNotContains(http, '<span lang="en">')
+
+    def test_resume_opens_the_first_section_with_missing_answers_in_the_language_last_used(self):
+        instrument = self.instrument
+        profile = {q.name for q in instrument.section("profile").questions if q.required}
+        done = {k: v for k, v in complete_answers(instrument).items() if k in profile}
+        self.client.get(self.url("survey"), {"section": "profile", "lang": "es"})
+        for name, value in done.items():
+            self.save(name, value)
+        self.client.cookies["django_language"] = "en"
+        home = self.client.get(reverse("accounts:home"))
+        self.assertContains(home, f'href="{self.url("survey")}?lang=es"')
+        http = self.client.get(self.url("survey"), {"lang": "es"})
+        self.assertEqual(http.context["section"], "s1")
+        self.assertContains(http, '<html lang="es">')
+
+    def test_the_stored_instrument_title_is_the_default_language_text(self):
+        self.assertEqual(self.world.wave.instrument.title, "Innovation capacity in cities")
+
+    def test_resume_with_every_answer_given_opens_the_review(self):
+        store(self.response, complete_answers(self.instrument))
+        http = self.client.get(self.url("survey"))
+        self.assertEqual(http.context["section"], "review")
 
     def test_review_lists_missing_required_answers_by_section_with_links(self):
         http = self.client.get(self.url("survey"), {"section": "review"})

@@ -77,6 +77,8 @@ _TYPE_ALIASES = {
 #: Types a workbook may use: ours minus ``url``, which the loader derives from a constraint.
 _WORKBOOK_TYPES = QUESTION_TYPES - {"url"}
 _YES = {"yes", "true", "true()", "1"}
+#: The settings column holding the form title in other languages (``translated_title::Español (es)``).
+TRANSLATED_TITLE = "translated_title"
 _NO = {"", "no", "false", "false()", "0"}
 
 
@@ -167,11 +169,13 @@ class _Builder:
         lists = self._choice_lists(choices)
         sections = self._sections(survey, lists)
         languages = self._languages(default_name, survey, choices)
-        title = setting("form_title") or form_id
+        title = {self.default_language: setting("form_title") or form_id}
+        if settings and setting_row:
+            title |= self._translated_titles(settings, setting_row)
         return Instrument(
             form_id=form_id,
             version=version,
-            title={self.default_language: title},
+            title=title,
             languages=tuple(languages),
             default_language=self.default_language,
             language_names=languages,
@@ -179,6 +183,14 @@ class _Builder:
             choice_lists=lists,
             sha256=sha256,
         )
+
+    @staticmethod
+    def _translated_titles(settings: Sheet, row) -> dict[str, str]:
+        """``translated_title::Español (es)`` columns on the settings sheet: the title in each
+        language. pyxform refuses a translated ``form_title`` (its XForm title is one string) and
+        ignores columns it does not know, so the translations live in a column of their own."""
+        found = settings.translated(row, TRANSLATED_TITLE)
+        return {language_code(name): text for name, text in found.items() if name}
 
     def _sheet(self, name: str) -> Sheet:
         sheet = self.sheets.get(name)

@@ -290,6 +290,10 @@ def load_assessment_wave(programme: Programme, instrument_row: Instrument, progr
 def _load(instrument_row, progress: Callable[[str], None]) -> DemoSummary:
     programme = Programme.objects.create(
         name="Innovation Capacity in Cities",
+        name_translations={
+            "es": "Capacidad de Innovación en las Ciudades",
+            "fr": "Capacité d'innovation des villes",
+        },
         slug=PROGRAMME_SLUG,
         description=(
             "Demonstration programme modelled on the OECD / Bloomberg Philanthropies study. City facts "

@@ -11,6 +11,14 @@ class Programme(models.Model):
     """An organisation running survey waves (a city network, a foundation, a research team)."""
 
     name = models.CharField(max_length=200)
+    name_translations = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_(
+            'The name in other interface languages, by language code, e.g. {"es": "Capacidad de '
+            'innovación en las ciudades"}; "name" is in the site\'s default language'
+        ),
+    )
     slug = models.SlugField(max_length=80, unique=True)
     description = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -20,6 +28,12 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def name_in(self, language: str) -> tuple[str, str]:
+        """``(name, language it is written in)``: the translation when there is one, else ``name``
+        in the site's default language, so a page can mark the text it could not translate."""
+        translated = (self.name_translations or {}).get(language)
+        return (translated, language) if translated else (self.name, settings.LANGUAGE_CODE)
 
 
 class SizeBand(models.TextChoices):

@@ -54,13 +54,13 @@ def instrument_register(
                 % {"form": parsed.form_id, "version": parsed.version}
             )
         existing.content, existing.sha256, existing.filename = content, sha256, filename
-        existing.title = parsed.title
+        existing.title = parsed.text(parsed.title)
         existing.save(update_fields=["content", "sha256", "filename", "title"])
         return existing
     return Instrument.objects.create(
         form_id=parsed.form_id,
         version=parsed.version,
-        title=parsed.title,
+        title=parsed.text(parsed.title),  # the default language's title; the rest are in the workbook
         kind=kind,
         filename=filename,
         content=content,

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import (
@@ -32,6 +33,7 @@ from civicmeter.web.accounts.permissions import (
     user_has_permission,
     waves_visible_to,
 )
+from civicmeter.web.accounts.selectors import waves_for_city
 from civicmeter.web.collection import services
 from civicmeter.web.collection.models import Response
 from civicmeter.web.programmes.instrument_cache import instrument_for
@@ -56,15 +58,43 @@ def _languages(instrument) -> list[tuple[str, str]]:
     return [(code, name) for code, name in settings.LANGUAGES if code in instrument.languages]
 
 
-def _survey_language(request, response: Response, instrument) -> str:
-    """``?lang=`` if given (remembered per response in the session), else the UI language."""
-    offered = {code for code, _name in _languages(instrument)}
-    key = f"survey-language-{response.pk}"
+def _asked_language(request, instrument) -> str | None:
+    """The language chosen with ``?lang=`` (the survey's language links, "Continue"), if offered."""
     asked = request.GET.get("lang")
-    if asked in offered:
-        request.session[key] = asked
-    lang = request.session.get(key) or request.LANGUAGE_CODE
+    return asked if asked in {code for code, _name in _languages(instrument)} else None
+
+
+def _survey_language(request, instrument) -> str:
+    """One language for the whole page: ``?lang=`` if given, else the interface language (the
+    header's menu), else the instrument's default. The page's own texts ("Saved", "Review and
+    submit") are then shown in it too: :func:`_use_language` switches them."""
+    lang = _asked_language(request, instrument) or request.LANGUAGE_CODE
+    offered = {code for code, _name in _languages(instrument)}
     return lang if lang in offered else instrument.default_language
+
+
+def _use_language(request, lang: str) -> None:
+    """Render the rest of this request in the survey language, so questions and interface agree."""
+    translation.activate(lang)
+    request.LANGUAGE_CODE = lang
+
+
+def _remember_language(request, http, instrument):
+    """A language chosen on the survey becomes the interface language (the cookie the header's menu
+    sets), so the choice holds on every page and on return."""
+    asked = _asked_language(request, instrument)
+    if asked:
+        http.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            asked,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return http
 
 
 def _editable_by(user, response: Response) -> bool:
@@ -97,13 +127,14 @@ class SurveyPage:
         self.request = request
         self.response = response
         self.instrument = instrument_for(response.wave.instrument)
-        self.lang = _survey_language(request, response, self.instrument)
+        self.lang = _survey_language(request, self.instrument)
+        _use_language(request, self.lang)
         self.answers = services.response_answers(response)
         self.versions = dict(response.answers.values_list("question", "version"))
         self.visible = instruments.visible(self.instrument, self.answers)
         self.editable = _editable_by(request.user, response)
         names = [s.name for s in self.instrument.sections] + [REVIEW]
-        self.section = section if section in names else names[0]
+        self.section = section if section in names else self.resume_section()
         position = names.index(self.section)
         self.previous = names[position - 1] if position > 0 else None
         self.next = names[position + 1] if position + 1 < len(names) else None
@@ -126,14 +157,29 @@ class SurveyPage:
             return _("Review and submit")
         return self.instrument.text(self.instrument.section(name).labels, self.lang)
 
+    def resume_section(self) -> str:
+        """Where a person coming back continues: the first section with a required answer missing;
+        the review page when none is (or the first section when the response is read-only)."""
+        missing = instruments.missing_required(self.instrument, self.answers)
+        if missing:
+            return self.instrument.question(missing[0]).section
+        return REVIEW if self.editable else self.instrument.sections[0].name
+
     def missing(self) -> list[display.MissingSection]:
         names = instruments.missing_required(self.instrument, self.answers)
         return display.missing_by_section(self.instrument, names, self.lang)
 
     def context(self, **extra) -> dict:
+        title, title_lang = display.text_in(self.instrument, self.instrument.title, self.lang)
+        programme, programme_lang = self.response.wave.programme.name_in(self.lang)
         context = {
             "response": self.response,
-            "instrument_title": self.instrument.text(self.instrument.title, self.lang),
+            "instrument_title": title,
+            "instrument_title_lang": title_lang,
+            "programme_name": programme,
+            "programme_name_lang": programme_lang,
+            # The header's language menu comes back here without ``?lang=``, which would win.
+            "language_next": _survey_url(self.response, self.section),
             "survey_lang": self.lang,
             "survey_languages": _languages(self.instrument),
             "section": self.section,
@@ -160,9 +206,9 @@ class SurveyPage:
 def start(request, programme: str, code: str, city: str):
     """Create (or reopen) the city's response to the wave, then go to its first section."""
     wave = waves_visible_to(request.user).filter(programme__slug=programme, code=code).first()
-    if wave is None:
-        raise Http404("No such wave.")
     city_row = get_object_or_404(City, slug=city)
+    if wave is None or not waves_for_city(Wave.objects.filter(pk=wave.pk), city_row).exists():
+        raise Http404("No such wave.")
     try:
         response = services.response_start(actor=request.user, wave=wave, city=city_row)
     except PermissionDenied:
@@ -178,7 +224,8 @@ def start(request, programme: str, code: str, city: str):
 def survey(request, pk: int):
     response = access_response_by_id(request.user, pk)
     page = SurveyPage(request, response, request.GET.get("section"))
-    return render(request, "collection/survey.html", page.context())
+    http = render(request, "collection/survey.html", page.context())
+    return _remember_language(request, http, page.instrument)
 
 
 def _save_section(request, page: SurveyPage):

@@ -123,6 +123,15 @@ def simple_range(constraint: str | None) -> tuple[str | None, str | None]:
     return bounds["min"], bounds["max"]
 
 
+def text_in(instrument: Instrument, texts: Mapping[str, str], lang: str) -> tuple[str, str]:
+    """A text in ``lang`` with the language it is actually written in (the default language when
+    the workbook has no translation), so the page can mark a fallback with ``lang``."""
+    text = instrument.text(texts, lang)
+    if texts.get(lang) == text:
+        return text, lang
+    return text, next((code for code, value in texts.items() if value == text), lang)
+
+
 def display_value(instrument: Instrument, name: str, value: str, lang: str) -> str:
     """A stored value as a person reads it: choice labels in ``lang`` instead of choice codes."""
     if not value or not instrument.has_question(name):
