@@ -70,6 +70,22 @@ class OutcomesPageIdsTests(OutcomesTestCase):
         self.assertEqual(http.status_code, 200)
         self.assertEqual(id_problems(http.content.decode()), [])
 
+    def test_an_untranslated_programme_name_is_marked_as_english_on_spanish_pages(self):
+        login(self.client, self.world.admin)
+        self.client.cookies["django_language"] = "es"
+        slug, code = self.world.programme.slug, self.world.wave.code
+        for url in (
+            reverse("wellbeing:outcomes", args=[slug]),
+            reverse("collection:dashboard", args=[slug, code]),
+            reverse("accounts:home"),
+        ):
+            with self.subTest(url=url):
+                self.assertContains(self.client.get(url), '<span lang="en">Test programme</span>', html=True)
+        self.world.programme.name_translations = {"es": "Programa de prueba"}
+        self.world.programme.save()
+        http = self.client.get(reverse("wellbeing:outcomes", args=[slug]))
+        self.assertContains(http, '<p class="muted">Programa de prueba</p>', html=True)
+
     def test_both_file_inputs_have_their_own_label(self):
         login(self.client, self.world.admin)
         http = self.client.get(reverse("wellbeing:outcomes", args=[self.world.programme.slug]))
