@@ -45,15 +45,17 @@ class ErrorPageTests(TestCase):
         self.assertNotIn("SECRET_KEY", html)
 
     def test_a_permission_refusal_is_logged_as_one_line(self):
-        handler = next(h for h in logging.getLogger().handlers if type(h) is logging.StreamHandler)
+        configured = next(h for h in logging.getLogger().handlers if type(h) is logging.StreamHandler)
         stream = io.StringIO()
-        previous = handler.setStream(stream)
+        probe = logging.StreamHandler(stream)  # the configured handler's filters, writing to a buffer
+        probe.filters = list(configured.filters)
+        logging.getLogger().addHandler(probe)
         try:
             login(self.client, self.world.reviewer)
             url = reverse("results:compute", args=[self.world.programme.slug, self.world.wave.code])
             self.assertEqual(self.client.post(url).status_code, 403)
         finally:
-            handler.setStream(previous)
+            logging.getLogger().removeHandler(probe)
         lines = stream.getvalue().splitlines()
         self.assertEqual(len(lines), 1, lines)
         self.assertIn("Forbidden", lines[0])
