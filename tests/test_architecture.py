@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import ast
 import re
+import subprocess
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -33,6 +35,8 @@ DOMAIN = (
     "civicmeter.yaml_schema",
 )
 FORBIDDEN = ("django", "civicmeter.web", "civicmeter.cli")
+#: What the ``civicmeter`` command may not load just to start (``--help`` stays fast).
+HEAVY = ("pandas", "numpy", "statsmodels", "scipy", "pyxform", "django")
 
 
 def _within(name: str, prefixes: tuple[str, ...]) -> bool:
@@ -160,6 +164,39 @@ def test_domain_packages_never_reach_django_the_web_or_the_cli():
     assert len(domain) > 60
     offending = {m: forbidden_paths(m, graph) for m in domain}
     assert {m: chains for m, chains in offending.items() if chains} == {}
+
+
+def test_starting_the_cli_imports_no_heavy_library():
+    """``civicmeter --help`` must answer fast: commands import the domain when they run."""
+    code = (
+        "import sys, civicmeter.cli\n"
+        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_every_command_answers_help_without_loading_the_domain():
+    """Each command's options are readable (no annotation needs a lazily imported name) and showing
+    its help still loads no heavy library."""
+    code = (
+        "import sys, typer.main, civicmeter.cli\n"
+        "def walk(cmd, ctx):\n"
+        "    yield ctx.command_path\n"
+        "    cmd.get_help(ctx)\n"
+        "    for name, sub in sorted(getattr(cmd, 'commands', {}).items()):\n"
+        "        yield from walk(sub, sub.make_context(name, [], parent=ctx, resilient_parsing=True))\n"
+        "root = typer.main.get_command(civicmeter.cli.app)\n"
+        "paths = list(walk(root, root.make_context('civicmeter', [], resilient_parsing=True)))\n"
+        f"print(len(paths), sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    count, heavy = result.stdout.strip().splitlines()[-1].split(" ", 1)  # after the help texts
+    assert int(count) > 20 and heavy == "[]"
 
 
 #: Domain classes still named like a Django model; this list may only shrink (issue 9, names).

@@ -8,29 +8,31 @@ same tables from the database and calls the same two functions.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
-import pandas as pd
 import typer
 
-from civicmeter.analysis import AnalysisError, ComparisonSettings, Provenance, analyze
-from civicmeter.analysis.export import write_report
-from civicmeter.analysis.settings import DEFAULT_SEED
-from civicmeter.outcomes import OutcomesError, load_catalogue
-from civicmeter.outcomes.files import read_table
-from civicmeter.params import ParameterError
-
 from ._errors import user_errors
+
+if TYPE_CHECKING:  # annotations only; the command imports pandas and the analysis when it runs
+    import pandas as pd
 
 
 def read_frame(path: Path) -> pd.DataFrame:
     """A table with blank cells as missing (encoding and delimiter detected as in imports)."""
+    import numpy as np
+
+    from civicmeter.outcomes.files import read_table
+
     return read_table(path).frame.replace(r"^\s*$", np.nan, regex=True)
 
 
 def default_catalogue() -> pd.DataFrame:
     """The default outcome catalogue as the DataFrame the analysis takes (code, name, ...)."""
+    import pandas as pd
+
+    from civicmeter.outcomes import load_catalogue
+
     rows = [
         {
             "code": i.code,
@@ -80,8 +82,9 @@ def analyze_files(
     bootstrap_method: Annotated[str, typer.Option(help="BCa, percentile or basic.")] = "BCa",
     resamples: Annotated[int, typer.Option(help="Bootstrap and permutation resamples.")] = 9999,
     seed: Annotated[
-        int, typer.Option(help="Bootstrap seed (fixed, so runs repeat).")
-    ] = DEFAULT_SEED,
+        int | None,
+        typer.Option(help="Bootstrap seed (fixed, so runs repeat; default: the analysis's seed)."),
+    ] = None,
     correction: Annotated[str, typer.Option(help="fdr_bh, holm, bonferroni or none.")] = "fdr_bh",
     capacity_measure: Annotated[
         str, typer.Option(help="Adjusted model: 'class' (dummy) or 'index'.")
@@ -92,13 +95,19 @@ def analyze_files(
     recipe_version: Annotated[str | None, typer.Option(help="Recorded as provenance.")] = None,
 ) -> None:
     """Compare outcomes between high- and low-capacity cities; write CSV tables and report.html."""
+    from civicmeter.analysis import AnalysisError, ComparisonSettings, Provenance, analyze
+    from civicmeter.analysis.export import write_report
+    from civicmeter.analysis.settings import DEFAULT_SEED
+    from civicmeter.outcomes import OutcomesError
+    from civicmeter.params import ParameterError
+
     with user_errors(AnalysisError, OutcomesError, ParameterError):
         settings = ComparisonSettings(
             alpha=alpha,
             method=method,
             bootstrap_method=bootstrap_method,
             n_resamples=resamples,
-            seed=seed,
+            seed=DEFAULT_SEED if seed is None else seed,
             correction=correction,
             capacity_measure=capacity_measure,
             fixed_effects=fixed_effects,

@@ -10,18 +10,12 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import fields
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from civicmeter.outcomes import (
-    MicrodataSpec,
-    OutcomesError,
-    load_catalogue,
-    read_outcome_table,
-    summarise_microdata,
-)
-from civicmeter.params import ParameterError
+if TYPE_CHECKING:  # annotations only; the command imports the domain when it runs
+    from civicmeter.outcomes import MicrodataSpec
 
 from ._errors import user_errors
 
@@ -80,6 +74,8 @@ def catalogue_command(
     ] = None,
 ) -> None:
     """List the outcome indicators: code, dimension, unit, direction and rescaling rule."""
+    from civicmeter.outcomes import OutcomesError, load_catalogue
+
     with user_errors(OutcomesError):
         catalogue = load_catalogue(extra or [])
     for ind in catalogue:
@@ -113,6 +109,9 @@ def check_command(
     show: Annotated[int, typer.Option(help="Rows of the tidy result to print.")] = 5,
 ) -> None:
     """Read and validate an outcome table and print the import report; nothing is stored."""
+    from civicmeter.outcomes import OutcomesError, load_catalogue, read_outcome_table
+    from civicmeter.params import ParameterError
+
     with user_errors(OutcomesError, ParameterError):
         table = read_outcome_table(
             file,
@@ -142,6 +141,8 @@ def _spec(flags: dict) -> MicrodataSpec:
     field and its flag; ``--spec FILE.yaml`` supplies a stored set of options, flags given on the
     command line win.
     """
+    from civicmeter.outcomes import MicrodataSpec
+
     names = {f.name for f in fields(MicrodataSpec)}
     given = {k: v for k, v in flags.items() if k in names and v is not None}
     given["scale"] = _scale(flags["scale"]) if flags.get("scale") else None
@@ -245,6 +246,9 @@ def microdata_command(
     se, interval) and the cleaning report are stored in a programme as one import run, matched to
     its cities. (Typer declares one parameter per flag; the flags are collected into the spec.)
     """
+    from civicmeter.outcomes import OutcomesError, summarise_microdata
+    from civicmeter.params import ParameterError
+
     with user_errors(OutcomesError, ParameterError):
         spec = _spec(locals())
     if store:

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from civicmeter.outcomes import ImportSpec, MicrodataSpec, OutcomesError, read_confirmed
-from civicmeter.outcomes.confirmations import unmatched_csv
-from civicmeter.params import ParameterError
+if TYPE_CHECKING:  # annotations only; the command imports the domain when it runs
+    from civicmeter.outcomes import MicrodataSpec
 
 from ._django import setup_django
 from ._errors import user_errors
@@ -119,6 +118,10 @@ def import_command(
 
     The reading options (``--map`` to ``--sheet``) form one :class:`~civicmeter.outcomes.ImportSpec`.
     """
+    from civicmeter.outcomes import ImportSpec, OutcomesError, read_confirmed
+    from civicmeter.outcomes.confirmations import unmatched_csv
+    from civicmeter.params import ParameterError
+
     setup_django()
     from civicmeter.web.accounts.permissions import SYSTEM
     from civicmeter.web.wellbeing.services import outcomes_import
@@ -167,6 +170,8 @@ def store_microdata(
 
     ``place`` is the (country, region) of the file's cities, used to match their names.
     """
+    from civicmeter.outcomes import OutcomesError, read_confirmed
+
     setup_django()
     from civicmeter.web.accounts.permissions import SYSTEM
     from civicmeter.web.wellbeing.services import microdata_import
@@ -241,6 +246,8 @@ def add_indicators_command(
     ] = None,
 ) -> None:
     """Add a programme's own indicators (the layout of the shipped catalogue); all or nothing."""
+    from civicmeter.outcomes import OutcomesError
+
     setup_django()
     from civicmeter.web.accounts.permissions import SYSTEM
     from civicmeter.web.wellbeing.services import indicators_add
