@@ -11,28 +11,51 @@ yours", so a respondent of one city cannot learn whether another city's response
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 
 @dataclass(frozen=True)
 class SystemActor:
-    """The operator at the shell (CLI, demo loader): trusted, recorded as no user in audit trails."""
+    """The operator at the shell (CLI, demo loader): trusted, recorded as no user in audit trails.
+
+    ``SYSTEM`` acts now. ``SYSTEM.as_of(when)`` records what it does at ``when`` instead, for a
+    programme moving in its history (the demo's 2018 wave was submitted in 2018); services take
+    their time from ``now_for(actor)``, so people always act at the real time.
+    """
 
     name: str = "system"
     is_authenticated: bool = True
     is_superuser: bool = True
     pk: None = None
+    at: datetime | None = None
 
     def __str__(self) -> str:
         return self.name
 
+    def as_of(self, when: datetime) -> SystemActor:
+        if timezone.is_naive(when):
+            raise ValueError(f"as_of needs an aware datetime (with its time zone); got {when!r}")
+        return replace(self, at=when)
+
 
 SYSTEM = SystemActor()
+
+
+def user_of(actor):
+    """The user to record in an audit trail: ``None`` for the system actor (at any time)."""
+    return None if isinstance(actor, SystemActor) else actor
+
+
+def now_for(actor) -> datetime:
+    """When ``actor`` acts: the stated time of a system actor recording history, else now."""
+    return actor.at if isinstance(actor, SystemActor) and actor.at else timezone.now()
 
 
 class Action(enum.StrEnum):

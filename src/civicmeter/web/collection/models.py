@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -26,7 +27,8 @@ class Response(models.Model):
     )
     provenance = models.TextField(blank=True, help_text=_("Where the answers came from"))
     created_at = models.DateTimeField(auto_now_add=True)
-    last_activity_at = models.DateTimeField(auto_now_add=True)
+    # Set by the services from now_for(actor): the system actor may record history at its own time.
+    last_activity_at = models.DateTimeField(default=timezone.now, editable=False)
     submitted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -83,7 +85,7 @@ class AnswerChange(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.WEB)
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField(default=timezone.now, editable=False)  # now_for(actor), see Response
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -101,7 +103,7 @@ class ResponseEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField(default=timezone.now, editable=False)  # now_for(actor), see Response
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -157,7 +159,7 @@ class CriterionReview(models.Model):
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField(default=timezone.now, editable=False)  # now_for(actor), see Response
 
     class Meta:
         ordering = ["-at", "-id"]

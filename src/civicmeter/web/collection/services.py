@@ -11,13 +11,13 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from civicmeter import instruments, scoring
+from civicmeter.instruments import files
 from civicmeter.instruments.answers import canonical
-from civicmeter.web.accounts.permissions import SYSTEM, Action, require_permission
+from civicmeter.web.accounts.permissions import Action, now_for, require_permission, user_of
 from civicmeter.web.programmes.instrument_cache import instrument_for
 from civicmeter.web.programmes.models import City, Instrument, Wave
 
@@ -26,7 +26,7 @@ from .models import Answer, AnswerChange, CriterionReview, Response, ResponseEve
 
 
 def _user_or_none(actor):
-    return None if actor is SYSTEM else actor
+    return user_of(actor)
 
 
 def response_answers(response: Response) -> dict[str, str]:
@@ -118,7 +118,7 @@ def answer_save(
         )
     response.version += 1
     answer = write_answer(response, answer, question=question, value=value, actor=actor, source=source)
-    response.last_activity_at = timezone.now()
+    response.last_activity_at = now_for(actor)
     response.language = language
     response.save(update_fields=["version", "last_activity_at", "language"])
     return SaveResult(question, value, answer.version)
@@ -152,6 +152,7 @@ def write_answer(
         new_value=value,
         actor=user,
         source=source,
+        at=now_for(actor),
     )
     return answer
 
@@ -164,10 +165,11 @@ def _record_event(response: Response, *, actor, action: str, to_status: str, not
         to_status=to_status,
         note=note,
         actor=_user_or_none(actor),
+        at=now_for(actor),
     )
     response.status = to_status
     response.version += 1
-    response.last_activity_at = timezone.now()
+    response.last_activity_at = now_for(actor)
     fields = ["status", "version", "last_activity_at"]
     if to_status == Response.Status.SUBMITTED:
         response.submitted_at = response.last_activity_at
@@ -244,6 +246,66 @@ NOTE_REQUIRED = gettext_lazy(
 REVIEWABLE_STATUSES = (Response.Status.SUBMITTED, Response.Status.VALIDATED)
 
 
+REVIEW_COLUMNS = ("criterion", "decision", "comment")
+MISSING_REVIEW_COLUMNS = gettext_lazy(
+    "[review.E006] %(file)s has no %(columns)s column; a review file has the columns criterion, "
+    "decision and comment (one row per criterion)."
+)
+REVIEW_ROW = gettext_lazy("Row %(row)s: %(problem)s")
+
+
+def _criteria_of(response: Response) -> tuple[object, list[str]]:
+    """The parsed instrument and its criteria, refusing a response of a questionnaire wave."""
+    wave = response.wave
+    if wave.instrument.kind != Instrument.Kind.ASSESSMENT:
+        raise ValidationError(NOT_AN_ASSESSMENT % {"wave": wave.code}, code="review.E001")
+    parsed = instrument_for(wave.instrument)
+    return parsed, scoring.assessment_criteria(parsed)
+
+
+def _review_problem(
+    parsed, criteria: list[str], criterion: str, outcome: str, note: str, *, response=None
+) -> ValidationError | None:
+    """What is wrong with one review decision (and ``response``'s status, when given), or None."""
+    if criterion not in criteria:
+        return ValidationError(
+            UNKNOWN_CRITERION
+            % {"criterion": criterion, "form": parsed.form_id, "example": criteria[0] if criteria else ""},
+            code="review.E002",
+        )
+    if outcome not in CriterionReview.Outcome.values:
+        return ValidationError(UNKNOWN_OUTCOME % {"outcome": outcome}, code="review.E003")
+    if response is not None and _status_problem(response) is not None:
+        return _status_problem(response)
+    if outcome == CriterionReview.Outcome.NEEDS_EVIDENCE and not note.strip():
+        return ValidationError(NOTE_REQUIRED, code="review.E005")
+    return None
+
+
+def _locked_for_review(actor, response: Response) -> Response:
+    require_permission(actor, Action.REVIEW_RESPONSE, programme=response.wave.programme)
+    return Response.objects.select_for_update().select_related("wave__instrument").get(pk=response.pk)
+
+
+def _status_problem(response: Response) -> ValidationError | None:
+    if response.status in REVIEWABLE_STATUSES:
+        return None
+    return ValidationError(
+        NOT_REVIEWABLE % {"status": response.get_status_display().lower()}, code="review.E004"
+    )
+
+
+def _record_review(actor, response: Response, criterion: str, outcome: str, note: str) -> CriterionReview:
+    return CriterionReview.objects.create(
+        response=response,
+        criterion=criterion,
+        outcome=outcome,
+        note=note,
+        reviewer=_user_or_none(actor),
+        at=now_for(actor),
+    )
+
+
 @transaction.atomic(durable=True)
 def criterion_review(
     *, actor, response: Response, criterion: str, outcome: str, note: str = ""
@@ -254,33 +316,48 @@ def criterion_review(
     are never updated, so every earlier outcome stays with who decided it and when. Only
     ``accepted`` scores; the city's own "met" answer is a claim.
     """
-    require_permission(actor, Action.REVIEW_RESPONSE, programme=response.wave.programme)
-    response = (
-        Response.objects.select_for_update().select_related("wave__instrument").get(pk=response.pk)
-    )
-    wave = response.wave
-    if wave.instrument.kind != Instrument.Kind.ASSESSMENT:
-        raise ValidationError(NOT_AN_ASSESSMENT % {"wave": wave.code}, code="review.E001")
-    parsed = instrument_for(wave.instrument)
-    criteria = scoring.assessment_criteria(parsed)
-    if criterion not in criteria:
+    response = _locked_for_review(actor, response)
+    parsed, criteria = _criteria_of(response)
+    problem = _review_problem(parsed, criteria, criterion, outcome, note, response=response)
+    if problem is not None:
+        raise problem
+    return _record_review(actor, response, criterion, outcome, note)
+
+
+@transaction.atomic(durable=True)
+def criteria_review_import(
+    *, actor, response: Response, filename: str, content: bytes
+) -> list[CriterionReview]:
+    """Record many review decisions for one response from a CSV or XLSX file, all or nothing.
+
+    The file has the columns ``criterion``, ``decision`` (accepted, needs_evidence or not_met) and
+    ``comment`` (required for needs_evidence), one row per decision, applied in file order with
+    the same checks as ``criterion_review``. Every bad row is reported at once
+    (``ValidationError`` with one message per row) and nothing is written.
+    """
+    response = _locked_for_review(actor, response)
+    parsed, criteria = _criteria_of(response)
+    problem = _status_problem(response)
+    if problem is not None:
+        raise problem
+    frame = files.read_table(content, name=filename)
+    missing = [c for c in REVIEW_COLUMNS[:2] if c not in frame.columns]
+    if missing:
         raise ValidationError(
-            UNKNOWN_CRITERION
-            % {"criterion": criterion, "form": parsed.form_id, "example": criteria[0] if criteria else ""},
-            code="review.E002",
+            MISSING_REVIEW_COLUMNS % {"file": filename, "columns": " or ".join(missing)}, code="review.E006"
         )
-    if outcome not in CriterionReview.Outcome.values:
-        raise ValidationError(UNKNOWN_OUTCOME % {"outcome": outcome}, code="review.E003")
-    if response.status not in REVIEWABLE_STATUSES:
-        raise ValidationError(
-            NOT_REVIEWABLE % {"status": response.get_status_display().lower()}, code="review.E004"
+    notes = frame["comment"] if "comment" in frame.columns else [""] * len(frame)
+    rows = [
+        (number, criterion.strip(), decision.strip().lower(), note.strip())
+        for number, criterion, decision, note in zip(
+            range(2, len(frame) + 2), frame["criterion"], frame["decision"], notes, strict=True
         )
-    if outcome == CriterionReview.Outcome.NEEDS_EVIDENCE and not note.strip():
-        raise ValidationError(NOTE_REQUIRED, code="review.E005")
-    return CriterionReview.objects.create(
-        response=response,
-        criterion=criterion,
-        outcome=outcome,
-        note=note,
-        reviewer=_user_or_none(actor),
-    )
+    ]
+    problems = []
+    for number, criterion, decision, note in rows:
+        problem = _review_problem(parsed, criteria, criterion, decision, note)
+        if problem is not None:
+            problems.append(REVIEW_ROW % {"row": number, "problem": " ".join(problem.messages)})
+    if problems:
+        raise ValidationError(problems)
+    return [_record_review(actor, response, c, d, n) for _number, c, d, n in rows]
