@@ -1,14 +1,62 @@
-"""``civicmeter wave pair``: show an assessment wave's data-use scores beside a survey wave."""
+"""``civicmeter wave create`` and ``wave pair``: add a wave to a programme; show an assessment
+wave's data-use scores beside a survey wave."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 import typer
 
 from ._django import setup_django
 from ._errors import user_errors
-from ._lookup import PROGRAMME_OPTION, WAVE_OPTION, NotFound, find_wave
+from ._lookup import PROGRAMME_OPTION, WAVE_OPTION, NotFound, find_programme, find_wave
 
 wave_app = typer.Typer(help="Set up a programme's waves.", no_args_is_help=True)
+
+
+@wave_app.command("create")
+def create(
+    code: str = typer.Option(..., "--code", help="The wave's code, e.g. 2022."),
+    instrument: str = typer.Option(
+        ..., "--instrument", help="Form id of a registered instrument, e.g. innovation_capacity."
+    ),
+    version: str = typer.Option(None, "--version", help="Its version [default: the only one]."),
+    title: str = typer.Option("", "--title", help="e.g. Third survey."),
+    status: str = typer.Option("draft", "--status", help="draft, open, closed or published."),
+    opens: datetime = typer.Option(None, "--opens", formats=["%Y-%m-%d"], help="First day, YYYY-MM-DD."),
+    closes: datetime = typer.Option(None, "--closes", formats=["%Y-%m-%d"], help="Last day, YYYY-MM-DD."),
+    programme: str = PROGRAMME_OPTION,
+) -> None:
+    """Add a wave of a registered instrument to a programme."""
+    setup_django()
+    from civicmeter.web.accounts.permissions import SYSTEM
+    from civicmeter.web.programmes.models import Instrument
+    from civicmeter.web.programmes.services import WaveSpec, wave_create
+
+    from .programme import refusals
+
+    with user_errors(NotFound):
+        target = find_programme(programme)
+        versions = Instrument.objects.filter(form_id=instrument)
+        if version:
+            versions = versions.filter(version=version)
+        found = list(versions[:2])
+        if len(found) != 1:
+            raise NotFound(
+                f"no instrument {instrument!r}{' version ' + version if version else ''}; register it first"
+                if not found
+                else f"instrument {instrument!r} has several versions; name one with --version"
+            )
+    spec = WaveSpec(
+        code=code,
+        title=title,
+        status=status,
+        opens_on=opens.date() if opens else None,
+        closes_on=closes.date() if closes else None,
+    )
+    with refusals():
+        wave = wave_create(actor=SYSTEM, programme=target, instrument=found[0], spec=spec)
+    typer.echo(f"Created wave {wave.code} ({wave.get_status_display().lower()}) in {target.slug}.")
 
 
 @wave_app.command("pair")

@@ -1,17 +1,21 @@
-"""Use cases for programmes: instruments, waves, cities and invitations.
+"""Use cases for programmes: the programme itself, instruments, waves, cities, members and invitations.
 
-Keyword-only arguments with ``actor``; permission checks inside; e-mail deferred until commit.
+Keyword-only arguments with ``actor``; permission checks inside; e-mail deferred until commit. The
+CLI, the web pages and the demo loader call these same functions (the demo as ``SYSTEM``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass, fields
+from datetime import date
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,13 +24,194 @@ from django.utils.translation import gettext_lazy
 from civicmeter import instruments
 from civicmeter.web.accounts.models import Role
 from civicmeter.web.accounts.permissions import (
-    SYSTEM,
     Action,
+    SystemActor,
+    now_for,
     require_instrument_admin,
     require_permission,
+    user_of,
 )
 
-from .models import City, Instrument, Invitation, Wave
+from .models import City, Instrument, Invitation, Programme, Wave
+
+SITE_ADMIN_ONLY = gettext_lazy("Only a site administrator may %(what)s.")
+PROGRAMME_EXISTS = gettext_lazy(
+    "[programme.E001] A programme with the code %(slug)s already exists; choose another code, or "
+    "work in that programme."
+)
+WAVE_EXISTS = gettext_lazy(
+    "[programme.E002] Programme %(programme)s already has a wave %(code)s; choose another code."
+)
+UNKNOWN_MEMBER_CITY = gettext_lazy(
+    "[programme.E003] %(username)s: no city with the code %(city)s; import the city first "
+    "(civicmeter cities import) or correct its code."
+)
+MEMBER_CITY_RULE = gettext_lazy(
+    "[programme.E004] %(username)s: a respondent needs a city and only a respondent has one."
+)
+UNKNOWN_ROLE = gettext_lazy(
+    "[programme.E005] %(username)s: %(kind)s is not a role; use admin, reviewer or respondent."
+)
+
+
+def _require_site_admin(actor, what: str) -> None:
+    """Creating programmes and cities, and site staff, is for the operator, not a programme admin."""
+    if isinstance(actor, SystemActor) or getattr(actor, "is_superuser", False):
+        return
+    raise PermissionDenied(SITE_ADMIN_ONLY % {"what": what})
+
+
+@transaction.atomic(durable=True)
+def programme_create(
+    *, actor, slug: str, name: str, description: str = "", name_translations: dict | None = None
+) -> Programme:
+    """Start a programme (a city network, a foundation, a research team) under its code ``slug``."""
+    _require_site_admin(actor, _("create a programme"))
+    if Programme.objects.filter(slug=slug).exists():
+        raise ValidationError(PROGRAMME_EXISTS % {"slug": slug}, code="programme.E001")
+    programme = Programme(
+        slug=slug, name=name, description=description, name_translations=name_translations or {}
+    )
+    programme.full_clean()
+    programme.save()
+    return programme
+
+
+@dataclass(frozen=True)
+class CityRecord:
+    """One city as a cities file or the demo states it; the slug (name + ISO country) is its key."""
+
+    slug: str
+    name: str
+    country: str
+    region: str = ""
+    population: int | None = None
+    population_year: int | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    mayor: str = ""
+    synthetic: bool = False
+
+
+@transaction.atomic(durable=True)
+def cities_import(*, actor, cities: list[CityRecord]) -> list[City]:
+    """Add or update cities by slug, all in one transaction; returns them in the order given.
+
+    Cities are shared by every programme, so this is for the site operator. A city whose facts are
+    unchanged is not written.
+    """
+    _require_site_admin(actor, _("add cities"))
+    names = [f.name for f in fields(CityRecord) if f.name != "slug"]
+    existing = {c.slug: c for c in City.objects.filter(slug__in=[c.slug for c in cities])}
+    new, changed = [], []
+    for facts in cities:
+        values = {name: getattr(facts, name) for name in names}
+        city = existing.get(facts.slug)
+        if city is None:
+            city = City(slug=facts.slug, **values)
+            city.full_clean()
+            new.append(city)
+            existing[facts.slug] = city
+        elif any(getattr(city, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(city, name, value)
+            city.full_clean()
+            changed.append(city)
+    City.objects.bulk_create(new)
+    City.objects.bulk_update(changed, names)
+    stored = {c.slug: c for c in City.objects.filter(slug__in=[c.slug for c in cities])}
+    return [stored[c.slug] for c in cities]
+
+
+@dataclass(frozen=True)
+class WaveSpec:
+    """What a new wave is: its code, title, status and dates (validated by ``Wave.full_clean``)."""
+
+    code: str
+    title: str = ""
+    status: str = Wave.Status.DRAFT
+    opens_on: date | None = None
+    closes_on: date | None = None
+
+
+@transaction.atomic(durable=True)
+def wave_create(*, actor, programme: Programme, instrument: Instrument, spec: WaveSpec) -> Wave:
+    """Add a wave of ``instrument`` to ``programme`` (programme admins)."""
+    require_permission(actor, Action.MANAGE_WAVE, programme=programme)
+    if programme.waves.filter(code=spec.code).exists():
+        raise ValidationError(
+            WAVE_EXISTS % {"programme": programme.slug, "code": spec.code}, code="programme.E002"
+        )
+    wave = Wave(
+        programme=programme, instrument=instrument, **{f.name: getattr(spec, f.name) for f in fields(spec)}
+    )
+    wave.full_clean()
+    wave.save()
+    return wave
+
+
+@dataclass(frozen=True)
+class Member:
+    """A person joining a programme: their account and role (a respondent answers for ``city``)."""
+
+    username: str
+    email: str
+    kind: str
+    city: str = ""  # the city's slug, for a respondent
+    site_staff: bool = False  # may open the site's admin pages (site administrators grant this)
+
+
+def _member_problems(members: list[Member], cities: dict[str, City]) -> list[str]:
+    problems = []
+    for member in members:
+        if member.kind not in Role.Kind.values:
+            problems.append(UNKNOWN_ROLE % {"username": member.username, "kind": member.kind})
+        elif (member.kind == Role.Kind.RESPONDENT) != bool(member.city):
+            problems.append(MEMBER_CITY_RULE % {"username": member.username})
+        elif member.city and member.city not in cities:
+            problems.append(UNKNOWN_MEMBER_CITY % {"username": member.username, "city": member.city})
+    return problems
+
+
+@transaction.atomic(durable=True)
+def members_add(
+    *, actor, programme: Programme, members: list[Member], password_hash: str | None = None
+) -> list[Role]:
+    """Give each member their role in ``programme``, creating the accounts that do not exist yet.
+
+    All or nothing: every bad member is reported at once. A new account gets ``password_hash`` (the
+    demo's one hashed password) or none usable, so its owner sets one with "Forgot your password?"
+    at the e-mail address given. Existing accounts keep their password; roles already held are kept.
+    """
+    require_permission(actor, Action.MANAGE_WAVE, programme=programme)
+    if any(m.site_staff for m in members):
+        _require_site_admin(actor, _("give access to the site's admin pages"))
+    cities = {c.slug: c for c in City.objects.filter(slug__in={m.city for m in members if m.city})}
+    problems = _member_problems(members, cities)
+    if problems:
+        raise ValidationError(problems)
+    User = get_user_model()
+    usernames = [m.username for m in members]
+    existing = set(User.objects.filter(username__in=usernames).values_list("username", flat=True))
+    new_users = []
+    for member in members:
+        if member.username in existing:
+            continue
+        user = User(username=member.username, email=member.email, is_staff=member.site_staff)
+        if password_hash is None:
+            user.set_unusable_password()
+        else:
+            user.password = password_hash
+        new_users.append(user)
+        existing.add(member.username)
+    User.objects.bulk_create(new_users)
+    users = {u.username: u for u in User.objects.filter(username__in=usernames)}
+    roles = [
+        Role(user=users[m.username], programme=programme, kind=m.kind, city=cities.get(m.city))
+        for m in members
+    ]
+    Role.objects.bulk_create(roles, ignore_conflicts=True)
+    return roles
 
 
 @transaction.atomic(durable=True)
@@ -79,8 +264,7 @@ def wave_set_status(*, actor, wave: Wave, status: str) -> Wave:
 
 
 NOT_ASSESSMENT_WAVE = gettext_lazy(
-    "[wave.E001] Wave %(wave)s uses a questionnaire; only an assessment wave is paired with a "
-    "survey wave."
+    "[wave.E001] Wave %(wave)s uses a questionnaire; only an assessment wave is paired with a survey wave."
 )
 NOT_SURVEY_WAVE = gettext_lazy(
     "[wave.E002] Wave %(wave)s is not a survey wave of programme %(programme)s; pair the assessment "
@@ -108,8 +292,7 @@ def wave_pair(*, actor, assessment_wave: Wave, survey_wave: Wave | None) -> Wave
             or survey_wave.instrument.kind != Instrument.Kind.SURVEY
         ):
             raise ValidationError(
-                NOT_SURVEY_WAVE
-                % {"wave": survey_wave.code, "programme": assessment_wave.programme.slug},
+                NOT_SURVEY_WAVE % {"wave": survey_wave.code, "programme": assessment_wave.programme.slug},
                 code="wave.E002",
             )
         other = Wave.objects.filter(pairs_with=survey_wave).exclude(pk=assessment_wave.pk).first()
@@ -160,8 +343,12 @@ def _queue_invitation_email(invitation: Invitation, *, reminder: bool) -> None:
 
 
 @transaction.atomic(durable=True)
-def invitation_send(*, actor, wave: Wave, city: City, email: str) -> Invitation:
-    """Invite a city to a wave by e-mail; the link lets its respondent sign in and answer."""
+def invitation_send(*, actor, wave: Wave, city: City, email: str, notify: bool = True) -> Invitation:
+    """Invite a city to a wave by e-mail; the link lets its respondent sign in and answer.
+
+    ``notify=False`` records an invitation sent outside Civicmeter (a programme moving in its
+    history, the demo) without e-mailing anyone.
+    """
     require_permission(actor, Action.MANAGE_WAVE, programme=wave.programme)
     invitation, created = Invitation.objects.get_or_create(
         wave=wave,
@@ -169,13 +356,40 @@ def invitation_send(*, actor, wave: Wave, city: City, email: str) -> Invitation:
         email=email.strip().lower(),
         defaults={
             "token": secrets.token_urlsafe(32),
-            "sent_at": timezone.now(),
-            "invited_by": None if actor is SYSTEM else actor,
+            "sent_at": now_for(actor),
+            "invited_by": user_of(actor),
         },
     )
-    if created:
+    if created and notify:
         _queue_invitation_email(invitation, reminder=False)
     return invitation
+
+
+DEMO_DOMAIN = "@demo.invalid"
+
+
+@transaction.atomic(durable=True)
+def invitations_close_demo(*, actor, programme: Programme) -> int:
+    """Mark every demo invitation as accepted by its city's demo login, with a fresh random token.
+
+    The demo users sign in with their password; leaving their invitations open would give anyone
+    with the link a way in. Older demo databases had guessable ``demo-<wave>-<city>`` tokens, which
+    are replaced here too. Only addresses at ``demo.invalid`` are touched. Returns how many
+    invitations were closed.
+    """
+    require_permission(actor, Action.MANAGE_WAVE, programme=programme)
+    users = {u.username: u for u in get_user_model().objects.filter(email__endswith=DEMO_DOMAIN)}
+    open_ones = Invitation.objects.filter(wave__programme=programme, email__endswith=DEMO_DOMAIN).filter(
+        Q(accepted_by__isnull=True) | Q(token__startswith="demo-")  # noqa: S106 - the old guessable form
+    )
+    closed = 0
+    for invitation in open_ones.select_related("city"):
+        invitation.token = secrets.token_urlsafe(32)
+        invitation.accepted_by = invitation.accepted_by or users.get(invitation.city.slug)
+        invitation.accepted_at = invitation.accepted_at or invitation.sent_at
+        invitation.save(update_fields=["token", "accepted_by", "accepted_at"])
+        closed += 1
+    return closed
 
 
 @transaction.atomic(durable=True)
@@ -247,7 +461,7 @@ def invitation_accept(*, actor, token: str) -> Invitation:
     by, anyone else grants nothing. (A person without an account creates one from the link with
     ``invitation_signup``, which takes the address from the invitation.)
     """
-    if not getattr(actor, "is_authenticated", False) or actor is SYSTEM:
+    if not getattr(actor, "is_authenticated", False) or isinstance(actor, SystemActor):
         raise ValidationError(_("Sign in before accepting an invitation."))
     invitation = _usable_invitation(token, actor)
     if (actor.email or "").strip().lower() != invitation.email.strip().lower():
