@@ -41,7 +41,13 @@ class SurveyTestCase(TestCase):
         values = value if isinstance(value, list) else [value]
         return (client or self.client).post(
             self.url("answer"),
-            {"question": question, question: values, f"version-{question}": str(version), **extra},
+            {
+                "question": question,
+                question: values,
+                f"version-{question}": str(version),
+                "present": question,
+                **extra,
+            },
             **HTMX,
         )
 
@@ -363,6 +369,7 @@ class AnswerTests(SurveyTestCase):
                 "version-s2_team": "0",
                 "s2_training": "systematically",
                 "version-s2_training": "0",
+                "present": ["s2_team", "s2_training"],
             },
         )
         self.assertRedirects(http, f"{self.url('survey')}?section=s2", fetch_redirect_response=False)
@@ -370,6 +377,43 @@ class AnswerTests(SurveyTestCase):
             services.response_answers(self.response),
             {"s2_team": "yes", "s2_training": "systematically"},
         )
+
+    def test_a_form_post_leaves_questions_it_does_not_carry_untouched(self):
+        # Only a question whose "present" marker is posted counts as posted: a version field
+        # alone (or nothing) is not an answer, so the stored value stays.
+        kept = {"mayor": "Ana Ruiz", "website": "https://example.org"}
+        store(self.response, kept)
+        http = self.client.post(
+            self.url("answer"),
+            {"section": "profile", "version-mayor": "1", "version-website": "1"},
+        )
+        self.assertEqual(http.status_code, 302)
+        self.assertEqual(services.response_answers(self.response), kept)
+
+    def test_a_form_post_with_every_box_unticked_clears_the_answer(self):
+        lacking = self.instrument.choices("s1_lacking").names[0]
+        store(self.response, {"mayor": "Ana Ruiz", "s1_lacking": lacking})
+        self.client.post(
+            self.url("answer"),
+            {"section": "s1", "version-s1_lacking": "1", "present": ["s1_lacking"]},
+        )
+        self.assertEqual(services.response_answers(self.response), {"mayor": "Ana Ruiz"})
+
+    def test_the_section_form_marks_each_editable_question_present(self):
+        http = self.client.get(self.url("survey"), {"section": "s2"})
+        self.assertContains(http, '<input type="hidden" name="present" value="s2_team">', html=True)
+
+    def test_an_autosave_without_its_present_marker_changes_nothing(self):
+        store(self.response, {"mayor": "Ana Ruiz"})
+        http = self.client.post(self.url("answer"), {"question": "mayor", "version-mayor": "1"}, **HTMX)
+        self.assertEqual(http.status_code, 400)
+        self.assertEqual(services.response_answers(self.response), {"mayor": "Ana Ruiz"})
+
+    def test_text_inputs_carry_the_length_limit(self):
+        http = self.client.get(self.url("survey"), {"section": "profile"}).content.decode()
+        for name in ("mayor", "website", "lead_officers"):
+            tag = http[http.index(f'id="id_{name}"') :].split(">", 1)[0]
+            self.assertIn('maxlength="5000"', tag, name)
 
     def test_a_form_post_without_its_section_changes_nothing(self):
         store(self.response, {"population": "611648"})

@@ -229,10 +229,18 @@ def survey(request, pk: int):
 
 
 def _save_section(request, page: SurveyPage):
-    """Without JavaScript a section is posted whole: save each shown answer that changed."""
+    """Without JavaScript a section is posted whole: save each shown answer that changed.
+
+    Only questions the post marks as present are read: a question missing from the post (an old
+    page, a hand-made request) is left as stored, while a marked question without a value (every
+    box unticked) is a real clear.
+    """
     instrument = page.instrument
+    posted = _posted_questions(request)
     for question in instrument.section(page.section).questions:
         if not question.takes_answer or question.name not in page.visible:
+            continue
+        if question.name not in posted:
             continue
         raw = _posted_value(request, question.name)
         if raw == page.answers.get(question.name, ""):
@@ -265,6 +273,11 @@ def _save_section(request, page: SurveyPage):
     return redirect(_survey_url(page.response, page.section))
 
 
+def _posted_questions(request) -> set[str]:
+    """The questions the form carried (each has a hidden ``present`` marker, ``_question_present.html``)."""
+    return set(request.POST.getlist("present"))
+
+
 def _posted_value(request, name: str) -> str:
     """The submitted answer; ticked checkboxes arrive as repeated fields, stored space-joined."""
     return " ".join(request.POST.getlist(name)).strip()
@@ -295,6 +308,9 @@ def answer(request, pk: int):
         name = request.POST.get("question", "")
         if not page.instrument.has_question(name):
             return HttpResponseBadRequest(_("Unknown question."))
+        if name not in _posted_questions(request):
+            # Without its marker an absent value is not an answer: never read it as a clear.
+            return HttpResponseBadRequest(_("The answer was not sent; reload the page."))
         result = services.answer_save(
             actor=request.user,
             response=response,

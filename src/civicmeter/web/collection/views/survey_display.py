@@ -15,7 +15,7 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
 from civicmeter import instruments
-from civicmeter.instruments.answers import CODES, REQUIRED
+from civicmeter.instruments.answers import CODES, REQUIRED, text_limit
 from civicmeter.instruments.expressions import Binary, Current, ExpressionSyntaxError, Number, parse
 from civicmeter.instruments.model import Group, Instrument, Question
 
@@ -44,6 +44,7 @@ class QuestionView:
     minimum: str | None = None
     maximum: str | None = None
     multiline: bool = False
+    maxlength: int | None = None
     state: str = ""
     message: str = ""
 
@@ -178,6 +179,7 @@ def question_view(
         minimum=minimum,
         maximum=maximum,
         multiline="multiline" in (question.appearance or ""),
+        maxlength=text_limit(question),
     )
 
 
