@@ -1,5 +1,5 @@
 """Setting up a programme from the command line, through the services the demo loader uses:
-``programme create``, ``cities import``, ``members add`` and ``wave create``."""
+``programme create``, ``cities import``, ``members add``, ``instrument register`` and ``wave create``."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from typer.testing import CliRunner
 from civicmeter.cli import app
 from civicmeter.testing import make_world
 from civicmeter.web.accounts.models import Role
-from civicmeter.web.accounts.permissions import SYSTEM
 from civicmeter.web.programmes import services
 from civicmeter.web.programmes.instrument_cache import SHIPPED_DIR
 from civicmeter.web.programmes.models import City, Programme, Wave
@@ -58,11 +57,9 @@ class ProgrammeSetupTests(TestCase):
         tempe = get_user_model().objects.get(username="tempe")
         self.assertFalse(tempe.has_usable_password())
         self.assertTrue(Role.objects.filter(user=tempe, kind="respondent", city__slug="tempe-us").exists())
-        services.instrument_register(
-            actor=SYSTEM,
-            filename="innovation-capacity.xlsx",
-            content=(SHIPPED_DIR / "innovation-capacity.xlsx").read_bytes(),
-        )
+        result = invoke("instrument", "register", str(SHIPPED_DIR / "innovation-capacity.xlsx"))
+        self.assertEqual(result.exit_code, 0, result.output)
+        self.assertIn("Registered innovation_capacity version", result.output)
         result = invoke(
             "wave", "create", "--programme", "net", "--code", "2022", "--instrument", "innovation_capacity",
             "--status", "open", "--opens", "2022-03-01", "--closes", "2022-09-30",

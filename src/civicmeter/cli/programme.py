@@ -1,4 +1,5 @@
-"""``civicmeter programme create``, ``cities import`` and ``members add``: set up a programme.
+"""``civicmeter programme create``, ``cities import``, ``members add`` and ``instrument register``: set
+up a programme.
 
 Each command calls the programme service the demo loader calls, as the system actor (the operator
 at the shell). Refusals print every problem and exit 2; nothing is half-written.
@@ -15,6 +16,7 @@ import typer
 from ._django import setup_django
 from ._errors import user_errors
 from ._lookup import PROGRAMME_OPTION, NotFound, find_programme
+from .instrument import instrument_app
 
 programme_app = typer.Typer(help="Create a programme.", no_args_is_help=True)
 cities_app = typer.Typer(help="Add or update the cities programmes work with.", no_args_is_help=True)
@@ -107,7 +109,26 @@ def members_add_command(
     typer.echo(f"Gave {len(roles)} people their role in {target.slug}.")
 
 
+def register_instrument(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="XLSForm workbook (.xlsx)."),
+    kind: str = typer.Option("survey", "--kind", help="survey (a questionnaire) or assessment."),
+) -> None:
+    """Store a checked instrument version so waves can use it (same bytes again: nothing changes)."""
+    setup_django()
+    from civicmeter.instruments import InstrumentError
+    from civicmeter.web.accounts.permissions import SYSTEM
+    from civicmeter.web.programmes.models import Instrument
+    from civicmeter.web.programmes.services import instrument_register
+
+    if kind not in Instrument.Kind.values:
+        raise typer.BadParameter(f"use survey or assessment; got {kind!r}", param_hint="--kind")
+    with refusals(), user_errors(InstrumentError):
+        row = instrument_register(actor=SYSTEM, filename=file.name, content=file.read_bytes(), kind=kind)
+    typer.echo(f"Registered {row.form_id} version {row.version} ({row.get_kind_display().lower()}).")
+
+
 def register(app: typer.Typer) -> None:
+    instrument_app.command("register")(register_instrument)
     app.add_typer(programme_app, name="programme")
     app.add_typer(cities_app, name="cities")
     app.add_typer(members_app, name="members")
