@@ -32,6 +32,7 @@ DOMAIN = (
     "civicmeter.narrative",
     "civicmeter.params",
     "civicmeter.provenance",
+    "civicmeter.results_protocol",
     "civicmeter.yaml_schema",
 )
 FORBIDDEN = ("django", "civicmeter.web", "civicmeter.cli")

@@ -69,7 +69,8 @@ def test_minmax_spans_zero_to_hundred(asem_result):
 
 def test_provenance_names_recipe_and_data(asem_result, asem_recipe):
     provenance = asem_result.provenance
-    assert provenance["recipe"] == "asem-example"
-    assert provenance["recipe_sha256"] == asem_recipe.sha256
-    assert len(provenance["iData_sha256"]) == 64
-    assert provenance["n_units"] == "51"
+    assert provenance.recipe_version == f"asem-example {asem_recipe.version} (sha256 {asem_recipe.sha256})"
+    data, meta = provenance.sources
+    assert data.startswith("iData sha256 ") and len(data.split()[-1]) == 64
+    assert meta.startswith("iMeta sha256 ")
+    assert len(asem_result.summary_frame()) == 51

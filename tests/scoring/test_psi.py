@@ -188,11 +188,23 @@ def test_ranks_descend_and_ties_share_the_minimum(instrument, psi):
         "data_use",
         "evaluation",
     ]
-    assert table.provenance["recipe"] == "psi-capacity"
-    assert table.provenance["instrument_form_id"] == "innovation_capacity"
+    assert table.provenance.recipe_version == f"psi-capacity 1.0 (sha256 {psi.sha256})"
+    assert table.provenance.instrument_version.startswith("innovation_capacity ")
     assert table.notes == ("only 4 cities: ranks and rank intervals say little at this size",)
 
 
 def test_no_cities_gives_an_empty_table(instrument, psi):
     table = score_responses(instrument, {}, psi)
     assert table.n == 0 and table.notes == ("no cities to score",)
+
+
+def test_summary_frame_gives_each_city_its_index_and_rank_interval(instrument, psi):
+    table = score_responses(instrument, {"full": FULL, "mixed": MIXED, "empty": {}}, psi)
+    frame = table.summary_frame()
+    assert list(frame.index) == ["full", "mixed", "empty"] and frame.index.name == "city"
+    for row in table.rows:
+        shown = frame.loc[row.city]
+        assert (shown["estimate"], shown["rank"], shown["class"]) == (row.index, row.rank, row.score_class)
+        assert (shown["rank_p5"], shown["rank_p95"]) == (row.rank_p5, row.rank_p95)
+    assert frame[["se", "ci_lower", "ci_upper"]].isna().all().all() and (frame["n"] == 1).all()
+    assert frame["reason"].str.contains("bound the rank, not the score").all()

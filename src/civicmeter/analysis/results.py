@@ -17,6 +17,7 @@ import pandas as pd
 
 from civicmeter.analysis.groupings import Sample
 from civicmeter.provenance import Provenance
+from civicmeter.results_protocol import SUMMARY_COLUMNS
 
 
 class NoteBook:
@@ -33,10 +34,6 @@ class NoteBook:
     @property
     def notes(self) -> tuple[str, ...]:
         return tuple(self._notes)
-
-
-#: The columns every result's ``summary_frame()`` has (docs/architecture.md, "one result shape").
-SUMMARY_COLUMNS = ["estimate", "se", "ci_lower", "ci_upper", "n"]
 
 
 @dataclass(frozen=True)
@@ -152,9 +149,9 @@ class ResultTable:
         )
         return frame.set_index("outcome")
 
-    def to_csv(self) -> str:
-        """Every column of :meth:`to_frame`, provenance included, as CSV text."""
-        return self.to_frame().to_csv(index=False)
+    def to_csv(self, path_or_buffer=None) -> str | None:
+        """Every column of :meth:`to_frame`, provenance included; the text when no path is given."""
+        return self.to_frame().to_csv(path_or_buffer, index=False)
 
     def display_frame(self) -> pd.DataFrame:
         """What a reader needs, formatted as text, with interval headers built from ``alpha``."""
@@ -203,6 +200,9 @@ class ResultTable:
         lines.append(self.display_frame().to_string(index=False))
         lines += [f"[{i}] {text}" for i, text in enumerate(self.notes, start=1)]
         return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
 
     def to_html(self) -> str:
         """An HTML table with caption, escaped text and the numbered notes beneath it."""

@@ -41,7 +41,7 @@ def audit(
             built.stages["Raw"],
             built.stages["Aggregated"],
             built.hierarchy,
-            provenance=built.provenance,
+            provenance=dict(built.provenance.items()),
         )
         written = result.write(out)
     typer.echo(f"{chosen.name} v{chosen.version}: audited {len(result.stats)} indicators")

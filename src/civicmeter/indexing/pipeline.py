@@ -18,7 +18,7 @@ from civicmeter.indexing.fit import check_recipe_fits
 from civicmeter.indexing.impute import impute
 from civicmeter.indexing.normalise import normalise_array
 from civicmeter.indexing.recipe import Recipe
-from civicmeter.indexing.results import STAGES, IndexResult
+from civicmeter.indexing.results import STAGES, IndexResult, index_provenance
 from civicmeter.indexing.screen import screen_units
 from civicmeter.indexing.specs import NormaliseSpec
 from civicmeter.indexing.tables import IndexData
@@ -222,4 +222,5 @@ def run_pipeline(
         unit_names=names,
         data_source=dict(data.source),
         notes=notes,
+        provenance=index_provenance(recipe, data.source),
     )

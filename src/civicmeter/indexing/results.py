@@ -1,17 +1,45 @@
-"""The result of an index build: every stage, scores and ranks, what was done, provenance."""
+"""The result of an index build: every stage, scores and ranks, what was done, provenance.
+
+:class:`IndexResult` follows the shared result shape (:mod:`civicmeter.results_protocol`).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
-from civicmeter import __version__
 from civicmeter.indexing.hierarchy import Hierarchy
 from civicmeter.indexing.recipe import Recipe
+from civicmeter.provenance import Provenance
+from civicmeter.results_protocol import SUMMARY_COLUMNS, write_csv
+
+if TYPE_CHECKING:
+    from civicmeter.indexing.sensitivity import UncertaintyResult
 
 STAGES = ("Raw", "Denominated", "Imputed", "Screened", "Treated", "Normalised", "Aggregated")
+
+
+#: Why an index score has no standard error or interval of its own (``summary_frame()``).
+NO_INTERVAL = (
+    "computed from the indicators, not estimated from a sample: no standard error; "
+    "rank intervals come from an uncertainty analysis (civicmeter index uncertainty)"
+)
+RANK_INTERVAL = (
+    "computed from the indicators, not estimated from a sample: no standard error; "
+    "rank_p5 to rank_p95 bound the rank over {runs} uncertainty runs, not the score"
+)
+
+
+def index_provenance(recipe: Recipe, source: dict[str, str]) -> Provenance:
+    """The recipe (name, version, hash) and the data tables by their hashes (``iData sha256 ...``)."""
+    return Provenance(
+        recipe_version=f"{recipe.name} {recipe.version} (sha256 {recipe.sha256})",
+        sources=tuple(f"{name} sha256 {sha256}" for name, sha256 in source.items() if sha256),
+    )
 
 
 def rank_descending(scores: pd.DataFrame) -> pd.DataFrame:
@@ -35,6 +63,7 @@ class IndexResult:
     unit_names: pd.Series
     data_source: dict[str, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    provenance: Provenance = field(default_factory=Provenance)
 
     def __getitem__(self, stage: str) -> pd.DataFrame:
         return self.stages[stage]
@@ -48,15 +77,6 @@ class IndexResult:
     def ranks(self) -> pd.DataFrame:
         """Ranks of every indicator (normalised, so higher is better) and aggregate."""
         return rank_descending(self.stages["Aggregated"])
-
-    @property
-    def provenance(self) -> dict[str, str]:
-        return {
-            **self.recipe.provenance,
-            **{f"{k}_sha256": v for k, v in self.data_source.items()},
-            "civicmeter_version": __version__,
-            "n_units": str(len(self.stages["Aggregated"])),
-        }
 
     @property
     def effective_weights(self) -> pd.Series:
@@ -94,6 +114,55 @@ class IndexResult:
         )
         frame.insert(2, "Level", frame["iCode"].map(self.hierarchy.levels))
         return frame
+
+    def summary_frame(self, uncertainty: UncertaintyResult | None = None) -> pd.DataFrame:
+        """The shared result shape, one row per unit (index ``uCode``), best first.
+
+        ``estimate`` is the top aggregate's score (the ``uncertainty`` run's target when given),
+        ``se`` and the interval are NaN (see ``reason``), ``n`` counts the unit's indicators with a
+        raw value, ``rank`` is its rank; with ``uncertainty``, ``rank_p5``, ``rank_median`` and
+        ``rank_p95`` give the rank interval over its runs.
+        """
+        code = uncertainty.target if uncertainty is not None else self.hierarchy.top[0]
+        scores = self.scores[code]
+        raw = self.stages["Raw"].reindex(scores.index)[list(self.hierarchy.indicators)]
+        frame = pd.DataFrame(
+            {
+                "estimate": scores.to_numpy(dtype=float),
+                "se": np.nan,
+                "ci_lower": np.nan,
+                "ci_upper": np.nan,
+                "n": raw.notna().sum(axis=1).to_numpy(),
+                "rank": rank_descending(scores.to_frame())[code].to_numpy(),
+            },
+            index=pd.Index(scores.index, name="uCode"),
+            columns=[*SUMMARY_COLUMNS, "rank"],
+        )
+        frame["reason"] = NO_INTERVAL
+        if uncertainty is not None:
+            intervals = uncertainty.rank_intervals.set_index("uCode")
+            frame["rank_p5"] = intervals["p05"]
+            frame["rank_median"] = intervals["median"]
+            frame["rank_p95"] = intervals["p95"]
+            frame["reason"] = RANK_INTERVAL.format(runs=uncertainty.n)
+            frame = frame[[c for c in frame.columns if c != "reason"] + ["reason"]]
+        return frame.sort_values(["rank", "uCode"], na_position="last")
+
+    def to_csv(self, path_or_buffer=None, *, uncertainty: UncertaintyResult | None = None):
+        """:meth:`summary_frame` plus the provenance columns; the text when no path is given."""
+        return write_csv(self.summary_frame(uncertainty), self.provenance, path_or_buffer)
+
+    def __str__(self) -> str:
+        top = self.hierarchy.top[0]
+        best = self.summary_frame().head(3)
+        leaders = ", ".join(f"{unit} {score:.1f}" for unit, score in best["estimate"].items())
+        lines = [
+            f"{self.recipe.name} v{self.recipe.version}: {len(self.scores)} units scored on {top}; "
+            f"best: {leaders}",
+            "; ".join(f"{k}: {v}" for k, v in self.provenance.items()),
+        ]
+        lines += [f"note {k}: {note}" for k, note in enumerate(self.notes, 1)]
+        return "\n".join(lines)
 
     def strengths_weaknesses(self, unit: str, *, n: int = 5) -> pd.DataFrame:
         """The unit's ``n`` best- and worst-ranked indicators (COINr ``get_str_weak``)."""

@@ -299,7 +299,7 @@ def run_uncertainty(
         notes.extend(n for n in indices.notes if n not in notes)
     n = len(plan_design.blocks)
     provenance = {
-        **nominal.provenance,
+        **dict(nominal.provenance.items()),
         "sensitivity_spec": spec.source,
         "sensitivity_spec_sha256": spec.sha256,
         "seed": str(seed),

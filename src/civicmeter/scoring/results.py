@@ -1,14 +1,26 @@
-"""Scored cities as a result object: every number with its reasons, ranks, intervals, provenance."""
+"""Scored cities as a result object: every number with its reasons, ranks, intervals, provenance.
+
+:class:`ScoreTable` follows the shared result shape (:mod:`civicmeter.results_protocol`).
+"""
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
+from civicmeter.provenance import Provenance
+from civicmeter.results_protocol import SUMMARY_COLUMNS, write_csv
 from civicmeter.scoring.recipe import DECIMALS, ScoringRecipe
 from civicmeter.scoring.rules import Contribution
+
+#: Why a score has no standard error or interval of its own, in every row of ``summary_frame()``.
+NO_INTERVAL = (
+    "computed from the city's answers, not estimated from a sample: no standard error; "
+    "rank_p5 to rank_p95 bound the rank, not the score"
+)
 
 
 @dataclass(frozen=True)
@@ -68,27 +80,36 @@ class ScoredCity:
         return "\n".join(lines)
 
 
+def score_provenance(recipe: ScoringRecipe, instrument: dict[str, str]) -> Provenance:
+    """The recipe (id, version, hash) and, for answers, the instrument (form id, version, hash)."""
+    version = None
+    if instrument:
+        form, number, sha256 = instrument["form_id"], instrument["version"], instrument["sha256"]
+        version = f"{form} {number} (sha256 {sha256})"
+    return Provenance(
+        instrument_version=version,
+        recipe_version=f"{recipe.id} {recipe.version} (sha256 {recipe.sha256})",
+    )
+
+
 @dataclass(frozen=True)
 class ScoreTable:
-    """Scores of every city under one recipe, with the recipe's and the instrument's provenance."""
+    """Scores of every city under one recipe, with the recipe's and the instrument's provenance.
+
+    ``instrument`` holds the scored instrument's ``form_id``, ``version`` and ``sha256`` (empty for
+    assessments scored from reviewed criteria).
+    """
 
     recipe: ScoringRecipe
     rows: tuple[ScoredCity, ...]
     instrument: dict[str, str]
     interval_method: str
     notes: tuple[str, ...] = ()
+    provenance: Provenance = field(default_factory=Provenance)
 
     @property
     def n(self) -> int:
         return len(self.rows)
-
-    @property
-    def provenance(self) -> dict[str, str]:
-        return {
-            **self.recipe.provenance,
-            **{f"instrument_{k}": v for k, v in self.instrument.items()},
-            "n": str(self.n),
-        }
 
     def __getitem__(self, city: str) -> ScoredCity:
         for row in self.rows:
@@ -132,12 +153,41 @@ class ScoreTable:
         ]
         return pd.DataFrame.from_records(records, columns=columns)
 
+    def summary_frame(self) -> pd.DataFrame:
+        """The shared result shape, one row per city (index ``city``), best first: the index as
+        ``estimate``, NaN ``se`` and interval (see ``reason``), ``n`` 1 (one response or assessment
+        per city), then rank, the rank interval and class."""
+        frame = pd.DataFrame(
+            {
+                "city": [r.city for r in self.rows],
+                "estimate": [r.index for r in self.rows],
+                "se": np.nan,
+                "ci_lower": np.nan,
+                "ci_upper": np.nan,
+                "n": 1,
+                "rank": [r.rank for r in self.rows],
+                "rank_p5": [r.rank_p5 for r in self.rows],
+                "rank_median": [r.rank_median for r in self.rows],
+                "rank_p95": [r.rank_p95 for r in self.rows],
+                "class": [r.score_class for r in self.rows],
+                "reason": NO_INTERVAL,
+            },
+            columns=["city", *SUMMARY_COLUMNS, "rank", "rank_p5", "rank_median", "rank_p95"]
+            + ["class", "reason"],
+        )
+        return frame.set_index("city")
+
+    def to_csv(self, path_or_buffer=None) -> str | None:
+        """:meth:`summary_frame` plus the provenance columns; the text when no path is given."""
+        return write_csv(self.summary_frame(), self.provenance, path_or_buffer)
+
     def __str__(self) -> str:
         shares = ", ".join(f"{code} {share:.0%}" for code, share in self.class_shares().items())
         lines = [
             f"{self.recipe.id} v{self.recipe.version} (sha256 {self.recipe.sha256[:12]}): "
             f"{self.n} cities; {shares}",
             f"rank intervals: {self.interval_method}",
+            "; ".join(f"{k}: {v}" for k, v in self.provenance.items()),
         ]
         lines += [f"note {k}: {note}" for k, note in enumerate(self.notes, 1)]
         return "\n".join(lines)

@@ -19,7 +19,7 @@ from civicmeter.scoring.engine import index_points
 from civicmeter.scoring.errors import ScoringError
 from civicmeter.scoring.intervals import descending_ranks, describe, rank_intervals
 from civicmeter.scoring.recipe import DECIMALS, ScoringRecipe
-from civicmeter.scoring.results import ComponentScore, ScoredCity, ScoreTable
+from civicmeter.scoring.results import ComponentScore, ScoredCity, ScoreTable, score_provenance
 from civicmeter.scoring.rules import (
     Contribution,
     answer_contribution,
@@ -50,10 +50,10 @@ def _table(
 ) -> ScoreTable:
     cities = list(scored)
     components = {city: _components(recipe, scored[city]) for city in cities}
+    provenance = score_provenance(recipe, instrument)
+    method = describe(recipe.uncertainty)
     if not cities:
-        return ScoreTable(
-            recipe, (), instrument, describe(recipe.uncertainty), ("no cities to score",)
-        )
+        return ScoreTable(recipe, (), instrument, method, ("no cities to score",), provenance)
     points = pd.DataFrame({city: {c.code: c.points for c in components[city]} for city in cities}).T
     index = index_points(recipe, points)
     ranks = descending_ranks(index.to_numpy())
@@ -80,7 +80,7 @@ def _table(
     rows.sort(key=lambda r: (r.rank, r.city))
     if len(rows) < SMALL_N:
         notes.append(f"only {len(rows)} cities: ranks and rank intervals say little at this size")
-    return ScoreTable(recipe, tuple(rows), instrument, describe(recipe.uncertainty), tuple(notes))
+    return ScoreTable(recipe, tuple(rows), instrument, method, tuple(notes), provenance)
 
 
 @validate_params(

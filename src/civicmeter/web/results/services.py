@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from civicmeter import instruments, scoring
-from civicmeter.provenance import code_version
 from civicmeter.web.accounts.permissions import SYSTEM, Action, require_permission
 from civicmeter.web.collection.models import Answer, Response
 from civicmeter.web.collection.selectors import accepted_criteria
@@ -109,7 +108,7 @@ def scores_compute(*, actor, wave: Wave, recipe_path: Path | None = None) -> Sco
         recipe_sha256=recipe.sha256,
         recipe_title=recipe.title,
         instrument_version=instrument.version,
-        code_version=code_version(),
+        code_version=table.provenance.code_version,
         interval_method=table.interval_method,
         notes=list(table.notes),
         actor=None if actor is SYSTEM else actor,
