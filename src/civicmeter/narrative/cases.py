@@ -17,10 +17,10 @@ from civicmeter.indexing.errors import ProblemCollector
 from civicmeter.instruments import Instrument
 from civicmeter.narrative import errors as E
 from civicmeter.narrative.errors import NarrativeError
-from civicmeter.narrative.rule_reader import RuleReader
+from civicmeter.narrative.rule_reader import RuleReader, file_messages
 from civicmeter.narrative.rules import RuleSet
 from civicmeter.params import NONE, InstanceOf, validate_params
-from civicmeter.yaml_schema import FileMessages, read_yaml_mapping
+from civicmeter.yaml_schema import read_yaml_mapping
 
 SHIPPED_CASES = Path(__file__).resolve().parent.parent / "content" / "recommendations" / "cases.yaml"
 TOP_KEYS = ("id", "version", "title", "cases")
@@ -144,13 +144,7 @@ def _case(r: _CaseReader, rules: RuleSet, areas: tuple[str, ...], file: str) -> 
     )
 
 
-FILE_MESSAGES = FileMessages(
-    error=NarrativeError.single,
-    code="narrative.E011",
-    unreadable=E.UNREADABLE.format(what="case file", detail="{detail}"),
-    syntax=E.UNREADABLE.format(what="case file", detail="{detail}"),
-    not_mapping=E.NOT_MAPPING.format(what="case file", keys=", ".join(TOP_KEYS)),
-)
+FILE_MESSAGES = file_messages("case file", "narrative.E011", TOP_KEYS)
 
 
 @validate_params(

@@ -1,4 +1,5 @@
-"""The typed reader shared by the rules and case files: one way to read a code, a text, a list.
+"""The typed reader shared by the rules and case files: one way to read a code, a text, a list; and
+the one set of messages every narrative file (rules, cases, wording) gives when it cannot be read.
 
 Both formats record problems under their key path and read on (``civicmeter.yaml_schema``), so a
 programme sees every problem of a file at once; they differ only in their codes, which a subclass sets.
@@ -10,7 +11,20 @@ import string
 from typing import Any, ClassVar
 
 from civicmeter.narrative import errors as E
-from civicmeter.yaml_schema import MappingReader, is_whole
+from civicmeter.narrative.errors import NarrativeError
+from civicmeter.yaml_schema import FileMessages, MappingReader, is_whole
+
+
+def file_messages(what: str, code: str, keys: tuple[str, ...]) -> FileMessages:
+    """What a narrative file (rules, cases, wording) says when it cannot be read at all: one code
+    per format, the format named in the text."""
+    return FileMessages(
+        error=NarrativeError.single,
+        code=code,
+        unreadable=E.UNREADABLE.format(what=what, detail="{detail}"),
+        syntax=E.UNREADABLE.format(what=what, detail="{detail}"),
+        not_mapping=E.NOT_MAPPING.format(what=what, keys=", ".join(keys)),
+    )
 
 
 def check_placeholders(reader: MappingReader, key: str, text: str, allowed: tuple[str, ...]) -> None:

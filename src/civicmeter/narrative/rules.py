@@ -18,6 +18,7 @@ reported at once, each naming the rule's key path and the fix (``narrative.E001`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,10 +27,10 @@ from civicmeter.indexing.errors import ProblemCollector
 from civicmeter.instruments import Instrument
 from civicmeter.narrative import errors as E
 from civicmeter.narrative.errors import NarrativeError
-from civicmeter.narrative.rule_reader import RuleReader, check_placeholders
+from civicmeter.narrative.rule_reader import RuleReader, check_placeholders, file_messages
 from civicmeter.params import InstanceOf, validate_params
 from civicmeter.scoring import ScoringRecipe
-from civicmeter.yaml_schema import FileMessages, content_sha256, read_yaml_mapping
+from civicmeter.yaml_schema import content_sha256, read_yaml_mapping
 
 SHIPPED_RULES = (
     Path(__file__).resolve().parent.parent / "content" / "recommendations" / "recommendations.yaml"
@@ -198,6 +199,30 @@ def _trigger(r: RuleReader, context: _Context) -> Trigger | None:
     return trigger
 
 
+def _entries(
+    r: RuleReader, key: str, id_key: str, what: str, hint: str, parse: Callable[[RuleReader], Any]
+) -> tuple[list, int]:
+    """The entries of the required list under ``key`` (recommendations, a rule's triggers), each read
+    by ``parse``, and how many were listed. An entry is named by its ``id_key`` in problem places;
+    a missing or empty list (E003) and an ``id_key`` value used twice (E009) are problems."""
+    raw = r.content.get(key)
+    if not isinstance(raw, list) or not raw:
+        r.problem(key, "narrative.E003", E.MISSING_KEY.format(hint=hint))
+        return [], 0
+    entries, seen = [], set()
+    for k, entry in enumerate(raw):
+        label = entry.get(id_key, k) if isinstance(entry, dict) else k
+        parsed = parse(r.nested(entry, f"{key}.{label}"))
+        if parsed is None:
+            continue
+        ident = getattr(parsed, id_key)
+        if ident in seen:
+            r.problem(f"{key}.{label}", "narrative.E009", E.DUPLICATE.format(what=what, code=ident))
+        seen.add(ident)
+        entries.append(parsed)
+    return entries, len(raw)
+
+
 def _recommendation(r: RuleReader, context: _Context) -> RecommendationRule | None:
     r.only(RECOMMENDATION_KEYS)
     number = r.whole("number", low=1)
@@ -211,23 +236,10 @@ def _recommendation(r: RuleReader, context: _Context) -> RecommendationRule | No
             E.NO_COMPONENT.format(code=component, codes=", ".join(context.components)),
         )
     actions = r.texts("first_actions", "first actions (text)")
-    triggers, seen = [], set()
-    raw = r.content.get("triggers")
-    if not isinstance(raw, list) or not raw:
-        r.problem("triggers", "narrative.E003", E.MISSING_KEY.format(hint="list the triggers under triggers"))
-        raw = []
-    for k, entry in enumerate(raw):
-        label = entry.get("id", k) if isinstance(entry, dict) else k
-        trigger = _trigger(r.nested(entry, f"triggers.{label}"), context)
-        if trigger is None:
-            continue
-        if trigger.id in seen:
-            r.problem(
-                f"triggers.{label}", "narrative.E009", E.DUPLICATE.format(what="trigger", code=trigger.id)
-            )
-        seen.add(trigger.id)
-        triggers.append(trigger)
-    if None in (number, layer, component, actions) or not title or len(triggers) != len(raw) or not raw:
+    triggers, listed = _entries(
+        r, "triggers", "id", "trigger", "list the triggers under triggers", lambda e: _trigger(e, context)
+    )
+    if None in (number, layer, component, actions) or not title or len(triggers) != listed or not listed:
         return None
     return RecommendationRule(number, layer, title, component, actions, tuple(triggers))
 
@@ -254,25 +266,14 @@ def _rules_from_dict(
             f"the rules are written for instrument {form!r} but were given {instrument.form_id!r}; "
             "use the rules made for that instrument",
         )
-    raw = content.get("recommendations")
-    if not isinstance(raw, list) or not raw:
-        root.problem(
-            "recommendations", "narrative.E003", E.MISSING_KEY.format(hint="list the recommendations")
-        )
-        raw = []
-    recommendations = []
-    for k, entry in enumerate(raw):
-        label = entry.get("number", k) if isinstance(entry, dict) else k
-        recommendation = _recommendation(root.nested(entry, f"recommendations.{label}"), context)
-        if recommendation is None:
-            continue
-        if any(r.number == recommendation.number for r in recommendations):
-            root.problem(
-                f"recommendations.{label}",
-                "narrative.E009",
-                E.DUPLICATE.format(what="recommendation number", code=recommendation.number),
-            )
-        recommendations.append(recommendation)
+    recommendations, _ = _entries(
+        root,
+        "recommendations",
+        "number",
+        "recommendation number",
+        "list the recommendations",
+        lambda e: _recommendation(e, context),
+    )
     problems.raise_if_any()
     return RuleSet(
         rules_id,
@@ -285,13 +286,7 @@ def _rules_from_dict(
     )
 
 
-FILE_MESSAGES = FileMessages(
-    error=NarrativeError.single,
-    code="narrative.E001",
-    unreadable=E.UNREADABLE.format(what="rules file", detail="{detail}"),
-    syntax=E.UNREADABLE.format(what="rules file", detail="{detail}"),
-    not_mapping=E.NOT_MAPPING.format(what="rules file", keys=", ".join(TOP_KEYS)),
-)
+FILE_MESSAGES = file_messages("rules file", "narrative.E001", TOP_KEYS)
 
 
 @validate_params(

@@ -19,8 +19,9 @@ from civicmeter.narrative import errors as E
 from civicmeter.narrative.errors import NarrativeError
 from civicmeter.narrative.numbers import NumberFormat
 from civicmeter.narrative.peers import CONTINENTS
+from civicmeter.narrative.rule_reader import file_messages
 from civicmeter.params import NONE, InstanceOf, Options, validate_params
-from civicmeter.yaml_schema import FileMessages, MappingReader, is_whole, read_yaml_mapping
+from civicmeter.yaml_schema import MappingReader, is_whole, read_yaml_mapping
 
 MESSAGES = Path(__file__).resolve().parent.parent / "content" / "recommendations" / "messages"
 LANGUAGES = ("en", "es", "fr")
@@ -158,13 +159,7 @@ def _phrases(r: _Reader, instrument: Instrument) -> dict[str, dict[str, str]]:
 def load_wording(language: str, instrument: Instrument, path: str | Path | None = None) -> Wording:
     """Read and check the wording of ``language`` (the shipped file unless ``path`` is given)."""
     path = Path(path) if path is not None else MESSAGES / f"{language}.yaml"
-    messages = FileMessages(
-        error=NarrativeError.single,
-        code=CODE,
-        unreadable=E.UNREADABLE.format(what="wording file", detail="{detail}"),
-        syntax=E.UNREADABLE.format(what="wording file", detail="{detail}"),
-        not_mapping=E.NOT_MAPPING.format(what="wording file", keys=", ".join(TOP_KEYS)),
-    )
+    messages = file_messages("wording file", CODE, TOP_KEYS)
     content, sha256 = read_yaml_mapping(path, messages)
     problems = ProblemCollector(NarrativeError)
     root = _Reader(content, str(path), "", problems)
