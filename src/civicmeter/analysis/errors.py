@@ -8,10 +8,11 @@ together, so a user fixes a file once rather than row by row.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
+
+from civicmeter.problems import ProblemsError
 
 BAD_CLASS = "analysis.E001"
 DUPLICATE_CITY = "analysis.E002"
@@ -37,18 +38,8 @@ class Problem:
         return f"[{self.code}] {self.place}: {self.message}. Fix: {self.fix}."
 
 
-class AnalysisError(ValueError):
+class AnalysisError(ProblemsError):
     """The input tables cannot be analysed as they are; ``problems`` lists every reason found."""
-
-    def __init__(self, problems: Iterable[Problem]):
-        self.problems = tuple(problems)
-        if not self.problems:
-            raise ValueError("AnalysisError needs at least one problem")
-        super().__init__("\n".join(str(p) for p in self.problems))
-
-    @property
-    def codes(self) -> tuple[str, ...]:
-        return tuple(p.code for p in self.problems)
 
 
 def raise_if(problems: list[Problem]) -> None:

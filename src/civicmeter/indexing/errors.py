@@ -8,8 +8,9 @@ reused.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
+
+from civicmeter.problems import ProblemsError
 
 
 @dataclass(frozen=True)
@@ -24,22 +25,12 @@ class Problem:
         return f"[{self.code}] {self.place}: {self.message}"
 
 
-class IndexInputError(ValueError):
+class IndexInputError(ProblemsError):
     """An index input (data tables or recipe) is invalid; ``problems`` lists every problem."""
-
-    def __init__(self, problems: Iterable[Problem]):
-        self.problems = tuple(problems)
-        if not self.problems:
-            raise ValueError("an IndexInputError needs at least one problem")
-        super().__init__("\n".join(str(p) for p in self.problems))
 
     @classmethod
     def single(cls, code: str, place: str, message: str) -> IndexInputError:
         return cls([Problem(code, place, message)])
-
-    @property
-    def codes(self) -> tuple[str, ...]:
-        return tuple(p.code for p in self.problems)
 
 
 class IndexDataError(IndexInputError):

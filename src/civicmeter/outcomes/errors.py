@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from civicmeter.problems import ProblemsError
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -21,18 +23,18 @@ class Problem:
         return f"[{self.code}] {self.message}"
 
 
-class OutcomesError(ValueError):
-    """A user's outcome file, catalogue or mapping cannot be used as it stands."""
+class OutcomesError(ProblemsError):
+    """A user's outcome file, catalogue or mapping cannot be used as it stands.
+
+    ``problems`` and ``codes`` are lists here (callers and tests compare them with lists)."""
 
     def __init__(self, problems: list[Problem]):
-        if not problems:
-            raise ValueError("OutcomesError needs at least one problem")
-        self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
+        super().__init__(problems)
+        self.problems = list(self.problems)
 
     @property
     def codes(self) -> list[str]:
-        return [p.code for p in self.problems]
+        return list(super().codes)
 
 
 def raise_if_any(problems: list[Problem]) -> None:
