@@ -17,6 +17,7 @@ import typer
 if TYPE_CHECKING:  # annotations only; the command imports the domain when it runs
     from civicmeter.outcomes import MicrodataSpec
 
+from . import _table_options as table
 from ._errors import user_errors
 
 outcomes_app = typer.Typer(
@@ -90,19 +91,13 @@ def check_command(
     map_: Annotated[
         list[str] | None, typer.Option("--map", help="ROLE=COLUMN, e.g. city=Area (repeatable).")
     ] = None,
-    indicator: Annotated[
-        str | None, typer.Option(help="Catalogue code of the single indicator in the file.")
-    ] = None,
-    value_column: Annotated[str | None, typer.Option(help="Column holding that indicator's values.")] = None,
-    period: Annotated[
-        str | None, typer.Option(help="Period for all rows when the file has no year column.")
-    ] = None,
-    country: Annotated[str | None, typer.Option(help="ISO country code for all rows, e.g. US, GB.")] = None,
-    encoding: Annotated[str | None, typer.Option(help="File encoding (detected when omitted).")] = None,
-    skip_rows: Annotated[
-        int | None, typer.Option(help="Metadata lines above the header (detected when omitted).")
-    ] = None,
-    sheet: Annotated[str | None, typer.Option(help="XLSX sheet name (first sheet when omitted).")] = None,
+    indicator: table.Indicator = None,
+    value_column: table.ValueColumn = None,
+    period: table.Period = None,
+    country: table.Country = None,
+    encoding: table.Encoding = None,
+    skip_rows: table.SkipRows = None,
+    sheet: table.Sheet = None,
     catalogue_files: Annotated[
         list[Path] | None, typer.Option("--catalogue", help="Programme catalogue file(s).")
     ] = None,

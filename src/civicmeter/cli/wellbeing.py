@@ -17,6 +17,7 @@ import typer
 if TYPE_CHECKING:  # annotations only; the command imports the domain when it runs
     from civicmeter.outcomes import MicrodataSpec
 
+from . import _table_options as table
 from ._django import setup_django
 from ._errors import user_errors
 from ._lookup import NotFound, find_programme, find_wave
@@ -78,22 +79,16 @@ def import_command(
         list[str] | None,
         typer.Option("--map", help="ROLE=COLUMN pairs, e.g. city=Area,period=Year."),
     ] = None,
-    indicator: Annotated[
-        str | None, typer.Option(help="Catalogue code of the single indicator in the file.")
-    ] = None,
-    value_column: Annotated[str | None, typer.Option(help="Column holding that indicator's values.")] = None,
-    period: Annotated[
-        str | None, typer.Option(help="Period for all rows when the file has no year column.")
-    ] = None,
-    country: Annotated[str | None, typer.Option(help="ISO country code for all rows, e.g. US, GB.")] = None,
+    indicator: table.Indicator = None,
+    value_column: table.ValueColumn = None,
+    period: table.Period = None,
+    country: table.Country = None,
     source: Annotated[
         str | None, typer.Option(help="Who published the figures, when the file has no source column.")
     ] = None,
-    encoding: Annotated[str | None, typer.Option(help="File encoding (detected when omitted).")] = None,
-    skip_rows: Annotated[
-        int | None, typer.Option(help="Metadata lines above the header (detected when omitted).")
-    ] = None,
-    sheet: Annotated[str | None, typer.Option(help="XLSX sheet name (first sheet when omitted).")] = None,
+    encoding: table.Encoding = None,
+    skip_rows: table.SkipRows = None,
+    sheet: table.Sheet = None,
     confirm_mapping: Annotated[
         Path | None,
         typer.Option(help="CSV source_name,country,city_slug of names you confirm (saved)."),

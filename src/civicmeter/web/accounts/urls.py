@@ -4,52 +4,41 @@ from django.urls import path, reverse_lazy
 from . import views
 from .forms import QueuedPasswordResetForm
 
+
+def _auth_page(route: str, view, name: str, **options):
+    """One of Django's sign-in and password views, on our template named like the URL
+    (``accounts/<name>.html``)."""
+    return path(route, view.as_view(template_name=f"accounts/{name}.html", **options), name=name)
+
+
 app_name = "accounts"
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
+    _auth_page("login/", auth_views.LoginView, "login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.home, name="home"),
     path("invitations/<str:token>/", views.invitation, name="invitation"),
-    path(
+    _auth_page(
         "password/change/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="accounts/password_change.html",
-            success_url=reverse_lazy("accounts:password_change_done"),
-        ),
-        name="password_change",
+        auth_views.PasswordChangeView,
+        "password_change",
+        success_url=reverse_lazy("accounts:password_change_done"),
     ),
-    path(
-        "password/change/done/",
-        auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html"),
-        name="password_change_done",
-    ),
-    path(
+    _auth_page("password/change/done/", auth_views.PasswordChangeDoneView, "password_change_done"),
+    _auth_page(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(
-            form_class=QueuedPasswordResetForm,
-            template_name="accounts/password_reset.html",
-            email_template_name="accounts/password_reset_email.txt",
-            subject_template_name="accounts/password_reset_subject.txt",
-            success_url=reverse_lazy("accounts:password_reset_done"),
-        ),
-        name="password_reset",
+        auth_views.PasswordResetView,
+        "password_reset",
+        form_class=QueuedPasswordResetForm,
+        email_template_name="accounts/password_reset_email.txt",
+        subject_template_name="accounts/password_reset_subject.txt",
+        success_url=reverse_lazy("accounts:password_reset_done"),
     ),
-    path(
-        "password/reset/sent/",
-        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
-        name="password_reset_done",
-    ),
-    path(
+    _auth_page("password/reset/sent/", auth_views.PasswordResetDoneView, "password_reset_done"),
+    _auth_page(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            template_name="accounts/password_reset_confirm.html",
-            success_url=reverse_lazy("accounts:password_reset_complete"),
-        ),
-        name="password_reset_confirm",
+        auth_views.PasswordResetConfirmView,
+        "password_reset_confirm",
+        success_url=reverse_lazy("accounts:password_reset_complete"),
     ),
-    path(
-        "password/reset/done/",
-        auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html"),
-        name="password_reset_complete",
-    ),
+    _auth_page("password/reset/done/", auth_views.PasswordResetCompleteView, "password_reset_complete"),
 ]

@@ -14,6 +14,11 @@ from civicmeter.web.programmes.models import City
 NONE_OF_OURS = "-"
 
 
+def _optional_text(label, max_length: int | None = None, help_text="") -> forms.CharField:
+    """A text field the user may leave blank: blank means "detect it" or "the file says"."""
+    return forms.CharField(label=label, required=False, max_length=max_length, help_text=help_text)
+
+
 class IndicatorCatalogueForm(forms.Form):
     file = forms.FileField(
         label=_("Indicator catalogue (YAML)"),
@@ -29,52 +34,28 @@ class OutcomeUploadForm(forms.Form):
         label=_("Outcome table (CSV or XLSX)"),
         help_text=_("One row per city (and period, indicator), or one column per indicator."),
     )
-    period = forms.CharField(
-        label=_("Period"),
-        required=False,
-        max_length=30,
-        help_text=_("For files without a year column, e.g. 2023."),
+    period = _optional_text(_("Period"), 30, _("For files without a year column, e.g. 2023."))
+    country = _optional_text(
+        _("Country code"), 2, _("ISO code for every row when the file has no country column, e.g. US.")
     )
-    country = forms.CharField(
-        label=_("Country code"),
-        required=False,
-        max_length=2,
-        help_text=_("ISO code for every row when the file has no country column, e.g. US."),
+    indicator = _optional_text(
+        _("Indicator code"), 80, _("For a file holding a single indicator, e.g. median_household_income.")
     )
-    indicator = forms.CharField(
-        label=_("Indicator code"),
-        required=False,
-        max_length=80,
-        help_text=_("For a file holding a single indicator, e.g. median_household_income."),
+    value_column = _optional_text(_("Value column of that indicator"))
+    source = _optional_text(
+        _("Source"), 500, _("Who published the figures, when the file has no source column.")
     )
-    value_column = forms.CharField(label=_("Value column of that indicator"), required=False)
-    source = forms.CharField(
-        label=_("Source"),
-        required=False,
-        max_length=500,
-        help_text=_("Who published the figures, when the file has no source column."),
-    )
-    city_column = forms.CharField(label=_("City column"), required=False)
-    period_column = forms.CharField(label=_("Period column"), required=False)
-    indicator_column = forms.CharField(label=_("Indicator column"), required=False)
-    encoding = forms.CharField(
-        label=_("Encoding"),
-        required=False,
-        max_length=30,
-        help_text=_("Detected when empty; e.g. cp1252."),
-    )
+    city_column = _optional_text(_("City column"))
+    period_column = _optional_text(_("Period column"))
+    indicator_column = _optional_text(_("Indicator column"))
+    encoding = _optional_text(_("Encoding"), 30, _("Detected when empty; e.g. cp1252."))
     skip_rows = forms.IntegerField(
         label=_("Metadata lines above the header"),
         required=False,
         min_value=0,
         help_text=_("Detected when empty."),
     )
-    sheet = forms.CharField(
-        label=_("Sheet"),
-        required=False,
-        max_length=100,
-        help_text=_("XLSX only; the first sheet when empty."),
-    )
+    sheet = _optional_text(_("Sheet"), 100, _("XLSX only; the first sheet when empty."))
     skip_unmatched = forms.BooleanField(
         label=_("Leave out names that are none of our cities"),
         required=False,
