@@ -3,45 +3,39 @@ permissions, versions and record the history."""
 
 from django.contrib import admin
 
+from civicmeter.web.core.admin import ReadOnlyAdmin
+
 from .models import AnswerChange, CriterionReview, ImportRun, Response, ResponseEvent
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(Response)
-class ResponseAdmin(ReadOnly):
+class ResponseAdmin(ReadOnlyAdmin):
     list_display = ("city", "wave", "status", "version", "synthetic", "last_activity_at")
     list_filter = ("wave", "status", "synthetic")
     search_fields = ("city__name",)
 
 
 @admin.register(AnswerChange)
-class AnswerChangeAdmin(ReadOnly):
+class AnswerChangeAdmin(ReadOnlyAdmin):
     list_display = ("response", "question", "old_value", "new_value", "actor", "source", "at")
     list_filter = ("source",)
     search_fields = ("question", "response__city__name")
 
 
 @admin.register(ResponseEvent)
-class ResponseEventAdmin(ReadOnly):
+class ResponseEventAdmin(ReadOnlyAdmin):
     list_display = ("response", "action", "from_status", "to_status", "actor", "at")
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(ReadOnly):
+class ImportRunAdmin(ReadOnlyAdmin):
     list_display = (
         "wave", "filename", "status", "inserted", "updated", "cleared", "unchanged", "actor", "started_at"
     )
 
 
 @admin.register(CriterionReview)
-class CriterionReviewAdmin(ReadOnly):
+class CriterionReviewAdmin(ReadOnlyAdmin):
     list_display = ("response", "criterion", "outcome", "reviewer", "at")
     list_filter = ("outcome",)
     search_fields = ("criterion", "response__city__name")

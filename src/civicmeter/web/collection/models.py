@@ -69,7 +69,20 @@ class Answer(models.Model):
         ]
 
 
-class AnswerChange(models.Model):
+class HistoryRow(models.Model):
+    """A row of a response's history: written once, never changed, listed newest first.
+
+    ``at`` is set by the services from now_for(actor), like Response's times: the system actor may
+    record history at its own time."""
+
+    at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        abstract = True
+        ordering = ["-at", "-id"]
+
+
+class AnswerChange(HistoryRow):
     """Audit trail: who changed which answer, when, from what to what, and through which interface."""
 
     class Source(models.TextChoices):
@@ -85,14 +98,12 @@ class AnswerChange(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.WEB)
-    at = models.DateTimeField(default=timezone.now, editable=False)  # now_for(actor), see Response
 
-    class Meta:
-        ordering = ["-at", "-id"]
+    class Meta(HistoryRow.Meta):
         indexes = [models.Index(fields=["response", "question"])]
 
 
-class ResponseEvent(models.Model):
+class ResponseEvent(HistoryRow):
     """Audit trail of status changes (submitted, returned, validated) with an optional note."""
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="events")
@@ -103,10 +114,6 @@ class ResponseEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    at = models.DateTimeField(default=timezone.now, editable=False)  # now_for(actor), see Response
-
-    class Meta:
-        ordering = ["-at", "-id"]
 
 
 class ImportRun(models.Model):
@@ -140,7 +147,7 @@ class ImportRun(models.Model):
         ordering = ["-started_at"]
 
 
-class CriterionReview(models.Model):
+class CriterionReview(HistoryRow):
     """A reviewer's outcome for one criterion of an assessment response; rows are never changed.
 
     The latest row per (response, criterion) is the current outcome, earlier rows are its history. A
@@ -159,10 +166,8 @@ class CriterionReview(models.Model):
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    at = models.DateTimeField(default=timezone.now, editable=False)  # now_for(actor), see Response
 
-    class Meta:
-        ordering = ["-at", "-id"]
+    class Meta(HistoryRow.Meta):
         indexes = [models.Index(fields=["response", "criterion"])]
 
     def __str__(self) -> str:

@@ -2,15 +2,9 @@
 
 from django.contrib import admin
 
+from civicmeter.web.core.admin import ReadOnlyAdmin
+
 from .models import AnalysisRun, CityNameMapping, OutcomeImportRun, OutcomeIndicator, OutcomeValue
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(OutcomeIndicator)
