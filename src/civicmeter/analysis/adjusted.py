@@ -125,13 +125,7 @@ def adjusted_checked(
     settings: ComparisonSettings,
 ) -> ResultTable:
     """:func:`adjusted_difference` on inputs already checked; ``economy`` already resolved."""
-    notes = NoteBook()
-    for text in prepared.notes:
-        notes.add(text)
-    notes.add(
-        f"Only cities in the {sample.label} sample are used; the PSI and data-use samples are "
-        "never pooled or compared with each other."
-    )
+    notes = prepared.notebook(sample.label)
     for text in controls.notes:
         notes.add(text)
     grouping = PSI_CLASS if sample is Sample.PSI else DATA_USE_CLASS

@@ -237,13 +237,7 @@ def compare_checked(
     prepared: Prepared, grouping: Grouping, settings: ComparisonSettings
 ) -> ResultTable:
     """:func:`compare_groups` on inputs already checked by :func:`prepare`."""
-    notes = NoteBook()
-    for text in prepared.notes:
-        notes.add(text)
-    notes.add(
-        f"Only cities in the {grouping.sample.label} sample are used; the PSI and data-use samples "
-        "are never pooled or compared with each other."
-    )
+    notes = prepared.notebook(grouping.sample.label)
     notes.add(
         "Differences are high minus low group means: percentage points for shares of residents, "
         "index points (min-max across the cities) for other indicators. Each mean's interval is "

@@ -27,6 +27,7 @@ from civicmeter.analysis.errors import (
     raise_if,
     shown,
 )
+from civicmeter.analysis.results import NoteBook
 from civicmeter.analysis.settings import ComparisonSettings
 from civicmeter.provenance import Provenance
 
@@ -57,6 +58,18 @@ class Prepared:
     unusable: dict[str, str] = field(default_factory=dict)
     #: The unit of a difference per indicator (see :func:`catalogue_units`).
     units: dict[str, str] = field(default_factory=dict)
+
+    def notebook(self, sample_label: str) -> NoteBook:
+        """The notes a table of one sample opens with: what the checks set aside, then that the PSI
+        and data-use samples are never mixed."""
+        notes = NoteBook()
+        for text in self.notes:
+            notes.add(text)
+        notes.add(
+            f"Only cities in the {sample_label} sample are used; the PSI and data-use samples are "
+            "never pooled or compared with each other."
+        )
+        return notes
 
 
 @dataclass(frozen=True)
