@@ -33,6 +33,7 @@ DOMAIN = (
     "civicmeter.params",
     "civicmeter.provenance",
     "civicmeter.results_protocol",
+    "civicmeter.tabular_files",
     "civicmeter.yaml_schema",
 )
 FORBIDDEN = ("django", "civicmeter.web", "civicmeter.cli")

@@ -8,6 +8,7 @@ import zipfile
 import pandas as pd
 import pytest
 
+from civicmeter import tabular_files
 from civicmeter.instruments import ResponsesImportError, files
 from civicmeter.instruments.files import read_table, to_xlsx_bytes
 
@@ -49,7 +50,7 @@ def test_a_workbook_that_inflates_past_the_limit_is_refused_before_it_is_parsed(
 
     bomb = inflated(small_workbook(), files.MAX_UNPACKED_BYTES)
     assert len(bomb) < files.MAX_UNPACKED_BYTES // 100
-    monkeypatch.setattr(files, "load_workbook", never)
+    monkeypatch.setattr(tabular_files, "load_workbook", never)  # the shared reader opens workbooks
     found = problem(bomb)
     assert found.code == "import.E016"
     assert "MB when unpacked" in found.message

@@ -5,7 +5,8 @@ reading must cope with a UTF-8 byte-order mark, ``;``-delimited CSV from Europea
 KoboToolbox, and must say clearly when a file is not UTF-8 instead of silently garbling accents.
 Writing follows OWASP's CSV-injection advice: a cell that a spreadsheet would run as a formula
 gets a leading apostrophe, which reading removes again, so export -> import -> export gives the
-same bytes.
+same bytes. The decisions are :mod:`civicmeter.tabular_files`'s, under :data:`RESPONSES`; this
+module keeps the answers' error codes and wording.
 """
 
 from __future__ import annotations
@@ -17,12 +18,29 @@ import zipfile
 from pathlib import Path
 
 import pandas as pd
-from charset_normalizer import from_bytes
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from civicmeter.instruments.errors import Problem, ResponsesImportError
 from civicmeter.params import NONE, InstanceOf, Options, validate_params
+from civicmeter.tabular_files import OLD_EXCEL as OLD_EXCEL_KIND
+from civicmeter.tabular_files import (
+    PLAIN_NUMBER,
+    ZIP_MAGIC,
+    EncodingPolicy,
+    NotUtf8Error,
+    ReadPolicy,
+    archive_facts,
+    choose_encoding,
+    file_kind,
+    guess_code_page,
+    is_binary,
+    long_cell,
+    neutralise,
+    restore,
+    sniff_delimiter,
+    workbook_rows,
+)
 
 NOT_UTF8 = (
     "the file is not UTF-8 (it looks like {guess}); save it as 'CSV UTF-8' in your spreadsheet "
@@ -64,43 +82,13 @@ MAX_CELL_CHARS = 32_767
 #: Largest unpacked size of an XLSX (its XML parts together). 152 cities x 300 questions take a
 #: few MB; a zip bomb of 1.7 MB that unpacks to 490 MB is refused from the zip directory alone.
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
-#: File signatures that are certainly not answer tables (first bytes -> what the file is).
-_SIGNATURES = (
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF8", "a GIF image"),
-    (b"%PDF", "a PDF document"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"Rar!", "a RAR archive"),
-    (b"7z\xbc\xaf", "a 7-Zip archive"),
+#: Answers are re-imported into stored records, so a guessed encoding is refused, not used.
+RESPONSES = ReadPolicy(
+    encoding=EncodingPolicy.REFUSE_NON_UTF8,
+    max_unpacked_bytes=MAX_UNPACKED_BYTES,
+    max_cell_chars=MAX_CELL_CHARS,
+    delimiters=",;\t",
 )
-_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-
-#: Characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection).
-FORMULA_TRIGGERS = "=+-@\t\r"
-_NEUTRALISED = re.compile(rf"^'*[{re.escape(FORMULA_TRIGGERS)}]")
-_PLAIN_NUMBER = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)")
-_DELIMITERS = (",", ";", "\t")
-_CHAOS_MARGIN = 0.1
-
-
-def neutralise(value: str) -> str:
-    """Prefix a formula-looking cell with ``'``; plain numbers such as ``-5`` are left alone.
-
-    Values that already start with apostrophes before a trigger get one more, so
-    :func:`restore` is an exact inverse.
-    """
-    if _PLAIN_NUMBER.fullmatch(value) or not _NEUTRALISED.match(value):
-        return value
-    return "'" + value
-
-
-def restore(value: str) -> str:
-    """Undo :func:`neutralise`."""
-    if value.startswith("'") and _NEUTRALISED.match(value) and not _PLAIN_NUMBER.fullmatch(value):
-        return value[1:]
-    return value
 
 
 def _source_bytes(source: str | Path | bytes) -> tuple[bytes, str | None]:
@@ -113,54 +101,31 @@ def _source_bytes(source: str | Path | bytes) -> tuple[bytes, str | None]:
         raise ResponsesImportError([problem], source=str(source)) from exc
 
 
-def guess_encoding(data: bytes) -> str:
-    """The likely encoding of non-UTF-8 bytes, for the error message.
-
-    On a short file charset-normalizer ranks several single-byte code pages as equally plausible
-    (cp1250, cp1257...); Windows Excel in English, Spanish and French saves cp1252, so we name it
-    whenever it is about as plausible as the best candidate.
-    """
-    matches = list(from_bytes(data))
-    if not matches:
-        return "an unknown encoding"
-    best = min(m.chaos for m in matches)
-    plausible = [m for m in matches if m.chaos <= best + _CHAOS_MARGIN]
-    if any("cp1252" in m.could_be_from_charset for m in plausible):
-        return "cp1252"
-    return min(matches, key=lambda m: m.chaos).encoding
-
-
 def decode(data: bytes, encoding: str | None = None, *, source: str | None = None) -> str:
-    """Text of a CSV file: UTF-8 (with or without BOM) unless ``encoding`` is given."""
+    """Text of a CSV file: UTF-8 (a BOM allowed), or UTF-16/32 with a BOM, unless ``encoding`` is given."""
     if encoding is not None:
-        try:
-            return data.decode(encoding)
-        except (UnicodeDecodeError, LookupError) as exc:
-            problem = Problem("import.E001", BAD_ENCODING.format(encoding=encoding, reason=exc))
-            raise ResponsesImportError([problem], source=source) from exc
-    if data.startswith(_UTF16_BOMS):  # Excel's "Unicode text" and some Windows tools
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            problem = Problem("import.E001", BAD_ENCODING.format(encoding="UTF-16", reason=exc))
-            raise ResponsesImportError([problem], source=source) from exc
+        return _decode_as(data, encoding, encoding, source)
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        problem = Problem("import.E001", NOT_UTF8.format(guess=guess_encoding(data)))
+        chosen = choose_encoding(data, RESPONSES)
+        if chosen.startswith("utf-8"):
+            return data.decode("utf-8-sig")  # fails only on bad bytes after a UTF-8 BOM
+    except (NotUtf8Error, UnicodeDecodeError) as exc:
+        guess = exc.guess if isinstance(exc, NotUtf8Error) else _guess(data)
+        problem = Problem("import.E001", NOT_UTF8.format(guess=guess))
         raise ResponsesImportError([problem], source=source) from exc
+    return _decode_as(data, chosen, chosen.upper(), source)  # Excel's "Unicode text" (UTF-16)
 
 
-def sniff_delimiter(header_line: str) -> str:
-    """The delimiter used most often (outside quotes) in the header line; ``,`` on a tie."""
-    counts = {d: 0 for d in _DELIMITERS}
-    quoted = False
-    for char in header_line:
-        if char == '"':
-            quoted = not quoted
-        elif not quoted and char in counts:
-            counts[char] += 1
-    return max(_DELIMITERS, key=lambda d: (counts[d], d == ","))
+def _guess(data: bytes) -> str:
+    return guess_code_page(data, RESPONSES) or "an unknown encoding"
+
+
+def _decode_as(data: bytes, encoding: str, shown: str, source: str | None) -> str:
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as exc:
+        problem = Problem("import.E001", BAD_ENCODING.format(encoding=shown, reason=exc))
+        raise ResponsesImportError([problem], source=source) from exc
 
 
 @validate_params(
@@ -184,7 +149,7 @@ def read_table(
     data, label = _source_bytes(source)
     label = label or name
     _refuse_non_tables(data, label)
-    if data.startswith(b"PK\x03\x04"):
+    if data.startswith(ZIP_MAGIC):
         header, rows = _xlsx_rows(data, label)
     else:
         header, rows = _csv_rows(decode(data, encoding, source=label), label)
@@ -204,13 +169,12 @@ def read_table(
 def _refuse_non_tables(data: bytes, label: str | None) -> None:
     """Name what a file is when it is certainly not a table, before anything tries to decode it."""
     named = f" '{Path(label).name}'" if label else ""
-    head = data[:16]
-    kind = next((what for magic, what in _SIGNATURES if head.startswith(magic)), None)
-    if head.startswith(_OLE2):
+    kind = file_kind(data[:16])
+    if kind == OLD_EXCEL_KIND:
         text = OLD_EXCEL.format(named=named)
     elif kind is not None:
         text = NOT_A_TABLE.format(named=named, kind=kind)
-    elif b"\x00" in data[:4096] and not data.startswith((b"PK\x03\x04", *_UTF16_BOMS)):
+    elif is_binary(data):
         text = NOT_A_TABLE.format(named=named, kind="a binary file")
     else:
         return
@@ -218,7 +182,7 @@ def _refuse_non_tables(data: bytes, label: str | None) -> None:
 
 
 def _csv_rows(text: str, label: str | None) -> tuple[list[str], list[list[str]]]:
-    delimiter = sniff_delimiter(text.split("\n", 1)[0])
+    delimiter = sniff_delimiter(text.split("\n", 1)[0], RESPONSES)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     records = []
     try:
@@ -240,43 +204,33 @@ def _csv_rows(text: str, label: str | None) -> tuple[list[str], list[list[str]]]
 
 
 def _check_lengths(values: list, row: int, label: str | None) -> None:
-    for index, value in enumerate(values):
-        if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-            text = CELL_TOO_LONG.format(length=f"{len(value):,}", limit=MAX_CELL_CHARS)
-            column = get_column_letter(index + 1)
-            raise ResponsesImportError([Problem("import.E014", text, row=row, column=column)], source=label)
+    index = long_cell(values, RESPONSES)
+    if index is not None:
+        text = CELL_TOO_LONG.format(length=f"{len(values[index]):,}", limit=MAX_CELL_CHARS)
+        column = get_column_letter(index + 1)
+        raise ResponsesImportError([Problem("import.E014", text, row=row, column=column)], source=label)
 
 
 def _xlsx_rows(data: bytes, label: str | None) -> tuple[list[str], list[list[str]]]:
-    """The first sheet's cells, after checking the unpacked size from the zip directory.
-
-    The zip directory states each part's unpacked size and :mod:`zipfile` refuses a part that
-    inflates past it, so the check is both instant and safe against lying archives.
-    """
+    """The first sheet's cells, after checking the unpacked size from the zip directory."""
     named = f" '{Path(label).name}'" if label else ""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            parts = archive.infolist()
+        facts = archive_facts(data)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         problem = Problem("import.E001", BAD_WORKBOOK.format(reason=exc))
         raise ResponsesImportError([problem], source=label) from exc
-    if not any(p.filename == "xl/workbook.xml" for p in parts):
+    if not facts.has_workbook:
         problem = Problem("import.E018", ZIP_NOT_WORKBOOK.format(named=named))
         raise ResponsesImportError([problem], source=label)
-    unpacked = sum(p.file_size for p in parts)
-    if unpacked > MAX_UNPACKED_BYTES:
+    if facts.too_big(RESPONSES):
         mb = 1024 * 1024
-        text = TOO_BIG_UNPACKED.format(size=unpacked / mb, limit=MAX_UNPACKED_BYTES / mb)
+        text = TOO_BIG_UNPACKED.format(size=facts.unpacked / mb, limit=MAX_UNPACKED_BYTES / mb)
         raise ResponsesImportError([Problem("import.E016", text)], source=label)
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = book.worksheets[0]
-        sheet.reset_dimensions()  # do not trust the stored sheet size (see workbook.read_workbook)
         values = []
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        for number, row in enumerate(workbook_rows(data), start=1):
             _check_lengths(row, number, label)
             values.append([_cell(v) for v in row])
-        book.close()
     except ResponsesImportError:
         raise
     except Exception as exc:  # noqa: BLE001 - any parser failure on a damaged workbook is the file's fault
@@ -295,7 +249,7 @@ def _cell(value: object) -> str:
 
 def _typed(text: str) -> str | int | float:
     """A number if it reads back (via :func:`_cell`) as exactly ``text``, else ``text`` itself."""
-    if not _PLAIN_NUMBER.fullmatch(text):
+    if not PLAIN_NUMBER.fullmatch(text):
         return neutralise(text)
     number = int(text) if re.fullmatch(r"-?\d+", text) else float(text)
     return number if _cell(number) == text else text

@@ -4,7 +4,9 @@ Published city tables are rarely clean CSV. The ONS subnational files carry five
 ("Indicator:", "Date:", ...) before the header, Windows tools write cp1252, Excel adds a UTF-8 BOM,
 and European exports use ``;``. :func:`read_table` handles these once, returns every cell as text
 (so importers can report unparseable cells with their row instead of losing them to NaN), and
-records what it decided in :class:`RawTable` so the import report can show it.
+records what it decided in :class:`RawTable` so the import report can show it. What a file really
+is, its encoding and its delimiter are decided by :mod:`civicmeter.tabular_files` under
+:data:`OUTCOMES`; this module keeps the outcome tables' error codes and wording.
 """
 
 from __future__ import annotations
@@ -18,10 +20,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from charset_normalizer import from_bytes
 
 from civicmeter.outcomes.errors import OutcomesError, Problem
 from civicmeter.params import NONE, InstanceOf, Interval, validate_params
+from civicmeter.tabular_files import (
+    OLD_EXCEL,
+    EncodingPolicy,
+    ReadPolicy,
+    archive_facts,
+    choose_encoding,
+    file_kind,
+    looks_like_text,
+    sniff_delimiter,
+)
 
 #: Bytes looked at to decide the encoding and the layout; enough for any header block.
 SAMPLE_BYTES = 1 << 20
@@ -33,6 +44,8 @@ EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 METADATA_LABEL = re.compile(r"^\s*[^\d\W][\w ()/.-]*:\s*$")
 YEAR_COLUMN = re.compile(r"^\s*((?:19|20)\d{2})(?:\.0)?\s*$")
 MAX_METADATA_LINES = 30
+#: Lines the delimiter is sniffed from: past any metadata block, into the data.
+SNIFF_LINES = MAX_METADATA_LINES + 20
 
 E010_NOT_FOUND = "{path}: file not found. Check the path."
 E011_UNDECODABLE = (
@@ -52,6 +65,14 @@ E016_INFLATES = (
 )
 #: A workbook may unpack to this many bytes (XML inside the zip) before it is refused unread.
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+#: Published tables come as they are: a non-UTF-8 file is read in its likeliest code page.
+OUTCOMES = ReadPolicy(
+    encoding=EncodingPolicy.DETECT,
+    max_unpacked_bytes=MAX_UNPACKED_BYTES,
+    max_cell_chars=None,
+    delimiters=DELIMITERS,
+    code_pages=tuple(FALLBACK_ENCODINGS),
+)
 
 
 @dataclass
@@ -68,14 +89,6 @@ class RawTable:
     def spreadsheet_row(self, index: int) -> int:
         """The row number a user sees in a spreadsheet for data row ``index`` (0-based)."""
         return self.skip_rows + 2 + index
-
-
-def _decodes_as_utf8(sample: bytes, complete: bool) -> bool:
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(sample, final=complete)
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 @validate_params(
@@ -109,29 +122,16 @@ def detect_encoding(path: str | Path, declared: str | None = None) -> str:
             complete = not handle.read(1)
     except FileNotFoundError as exc:
         raise OutcomesError([Problem("outcomes.E010", E010_NOT_FOUND.format(path=path))]) from exc
-    if sample.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if sample.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        return "utf-32"
-    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    if _decodes_as_utf8(sample, complete):
-        return "utf-8"
-    matches = list(from_bytes(sample, cp_isolation=FALLBACK_ENCODINGS))
-    if not matches:
-        return "cp1252"
     # Short samples often fit several code pages equally well; ties go to the commonest (cp1252).
-    order = [codecs.lookup(e).name for e in FALLBACK_ENCODINGS]
-    best = min(matches, key=lambda m: (m.chaos, order.index(codecs.lookup(m.encoding).name)))
-    return codecs.lookup(best.encoding).name
+    return choose_encoding(sample, OUTCOMES, complete=complete)
 
 
-def _sniff_delimiter(text: str) -> str:
-    lines = [line for line in text.splitlines()[: MAX_METADATA_LINES + 20] if line.strip()]
-    counts = {d: sorted(line.count(d) for line in lines) for d in DELIMITERS}
-    # The delimiter is the character most data lines contain; the median count is robust to
-    # metadata lines above the header and to free text in a notes column.
-    return max(DELIMITERS, key=lambda d: (counts[d][len(counts[d]) // 2] if lines else 0, d == ","))
+def csv_dialect(path: Path, declared: str | None = None) -> tuple[str, str]:
+    """The encoding and delimiter of a large CSV file, from its first bytes only."""
+    used_encoding = detect_encoding(path, declared)
+    with open(path, encoding=used_encoding, errors="replace") as handle:
+        sample = handle.read(SAMPLE_BYTES // 16)
+    return used_encoding, sniff_delimiter(sample, OUTCOMES, lines=SNIFF_LINES)
 
 
 def _is_metadata_row(cells: list[str]) -> bool:
@@ -171,17 +171,10 @@ def _unique_headers(cells: list) -> list[str]:
 
 
 def _looks_like(head: bytes) -> str:
-    if head.startswith(b"\x89PNG"):
-        return "a PNG image"
-    if head.startswith(b"%PDF"):
-        return "a PDF document"
-    if head.startswith((b"\xff\xd8\xff",)):
-        return "a JPEG image"
-    if head.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _decodes_as_utf8(
-        head, False
-    ):
-        return "text (perhaps a CSV)"
-    return "some other kind of file"
+    kind = file_kind(head)
+    if kind is not None:
+        return kind
+    return "text (perhaps a CSV)" if looks_like_text(head) else "some other kind of file"
 
 
 def check_workbook(path: Path) -> None:
@@ -192,18 +185,17 @@ def check_workbook(path: Path) -> None:
     """
     with open(path, "rb") as handle:
         head = handle.read(8)
-    if head.startswith(b"\xd0\xcf\x11\xe0"):  # the old binary .xls format: pandas reads it via xlrd
+    if file_kind(head) == OLD_EXCEL:  # pandas reads the old binary .xls format via xlrd
         return
     suffix = path.suffix.lower()
-    if not zipfile.is_zipfile(path):
+    try:
+        facts = archive_facts(path)
+    except zipfile.BadZipFile as exc:
         kind = _looks_like(head)
         raise OutcomesError(
             [Problem("outcomes.E014", E014_NOT_A_WORKBOOK.format(path=path, suffix=suffix, kind=kind))]
-        )
-    with zipfile.ZipFile(path) as archive:
-        names = archive.namelist()
-        unpacked = sum(info.file_size for info in archive.infolist())
-    if "[Content_Types].xml" not in names:
+        ) from exc
+    if not facts.has_content_types:
         raise OutcomesError(
             [
                 Problem(
@@ -212,8 +204,8 @@ def check_workbook(path: Path) -> None:
                 )
             ]
         )
-    if unpacked > MAX_UNPACKED_BYTES:
-        size, limit = round(unpacked / 1024 / 1024), MAX_UNPACKED_BYTES // 1024 // 1024
+    if facts.too_big(OUTCOMES):
+        size, limit = round(facts.unpacked / 1024 / 1024), MAX_UNPACKED_BYTES // 1024 // 1024
         raise OutcomesError(
             [Problem("outcomes.E016", E016_INFLATES.format(path=path, size=size, limit=limit))]
         )
@@ -294,7 +286,7 @@ def read_table(
                     )
                 ]
             ) from exc
-        used_delimiter = delimiter or _sniff_delimiter(text[:SAMPLE_BYTES])
+        used_delimiter = delimiter or sniff_delimiter(text[:SAMPLE_BYTES], OUTCOMES, lines=SNIFF_LINES)
         head = list(csv.reader(io.StringIO(text[:SAMPLE_BYTES]), delimiter=used_delimiter))
         skip = detect_skip_rows(head) if skip_rows is None else skip_rows
         metadata = _metadata(head[:skip])

@@ -17,13 +17,7 @@ import pandas as pd
 
 from civicmeter.outcomes.cells import ENCODINGS, grouped_cells, locate_rows
 from civicmeter.outcomes.errors import OutcomesError, Problem
-from civicmeter.outcomes.files import (
-    EXCEL_SUFFIXES,
-    SAMPLE_BYTES,
-    _sniff_delimiter,
-    detect_encoding,
-    open_workbook,
-)
+from civicmeter.outcomes.files import EXCEL_SUFFIXES, csv_dialect, open_workbook
 
 EXAMPLE_ROWS = 5
 
@@ -64,10 +58,8 @@ def read_respondents(
     path = None if isinstance(source, pd.DataFrame) else Path(source)
     if path is not None and path.suffix.lower() not in EXCEL_SUFFIXES and _duckdb_available():
         if path.exists() and path.stat().st_size >= DUCKDB_MIN_BYTES:
-            used_encoding = detect_encoding(path, encoding)
+            used_encoding, delimiter = csv_dialect(path, encoding)
             if used_encoding in ENCODINGS:
-                with open(path, encoding=used_encoding, errors="replace") as handle:
-                    delimiter = _sniff_delimiter(handle.read(SAMPLE_BYTES // 16))
                 _check_columns(path, str(path), columns, used_encoding, delimiter)
                 frame = grouped_cells(path, columns, delimiter, progress)
                 if frame is not None:
@@ -116,72 +108,58 @@ def _read_columns(
     source: str | Path | pd.DataFrame, columns: dict[str, str], encoding: str | None
 ) -> tuple[pd.DataFrame, str]:
     """The needed columns only: grouping and item columns as categoricals, weights as floats."""
-    categorical = [c for role, c in columns.items() if role != "weight"]
-    weight = columns.get("weight")
     if isinstance(source, pd.DataFrame):
-        label, available = "the data frame", list(source.columns)
+        label = "the data frame"
+        _require_columns(label, columns, list(source.columns))
+        frame = source[list(dict.fromkeys(columns.values()))].copy()
     elif Path(source).suffix.lower() in EXCEL_SUFFIXES:
         label = str(source)
-        available = list(open_workbook(Path(source), None, nrows=0).columns)
+        _require_columns(label, columns, list(open_workbook(Path(source), None, nrows=0).columns))
+        frame = open_workbook(Path(source), None, usecols=list(dict.fromkeys(columns.values())), dtype=str)
     else:
         label = str(source)
-        used_encoding = detect_encoding(source, encoding)
-        with open(source, encoding=used_encoding, errors="replace") as handle:
-            delimiter = _sniff_delimiter(handle.read(SAMPLE_BYTES // 16))
-        available = list(pd.read_csv(source, nrows=0, encoding=used_encoding, sep=delimiter).columns)
+        frame = _read_csv_columns(Path(source), columns, encoding)
+    for column in (c for role, c in columns.items() if role != "weight"):
+        frame[column] = _categorical(frame[column])
+    weight = columns.get("weight")
+    if weight is not None and not pd.api.types.is_numeric_dtype(frame[weight]):
+        frame[weight] = _numeric_weights(frame[weight], label, weight)
+    return frame, label
+
+
+def _require_columns(label: str, columns: dict[str, str], available: list) -> None:
     problems = _missing_columns(label, columns, available)
     if problems:
         raise OutcomesError(problems)
+
+
+def _read_csv_columns(path: Path, columns: dict[str, str], encoding: str | None) -> pd.DataFrame:
+    """The needed CSV columns in compact types; a non-numeric weight column is read as text."""
+    used_encoding, delimiter = csv_dialect(path, encoding)
+    available = list(pd.read_csv(path, nrows=0, encoding=used_encoding, sep=delimiter).columns)
+    _require_columns(str(path), columns, available)
+    dtypes = {c: "category" for role, c in columns.items() if role != "weight"}
+    weight = columns.get("weight")
+    if weight is not None:
+        dtypes[weight] = "float64"
     wanted = list(dict.fromkeys(columns.values()))
-    if isinstance(source, pd.DataFrame):
-        frame = source[wanted].copy()
-    elif Path(source).suffix.lower() in EXCEL_SUFFIXES:
-        frame = open_workbook(Path(source), None, usecols=wanted, dtype=str)
-    else:
-        dtypes = {c: "category" for c in categorical}
-        if weight is not None:
-            dtypes[weight] = "float64"
-        try:
-            frame = pd.read_csv(
-                source,
-                usecols=wanted,
-                dtype=dtypes,
-                encoding=used_encoding,
-                sep=delimiter,
-                engine="c",
-            )
-        except ValueError:
-            # A non-numeric weight: read it as text so the bad cells can be reported by row.
-            dtypes[weight] = "str"
-            frame = pd.read_csv(
-                source,
-                usecols=wanted,
-                dtype=dtypes,
-                encoding=used_encoding,
-                sep=delimiter,
-                engine="c",
-            )
-    for column in categorical:
-        frame[column] = _categorical(frame[column])
-    if weight is not None and not pd.api.types.is_numeric_dtype(frame[weight]):
-        as_text = frame[weight].astype("string").str.strip()
-        numeric = pd.to_numeric(as_text, errors="coerce")
-        bad = np.flatnonzero(numeric.isna() & as_text.fillna("").ne(""))
-        if len(bad):
-            rows = ", ".join(str(i + 2) for i in bad[:EXAMPLE_ROWS])
-            raise OutcomesError(
-                [
-                    Problem(
-                        "outcomes.E022",
-                        E022_BAD_WEIGHTS.format(
-                            path=label,
-                            column=weight,
-                            count=len(bad),
-                            rows=rows,
-                            example=str(as_text.iloc[bad[0]]),
-                        ),
-                    )
-                ]
-            )
-        frame[weight] = numeric.astype(float)
-    return frame, label
+    read = partial(pd.read_csv, path, usecols=wanted, encoding=used_encoding, sep=delimiter, engine="c")
+    try:
+        return read(dtype=dtypes)
+    except ValueError:
+        # A non-numeric weight: read it as text so the bad cells can be reported by row.
+        return read(dtype={**dtypes, weight: "str"})
+
+
+def _numeric_weights(values: pd.Series, label: str, column: str) -> pd.Series:
+    """Weights as floats; any cell that is neither blank nor a number is reported by row (E022)."""
+    as_text = values.astype("string").str.strip()
+    numeric = pd.to_numeric(as_text, errors="coerce")
+    bad = np.flatnonzero(numeric.isna() & as_text.fillna("").ne(""))
+    if len(bad):
+        rows = ", ".join(str(i + 2) for i in bad[:EXAMPLE_ROWS])
+        text = E022_BAD_WEIGHTS.format(
+            path=label, column=column, count=len(bad), rows=rows, example=str(as_text.iloc[bad[0]])
+        )
+        raise OutcomesError([Problem("outcomes.E022", text)])
+    return numeric.astype(float)
