@@ -15,20 +15,10 @@ import pandas as pd
 from civicmeter.outcomes.catalogue import Catalogue
 from civicmeter.outcomes.errors import Problem
 from civicmeter.outcomes.files import RawTable, year_columns
+from civicmeter.outcomes.outcome_table import MEASURE_FIELDS
 
-ROLES = (
-    "city",
-    "city_code",
-    "country",
-    "region",
-    "period",
-    "indicator",
-    "value",
-    "unit",
-    "source",
-    "n",
-    "se",
-)
+#: What a column can be mapped to: the city's identifiers, then the tidy table's measure fields.
+ROLES = ("city", "city_code", "country", "region", *MEASURE_FIELDS)
 
 
 #: Header names recognised for each role when no mapping is given (compared case-insensitively).
@@ -112,19 +102,7 @@ def _find_columns(
         if column in columns:
             found[role] = column
             continue
-        hint = _hint(column, columns)
-        problems.append(
-            Problem(
-                "outcomes.E030",
-                E030_NO_COLUMN.format(
-                    path=raw.path,
-                    column=column,
-                    role=role,
-                    hint=hint,
-                    available=", ".join(map(repr, columns)),
-                ),
-            )
-        )
+        problems.append(_no_column(raw, column, role, _hint(column, columns)))
     taken = set(found.values())
     for role, headers in ROLE_HEADERS.items():
         if role in found or role in mapping:
@@ -152,6 +130,29 @@ def _clean_numbers(text: pd.Series, delimiter: str | None = None) -> pd.Series:
     return text
 
 
+def _no_column(raw: RawTable, column: str, role: str, hint: str) -> Problem:
+    available = ", ".join(map(repr, raw.frame.columns))
+    text = E030_NO_COLUMN.format(path=raw.path, column=column, role=role, hint=hint, available=available)
+    return Problem("outcomes.E030", text)
+
+
+def _no_value_column(raw: RawTable, code: str, candidates: str) -> Problem:
+    text = E032_VALUE_COLUMN.format(path=raw.path, code=code, candidates=candidates)
+    return Problem("outcomes.E032", text)
+
+
+#: A decided layout: its name, value column -> indicator code, the ignored columns, the problems.
+Layout = tuple[str, dict[str, str], list[str], list[Problem]]
+
+
+def _layout(name: str, values: dict[str, str], others: list[str]) -> Layout:
+    return name, values, [c for c in others if c not in values], []
+
+
+def _refused(*problems: Problem) -> Layout:
+    return "", {}, [], list(problems)
+
+
 def _value_columns(
     raw: RawTable,
     found: dict[str, str],
@@ -159,119 +160,62 @@ def _value_columns(
     indicator: str | None,
     value_column: str | None,
     catalogue: Catalogue,
-) -> tuple[str, dict[str, str], list[str], list[Problem]]:
-    """Decide the layout and which column holds which indicator's values."""
-    path, frame = raw.path, raw.frame
+) -> Layout:
+    """Decide the layout and which column holds which indicator's values.
+
+    A named indicator means one measure (or one column per year); an indicator column means a long
+    table; mapped or catalogue-named value columns mean one column per measure.
+    """
     used = set(found.values())
-    others = [c for c in frame.columns if c not in used]
+    others = [c for c in raw.frame.columns if c not in used]
     if indicator is not None:
-        code = catalogue.resolve(indicator)
-        if code is None:
-            hint = _hint(indicator, catalogue.codes())
-            return (
-                "",
-                {},
-                [],
-                [
-                    Problem(
-                        "outcomes.E031",
-                        E031_UNKNOWN_INDICATOR.format(path=path, code=indicator, hint=hint),
-                    )
-                ],
-            )
-        if value_column is not None:
-            if value_column not in frame.columns:
-                return (
-                    "",
-                    {},
-                    [],
-                    [
-                        Problem(
-                            "outcomes.E030",
-                            E030_NO_COLUMN.format(
-                                path=path,
-                                column=value_column,
-                                role="the value",
-                                hint="",
-                                available=", ".join(map(repr, frame.columns)),
-                            ),
-                        )
-                    ],
-                )
-            return "single", {value_column: code}, [c for c in others if c != value_column], []
-        if "value" in found:
-            return "single", {found["value"]: code}, others, []
-        named = [c for c in others if catalogue.resolve(c) == code]
-        if len(named) == 1:
-            return "single", {named[0]: code}, [c for c in others if c != named[0]], []
-        if year_columns(others) and "period" not in found:
-            return (
-                "wide-years",
-                {c: code for c in year_columns(others)},
-                [c for c in others if c not in year_columns(others)],
-                [],
-            )
-        numeric = [c for c in others if _numeric_like(frame[c])]
-        if len(numeric) == 1:
-            return "single", {numeric[0]: code}, [c for c in others if c != numeric[0]], []
-        return (
-            "",
-            {},
-            [],
-            [
-                Problem(
-                    "outcomes.E032",
-                    E032_VALUE_COLUMN.format(
-                        path=path,
-                        code=code,
-                        candidates=", ".join(map(repr, numeric or others)) or "none",
-                    ),
-                )
-            ],
-        )
+        return _one_measure(raw, found, others, indicator, value_column, catalogue)
     if "indicator" in found:
         value = value_column or found.get("value")
         if value is None:
-            return (
-                "",
-                {},
-                [],
-                [
-                    Problem(
-                        "outcomes.E032",
-                        E032_VALUE_COLUMN.format(
-                            path=path,
-                            code="each indicator",
-                            candidates=", ".join(map(repr, others)),
-                        ),
-                    )
-                ],
-            )
-        return "long", {value: ""}, [c for c in others if c != value], []
+            return _refused(_no_value_column(raw, "each indicator", ", ".join(map(repr, others))))
+        return _layout("long", {value: ""}, others)
     if mapping_indicators:
         missing = [
-            Problem(
-                "outcomes.E030",
-                E030_NO_COLUMN.format(
-                    path=path,
-                    column=column,
-                    role=f"indicator {code}",
-                    hint=_hint(column, list(frame.columns)),
-                    available=", ".join(map(repr, frame.columns)),
-                ),
-            )
+            _no_column(raw, column, f"indicator {code}", _hint(column, list(raw.frame.columns)))
             for column, code in mapping_indicators.items()
-            if column not in frame.columns
+            if column not in raw.frame.columns
         ]
-        if missing:
-            return "", {}, [], missing
-        return (
-            "wide-measures",
-            dict(mapping_indicators),
-            [c for c in others if c not in mapping_indicators],
-            [],
-        )
+        return _refused(*missing) if missing else _layout("wide-measures", dict(mapping_indicators), others)
     measures = {c: catalogue.resolve(c) for c in others if catalogue.resolve(c)}
     if measures:
-        return "wide-measures", measures, [c for c in others if c not in measures], []
-    return "", {}, [], [Problem("outcomes.E033", E033_NO_INDICATOR.format(path=path))]
+        return _layout("wide-measures", measures, others)
+    return _refused(Problem("outcomes.E033", E033_NO_INDICATOR.format(path=raw.path)))
+
+
+def _one_measure(
+    raw: RawTable,
+    found: dict[str, str],
+    others: list[str],
+    indicator: str,
+    value_column: str | None,
+    catalogue: Catalogue,
+) -> Layout:
+    """The column holding the one named indicator: given, found, named after it, years, or numeric."""
+    code = catalogue.resolve(indicator)
+    if code is None:
+        hint = _hint(indicator, catalogue.codes())
+        return _refused(
+            Problem("outcomes.E031", E031_UNKNOWN_INDICATOR.format(path=raw.path, code=indicator, hint=hint))
+        )
+    if value_column is not None:
+        if value_column not in raw.frame.columns:
+            return _refused(_no_column(raw, value_column, "the value", ""))
+        return _layout("single", {value_column: code}, others)
+    if "value" in found:
+        return _layout("single", {found["value"]: code}, others)
+    named = [c for c in others if catalogue.resolve(c) == code]
+    if len(named) == 1:
+        return _layout("single", {named[0]: code}, others)
+    years = year_columns(others)
+    if years and "period" not in found:
+        return _layout("wide-years", dict.fromkeys(years, code), others)
+    numeric = [c for c in others if _numeric_like(raw.frame[c])]
+    if len(numeric) == 1:
+        return _layout("single", {numeric[0]: code}, others)
+    return _refused(_no_value_column(raw, code, ", ".join(map(repr, numeric or others)) or "none"))

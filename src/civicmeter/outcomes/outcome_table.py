@@ -11,21 +11,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+#: What each tidy row says about its value (also the roles a column can be mapped to).
+MEASURE_FIELDS = ("period", "indicator", "value", "unit", "source", "n", "se")
 #: Columns of :attr:`OutcomeTable.data`, in order; ``row`` is the source cell's spreadsheet row.
-TIDY_COLUMNS = [
-    "city_name",
-    "country",
-    "region",
-    "city_code",
-    "period",
-    "indicator",
-    "value",
-    "unit",
-    "source",
-    "n",
-    "se",
-    "row",
-]
+TIDY_COLUMNS = ["city_name", "country", "region", "city_code", *MEASURE_FIELDS, "row"]
 
 
 MAX_LISTED = 20

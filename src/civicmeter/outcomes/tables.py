@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -52,6 +53,18 @@ def _column_or(frame: pd.DataFrame, found: dict[str, str], role: str, default: s
     return pd.Series(default, index=frame.index, dtype=object)
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """How a table is laid out: the columns found per role and which columns hold values."""
+
+    found: dict[str, str]
+    layout: str
+    value_columns: dict[str, str]
+    ignored: list[str]
+    #: The period for every row when the file has no period column (given, or its 'Date:' line).
+    period: str | None
+
+
 @validate_params(
     {
         "path": [InstanceOf((str, Path), "a file path")],
@@ -81,9 +94,20 @@ def read_outcome_table(
         spec = ImportSpec(**options)
     elif options:
         raise TypeError("read_outcome_table takes an ImportSpec or its options, not both")
-    mapping, indicator, value_column, period = spec.mapping, spec.indicator, spec.value_column, spec.period
-    country, source = spec.country, spec.source
-    mapping = dict(mapping or {})
+    mapping, mapping_indicators = _checked_mapping(spec)
+    catalogue = catalogue if catalogue is not None else load_catalogue()
+    raw = read_table(path, encoding=spec.encoding, skip_rows=spec.skip_rows, sheet=spec.sheet)
+    plan = _plan(raw, spec, mapping, mapping_indicators, catalogue)
+    report = _report(raw, plan, spec)
+    data = _clean_values(_value_rows(raw, plan, spec), catalogue, raw, report)
+    _note_odd_countries(data, report)
+    report.rows_kept = len(data)
+    return OutcomeTable(data=data, report=report)
+
+
+def _checked_mapping(spec: ImportSpec) -> tuple[dict[str, str], dict[str, str]]:
+    """The role mapping and the value-column-to-indicator mapping, with unknown roles refused."""
+    mapping = dict(spec.mapping or {})
     mapping_indicators = mapping.pop("indicators", {}) or {}
     unknown_roles = set(mapping) - set(ROLES)
     if unknown_roles or not isinstance(mapping_indicators, dict):
@@ -93,59 +117,71 @@ def read_outcome_table(
             parameter="mapping",
             function="read_outcome_table",
         )
-    catalogue = catalogue if catalogue is not None else load_catalogue()
-    raw = read_table(path, encoding=spec.encoding, skip_rows=spec.skip_rows, sheet=spec.sheet)
+    return mapping, mapping_indicators
+
+
+def _plan(
+    raw: RawTable,
+    spec: ImportSpec,
+    mapping: dict[str, str],
+    mapping_indicators: dict[str, str],
+    catalogue: Catalogue,
+) -> _Plan:
+    """Find the columns, the layout and the period; every structural problem is raised at once."""
     found, problems = _find_columns(raw, mapping, catalogue)
     if "city" not in found and "city" not in mapping:
-        problems.append(
-            Problem(
-                "outcomes.E036",
-                E036_NO_CITY.format(path=raw.path, available=", ".join(map(repr, raw.frame.columns))),
-            )
-        )
+        available = ", ".join(map(repr, raw.frame.columns))
+        problems.append(Problem("outcomes.E036", E036_NO_CITY.format(path=raw.path, available=available)))
     layout, value_columns, ignored, layout_problems = _value_columns(
-        raw, found, mapping_indicators, indicator, value_column, catalogue
+        raw, found, mapping_indicators, spec.indicator, spec.value_column, catalogue
     )
     problems += layout_problems
-    for code in value_columns.values():
-        if layout == "wide-measures" and catalogue.resolve(code) is None:
-            problems.append(
-                Problem(
-                    "outcomes.E031",
-                    E031_UNKNOWN_INDICATOR.format(path=raw.path, code=code, hint=""),
-                )
-            )
-    period_text = None if period is None else str(period)
-    if period_text is None and "period" not in found and layout != "wide-years":
-        period_text = raw.metadata.get("Date")
-        if period_text is None:
+    if layout == "wide-measures":
+        problems += [
+            Problem("outcomes.E031", E031_UNKNOWN_INDICATOR.format(path=raw.path, code=code, hint=""))
+            for code in value_columns.values()
+            if catalogue.resolve(code) is None
+        ]
+    period = None if spec.period is None else str(spec.period)
+    if period is None and "period" not in found and layout != "wide-years":
+        period = raw.metadata.get("Date")
+        if period is None:
             problems.append(Problem("outcomes.E034", E034_NO_PERIOD.format(path=raw.path)))
     raise_if_any(problems)
+    return _Plan(found, layout, value_columns, ignored, period)
 
+
+def _report(raw: RawTable, plan: _Plan, spec: ImportSpec) -> ImportReport:
+    """What was detected and decided, before any row is dropped."""
     report = ImportReport(
         path=raw.path,
-        layout=layout,
+        layout=plan.layout,
         encoding=raw.encoding,
         delimiter=raw.delimiter,
         skip_rows=raw.skip_rows,
         metadata=raw.metadata,
-        columns=found,
-        value_columns={c: code or "(indicator column)" for c, code in value_columns.items()},
+        columns=plan.found,
+        value_columns={c: code or "(indicator column)" for c, code in plan.value_columns.items()},
         rows_read=len(raw.frame),
-        ignored_columns=[c for c in ignored if not c.startswith("Unnamed:")],
+        ignored_columns=[c for c in plan.ignored if not c.startswith("Unnamed:")],
     )
-    if period_text is not None and period is None and "period" not in found:
-        report.notes.append(f"period {period_text!r} taken from the file's 'Date:' line.")
-    frame = raw.frame
+    if plan.period is not None and spec.period is None and "period" not in plan.found:
+        report.notes.append(f"period {plan.period!r} taken from the file's 'Date:' line.")
+    return report
+
+
+def _value_rows(raw: RawTable, plan: _Plan, spec: ImportSpec) -> pd.DataFrame:
+    """One row per value cell, with its city, period and indicator still as text."""
+    frame, found = raw.frame, plan.found
     base = pd.DataFrame(
         {
             "city_name": _column_or(frame, found, "city", ""),
-            "country": country_codes(_column_or(frame, found, "country", country or "")),
+            "country": country_codes(_column_or(frame, found, "country", spec.country or "")),
             "region": _column_or(frame, found, "region", ""),
             "city_code": _column_or(frame, found, "city_code", ""),
-            "period": _column_or(frame, found, "period", period_text or ""),
+            "period": _column_or(frame, found, "period", plan.period or ""),
             "unit": _column_or(frame, found, "unit", ""),
-            "source": _column_or(frame, found, "source", source or ""),
+            "source": _column_or(frame, found, "source", spec.source or ""),
             "n": _column_or(frame, found, "n", ""),
             "se": _column_or(frame, found, "se", ""),
             "row": [raw.spreadsheet_row(int(i)) for i in frame.index],
@@ -153,27 +189,27 @@ def read_outcome_table(
         index=frame.index,
     )
     parts = []
-    for column, code in value_columns.items():
+    for column, code in plan.value_columns.items():
         part = base.copy()
         part["value_text"] = frame[column].astype(str)
         part["value_column"] = column
-        if layout == "long":
+        if plan.layout == "long":
             part["indicator_name"] = frame[found["indicator"]].str.strip()
         else:
             part["indicator_name"] = code
-        if layout == "wide-years":
+        if plan.layout == "wide-years":
             part["period"] = column.strip()[:4]
         parts.append(part)
-    long = pd.concat(parts, ignore_index=True)
-    data = _clean_values(long, catalogue, raw, report)
+    return pd.concat(parts, ignore_index=True)
+
+
+def _note_odd_countries(data: pd.DataFrame, report: ImportReport) -> None:
     odd = sorted({c for c in data["country"].unique() if c and not re.fullmatch(r"[A-Z]{2}", c)})
     if odd:
         report.notes.append(
             f"country values are neither ISO 3166 alpha-2 codes nor country names (e.g. {odd[0]!r}); "
             "city matching compares codes such as 'GB': map a code column or pass --country."
         )
-    report.rows_kept = len(data)
-    return OutcomeTable(data=data, report=report)
 
 
 def _drop(report: ImportReport, reason: str, count: int) -> None:
