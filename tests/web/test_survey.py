@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 
+from django.db import connection
 from django.test import Client, TestCase
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -141,6 +143,31 @@ class InvitedWavesTests(SurveyTestCase):
 class PageTests(SurveyTestCase):
     def setUp(self):
         login(self.client, self.world.respondent_a)
+
+    def queries_for_section(self, section: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            self.assertEqual(self.client.get(self.url("survey"), {"section": section}).status_code, 200)
+        return len(queries)
+
+    def test_queries_do_not_grow_with_the_answers_given(self):
+        store(self.response, {"s2_team": "yes"})
+        few = self.queries_for_section("s4")
+        store(self.response, {k: v for k, v in complete_answers(self.instrument).items() if k != "s2_team"})
+        self.assertEqual(self.queries_for_section("s4"), few)
+        self.assertLessEqual(few, 6)
+
+    def test_the_response_is_read_without_its_instrument_workbook(self):
+        with CaptureQueriesContext(connection) as queries:
+            self.client.get(self.url("survey"), {"section": "s2"})
+        self.assertFalse([q for q in queries if '"content"' in q["sql"]])
+
+    def test_a_changed_answer_shows_on_the_next_load_of_the_same_section(self):
+        self.assertContains(self.client.get(self.url("survey"), {"section": "s2"}), "0 of 2 required")
+        store(self.response, {"s2_team": "no"})  # saved elsewhere (an import, another person)
+        http = self.client.get(self.url("survey"), {"section": "s2"})
+        self.assertContains(http, "1 of 2 required")
+        self.assertContains(http, 'value="no" checked')
+        self.assertContains(http, 'id="version-s2_team" name="version-s2_team" value="1"')
 
     def test_section_renders_questions_by_type_with_progress(self):
         http = self.client.get(self.url("survey"), {"section": "s2"})

@@ -29,6 +29,11 @@ def _user_or_none(actor):
     return user_of(actor)
 
 
+def response_answer_rows(response: Response) -> list[tuple[str, str, int]]:
+    """Every stored ``(question, value, version)``, empty values included, in one query."""
+    return list(response.answers.values_list("question", "value", "version"))
+
+
 def response_answers(response: Response) -> dict[str, str]:
     """The stored answers as {question: value}, empty values left out."""
     return {a.question: a.value for a in response.answers.all() if a.value != ""}

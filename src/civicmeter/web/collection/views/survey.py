@@ -15,8 +15,11 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import (
@@ -29,7 +32,7 @@ from django_htmx.http import (
 from civicmeter import instruments
 from civicmeter.web.accounts.permissions import (
     Action,
-    access_response_by_id,
+    responses_visible_to,
     user_has_permission,
     waves_visible_to,
 )
@@ -40,8 +43,18 @@ from civicmeter.web.programmes.instrument_cache import instrument_for
 from civicmeter.web.programmes.models import City, Wave
 
 from . import survey_display as display
+from . import survey_fragments as fragments
 
 REVIEW = "review"
+
+
+def _response(user, pk: int) -> Response:
+    """The response if ``user`` may see it (else 404), without its instrument's workbook: the
+    parsed instrument comes from the cache by file digest, so the 25 KB file stays in the database."""
+    response = responses_visible_to(user).defer("wave__instrument__content").filter(pk=pk).first()
+    if response is None:
+        raise Http404("No such response.")
+    return response
 
 
 def _survey_url(response: Response, section: str | None = None) -> str:
@@ -129,15 +142,48 @@ class SurveyPage:
         self.instrument = instrument_for(response.wave.instrument)
         self.lang = _survey_language(request, self.instrument)
         _use_language(request, self.lang)
-        self.answers = services.response_answers(response)
-        self.versions = dict(response.answers.values_list("question", "version"))
-        self.visible = instruments.visible(self.instrument, self.answers)
+        self.stored = services.response_answer_rows(response)
+        self.answers = {question: value for question, value, _version in self.stored if value != ""}
+        self.versions = {question: version for question, _value, version in self.stored}
         self.editable = _editable_by(request.user, response)
         names = [s.name for s in self.instrument.sections] + [REVIEW]
-        self.section = section if section in names else self.resume_section()
+        self.answer_url = reverse("collection:answer", args=[response.pk])
+        if section not in names:
+            section = fragments.cached(self.cache_key("resume", section=""), self.resume_section)
+        self.section = section
         position = names.index(self.section)
         self.previous = names[position - 1] if position > 0 else None
         self.next = names[position + 1] if position + 1 < len(names) else None
+
+    @cached_property
+    def visible(self) -> set[str]:
+        return instruments.visible(self.instrument, self.answers)
+
+    def cache_key(self, kind: str, *, section: str) -> str:
+        """What the page's rendered parts depend on (see ``survey_fragments``)."""
+        identity = (self.response.pk, self.instrument.sha256, self.lang, section, self.editable)
+        return fragments.content_key(kind, identity=identity, stored=self.stored)
+
+    def rendered_parts(self) -> dict[str, str]:
+        """The section list and the section's questions as HTML, rendered once per content."""
+
+        def render() -> dict[str, str]:
+            context = {
+                "response": self.response,
+                "survey_lang": self.lang,
+                "section": self.section,
+                "review": REVIEW,
+                "nav": display.nav_items(self.instrument, self.answers, self.lang),
+                "items": self.items(),
+            }
+            return {
+                "nav_html": render_to_string("collection/_survey_nav.html", context),
+                "section_html": render_to_string("collection/_survey_section.html", context),
+            }
+
+        parts = fragments.cached(self.cache_key("parts", section=self.section), render)
+        # Our own templates' output, escaped when it was rendered.
+        return {name: mark_safe(html) for name, html in parts.items()}  # noqa: S308
 
     def items(self):
         if self.section == REVIEW:
@@ -150,6 +196,7 @@ class SurveyPage:
             versions=self.versions,
             visible=self.visible,
             readonly=not self.editable,
+            answer_url=self.answer_url,
         )
 
     def section_label(self, name: str) -> str:
@@ -186,12 +233,15 @@ class SurveyPage:
             "section_label": self.section_label(self.section),
             "previous": self.previous and (self.previous, self.section_label(self.previous)),
             "next": self.next and (self.next, self.section_label(self.next)),
-            "nav": display.nav_items(self.instrument, self.answers, self.lang),
             "review": REVIEW,
             "readonly": not self.editable,
-            "answer_url": reverse("collection:answer", args=[self.response.pk]),
-            "items": self.items(),
+            "answer_url": self.answer_url,
         }
+        if "items" in extra or "q" in extra:
+            # An autosave's reply renders the questions itself, with the save's outcome on one.
+            context["nav"] = display.nav_items(self.instrument, self.answers, self.lang)
+        else:
+            context |= self.rendered_parts()
         if not self.editable:
             context["readonly_reason"] = _read_only_reason(self.request.user, self.response)
         if self.response.status == Response.Status.RETURNED:
@@ -222,7 +272,7 @@ def start(request, programme: str, code: str, city: str):
 @login_required
 @require_GET
 def survey(request, pk: int):
-    response = access_response_by_id(request.user, pk)
+    response = _response(request.user, pk)
     page = SurveyPage(request, response, request.GET.get("section"))
     http = render(request, "collection/survey.html", page.context())
     return _remember_language(request, http, page.instrument)
@@ -297,7 +347,7 @@ def answer(request, pk: int):
         # A session that expired mid-survey: send the whole page to sign-in, not into a field.
         sign_in = redirect_to_login(_survey_url_for_pk(pk))
         return HttpResponseClientRedirect(sign_in.url) if request.htmx else sign_in
-    response = access_response_by_id(request.user, pk)
+    response = _response(request.user, pk)
     page = SurveyPage(request, response, request.POST.get("section"))
     try:
         if not request.htmx:
@@ -354,7 +404,7 @@ def answer(request, pk: int):
 @login_required
 @require_POST
 def submit(request, pk: int):
-    response = access_response_by_id(request.user, pk)
+    response = _response(request.user, pk)
     try:
         services.response_submit(actor=request.user, response=response)
     except ValidationError as exc:
@@ -374,7 +424,7 @@ def submit(request, pk: int):
 @require_GET
 def history(request, pk: int):
     """Who changed which answer, when, from what to what; for one question with ``?question=``."""
-    response = access_response_by_id(request.user, pk)
+    response = _response(request.user, pk)
     page = SurveyPage(request, response)
     question = request.GET.get("question") or None
     if question and not page.instrument.has_question(question):

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.formats import time_format
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from civicmeter import instruments
@@ -25,6 +27,8 @@ class ChoiceView:
     name: str
     label: str
     checked: bool
+    #: The input's HTML id, ``id_<question>_<n>`` (made here: a template counter is localised).
+    id: str = ""
 
 
 @dataclass
@@ -45,6 +49,9 @@ class QuestionView:
     maximum: str | None = None
     multiline: bool = False
     maxlength: int | None = None
+    #: Attributes every input of the question carries (disabled, or the autosave's ``hx-post``);
+    #: built once per question, not once per choice, because the matrix pages have hundreds.
+    control: str = ""
     state: str = ""
     message: str = ""
 
@@ -65,6 +72,16 @@ class QuestionView:
     @property
     def step(self) -> str:
         return "1" if self.type == "integer" else "any"
+
+
+def control_attrs(question: QuestionView, answer_url: str) -> str:
+    """The attributes of each input: disabled when read-only or not asked, else saved on change
+    (and on typing, after a pause, for text)."""
+    if question.readonly:
+        return mark_safe(" disabled")
+    trigger = "change" if question.widget in ("radio", "checkbox") else "change, keyup changed delay:800ms"
+    attrs = ' hx-post="{}" hx-trigger="{}"' if question.visible else ' disabled hx-post="{}" hx-trigger="{}"'
+    return format_html(attrs, answer_url, trigger)
 
 
 @dataclass
@@ -159,8 +176,8 @@ def question_view(
     choices = ()
     if question.is_select:
         choices = tuple(
-            ChoiceView(c.name, instrument.text(c.labels, lang), c.name in selected)
-            for c in instruments.available_choices(instrument, question.name, answers)
+            ChoiceView(c.name, instrument.text(c.labels, lang), c.name in selected, f"id_{question.name}_{n}")
+            for n, c in enumerate(instruments.available_choices(instrument, question.name, answers), 1)
         )
     minimum, maximum = (
         simple_range(question.constraint) if question.type in ("integer", "decimal") else (None, None)
@@ -192,11 +209,12 @@ def section_items(
     versions: Mapping[str, int],
     visible: set[str],
     readonly: bool,
+    answer_url: str = "",
 ) -> list[QuestionView | BlockView]:
     """The section's questions and blocks in workbook order, ready for the templates."""
 
     def view(question: Question) -> QuestionView:
-        return question_view(
+        shown = question_view(
             instrument,
             question,
             lang=lang,
@@ -205,6 +223,8 @@ def section_items(
             visible=question.name in visible,
             readonly=readonly,
         )
+        shown.control = control_attrs(shown, answer_url)
+        return shown
 
     items: list[QuestionView | BlockView] = []
     for item in instrument.section(section_name).items:

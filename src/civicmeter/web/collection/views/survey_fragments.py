@@ -1,0 +1,39 @@
+"""The survey page's costly parts, rendered once for the content they show.
+
+A section's questions and the section list are a pure function of the instrument file, the
+language, the section, whether the response can be edited and the stored answers (values and
+versions). Rendering them is most of a survey request (a matrix section has hundreds of inputs),
+while people reload and revisit sections far more often than they change them. The cache key is a
+digest of exactly those inputs, so nothing needs invalidating: a changed answer, instrument file,
+language or edit right is a different key, and an old entry simply ages out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+
+from django.core.cache import cache
+
+#: How long an unused rendering is kept; short, since a key stops being asked for once it changes.
+SECONDS = 600
+
+
+def content_key(kind: str, *, identity: Iterable[object], stored: Iterable[tuple[str, str, int]]) -> str:
+    """A cache key for ``kind`` from what the rendering depends on: ``identity`` (response, file
+    digest, language, section, edit right) and every stored ``(question, value, version)``."""
+    digest = hashlib.sha256()
+    for part in identity:
+        digest.update(f"{part}\x1f".encode())
+    for question, value, version in sorted(stored):
+        digest.update(f"{question}\x1f{version}\x1f{value}\x1e".encode())
+    return f"civicmeter:survey:{kind}:{digest.hexdigest()}"
+
+
+def cached(key: str, render: Callable[[], object]) -> object:
+    """The value stored under ``key``, rendering (and storing) it on a miss."""
+    value = cache.get(key)
+    if value is None:
+        value = render()
+        cache.set(key, value, SECONDS)
+    return value
