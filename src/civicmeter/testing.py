@@ -120,6 +120,37 @@ class World:
     outsider: object
 
 
+def edited_survey(change) -> bytes:
+    """The shipped survey workbook after ``change(book)`` (an openpyxl workbook), as bytes."""
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(SURVEY_FILE)
+    change(book)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def without_translated_titles(book) -> None:
+    """For :func:`edited_survey`: the survey as first published under 2020.1 (English title only)."""
+    settings = book["settings"]
+    for column in reversed(range(1, settings.max_column + 1)):
+        if str(settings.cell(1, column).value or "").startswith("translated_title::"):
+            settings.delete_cols(column)
+
+
+def workbook_cell(book, sheet: str, name: str, header: str):
+    """For :func:`edited_survey`: the cell under ``header`` in the row named ``name``."""
+    rows = book[sheet]
+    headers = [c.value for c in rows[1]]
+    for row in rows.iter_rows(min_row=2):
+        if row[headers.index("name")].value == name:
+            return row[headers.index(header)]
+    raise KeyError(f"no row named {name} on the {sheet} sheet")
+
+
 def make_world(
     *,
     instrument_file: Path = SURVEY_FILE,

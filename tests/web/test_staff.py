@@ -247,9 +247,39 @@ class InstrumentVersionTests(TestCase):
         world = make_world()
         same = instrument_register(actor=SYSTEM, filename="x.xlsx", content=SURVEY_FILE.read_bytes())
         self.assertEqual(same.pk, world.wave.instrument_id)
-        edited = SURVEY_FILE.read_bytes() + b"\x00"  # different bytes, same form id and version
-        with self.assertRaisesMessage(ValidationError, "is used by a wave and cannot change"):
-            instrument_register(actor=SYSTEM, filename="x.xlsx", content=edited)
+        from civicmeter.testing import edited_survey, workbook_cell
+
+        def reword(book):
+            workbook_cell(book, "survey", "s2_team", "label::English (en)").value = "Is there a unit?"
+
+        with self.assertRaisesMessage(
+            ValidationError,
+            "is used by a wave and cannot change. Give the edited workbook a new version in its "
+            "settings sheet. (question s2_team: the labels text in 'en' changed; only translations "
+            "may be added.)",
+        ):
+            instrument_register(actor=SYSTEM, filename="x.xlsx", content=edited_survey(reword))
+
+    def test_a_used_version_takes_a_file_that_only_adds_translations(self):
+        # The shipped survey gained translated titles under 2020.1: an installation whose wave
+        # registered the English-only file accepts the new one, and the wave shows the titles.
+        import tempfile
+        from pathlib import Path
+
+        from civicmeter.testing import SURVEY_FILE, edited_survey, without_translated_titles
+        from civicmeter.web.programmes.instrument_cache import instrument_for
+        from civicmeter.web.programmes.services import instrument_register
+
+        english_only = Path(tempfile.mkdtemp()) / SURVEY_FILE.name
+        english_only.write_bytes(edited_survey(without_translated_titles))
+        world = make_world(instrument_file=english_only)
+        self.assertEqual(set(instrument_for(world.wave.instrument).title), {"en"})
+        new = instrument_register(actor=SYSTEM, filename="new.xlsx", content=SURVEY_FILE.read_bytes())
+        world.wave.refresh_from_db()
+        self.assertEqual(new.pk, world.wave.instrument_id)
+        self.assertEqual(bytes(world.wave.instrument.content), SURVEY_FILE.read_bytes())
+        title = instrument_for(world.wave.instrument).title
+        self.assertEqual(title["es"], "Capacidad de innovación en las ciudades")
 
 
 class HomePageTests(StaffTestCase):

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from civicmeter import instruments
+from civicmeter.instruments.compat import translation_only_difference
 from civicmeter.web.accounts.models import Role
 from civicmeter.web.accounts.permissions import (
     Action,
@@ -221,7 +222,9 @@ def instrument_register(
     """Store a validated XLSForm workbook as a new instrument version.
 
     Re-registering the same bytes returns the existing row; different bytes under a version that a
-    wave already uses are refused, because published results must stay traceable to their file.
+    wave already uses are refused, because published results must stay traceable to their file,
+    unless the new file only adds translations (``instruments.compat``): then it replaces the old
+    one, so running waves show the new languages.
     """
     require_instrument_admin(actor)
     parsed = instruments.load_instrument(content)
@@ -230,14 +233,15 @@ def instrument_register(
     if existing is not None:
         if existing.sha256 == sha256:
             return existing
-        if existing.waves.exists():
-            raise ValidationError(
-                _(
-                    "Instrument %(form)s version %(version)s is used by a wave and cannot change. "
-                    "Give the edited workbook a new version in its settings sheet."
-                )
-                % {"form": parsed.form_id, "version": parsed.version}
-            )
+        difference = existing.waves.exists() and translation_only_difference(
+            instruments.load_instrument(bytes(existing.content)), parsed
+        )
+        if difference:
+            refused = _(
+                "Instrument %(form)s version %(version)s is used by a wave and cannot change. "
+                "Give the edited workbook a new version in its settings sheet."
+            ) % {"form": parsed.form_id, "version": parsed.version}
+            raise ValidationError(f"{refused} ({difference}; only translations may be added.)")
         existing.content, existing.sha256, existing.filename = content, sha256, filename
         existing.title = parsed.text(parsed.title)
         existing.save(update_fields=["content", "sha256", "filename", "title"])
