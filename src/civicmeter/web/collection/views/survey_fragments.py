@@ -5,7 +5,8 @@ language, the section, whether the response can be edited and the stored answers
 versions). Rendering them is most of a survey request (a matrix section has hundreds of inputs),
 while people reload and revisit sections far more often than they change them. The cache key is a
 digest of exactly those inputs, so nothing needs invalidating: a changed answer, instrument file,
-language or edit right is a different key, and an old entry simply ages out.
+language or edit right is a different key, and an old entry simply ages out. The parts hold no
+CSRF token or message: those stay in the page around them.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 
-from django.core.cache import cache
+from civicmeter.web.collection.fragment_cache import FragmentCache
 
-#: How long an unused rendering is kept; short, since a key stops being asked for once it changes.
-SECONDS = 600
+#: Per server process, least recently used forgotten first (see ``fragment_cache``).
+_rendered = FragmentCache(size=256)
 
 
 def content_key(kind: str, *, identity: Iterable[object], stored: Iterable[tuple[str, str, int]]) -> str:
@@ -27,13 +28,9 @@ def content_key(kind: str, *, identity: Iterable[object], stored: Iterable[tuple
         digest.update(f"{part}\x1f".encode())
     for question, value, version in sorted(stored):
         digest.update(f"{question}\x1f{version}\x1f{value}\x1e".encode())
-    return f"civicmeter:survey:{kind}:{digest.hexdigest()}"
+    return f"survey:{kind}:{digest.hexdigest()}"
 
 
 def cached(key: str, render: Callable[[], object]) -> object:
-    """The value stored under ``key``, rendering (and storing) it on a miss."""
-    value = cache.get(key)
-    if value is None:
-        value = render()
-        cache.set(key, value, SECONDS)
-    return value
+    """The value kept under ``key``, rendering (and keeping) it on a miss."""
+    return _rendered.get_or_render(key, render)
