@@ -71,5 +71,15 @@ def test_admin_runs_the_analysis_and_reads_the_report(page, live_server, sign_in
     report = page.frame_locator("iframe.report-frame")
     sentence = report.get_by_role("listitem").filter(has_text="n = 3 and 3 cities").first
     expect(sentence).to_contain_text("95% CI")
-    expect(sentence).to_contain_text("synthetic")
+    # The caveats every sentence shares are said once, above the sentences (commit 8bef0bc):
+    # the synthetic-data warning leads that list and is no longer repeated in each sentence.
+    caveats = report.locator("ul.caveats")
+    expect(caveats.get_by_role("listitem").first).to_have_text(
+        "The capacity data are synthetic (generated for demonstration), so this says nothing "
+        "about real cities."
+    )
+    expect(sentence).not_to_contain_text("synthetic")
+    expect(report.get_by_role("region", name="Read this first")).to_contain_text(
+        "The capacity data are synthetic"
+    )
     expect(page.get_by_role("link", name="comparison_psi_class.csv")).to_be_visible()
