@@ -24,6 +24,7 @@ import pytest
 import civicmeter
 from civicmeter.analysis.results import ComparisonRow, ResultTable
 from civicmeter.indexing import IndexResult, load_recipe, read_index_data, run_pipeline
+from civicmeter.outcomes import MicrodataResult, summarise_microdata
 from civicmeter.provenance import Provenance
 from civicmeter.results_protocol import PROVENANCE_PREFIX, SUMMARY_COLUMNS, Result
 from civicmeter.scoring import DATA_USE_RECIPE, ScoreTable, load_scoring_recipe, score_assessments
@@ -43,6 +44,13 @@ def _score_table() -> ScoreTable:
 def _index_result() -> IndexResult:
     data = read_index_data(ASEM / "ASEM_iData.csv", ASEM / "ASEM_iMeta.csv")
     return run_pipeline(data, load_recipe(ASEM_RECIPE))
+
+
+def _microdata_result() -> MicrodataResult:
+    answers = pd.DataFrame({"city": ["A"] * 5 + ["B"] * 4, "q": [1, 2, 3, 4, 5, 5, 4, 99, 5]})
+    return summarise_microdata(
+        answers, city_column="city", item="q", scale=(1, 5), indicator="satisfaction", period="2023"
+    )
 
 
 def _result_table() -> ResultTable:
@@ -68,6 +76,7 @@ def _result_table() -> ResultTable:
 FOLLOWING = {
     ScoreTable: _score_table,
     IndexResult: _index_result,
+    MicrodataResult: _microdata_result,
     ResultTable: _result_table,
 }
 

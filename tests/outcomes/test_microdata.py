@@ -51,7 +51,7 @@ def test_kansas_city_place_to_live_top2_among_valid_answers(kc):
     cleaning = result.cleaning.iloc[0]
     assert cleaning["rows"] == 1033 and cleaning["missing_code"] == answers.count("9") == 7
     assert cleaning[["blank", "out_of_range", "non_numeric", "bad_weight"]].sum() == 0
-    assert result.summary_frame().columns[5:7].tolist() == ["95% CI lower", "95% CI upper"]
+    assert result.display_frame().columns[5:7].tolist() == ["95% CI lower", "95% CI upper"]
 
 
 def test_dont_know_in_the_denominator(kc):

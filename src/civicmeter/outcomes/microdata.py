@@ -33,6 +33,8 @@ from civicmeter.outcomes.microdata_spec import STATISTICS, MicrodataSpec
 from civicmeter.outcomes.outcome_table import TIDY_COLUMNS
 from civicmeter.outcomes.respondents import EXAMPLE_ROWS, read_respondents
 from civicmeter.params import NONE, InstanceOf, validate_params
+from civicmeter.provenance import Provenance
+from civicmeter.results_protocol import SUMMARY_COLUMNS, write_csv
 
 __all__ = ["STATISTICS", "MicrodataResult", "MicrodataSpec", "summarise_microdata"]
 
@@ -85,13 +87,17 @@ def plain(value: object) -> str:
 
 @dataclass
 class MicrodataResult:
-    """City (and period) estimates from microdata, their cleaning report and the method used."""
+    """City (and period) estimates from microdata, their cleaning report and the method used.
+
+    Follows the shared result shape (:mod:`civicmeter.results_protocol`).
+    """
 
     spec: MicrodataSpec
     method: str
     table: pd.DataFrame
     cleaning: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    provenance: Provenance = field(default_factory=Provenance)
 
     @property
     def indicator(self) -> str:
@@ -155,6 +161,17 @@ class MicrodataResult:
         return f"{level} CI lower", f"{level} CI upper"
 
     def summary_frame(self) -> pd.DataFrame:
+        """The shared result shape, one row per city and period (the index): ``estimate`` (the mean,
+        or the share from 0 to 1), ``se``, ``ci_lower``, ``ci_upper``, ``n`` valid answers, then
+        ``n_eff`` and ``reason`` (why a cell is missing, "" when nothing is)."""
+        frame = self.table.set_index(["city_name", "period"])[[*SUMMARY_COLUMNS, "n_eff"]]
+        return frame.assign(reason=[_reason(*row) for row in frame[list(SUMMARY_COLUMNS)].to_numpy()])
+
+    def to_csv(self, path_or_buffer=None) -> str | None:
+        """:meth:`summary_frame` plus the provenance columns; the text when no path is given."""
+        return write_csv(self.summary_frame(), self.provenance, path_or_buffer)
+
+    def display_frame(self) -> pd.DataFrame:
         """Estimates with interval headers built from ``alpha`` ("95% CI lower"), for display."""
         lower, upper = self.interval_labels()
         return self.table.rename(columns={"ci_lower": lower, "ci_upper": upper})
@@ -166,7 +183,8 @@ class MicrodataResult:
         spec = self.spec
         lines = [
             f"{spec.indicator}: {spec.statistic} of {spec.item} ({self.method})",
-            self.summary_frame().to_string(index=False),
+            "; ".join(f"{k}: {v}" for k, v in self.provenance.items()),
+            self.display_frame().to_string(index=False),
             "",
             "Cleaning report",
             self.cleaning.to_string(index=False),
@@ -174,6 +192,20 @@ class MicrodataResult:
             *self.numbered_notes(),
         ]
         return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+
+def _reason(estimate: float, se: float, lower: float, upper: float, n: float) -> str:
+    """Why an estimate, its standard error or its interval is missing ("" when none is)."""
+    if n == 0:
+        return "no valid answers: no estimate"
+    if n == 1:
+        return "one valid answer: no standard error or interval"
+    if np.isnan(lower) or np.isnan(upper):
+        return "a share of 0 or 1: the logit interval is undefined there (the Wilson one is not)"
+    return ""
 
 
 @dataclass(frozen=True)
@@ -431,12 +463,19 @@ def summarise_microdata(
         low, high = spec.scale
         message = E021_NO_VALID.format(path=label, column=spec.item, low=low, high=high, detail=detail)
         raise OutcomesError([Problem("outcomes.E021", message)])
+    method = _method(spec)
+    periods = tuple(f"{spec.indicator} {p}" for p in dict.fromkeys(table["period"]) if str(p))
     return MicrodataResult(
         spec=spec,
-        method=_method(spec),
+        method=method,
         table=table,
         cleaning=cleaning,
         notes=_notes(spec, tally, answers, table),
+        provenance=Provenance(
+            recipe_version=f"microdata {spec.statistic} of {spec.item}: {method}",
+            sources=() if isinstance(path_or_frame, pd.DataFrame) else (str(path_or_frame),),
+            periods=periods,
+        ),
     )
 
 
