@@ -19,7 +19,7 @@ from civicmeter.testing import PASSWORD
 from civicmeter.web.accounts.permissions import SYSTEM
 from civicmeter.web.collection import services
 from civicmeter.web.programmes.instrument_cache import instrument_for
-from civicmeter.web.wellbeing.runs import analysis_execute, analysis_start
+from civicmeter.web.wellbeing.services.runs import analysis_execute, analysis_start
 
 from .conftest import DESKTOP, PHONE
 from .test_analysis import analysis_world

@@ -12,8 +12,8 @@ from django.urls import reverse
 from civicmeter.instruments import ResponsesImportError
 from civicmeter.testing import login, make_world
 from civicmeter.web.accounts.permissions import SYSTEM
-from civicmeter.web.collection import transfer
 from civicmeter.web.collection.models import Answer, AnswerChange, ImportRun, Response
+from civicmeter.web.collection.services import transfer
 from civicmeter.web.programmes.instrument_cache import instrument_for
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"

@@ -18,7 +18,7 @@ from civicmeter.web.wellbeing.models import (
     OutcomeIndicator,
     OutcomeValue,
 )
-from civicmeter.web.wellbeing.runs import analysis_start
+from civicmeter.web.wellbeing.services.runs import analysis_start
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 EU_QOL = FIXTURES / "eu-qol-2023" / "qol2023_city_indicators_long_slice.csv"
@@ -90,11 +90,8 @@ class TableImportTests(OutcomesTestCase):
 
     def test_a_refused_import_runs_again_with_the_confirmations(self):
         refused = self.import_eu()
-        services.mapping_confirm(
-            actor=self.world.admin,
-            programme=self.world.programme,
-            source_name="Białystok",
-            city=None,
+        services.mappings_confirm(
+            actor=self.world.admin, programme=self.world.programme, confirmed={("Białystok", ""): ""}
         )
         applied = services.outcomes_import_again(
             actor=self.world.admin, run=refused, confirmed={("Lefkosia", ""): ""}
@@ -209,8 +206,8 @@ class PermissionTests(OutcomesTestCase):
                 with self.assertRaises(PermissionDenied):
                     self.import_eu(actor=user)
                 with self.assertRaises(PermissionDenied):
-                    services.mapping_confirm(
-                        actor=user, programme=w.programme, source_name="Lefkosia", city=None
+                    services.mappings_confirm(
+                        actor=user, programme=w.programme, confirmed={("Lefkosia", ""): ""}
                     )
                 with self.assertRaises(PermissionDenied):
                     analysis_start(actor=user, wave=w.wave)

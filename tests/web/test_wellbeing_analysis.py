@@ -18,7 +18,7 @@ from civicmeter.web.results.services import scores_compute
 from civicmeter.web.wellbeing import services
 from civicmeter.web.wellbeing.analysis_inputs import build_inputs
 from civicmeter.web.wellbeing.models import AnalysisRun, OutcomeValue
-from civicmeter.web.wellbeing.runs import analysis_execute, analysis_start
+from civicmeter.web.wellbeing.services.runs import analysis_execute, analysis_start
 
 HIGH = PSI_FULL_ANSWERS
 LOW = {

@@ -7,7 +7,7 @@ from django.test import TestCase
 from civicmeter.web.programmes.demo import demo_load
 from civicmeter.web.wellbeing.demo import load_demo_outcomes
 from civicmeter.web.wellbeing.models import OutcomeImportRun, OutcomeValue
-from civicmeter.web.wellbeing.runs import analysis_execute, analysis_start
+from civicmeter.web.wellbeing.services.runs import analysis_execute, analysis_start
 
 
 class DemoOutcomesTests(TestCase):

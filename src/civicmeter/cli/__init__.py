@@ -23,7 +23,7 @@ app = typer.Typer(
 # One module per area; each defines register(app).
 COMMAND_MODULES = (
     "platform", "instrument", "responses", "index", "index_audit", "outcomes", "analysis", "scoring",
-    "wellbeing", "backup", "waves", "assessment", "programme",
+    "wellbeing", "backup", "waves", "assessment", "programme", "outcome_names",
 )
 
 for _name in COMMAND_MODULES:

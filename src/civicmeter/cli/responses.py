@@ -30,7 +30,7 @@ def export(
     """Write one row per invited or answering city (with its status) and one column per question."""
     setup_django()
     from civicmeter.web.accounts.permissions import SYSTEM
-    from civicmeter.web.collection.transfer import responses_export
+    from civicmeter.web.collection.services.transfer import responses_export
 
     fmt = (fmt or out.suffix.lstrip(".") or "csv").lower()
     if fmt not in ("csv", "xlsx"):
@@ -63,6 +63,15 @@ def import_(
         "--allow-closed",
         help="Also write into a closed or published wave and into validated responses.",
     ),
+    provenance: str = typer.Option(
+        None,
+        "--provenance",
+        help="Where the answers came from, noted on every response the file writes, e.g. "
+        "'Paper survey 2018, keyed in by the secretariat'.",
+    ),
+    synthetic: bool = typer.Option(
+        False, "--synthetic", help="Mark the responses as generated, not real (training, demos)."
+    ),
 ) -> None:
     """Import answers all-or-nothing: every bad cell is reported and nothing is written."""
     setup_django()
@@ -70,7 +79,7 @@ def import_(
 
     from civicmeter.instruments import ResponsesImportError
     from civicmeter.web.accounts.permissions import SYSTEM
-    from civicmeter.web.collection.transfer import refuse_too_large, responses_import
+    from civicmeter.web.collection.services.transfer import Origin, refuse_too_large, responses_import
 
     with user_errors(ResponsesImportError, NotFound):
         target = find_wave(wave, programme)
@@ -85,6 +94,7 @@ def import_(
             city_column=city_column,
             encoding=encoding,
             allow_closed=allow_closed,
+            origin=Origin(provenance or "", synthetic) if provenance is not None or synthetic else None,
         )
     typer.echo(
         f"Imported {file.name}: {run.inserted} answers added, {run.updated} changed, "

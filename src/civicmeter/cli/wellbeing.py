@@ -203,7 +203,7 @@ def analyze_command(
 
     from civicmeter.analysis import ComparisonSettings
     from civicmeter.web.accounts.permissions import SYSTEM
-    from civicmeter.web.wellbeing.runs import analysis_execute, analysis_start
+    from civicmeter.web.wellbeing.services.runs import analysis_execute, analysis_start
 
     codes = [c.strip() for c in outcomes.split(",") if c.strip()] if outcomes else None
     with user_errors(NotFound, ValidationError):

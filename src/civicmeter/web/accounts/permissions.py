@@ -25,9 +25,11 @@ from django.utils import timezone
 class SystemActor:
     """The operator at the shell (CLI, demo loader): trusted, recorded as no user in audit trails.
 
-    ``SYSTEM`` acts now. ``SYSTEM.as_of(when)`` records what it does at ``when`` instead, for a
-    programme moving in its history (the demo's 2018 wave was submitted in 2018); services take
-    their time from ``now_for(actor)``, so people always act at the real time.
+    ``SYSTEM`` acts now. ``SYSTEM.as_of(when, by=user)`` records what it does at ``when`` (and in the
+    name of ``user``, when given), for a programme moving in its history: the demo's 2018 wave was
+    submitted in 2018, its reviews were the reviewer's. Services take the time from
+    ``now_for(actor)`` and the user to record from ``user_of(actor)``, so people always act as
+    themselves, now.
     """
 
     name: str = "system"
@@ -35,22 +37,24 @@ class SystemActor:
     is_superuser: bool = True
     pk: None = None
     at: datetime | None = None
+    by: object = None
 
     def __str__(self) -> str:
         return self.name
 
-    def as_of(self, when: datetime) -> SystemActor:
+    def as_of(self, when: datetime, *, by=None) -> SystemActor:
         if timezone.is_naive(when):
             raise ValueError(f"as_of needs an aware datetime (with its time zone); got {when!r}")
-        return replace(self, at=when)
+        return replace(self, at=when, by=by)
 
 
 SYSTEM = SystemActor()
 
 
 def user_of(actor):
-    """The user to record in an audit trail: ``None`` for the system actor (at any time)."""
-    return None if isinstance(actor, SystemActor) else actor
+    """The user to record in an audit trail: the system actor's ``by`` (``None`` unless it records
+    history in someone's name), else the actor."""
+    return actor.by if isinstance(actor, SystemActor) else actor
 
 
 def now_for(actor) -> datetime:

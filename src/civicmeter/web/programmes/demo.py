@@ -6,11 +6,15 @@ shares, except the published facts of a few known cities; every demo response sa
 wave's claims and review outcomes are synthetic too, calibrated to the cited What Works Cities levels
 (``content/demo/wwc_levels.yaml``). Demo users: ``admin``, ``reviewer`` and one respondent per city
 named by its slug, all with password ``demo``.
+
+Everything is written through the services a programme uses (``programme_create``,
+``cities_import``, ``members_add``, ``wave_create``, ``invitation_send``, ``responses_import``,
+``response_validate``, ``criteria_review_import``, ``wave_pair``), as the system actor; history is
+recorded at its own time with ``SYSTEM.as_of(when)`` (the 2018 wave was submitted in 2018).
 """
 
 from __future__ import annotations
 
-import secrets
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,19 +22,21 @@ from datetime import UTC, date, datetime
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
-from django.db.models import Q
 
 from civicmeter import scoring
 from civicmeter.demo.answers import known_cities, synthetic_answers
 from civicmeter.demo.assessment import criteria_from, synthetic_assessment, wwc_levels
 from civicmeter.demo.cities import demo_cities
+from civicmeter.instruments import files, tabular
 from civicmeter.web.accounts.models import Role
 from civicmeter.web.accounts.permissions import SYSTEM
-from civicmeter.web.collection.models import Answer, AnswerChange, CriterionReview, Response
+from civicmeter.web.collection import services as collection
+from civicmeter.web.collection.models import Response
+from civicmeter.web.collection.services.transfer import Origin, responses_import
 from civicmeter.web.programmes import services
 from civicmeter.web.programmes.instrument_cache import SHIPPED_DIR, instrument_for
-from civicmeter.web.programmes.models import City, Instrument, Invitation, Programme, Wave
+from civicmeter.web.programmes.models import City, Instrument, Programme, Wave
+from civicmeter.web.programmes.services import CityRecord, Member, WaveSpec
 
 PROGRAMME_SLUG = "innovation-capacity"
 DEMO_PASSWORD = "demo"  # noqa: S105 - the documented demo password, local use only
@@ -44,6 +50,27 @@ ASSESSMENT_FILE = SHIPPED_DIR / "data-use-assessment.xlsx"
 #: Review dates: a first round asking for more evidence, then the final outcomes.
 REVIEW_ROUNDS = {1: datetime(2020, 5, 15, tzinfo=UTC), 2: datetime(2020, 6, 15, tzinfo=UTC)}
 ASSESSED_ON = datetime(2020, 4, 30, tzinfo=UTC)
+ASSESSMENT_INVITED_ON = datetime(2020, 1, 15, tzinfo=UTC)
+SURVEY_WAVES = (
+    WaveSpec("2018", "First survey", Wave.Status.CLOSED, date(2018, 3, 1), date(2018, 9, 30)),
+    WaveSpec("2020", "Second survey", Wave.Status.OPEN, date(2020, 3, 1), date(2030, 12, 31)),
+)
+ASSESSMENT_SPEC = WaveSpec(
+    ASSESSMENT_WAVE, "Data-use practices assessment", Wave.Status.CLOSED, date(2020, 1, 15), date(2020, 6, 30)
+)
+PROGRAMME = {
+    "slug": PROGRAMME_SLUG,
+    "name": "Innovation Capacity in Cities",
+    "name_translations": {
+        "es": "Capacidad de Innovación en las Ciudades",
+        "fr": "Capacité d'innovation des villes",
+    },
+    "description": (
+        "Demonstration programme modelled on the OECD / Bloomberg Philanthropies study. City facts "
+        "are real (GeoNames); survey answers are synthetic, drawn to match the published shares, "
+        "except the published facts of a few cities."
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -54,86 +81,35 @@ class DemoSummary:
     created: bool
 
 
-def _users(cities: list[City], programme: Programme) -> None:
-    User = get_user_model()
-    password = make_password(DEMO_PASSWORD)  # hashed once: 150 separate hashes would take a minute
-    admin, _ = User.objects.get_or_create(
-        username="admin",
-        defaults={"email": "admin@demo.invalid", "is_staff": True, "password": password},
-    )
-    reviewer, _ = User.objects.get_or_create(
-        username="reviewer", defaults={"email": "reviewer@demo.invalid", "password": password}
-    )
-    Role.objects.get_or_create(user=admin, programme=programme, kind=Role.Kind.ADMIN)
-    Role.objects.get_or_create(user=reviewer, programme=programme, kind=Role.Kind.REVIEWER)
-    existing = set(
-        User.objects.filter(username__in=[c.slug for c in cities]).values_list("username", flat=True)
-    )
-    User.objects.bulk_create(
-        [
-            User(username=c.slug, email=f"{c.slug}@demo.invalid", password=password)
-            for c in cities
-            if c.slug not in existing
-        ]
-    )
-    users = {u.username: u for u in User.objects.filter(username__in=[c.slug for c in cities])}
-    Role.objects.bulk_create(
-        [Role(user=users[c.slug], programme=programme, kind=Role.Kind.RESPONDENT, city=c) for c in cities],
-        ignore_conflicts=True,
-    )
-
-
-def _cities() -> list[City]:
+def _city_records() -> list[CityRecord]:
+    """The demo cities: GeoNames facts, with the published population and mayor where known."""
     known = known_cities()["cities"]
-    cities = []
+    records = []
     for facts in demo_cities():
         extra = known.get(facts.slug, {})
-        city, _ = City.objects.update_or_create(
-            slug=facts.slug,
-            defaults={
-                "name": facts.name,
-                "country": facts.country,
-                "region": facts.region,
-                "population": extra.get("population", facts.population),
-                "population_year": extra.get("population_year", 2015 if facts.population else None),
-                "latitude": facts.latitude,
-                "longitude": facts.longitude,
-                "mayor": extra.get("mayor", ""),
-                "synthetic": True,
-            },
+        records.append(
+            CityRecord(
+                slug=facts.slug,
+                name=facts.name,
+                country=facts.country,
+                region=facts.region,
+                population=extra.get("population", facts.population),
+                population_year=extra.get("population_year", 2015 if facts.population else None),
+                latitude=facts.latitude,
+                longitude=facts.longitude,
+                mayor=extra.get("mayor", ""),
+                synthetic=True,
+            )
         )
-        cities.append(city)
-    return cities
+    return records
 
 
-def _store(
-    wave: Wave,
-    city: City,
-    answers: dict[str, str],
-    *,
-    status: str,
-    provenance: str,
-    on: datetime | None = None,
-) -> Response:
-    on = on or wave_date(wave)
-    response = Response.objects.create(
-        wave=wave,
-        city=city,
-        status=status,
-        synthetic=True,
-        provenance=provenance,
-        submitted_at=None if status == Response.Status.DRAFT else on,
-    )
-    # auto_now_add stamps the load time; the demo's activity belongs to the wave's own year.
-    Response.objects.filter(pk=response.pk).update(last_activity_at=on)
-    Answer.objects.bulk_create([Answer(response=response, question=q, value=v) for q, v in answers.items()])
-    AnswerChange.objects.bulk_create(
-        [
-            AnswerChange(response=response, question=q, new_value=v, source=AnswerChange.Source.DEMO)
-            for q, v in answers.items()
-        ]
-    )
-    return response
+def _members(cities: list[City]) -> list[Member]:
+    staff = [
+        Member("admin", "admin@demo.invalid", Role.Kind.ADMIN, site_staff=True),
+        Member("reviewer", "reviewer@demo.invalid", Role.Kind.REVIEWER),
+    ]
+    return staff + [Member(c.slug, f"{c.slug}@demo.invalid", Role.Kind.RESPONDENT, c.slug) for c in cities]
 
 
 def wave_date(wave: Wave) -> datetime:
@@ -150,6 +126,29 @@ def _profile(city: City) -> dict[str, str]:
     return profile
 
 
+def _import(wave: Wave, answers: dict[City, dict[str, str]], *, provenance: str, on: datetime) -> None:
+    """Load cities' answers through the responses import, as the file a programme would upload."""
+    instrument = instrument_for(wave.instrument)
+    rows = [tabular.CityAnswers(city=c.slug, city_name=c.name, answers=a) for c, a in answers.items()]
+    content = files.to_csv_bytes(tabular.answers_to_frame(instrument, rows))
+    responses_import(
+        actor=SYSTEM.as_of(on),
+        wave=wave,
+        filename=f"demo-{wave.code}.csv",
+        content=content,
+        allow_closed=True,
+        origin=Origin(provenance=provenance, synthetic=True),
+    )
+
+
+def _invite(wave: Wave, cities: list[City], on: datetime) -> None:
+    """Record the demo's invitations (sent before the demo existed: no e-mail is queued)."""
+    for city in cities:
+        services.invitation_send(
+            actor=SYSTEM.as_of(on), wave=wave, city=city, email=f"{city.slug}@demo.invalid", notify=False
+        )
+
+
 def demo_load(*, progress: Callable[[str], None] = lambda _msg: None) -> DemoSummary:
     """Create the demo programme once; later calls add only what is missing (idempotent)."""
     assessment_row = services.instrument_register(
@@ -160,9 +159,8 @@ def demo_load(*, progress: Callable[[str], None] = lambda _msg: None) -> DemoSum
     )
     existing = Programme.objects.filter(slug=PROGRAMME_SLUG).first()
     if existing is not None:
-        with transaction.atomic():
-            load_assessment_wave(existing, assessment_row, progress)
-            close_demo_invitations(existing)
+        load_assessment_wave(existing, assessment_row, progress)
+        close_demo_invitations(existing)
         return DemoSummary(
             existing,
             City.objects.count(),
@@ -173,32 +171,15 @@ def demo_load(*, progress: Callable[[str], None] = lambda _msg: None) -> DemoSum
     instrument_row = services.instrument_register(
         actor=SYSTEM, filename=survey.name, content=survey.read_bytes()
     )
-    with transaction.atomic():
-        summary = _load(instrument_row, progress)
-        n = load_assessment_wave(summary.programme, assessment_row, progress)
-        close_demo_invitations(summary.programme)
+    summary = _load(instrument_row, progress)
+    n = load_assessment_wave(summary.programme, assessment_row, progress)
+    close_demo_invitations(summary.programme)
     return DemoSummary(summary.programme, summary.cities, summary.responses + n, created=True)
 
 
 def close_demo_invitations(programme: Programme) -> int:
-    """Mark every demo invitation as accepted by its city's demo login, with a fresh random token.
-
-    The demo users sign in with their password; leaving their invitations open would give anyone
-    with the link a way in. Older demo databases had guessable ``demo-<wave>-<city>`` tokens, which
-    are replaced here too. Returns how many invitations were closed.
-    """
-    users = {u.username: u for u in get_user_model().objects.filter(email__endswith="@demo.invalid")}
-    open_ones = Invitation.objects.filter(wave__programme=programme, email__endswith="@demo.invalid").filter(
-        Q(accepted_by__isnull=True) | Q(token__startswith="demo-")  # noqa: S106 - the old guessable form
-    )
-    closed = 0
-    for invitation in open_ones.select_related("city"):
-        invitation.token = secrets.token_urlsafe(32)
-        invitation.accepted_by = invitation.accepted_by or users.get(invitation.city.slug)
-        invitation.accepted_at = invitation.accepted_at or invitation.sent_at
-        invitation.save(update_fields=["token", "accepted_by", "accepted_at"])
-        closed += 1
-    return closed
+    """Accept every demo invitation for its city's demo login (``invitations_close_demo``)."""
+    return services.invitations_close_demo(actor=SYSTEM, programme=programme)
 
 
 def _criteria(instrument_row: Instrument):
@@ -206,9 +187,7 @@ def _criteria(instrument_row: Instrument):
     recipe = scoring.load_scoring_recipe(scoring.DATA_USE_RECIPE)
     criteria = scoring.recipe_criteria(instrument_for(instrument_row), recipe)
     question = {code: name for name, code in criteria.items()}
-    return criteria_from(
-        {question[item.code]: [question[r] for r in item.requires] for item in recipe.items}
-    )
+    return criteria_from({question[item.code]: [question[r] for r in item.requires] for item in recipe.items})
 
 
 def _assessment_provenance(city: City, cited: dict | None, sources: dict) -> str:
@@ -224,146 +203,125 @@ def _assessment_provenance(city: City, cited: dict | None, sources: dict) -> str
     )
 
 
+def _review_file(reviews) -> bytes:
+    rows = ["criterion,decision,comment"]
+    for criterion, outcome, _round in reviews:
+        note = (
+            "Synthetic demo review: the evidence does not show the practice is current."
+            if outcome == "needs_evidence"
+            else "Synthetic demo review."
+        )
+        rows.append(f"{criterion},{outcome},{note}")
+    return ("\n".join(rows) + "\n").encode()
+
+
+def _assessment_wave(programme: Programme, instrument_row: Instrument) -> Wave:
+    wave = programme.waves.filter(code=ASSESSMENT_WAVE).first()
+    if wave is not None:
+        return wave
+    wave = services.wave_create(
+        actor=SYSTEM, programme=programme, instrument=instrument_row, spec=ASSESSMENT_SPEC
+    )
+    survey = programme.waves.filter(code=ASSESSMENT_PAIRS_WITH).first()
+    if survey is not None:
+        services.wave_pair(actor=SYSTEM, assessment_wave=wave, survey_wave=survey)
+    return wave
+
+
 def load_assessment_wave(programme: Programme, instrument_row: Instrument, progress) -> int:
     """Add the 2020 data-use wave and a validated, reviewed assessment for each US demo city that
     has none yet. Returns the number of responses created (0 when all exist)."""
-    wave, _ = Wave.objects.get_or_create(
-        programme=programme,
-        code=ASSESSMENT_WAVE,
-        defaults={
-            "title": "Data-use practices assessment",
-            "instrument": instrument_row,
-            "status": Wave.Status.CLOSED,
-            "opens_on": date(2020, 1, 15),
-            "closes_on": date(2020, 6, 30),
-            "pairs_with": programme.waves.filter(code=ASSESSMENT_PAIRS_WITH).first(),
-        },
-    )
-    reviewer = get_user_model().objects.filter(username="reviewer").first()
+    wave = _assessment_wave(programme, instrument_row)
     done = set(Response.objects.filter(wave=wave).values_list("city_id", flat=True))
     cities = [c for c in City.objects.filter(synthetic=True, country="US") if c.pk not in done]
     if not cities:
         return 0
     progress(f"data-use assessments of {len(cities)} US cities")
     criteria, facts = _criteria(instrument_row), wwc_levels()
-    rounds: dict[int, list[CriterionReview]] = {1: [], 2: []}
+    _invite(wave, cities, ASSESSMENT_INVITED_ON)
+    draws, groups = {}, {}
     for city in cities:
         cited = facts["cities"].get(city.slug)
-        draw = synthetic_assessment(
+        draws[city] = synthetic_assessment(
             criteria,
             city_slug=city.slug,
             seed=zlib.crc32(city.slug.encode()) + 2020,
             level=cited["level"] if cited else None,
         )
-        Invitation.objects.get_or_create(
-            wave=wave,
-            city=city,
-            email=f"{city.slug}@demo.invalid",
-            defaults={"token": secrets.token_urlsafe(32), "sent_at": datetime(2020, 1, 15, tzinfo=UTC)},
-        )
-        response = _store(
-            wave,
-            city,
-            draw.answers,
-            status=Response.Status.VALIDATED,
-            provenance=_assessment_provenance(city, cited, facts["sources"]),
-            on=ASSESSED_ON,
-        )
-        for criterion, outcome, round_ in draw.reviews:
-            rounds[round_].append(
-                CriterionReview(
-                    response=response,
-                    criterion=criterion,
-                    outcome=outcome,
-                    reviewer=reviewer,
-                    note="Synthetic demo review."
-                    if outcome != CriterionReview.Outcome.NEEDS_EVIDENCE
-                    else "Synthetic demo review: the evidence does not show the practice is current.",
+        provenance = _assessment_provenance(city, cited, facts["sources"])
+        groups.setdefault(provenance, {})[city] = draws[city].answers
+    for provenance, answers in groups.items():
+        _import(wave, answers, provenance=provenance, on=ASSESSED_ON)
+    responses = {r.city_id: r for r in Response.objects.filter(wave=wave, city__in=cities)}
+    reviewer = get_user_model().objects.filter(username="reviewer").first()
+    for city in cities:
+        collection.response_validate(actor=SYSTEM.as_of(ASSESSED_ON), response=responses[city.pk])
+    for round_, at in REVIEW_ROUNDS.items():  # round 1 first, so ids follow the review order too
+        for city in cities:
+            reviews = [r for r in draws[city].reviews if r[2] == round_]
+            if reviews:
+                collection.criteria_review_import(
+                    actor=SYSTEM.as_of(at, by=reviewer),  # the reviewer's decisions, made then
+                    response=responses[city.pk],
+                    filename="demo-reviews.csv",
+                    content=_review_file(reviews),
                 )
-            )
-    for round_, reviews in rounds.items():  # round 1 first, so ids follow the review order too
-        created = CriterionReview.objects.bulk_create(reviews)
-        CriterionReview.objects.filter(pk__in=[r.pk for r in created]).update(at=REVIEW_ROUNDS[round_])
     return len(cities)
 
 
+def _survey_answers(instrument, wave: Wave, cities: list[City], known: dict) -> dict[str, dict]:
+    """Each answering city's synthetic answers, grouped by their provenance note."""
+    groups: dict[str, dict] = {}
+    for index, city in enumerate(cities):
+        if wave.code == "2020" and city.slug in NOT_STARTED_2020:
+            continue
+        facts = known["cities"].get(city.slug, {}).get("answers", {})
+        answers = synthetic_answers(
+            instrument,
+            city_slug=city.slug,
+            wave=wave.code,
+            seed=index * 10 + int(wave.code),
+            facts=facts if wave.code == "2018" else None,
+            profile=_profile(city),
+        )
+        if wave.code == "2020" and city.slug in DRAFT_CITIES_2020:  # a draft stops part-way through
+            answers = dict(list(answers.items())[: len(answers) // 3])
+        provenance = (
+            f"Synthetic demo answers, except published facts: {', '.join(sorted(facts))} ({known['source']})."
+            if facts and wave.code == "2018"
+            else "Synthetic demo answers."
+        )
+        groups.setdefault(provenance, {})[city] = answers
+    return groups
+
+
+def _load_survey_wave(wave: Wave, cities: list[City], known: dict) -> int:
+    on = wave_date(wave)
+    _invite(wave, cities, on)
+    if wave.code == "2020":  # drafts are started by their city; the import keeps their status
+        for city in cities:
+            if city.slug in DRAFT_CITIES_2020:
+                collection.response_start(actor=SYSTEM.as_of(on), wave=wave, city=city)
+    groups = _survey_answers(instrument_for(wave.instrument), wave, cities, known)
+    for provenance, answers in groups.items():
+        _import(wave, answers, provenance=provenance, on=on)
+    if wave.code == "2018":
+        for response in Response.objects.filter(wave=wave):
+            collection.response_validate(actor=SYSTEM.as_of(on), response=response)
+    return sum(len(answers) for answers in groups.values())
+
+
 def _load(instrument_row, progress: Callable[[str], None]) -> DemoSummary:
-    programme = Programme.objects.create(
-        name="Innovation Capacity in Cities",
-        name_translations={
-            "es": "Capacidad de Innovación en las Ciudades",
-            "fr": "Capacité d'innovation des villes",
-        },
-        slug=PROGRAMME_SLUG,
-        description=(
-            "Demonstration programme modelled on the OECD / Bloomberg Philanthropies study. City facts "
-            "are real (GeoNames); survey answers are synthetic, drawn to match the published shares, "
-            "except the published facts of a few cities."
-        ),
-    )
-    waves = {
-        "2018": Wave.objects.create(
-            programme=programme,
-            code="2018",
-            title="First survey",
-            instrument=instrument_row,
-            status=Wave.Status.CLOSED,
-            opens_on=date(2018, 3, 1),
-            closes_on=date(2018, 9, 30),
-        ),
-        "2020": Wave.objects.create(
-            programme=programme,
-            code="2020",
-            title="Second survey",
-            instrument=instrument_row,
-            status=Wave.Status.OPEN,
-            opens_on=date(2020, 3, 1),
-            closes_on=date(2030, 12, 31),
-        ),
-    }
+    programme = services.programme_create(actor=SYSTEM, **PROGRAMME)
     progress("cities")
-    cities = _cities()
+    cities = services.cities_import(actor=SYSTEM, cities=_city_records())
     progress("users")
-    _users(cities, programme)
-    instrument = instrument_for(instrument_row)
+    password = make_password(DEMO_PASSWORD)  # hashed once: 150 separate hashes would take a minute
+    services.members_add(actor=SYSTEM, programme=programme, members=_members(cities), password_hash=password)
     known = known_cities()
     n = 0
-    for index, city in enumerate(cities):
-        facts = known["cities"].get(city.slug, {}).get("answers", {})
-        for code, wave in waves.items():
-            Invitation.objects.create(
-                wave=wave,
-                city=city,
-                email=f"{city.slug}@demo.invalid",
-                token=secrets.token_urlsafe(32),
-                sent_at=wave_date(wave),
-            )
-            if code == "2020" and city.slug in NOT_STARTED_2020:
-                continue
-            draft = code == "2020" and city.slug in DRAFT_CITIES_2020
-            answers = synthetic_answers(
-                instrument,
-                city_slug=city.slug,
-                wave=code,
-                seed=index * 10 + int(code),
-                facts=facts if code == "2018" else None,
-                profile=_profile(city),
-            )
-            if draft:  # a draft stops part-way through the questionnaire
-                answers = dict(list(answers.items())[: len(answers) // 3])
-            provenance = (
-                f"Synthetic demo answers, except published facts: {', '.join(sorted(facts))} "
-                f"({known['source']})."
-                if facts and code == "2018"
-                else "Synthetic demo answers."
-            )
-            status = (
-                Response.Status.DRAFT
-                if draft
-                else (Response.Status.VALIDATED if code == "2018" else Response.Status.SUBMITTED)
-            )
-            _store(wave, city, answers, status=status, provenance=provenance)
-            n += 1
-        if index % 25 == 0:
-            progress(f"responses {index}/{len(cities)}")
+    for spec in SURVEY_WAVES:
+        progress(f"the {spec.code} wave")
+        wave = services.wave_create(actor=SYSTEM, programme=programme, instrument=instrument_row, spec=spec)
+        n += _load_survey_wave(wave, cities, known)
     return DemoSummary(programme, len(cities), n, created=True)

@@ -21,8 +21,8 @@ from civicmeter.web.results.models import ScoreRun
 from civicmeter.web.results.selectors import PSI, latest_data_use_run, latest_run
 from civicmeter.web.results.services import SCORED_STATUSES
 
-from .catalogue import catalogue_for
 from .models import OutcomeValue
+from .services.catalogue import catalogue_for
 
 #: The stored outcome used as the economy control (and so left out of the outcomes by default).
 INCOME = "median_household_income"

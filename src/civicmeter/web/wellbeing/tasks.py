@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from .runs import analysis_execute
+from .services.runs import analysis_execute
 
 
 @task()

@@ -18,7 +18,7 @@ from . import selectors, services
 from .forms import ConfirmNamesForm, IndicatorCatalogueForm, OutcomeUploadForm
 from .models import AnalysisRun, OutcomeImportRun
 from .permissions import access_programme_by_slug, may_manage_outcomes
-from .runs import analysis_start
+from .services.runs import analysis_start
 
 #: The stored report is our own HTML with inline CSS and SVG, shown in a sandboxed frame: no
 #: script, no requests, and only this site may frame it.

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from civicmeter.instruments import ResponsesImportError
 from civicmeter.web.accounts.permissions import Action, access_wave_by_code, require_permission
 
-from .. import transfer
+from ..services import transfer
 from ..staff_forms import ImportForm
 
 CONTENT_TYPES = {

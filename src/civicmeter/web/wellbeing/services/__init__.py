@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -33,13 +34,13 @@ from civicmeter.outcomes import (
 )
 from civicmeter.outcomes.confirmations import decide, drop_unmatched, place_label, places_of
 from civicmeter.params import ParameterError
-from civicmeter.web.accounts.permissions import SYSTEM
+from civicmeter.web.accounts.permissions import SYSTEM, now_for
 from civicmeter.web.programmes.models import City, Programme
 
-from . import selectors
+from .. import selectors
+from ..models import CityNameMapping, OutcomeImportRun, OutcomeIndicator, OutcomeValue
+from ..permissions import require_outcomes_manager
 from .catalogue import catalogue_for, catalogue_sync, load_with, programme_yaml
-from .models import CityNameMapping, OutcomeImportRun, OutcomeIndicator, OutcomeValue
-from .permissions import require_outcomes_manager
 
 E001_UNMATCHED = (
     "{name!r} ({where}) matches none of the platform's cities{nearest}. Confirm the city it is "
@@ -520,24 +521,30 @@ def _save_confirmed(actor, programme: Programme, confirmed: dict) -> None:
             defaults={
                 "city": cities.get(slug),
                 "confirmed_by": _actor(actor),
-                "confirmed_at": timezone.now(),
+                "confirmed_at": now_for(actor),
             },
         )
 
 
 @transaction.atomic(durable=True)
-def mapping_confirm(
-    *, actor, programme: Programme, source_name: str, country: str = "", city: City | None
-) -> CityNameMapping:
-    """Record once that ``source_name`` (in ``country``) is ``city``, or none of ours (None)."""
+def mappings_confirm(*, actor, programme: Programme, confirmed: dict) -> list[CityNameMapping]:
+    """Record once which city each name of outcome files is, so every later import matches it.
+
+    ``confirmed`` maps ``(source_name, country)`` (or a bare name) to a city slug, or to ``""`` for
+    "none of our cities" (the layout of a ``--write-unmatched`` file, read by ``read_confirmed``).
+    All or nothing: an unknown slug refuses the whole file (``wellbeing.E003``, one message each).
+    """
     require_outcomes_manager(actor, programme)
-    mapping, _ = CityNameMapping.objects.update_or_create(
-        programme=programme,
-        source_name=source_name.strip(),
-        country=country.strip().upper(),
-        defaults={"city": city, "confirmed_by": _actor(actor), "confirmed_at": timezone.now()},
+    confirmed = _normalise_confirmed(confirmed)
+    problems = _confirmed_problems(confirmed)
+    if problems:
+        raise ValidationError([f"[{p['code']}] {p['message']}" for p in problems], code="wellbeing.E003")
+    _save_confirmed(actor, programme, confirmed)
+    return list(
+        CityNameMapping.objects.filter(
+            programme=programme, source_name__in=[name for name, _country in confirmed]
+        )
     )
-    return mapping
 
 
 @transaction.atomic(durable=True)

@@ -21,8 +21,8 @@ from civicmeter.web.accounts.permissions import Action, now_for, require_permiss
 from civicmeter.web.programmes.instrument_cache import instrument_for
 from civicmeter.web.programmes.models import City, Instrument, Wave
 
-from . import notifications
-from .models import Answer, AnswerChange, CriterionReview, Response, ResponseEvent
+from .. import notifications
+from ..models import Answer, AnswerChange, CriterionReview, Response, ResponseEvent
 
 
 def _user_or_none(actor):
@@ -160,6 +160,24 @@ def write_answer(
         at=now_for(actor),
     )
     return answer
+
+
+def write_new_answers(response: Response, values: dict[str, str], *, actor, source: str) -> None:
+    """Store first answers to questions ``response`` has none for, with their audit records, in
+    two inserts (an import of 150 cities writes thousands). Same contract as ``write_answer``."""
+    user, at = _user_or_none(actor), now_for(actor)
+    Answer.objects.bulk_create(
+        [
+            Answer(response=response, question=q, value=v, updated_by=user, changed_in=response.version)
+            for q, v in values.items()
+        ]
+    )
+    AnswerChange.objects.bulk_create(
+        [
+            AnswerChange(response=response, question=q, new_value=v, actor=user, source=source, at=at)
+            for q, v in values.items()
+        ]
+    )
 
 
 def _record_event(response: Response, *, actor, action: str, to_status: str, note: str = "") -> None:
@@ -365,4 +383,10 @@ def criteria_review_import(
             problems.append(REVIEW_ROW % {"row": number, "problem": " ".join(problem.messages)})
     if problems:
         raise ValidationError(problems)
-    return [_record_review(actor, response, c, d, n) for _number, c, d, n in rows]
+    user, at = _user_or_none(actor), now_for(actor)
+    return CriterionReview.objects.bulk_create(  # one insert, ids in file order
+        [
+            CriterionReview(response=response, criterion=c, outcome=d, note=n, reviewer=user, at=at)
+            for _number, c, d, n in rows
+        ]
+    )

@@ -13,18 +13,28 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from civicmeter.instruments import Problem, ResponsesImportError, files, tabular
 from civicmeter.instruments.answers import canonical, visible
 from civicmeter.instruments.errors import ProblemList
-from civicmeter.web.accounts.permissions import SYSTEM, Action, require_permission
+from civicmeter.web.accounts.permissions import Action, now_for, require_permission, user_of
 from civicmeter.web.programmes.instrument_cache import instrument_for
 from civicmeter.web.programmes.models import City, Invitation, Wave
 
-from .models import Answer, AnswerChange, ImportRun, Response
-from .services import write_answer
+from ..models import Answer, AnswerChange, ImportRun, Response
+from . import write_answer, write_new_answers
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where an import's answers came from, stated on the responses it writes: a note such as "Paper
+    survey 2018, keyed in by the secretariat", and whether they are ``synthetic`` (generated, as in
+    the demo). ``None`` leaves the responses' own notes alone."""
+
+    provenance: str = ""
+    synthetic: bool = False
+
 
 #: The status column's value for an invited city without a response.
 NOT_STARTED = "not_started"
@@ -191,10 +201,10 @@ def _record_rejection(wave: Wave, source: tuple, actor, started, problems) -> No
         filename=filename[:255],
         sha256=sha256,
         size=size,
-        actor=None if actor is SYSTEM else actor,
+        actor=user_of(actor),
         status=ImportRun.Status.REJECTED,
         started_at=started,
-        finished_at=timezone.now(),
+        finished_at=now_for(actor),
         report={"problems": [str(p) for p in problems], "more": getattr(problems, "more", 0)},
     )
 
@@ -211,7 +221,7 @@ def refuse_too_large(*, actor, wave: Wave, filename: str, size: int) -> None:
     require_permission(actor, Action.MANAGE_WAVE, programme=wave.programme)
     mb = 1024 * 1024
     text = TOO_LARGE.format(size=size / mb, limit=settings.CIVICMETER_MAX_UPLOAD_BYTES / mb)
-    _refuse(wave, (filename, "", size), actor, timezone.now(), [Problem("import.E017", text)])
+    _refuse(wave, (filename, "", size), actor, now_for(actor), [Problem("import.E017", text)])
 
 
 def responses_import(
@@ -223,6 +233,7 @@ def responses_import(
     city_column: str = tabular.CITY,
     encoding: str | None = None,
     allow_closed: bool = False,
+    origin: Origin | None = None,
 ) -> ImportRun:
     """Read a responses file and apply it in one transaction, or reject it whole.
 
@@ -234,12 +245,14 @@ def responses_import(
     ``city_column`` names the column identifying the city (e.g. KoboToolbox's ``_submitted_by``
     when each city submitted from its own account); ``encoding`` reads a CSV that is not UTF-8.
     A closed or published wave, and answers of validated responses, are final: the import is
-    refused unless ``allow_closed`` says it is meant.
+    refused unless ``allow_closed`` says it is meant. ``origin`` records where the answers came from
+    on every response the file writes. Times are ``now_for(actor)``: the system actor moving in a
+    programme's history (``SYSTEM.as_of(when)``) records its answers as submitted then.
     """
     require_permission(actor, Action.MANAGE_WAVE, programme=wave.programme)
     if len(content) > settings.CIVICMETER_MAX_UPLOAD_BYTES:
         refuse_too_large(actor=actor, wave=wave, filename=filename, size=len(content))
-    started = timezone.now()
+    started = now_for(actor)
     sha256 = hashlib.sha256(content).hexdigest()
     source = (filename, sha256, len(content))
     if wave.status in FINAL_WAVES and not allow_closed:
@@ -264,24 +277,30 @@ def responses_import(
         _refuse(wave, source, actor, started, problems)
     try:
         return _apply(
-            actor=actor, wave=wave, source=source, started=started, rows=matched, allow_closed=allow_closed
+            actor=actor,
+            wave=wave,
+            source=source,
+            started=started,
+            rows=matched,
+            options=(allow_closed, origin),
         )
     except ResponsesImportError as exc:
         _refuse(wave, source, actor, started, exc.problems, exc.more)
 
 
 @transaction.atomic(durable=True)
-def _apply(
-    *, actor, wave: Wave, source: tuple, started, rows: list[_Matched], allow_closed: bool
-) -> ImportRun:
+def _apply(*, actor, wave: Wave, source: tuple, started, rows: list[_Matched], options: tuple) -> ImportRun:
     """Write every row under the locks web saves take, refusing answers changed since the export.
 
     Responses are locked one by one in the order of their city's id, whatever the file's order, so
     two imports (or an import and a web save, which locks one response) never wait on each other in
     a cycle. A conflict, or a change to a validated response without ``allow_closed``, rolls the
-    whole import back (``ResponsesImportError``). ``source`` is (file name, sha256, size).
+    whole import back (``ResponsesImportError``). ``source`` is (file name, sha256, size);
+    ``options`` is (allow_closed, origin).
     """
     filename, sha256, size = source
+    allow_closed, origin = options
+    now = now_for(actor)
     instrument = instrument_for(wave.instrument)
     counts = dict.fromkeys(COUNTS, 0)
     conflicts = ProblemList()
@@ -291,7 +310,7 @@ def _apply(
         response, created = Response.objects.select_for_update().get_or_create(
             wave=wave,
             city=row.city,
-            defaults={"status": Response.Status.SUBMITTED, "submitted_at": timezone.now()},
+            defaults={"status": Response.Status.SUBMITTED, "submitted_at": now, "last_activity_at": now},
         )
         if not created:
             response.version += 1  # the version this import's changes belong to
@@ -301,26 +320,37 @@ def _apply(
             n = sum(counts[k] for k in ("added", "changed", "cleared")) - before
             text = VALIDATED.format(city=row.city.slug, n=n)
             conflicts.append(Problem("import.E105", text, row=row.number, column=tabular.CITY))
+        fields = _stamp(response, origin) if changed or created else []
         if changed and not created:
-            response.last_activity_at = timezone.now()
-            response.save(update_fields=["version", "last_activity_at"])
+            response.last_activity_at = now
+            fields += ["version", "last_activity_at"]
+        if fields:
+            response.save(update_fields=fields)
     if conflicts:
         raise ResponsesImportError(conflicts, source=filename, more=conflicts.more)
     return ImportRun.objects.create(
         wave=wave,
         filename=filename,
         sha256=sha256,
-        actor=None if actor is SYSTEM else actor,
+        actor=user_of(actor),
         size=size,
         status=ImportRun.Status.APPLIED,
         started_at=started,
-        finished_at=timezone.now(),
+        finished_at=now_for(actor),
         report={"cities": [r.city.slug for r in rows], "counts": counts},
         inserted=counts["added"],
         updated=counts["changed"],
         cleared=counts["cleared"],
         unchanged=counts["unchanged"],
     )
+
+
+def _stamp(response: Response, origin: Origin | None) -> list[str]:
+    """Set ``origin`` on a response the import wrote; the fields to save."""
+    if origin is None:
+        return []
+    response.provenance, response.synthetic = origin.provenance, origin.synthetic
+    return ["provenance", "synthetic"]
 
 
 #: What an import did to each answer of the file, in the order the reports list them.
@@ -340,7 +370,7 @@ def _apply_row(
     merged = {q: a.value for q, a in current.items() if q not in row.columns}
     merged.update(row.answers)
     shown = visible(instrument, merged)
-    changed = False
+    changed, first = False, {}
     for question in sorted(row.columns):
         value = row.answers.get(question, "")
         answer = current.get(question)
@@ -353,10 +383,14 @@ def _apply_row(
             conflicts.append(_conflict(instrument, row, answer))
             continue
         counts["added" if not old else "cleared" if not value else "changed"] += 1
+        changed = True
+        if answer is None:
+            first[question] = value
+            continue
         write_answer(
             response, answer, question=question, value=value, actor=actor, source=AnswerChange.Source.IMPORT
         )
-        changed = True
+    write_new_answers(response, first, actor=actor, source=AnswerChange.Source.IMPORT)
     return changed
 
 

@@ -24,10 +24,10 @@ from civicmeter.web.accounts.permissions import SYSTEM
 from civicmeter.web.programmes.models import Wave
 from civicmeter.web.results.selectors import PSI, latest_run
 
-from .analysis_inputs import build_inputs
+from ..analysis_inputs import build_inputs
+from ..models import AnalysisRun, OutcomeValue
+from ..permissions import require_outcomes_manager
 from .catalogue import catalogue_sync
-from .models import AnalysisRun, OutcomeValue
-from .permissions import require_outcomes_manager
 
 E010_NO_SCORES = gettext_noop(
     "[wellbeing.E010] Wave %(wave)s has no PSI scores yet. Compute them first (the results page's "
@@ -78,7 +78,7 @@ def analysis_start(
         message=_("Waiting for the background worker"),
     )
     if background:
-        from .tasks import run_analysis  # tasks imports this module
+        from ..tasks import run_analysis  # tasks imports this module
 
         transaction.on_commit(lambda: run_analysis.enqueue(run.pk))
     return run

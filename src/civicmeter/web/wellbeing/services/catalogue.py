@@ -15,7 +15,7 @@ import yaml
 from civicmeter.outcomes import Catalogue, Indicator, load_catalogue
 from civicmeter.web.programmes.models import Programme
 
-from .models import OutcomeIndicator
+from ..models import OutcomeIndicator
 
 FIELDS = ("name", "dimension", "unit", "direction", "source", "rescale", "description")
 

@@ -1,0 +1,45 @@
+"""``civicmeter outcomes confirm``: record which of a programme's cities the names in outcome files are."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from ._django import setup_django
+from ._errors import user_errors
+from ._lookup import PROGRAMME_OPTION, NotFound, find_programme
+from .outcomes import outcomes_app
+
+
+def confirm_command(
+    file: Path = typer.Argument(
+        ...,
+        exists=True,
+        dir_okay=False,
+        help="CSV with columns source_name, country, city_slug (empty: none of our cities), e.g. "
+        "the file --write-unmatched wrote, edited.",
+    ),
+    programme: str = PROGRAMME_OPTION,
+) -> None:
+    """Confirm names once, all or nothing: every later import into the programme matches them."""
+    setup_django()
+    from django.core.exceptions import ValidationError
+
+    from civicmeter.outcomes import OutcomesError, read_confirmed
+    from civicmeter.web.accounts.permissions import SYSTEM
+    from civicmeter.web.wellbeing.services import mappings_confirm
+
+    with user_errors(NotFound, OutcomesError):
+        target = find_programme(programme)
+        confirmed = read_confirmed(file)
+    try:
+        mappings = mappings_confirm(actor=SYSTEM, programme=target, confirmed=confirmed)
+    except ValidationError as exc:
+        typer.secho("error: " + "\n".join(exc.messages), err=True, fg=typer.colors.RED)
+        raise typer.Exit(code=2) from exc
+    typer.echo(f"Confirmed {len(mappings)} names in {target.slug}.")
+
+
+def register(app: typer.Typer) -> None:
+    outcomes_app.command("confirm")(confirm_command)
