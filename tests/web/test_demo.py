@@ -11,7 +11,7 @@ from civicmeter import instruments
 from civicmeter.demo.answers import synthetic_answers
 from civicmeter.web.accounts.permissions import SYSTEM
 from civicmeter.web.collection.models import CriterionReview, Response
-from civicmeter.web.programmes.demo import DEMO_PASSWORD, demo_load
+from civicmeter.web.programmes.demo import DEMO_PASSWORD, DemoIncomplete, demo_load
 from civicmeter.web.programmes.instrument_cache import instrument_for
 from civicmeter.web.programmes.models import City, Wave
 from civicmeter.web.results import selectors as results_selectors
@@ -108,6 +108,13 @@ class DemoTests(TestCase):
         self.assertFalse(again.created)
         wave = Wave.objects.get(code="2020-data-use")
         self.assertEqual(wave.responses.count(), City.objects.filter(country="US").count())
+
+    def test_a_demo_stopped_part_way_is_refused_with_the_fix(self):
+        Response.objects.filter(wave__code="2020", city__slug="bilbao-es").delete()
+        with self.assertRaises(DemoIncomplete) as caught:
+            demo_load()
+        self.assertIn("its 2020 wave has 149 of 150 responses", str(caught.exception))
+        self.assertIn("Delete the database", str(caught.exception))
 
     def test_loading_again_changes_nothing(self):
         before = Response.objects.count(), CriterionReview.objects.count()

@@ -31,10 +31,12 @@ def demo(
     _migrate()
     from rich.console import Console
 
-    from civicmeter.web.programmes.demo import DEMO_PASSWORD, demo_load
+    from civicmeter.web.programmes.demo import DEMO_PASSWORD, DemoIncomplete, demo_load
+
+    from ._errors import user_errors
 
     console = Console(stderr=True)
-    with console.status("Loading the demo programme") as status:
+    with user_errors(DemoIncomplete), console.status("Loading the demo programme") as status:
         summary = demo_load(progress=lambda msg: status.update(f"Loading the demo programme: {msg}"))
     if summary.created:
         from civicmeter.web.accounts.permissions import SYSTEM

@@ -22,6 +22,7 @@ from datetime import UTC, date, datetime
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.db import connection
 
 from civicmeter import scoring
 from civicmeter.demo.answers import known_cities, synthetic_answers
@@ -71,6 +72,17 @@ PROGRAMME = {
         "except the published facts of a few cities."
     ),
 }
+
+
+INCOMPLETE = (
+    "The demo programme is incomplete: its {wave} wave has {found} of {expected} responses (a load "
+    "stopped part-way; the demo is loaded step by step through the services, each step its own "
+    "transaction). Delete the database ({database}) and run civicmeter demo again."
+)
+
+
+class DemoIncomplete(RuntimeError):
+    """An earlier load stopped part-way; loading again would leave the demo inconsistent."""
 
 
 @dataclass(frozen=True)
@@ -159,6 +171,7 @@ def demo_load(*, progress: Callable[[str], None] = lambda _msg: None) -> DemoSum
     )
     existing = Programme.objects.filter(slug=PROGRAMME_SLUG).first()
     if existing is not None:
+        _require_complete(existing)
         load_assessment_wave(existing, assessment_row, progress)
         close_demo_invitations(existing)
         return DemoSummary(
@@ -175,6 +188,18 @@ def demo_load(*, progress: Callable[[str], None] = lambda _msg: None) -> DemoSum
     n = load_assessment_wave(summary.programme, assessment_row, progress)
     close_demo_invitations(summary.programme)
     return DemoSummary(summary.programme, summary.cities, summary.responses + n, created=True)
+
+
+def _require_complete(programme: Programme) -> None:
+    """Refuse a demo whose survey waves did not load completely (see ``INCOMPLETE``)."""
+    cities = City.objects.filter(synthetic=True).count()
+    expected = {"2018": cities, "2020": cities - len(NOT_STARTED_2020)}
+    for code, n in expected.items():
+        found = Response.objects.filter(wave__programme=programme, wave__code=code).count()
+        validated = Response.objects.filter(wave__programme=programme, wave__code=code, status="validated")
+        if found != n or (code == "2018" and validated.count() != n):
+            database = connection.settings_dict["NAME"]
+            raise DemoIncomplete(INCOMPLETE.format(wave=code, found=found, expected=n, database=database))
 
 
 def close_demo_invitations(programme: Programme) -> int:
