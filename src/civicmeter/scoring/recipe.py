@@ -25,6 +25,7 @@ checked before anything is scored and all problems are reported together, each n
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -63,7 +64,7 @@ TOP_KEYS = (
 COMPONENT_KEYS = ("code", "name", "items", "cap")
 ITEM_KEYS = ("code", "label", "points", "question", "excluding", "requires") + RULES
 BAND_KEYS = ("code", "label", "min")
-TIER_KEYS = ("code", "label", "min_share")
+TIER_KEYS = ("code", "label", "min_share", "min_components", "min_per_component")
 UNCERTAINTY_KEYS = ("runs", "seed", "inputs")
 #: Rounding of reported points: item points are short decimals, so sums are exact at this precision.
 DECIMALS = 9
@@ -112,6 +113,17 @@ class Band:
     code: str
     label: str
     minimum: float
+    #: Tier gates beside the share: at least this many components with a point (WWC 2017: work
+    #: across 2 / 3 / all components), and at least this many points in every component.
+    min_components: int = 0
+    min_per_component: float = 0.0
+
+    def passes_gates(self, component_points: Mapping[str, float]) -> bool:
+        """Whether ``{component code: points}`` meets this tier's gates (always, without gates)."""
+        with_points = sum(1 for p in component_points.values() if p > 0)
+        return with_points >= self.min_components and all(
+            p >= self.min_per_component for p in component_points.values()
+        )
 
 
 @dataclass(frozen=True)
@@ -161,9 +173,17 @@ class ScoringRecipe:
         """The code of the highest class whose minimum ``points`` reaches."""
         return next(b.code for b in self.classes if points >= b.minimum)
 
-    def tier(self, share: float) -> str:
-        """The highest tier reached by ``share`` of the maximum, or "" when none is."""
-        return next((b.code for b in self.tiers if share >= b.minimum), "")
+    def tier(self, share: float, component_points: Mapping[str, float] | None = None) -> str:
+        """The highest tier reached by ``share`` of the maximum whose gates the component points
+        pass (``{component code: points}``; gates are not checked without them), or "" when none is."""
+        return next(
+            (
+                b.code
+                for b in self.tiers
+                if share >= b.minimum and (component_points is None or b.passes_gates(component_points))
+            ),
+            "",
+        )
 
 
 class _Reader(MappingReader):
@@ -343,7 +363,14 @@ def _bands(r: _Reader, key: str, top: float, share: bool) -> tuple[Band, ...]:
         minimum = sub.number("min_share" if share else "min", required=True, low=0.0, strict=share)
         if code is None or minimum is None:
             return ()
-        bands.append(Band(code, sub.text("label", code) or code, minimum))
+        gates = {}
+        if share:
+            count = sub.number("min_components", required=False, default=0.0, strict=False)
+            gates["min_components"] = int(count or 0)
+            gates["min_per_component"] = sub.number(
+                "min_per_component", required=False, default=0.0, strict=False
+            ) or 0.0
+        bands.append(Band(code, sub.text("label", code) or code, minimum, **gates))
     minimums = [b.minimum for b in bands]
     decreasing = all(a > b for a, b in zip(minimums, minimums[1:], strict=False))
     if share:

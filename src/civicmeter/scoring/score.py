@@ -74,7 +74,7 @@ def _table(
                 rank_p5=float(intervals.p5[k]),
                 rank_median=float(intervals.median[k]),
                 rank_p95=float(intervals.p95[k]),
-                tier=recipe.tier(share),
+                tier=recipe.tier(share, {c.code: c.points for c in components[city]}),
             )
         )
     rows.sort(key=lambda r: (r.rank, r.city))
