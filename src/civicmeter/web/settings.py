@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "civicmeter.web.results",
     "civicmeter.web.explorer",
     "civicmeter.web.wellbeing",
+    "civicmeter.web.cityhome",
 ]
 
 MIDDLEWARE = [

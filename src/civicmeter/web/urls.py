@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("civicmeter.web.results.urls")),
     path("", include("civicmeter.web.wellbeing.urls")),
     path("", include("civicmeter.web.mail.urls")),
+    path("", include("civicmeter.web.cityhome.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

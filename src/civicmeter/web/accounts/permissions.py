@@ -69,6 +69,8 @@ class Action(enum.StrEnum):
     EDIT_RESPONSE = "edit_response"  # answer and submit
     VALIDATE_RESPONSE = "validate_response"
     REVIEW_RESPONSE = "review_response"  # record each assessment criterion's review outcome
+    VIEW_CITY = "view_city"  # the city team page: the city's scores, recommendations, agenda
+    EDIT_AGENDA = "edit_agenda"  # the city's implementation agenda: only its own team
 
 
 # Which role kinds grant which action. Respondents are further limited to their own city.
@@ -79,6 +81,8 @@ _GRANTS: dict[Action, frozenset[str]] = {
     Action.EDIT_RESPONSE: frozenset({"respondent"}),
     Action.VALIDATE_RESPONSE: frozenset({"admin"}),
     Action.REVIEW_RESPONSE: frozenset({"admin", "reviewer"}),
+    Action.VIEW_CITY: frozenset({"admin", "reviewer", "respondent"}),
+    Action.EDIT_AGENDA: frozenset({"respondent"}),
 }
 
 
@@ -163,3 +167,26 @@ def access_wave_by_code(user, programme_slug: str, code: str):
     if wave is None or not user_has_permission(user, Action.VIEW_WAVE, programme=wave.programme):
         raise Http404("No such wave.")
     return wave
+
+
+def cities_of_programme(programme) -> QuerySet:
+    """The cities taking part in ``programme``: with a respondent, an invitation or a response."""
+    from civicmeter.web.programmes.models import City
+
+    return City.objects.filter(
+        Q(roles__programme=programme)
+        | Q(invitations__wave__programme=programme)
+        | Q(responses__wave__programme=programme)
+    ).distinct()
+
+
+def access_city_by_slug(user, programme_slug: str, city_slug: str):
+    """``(programme, city)`` if ``user`` may see the city's team page (the programme's admins and
+    reviewers, the city's own respondents) and the city takes part in the programme; otherwise 404."""
+    from civicmeter.web.programmes.models import Programme
+
+    programme = Programme.objects.filter(slug=programme_slug).first()
+    city = cities_of_programme(programme).filter(slug=city_slug).first() if programme else None
+    if city is None or not user_has_permission(user, Action.VIEW_CITY, programme=programme, city=city):
+        raise Http404("No such city.")
+    return programme, city

@@ -94,6 +94,7 @@ def dashboard(request, programme: str, code: str):
             "collection/_dashboard_rows.html",
             {
                 "rows": page.object_list,
+                "programme_slug": programme,
                 "can_manage": can_manage,
                 "view_query": view.urlencode(),
                 "csrf_hole": CSRF_HOLE,
