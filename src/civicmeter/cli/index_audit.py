@@ -8,10 +8,15 @@ web interface gets exactly the same numbers.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from civicmeter.cli._errors import user_errors
+from civicmeter.cli._flags import expand, flags
+
+if TYPE_CHECKING:  # annotations only; the command imports the engine when it runs
+    from civicmeter.indexing.sensitivity import UncertaintySettings
 from civicmeter.cli.index import index_app
 
 DATA = typer.Option(..., "--data", help="iData table (CSV or XLSX): one row per unit.")
@@ -19,9 +24,7 @@ META = typer.Option(..., "--meta", help="iMeta table (CSV or XLSX): one row per 
 RECIPE = typer.Option(..., "--recipe", help="Recipe file (YAML) naming every method.")
 AUDIT_OUT = typer.Option(..., "--out", help="Directory for the CSV tables and report.html.")
 SPEC = typer.Option(..., "--spec", help="Sensitivity spec (YAML): the uncertain inputs.")
-SENSITIVITY_OUT = typer.Option(
-    ..., "--out", help="Directory for rank_intervals, sensitivity, runs."
-)
+SENSITIVITY_OUT = typer.Option(..., "--out", help="Directory for rank_intervals, sensitivity, runs.")
 
 
 def audit(
@@ -53,24 +56,41 @@ def audit(
     typer.echo(f"wrote {len(written)} files to {out}")
 
 
+@flags
+class RunFlags:
+    """How many runs, with which seed, and whether to estimate Sobol indices too."""
+
+    runs: Annotated[int, typer.Option("--runs", help="Total number of index builds.")] = 1000
+    seed: Annotated[int | None, typer.Option("--seed", help="Override the spec's seed.")] = None
+    n_boot: Annotated[int, typer.Option("--n-boot", help="Bootstrap replicates for Sobol intervals.")] = 500
+    uncertainty_only: Annotated[
+        bool,
+        typer.Option("--uncertainty-only", help="Rank intervals only: no Saltelli design, no indices."),
+    ] = False
+
+    def settings(self) -> UncertaintySettings:
+        from civicmeter.indexing.sensitivity import UncertaintySettings
+
+        return UncertaintySettings(
+            runs=self.runs, seed=self.seed, sensitivity=not self.uncertainty_only, n_boot=self.n_boot
+        )
+
+
+@expand
 def sensitivity(
     data: Path = DATA,
     meta: Path = META,
     recipe: Path = RECIPE,
     spec: Path = SPEC,
-    runs: int = typer.Option(1000, "--runs", help="Total number of index builds."),
     out: Path = SENSITIVITY_OUT,
-    seed: int | None = typer.Option(None, "--seed", help="Override the spec's seed."),
-    n_boot: int = typer.Option(500, "--n-boot", help="Bootstrap replicates for Sobol intervals."),
-    uncertainty_only: bool = typer.Option(
-        False, "--uncertainty-only", help="Rank intervals only: no Saltelli design, no indices."
-    ),
+    *,
+    sampling: RunFlags,
 ) -> None:
     """Sample the spec's choices, report rank intervals and first-order/total Sobol indices."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     from civicmeter.indexing import IndexInputError, load_recipe, read_index_data
-    from civicmeter.indexing.sensitivity import UncertaintySettings, run_uncertainty
+    from civicmeter.indexing.sensitivity import run_uncertainty
     from civicmeter.indexing.sensitivity_spec import load_sensitivity_spec
     from civicmeter.params import ParameterError
 
@@ -80,14 +100,12 @@ def sensitivity(
         parsed = load_sensitivity_spec(spec, chosen, index_data)
         columns = (BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
         with Progress(*columns, transient=True) as bar:
-            task = bar.add_task("runs", total=runs)
+            task = bar.add_task("runs", total=sampling.runs)
             result = run_uncertainty(
                 index_data,
                 chosen,
                 parsed,
-                UncertaintySettings(
-                    runs=runs, seed=seed, sensitivity=not uncertainty_only, n_boot=n_boot
-                ),
+                sampling.settings(),
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
             )
         written = result.write(out)

@@ -8,7 +8,6 @@ so a file that passes ``outcomes check`` imports the same way on the web.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -17,12 +16,21 @@ import typer
 if TYPE_CHECKING:  # annotations only; the command imports the domain when it runs
     from civicmeter.outcomes import MicrodataSpec
 
-from . import _table_options as table
 from ._errors import user_errors
+from ._flags import expand, flags
+from ._table_options import TableFlags
 
 outcomes_app = typer.Typer(
     help="Outcome indicators: catalogue, file checks, microdata.", no_args_is_help=True
 )
+
+
+_MISSING_CODES = (
+    "Codes meaning don't know / no answer, e.g. 99,DK (must lie outside --scale). "
+    "Default: 9 and 99 where they are not valid answers."
+)
+_HALF_POINTS = "Answers such as 7.5 on a whole-number scale: drop (default, reported) or keep."
+_CONFIRM_MAPPING = "With --store: CSV source_name,country,city_slug of names you confirm."
 
 
 def _scale(text: str) -> tuple[float, float]:
@@ -58,16 +66,6 @@ def _statistic(text: str) -> tuple[str, float | None]:
     return name, None
 
 
-def _mapping(pairs: list[str]) -> dict[str, str]:
-    mapping = {}
-    for pair in pairs:
-        role, sep, column = pair.partition("=")
-        if not sep:
-            raise typer.BadParameter(f"--map takes ROLE=COLUMN, e.g. city=Area; got {pair!r}")
-        mapping[role.strip()] = column.strip()
-    return mapping
-
-
 @outcomes_app.command("catalogue")
 def catalogue_command(
     extra: Annotated[
@@ -86,18 +84,10 @@ def catalogue_command(
 
 
 @outcomes_app.command("check")
+@expand
 def check_command(
     file: Annotated[Path, typer.Argument(help="CSV or XLSX table of city outcome values.")],
-    map_: Annotated[
-        list[str] | None, typer.Option("--map", help="ROLE=COLUMN, e.g. city=Area (repeatable).")
-    ] = None,
-    indicator: table.Indicator = None,
-    value_column: table.ValueColumn = None,
-    period: table.Period = None,
-    country: table.Country = None,
-    encoding: table.Encoding = None,
-    skip_rows: table.SkipRows = None,
-    sheet: table.Sheet = None,
+    reading: TableFlags,
     catalogue_files: Annotated[
         list[Path] | None, typer.Option("--catalogue", help="Programme catalogue file(s).")
     ] = None,
@@ -108,18 +98,7 @@ def check_command(
     from civicmeter.params import ParameterError
 
     with user_errors(OutcomesError, ParameterError):
-        table = read_outcome_table(
-            file,
-            mapping=_mapping(map_ or []),
-            indicator=indicator,
-            value_column=value_column,
-            period=period,
-            country=country,
-            catalogue=load_catalogue(catalogue_files or []),
-            encoding=encoding,
-            skip_rows=skip_rows,
-            sheet=sheet,
-        )
+        table = read_outcome_table(file, reading.spec(), catalogue=load_catalogue(catalogue_files or []))
     typer.echo(table.report.to_text())
     if show:
         typer.echo("")
@@ -127,30 +106,6 @@ def check_command(
         typer.echo(table.data[columns].head(show).to_string(index=False))
     if not table.report.clean:
         typer.echo("\nSome values were dropped; see the report above.")
-
-
-def _spec(flags: dict) -> MicrodataSpec:
-    """The command's flags -> one validated :class:`MicrodataSpec` (text flags parsed here).
-
-    A flag named like a spec field passes through as it is, so a new spec option needs only its
-    field and its flag; ``--spec FILE.yaml`` supplies a stored set of options, flags given on the
-    command line win.
-    """
-    from civicmeter.outcomes import MicrodataSpec
-
-    names = {f.name for f in fields(MicrodataSpec)}
-    given = {k: v for k, v in flags.items() if k in names and v is not None}
-    given["scale"] = _scale(flags["scale"]) if flags.get("scale") else None
-    given["statistic"], given["threshold"] = (
-        _statistic(flags["statistic"]) if flags.get("statistic") else (None, None)
-    )
-    if flags.get("missing_codes") is not None:
-        given["missing_codes"] = _codes(flags["missing_codes"])
-    if not flags.get("dont_know_in_denominator"):
-        given.pop("dont_know_in_denominator", None)
-    base = _spec_file(flags["spec_file"]) if flags.get("spec_file") else {}
-    merged = {**base, **{k: v for k, v in given.items() if v is not None}}
-    return MicrodataSpec.from_mapping(merged)
 
 
 @contextmanager
@@ -182,76 +137,98 @@ def _spec_file(path: Path) -> dict:
     return data
 
 
-@outcomes_app.command("microdata")
-def microdata_command(
-    file: Annotated[Path, typer.Argument(help="Respondent-level CSV or XLSX (one row per respondent).")],
-    item: Annotated[str | None, typer.Option(help="Column of the survey item.")] = None,
-    scale: Annotated[str | None, typer.Option(help="Valid answer range MIN-MAX, e.g. 1-5.")] = None,
-    indicator: Annotated[str | None, typer.Option(help="Indicator code the result is stored under.")] = None,
-    statistic: Annotated[str | None, typer.Option(help="mean (default), top2 or share-at-least:K.")] = None,
-    city: Annotated[str | None, typer.Option(help="City name when the whole file is one city.")] = None,
-    city_column: Annotated[str | None, typer.Option(help="Column naming each respondent's city.")] = None,
-    period_column: Annotated[
-        str | None, typer.Option(help="Column naming the period (wave, quarter).")
-    ] = None,
-    period: Annotated[
-        str | None, typer.Option(help="Period label when the file has no period column.")
-    ] = None,
-    missing_codes: Annotated[
-        str | None,
-        typer.Option(
-            help="Codes meaning don't know / no answer, e.g. 99,DK (must lie outside --scale). "
-            "Default: 9 and 99 where they are not valid answers."
-        ),
-    ] = None,
-    weight_column: Annotated[str | None, typer.Option(help="Column of survey weights.")] = None,
+@flags
+class ReductionFlags:
+    """The reduction's flags: the :class:`MicrodataSpec` fields, as text where a flag needs parsing.
+
+    A flag named like a spec field passes through as it is, so a new spec option needs only its
+    field and its flag here; ``--spec FILE.yaml`` supplies a stored set of options, flags given on
+    the command line win.
+    """
+
+    item: Annotated[str | None, typer.Option(help="Column of the survey item.")] = None
+    scale: Annotated[str | None, typer.Option(help="Valid answer range MIN-MAX, e.g. 1-5.")] = None
+    indicator: Annotated[str | None, typer.Option(help="Indicator code the result is stored under.")] = None
+    statistic: Annotated[str | None, typer.Option(help="mean (default), top2 or share-at-least:K.")] = None
+    city: Annotated[str | None, typer.Option(help="City name when the whole file is one city.")] = None
+    city_column: Annotated[str | None, typer.Option(help="Column naming each respondent's city.")] = None
+    period_column: Annotated[str | None, typer.Option(help="Column naming the period (wave, quarter).")] = (
+        None
+    )
+    period: Annotated[str | None, typer.Option(help="Period label when the file has no period column.")] = (
+        None
+    )
+    missing_codes: Annotated[str | None, typer.Option(help=_MISSING_CODES)] = None
+    weight_column: Annotated[str | None, typer.Option(help="Column of survey weights.")] = None
     dont_know_in_denominator: Annotated[
         bool,
         typer.Option(
-            "--dont-know-in-denominator",
-            help="Count don't-know answers as not satisfied (shares).",
+            "--dont-know-in-denominator", help="Count don't-know answers as not satisfied (shares)."
         ),
-    ] = False,
-    half_points: Annotated[
-        str | None,
-        typer.Option(help="Answers such as 7.5 on a whole-number scale: drop (default, reported) or keep."),
-    ] = None,
-    interval: Annotated[str | None, typer.Option(help="Interval for shares: wilson, logit or wald.")] = None,
-    alpha: Annotated[float | None, typer.Option(help="1 - confidence level of the intervals.")] = None,
-    encoding: Annotated[str | None, typer.Option(help="File encoding (detected when omitted).")] = None,
+    ] = False
+    half_points: Annotated[str | None, typer.Option(help=_HALF_POINTS)] = None
+    interval: Annotated[str | None, typer.Option(help="Interval for shares: wilson, logit or wald.")] = None
+    alpha: Annotated[float | None, typer.Option(help="1 - confidence level of the intervals.")] = None
+    encoding: Annotated[str | None, typer.Option(help="File encoding (detected when omitted).")] = None
     spec_file: Annotated[
         Path | None, typer.Option("--spec", help="YAML file of these options (flags given here win).")
-    ] = None,
-    out: Annotated[Path | None, typer.Option(help="Write the estimates to this CSV.")] = None,
+    ] = None
+
+    def spec(self) -> MicrodataSpec:
+        """The flags -> one validated :class:`MicrodataSpec` (text flags parsed here)."""
+        from civicmeter.outcomes import MicrodataSpec
+
+        given = {k: v for k, v in vars(self).items() if k != "spec_file"}
+        given["scale"] = _scale(self.scale) if self.scale else None
+        given["statistic"], given["threshold"] = (
+            _statistic(self.statistic) if self.statistic else (None, None)
+        )
+        if self.missing_codes is not None:
+            given["missing_codes"] = _codes(self.missing_codes)
+        if not self.dont_know_in_denominator:
+            given.pop("dont_know_in_denominator")
+        base = _spec_file(self.spec_file) if self.spec_file else {}
+        return MicrodataSpec.from_mapping({**base, **{k: v for k, v in given.items() if v is not None}})
+
+
+@flags
+class StoreFlags:
+    """``--store`` and where to: the programme and how to match the file's city names to its cities."""
+
     store: Annotated[
         bool, typer.Option("--store", help="Also store the estimates in a programme (uses the database).")
-    ] = False,
-    programme: Annotated[str | None, typer.Option(help="With --store: the programme's slug.")] = None,
-    country: Annotated[str, typer.Option(help="With --store: the city's ISO country code.")] = "",
-    region: Annotated[str, typer.Option(help="With --store: the city's state or region.")] = "",
-    confirm_mapping: Annotated[
-        Path | None,
-        typer.Option(help="With --store: CSV source_name,country,city_slug of names you confirm."),
-    ] = None,
+    ] = False
+    programme: Annotated[str | None, typer.Option(help="With --store: the programme's slug.")] = None
+    country: Annotated[str, typer.Option(help="With --store: the city's ISO country code.")] = ""
+    region: Annotated[str, typer.Option(help="With --store: the city's state or region.")] = ""
+    confirm_mapping: Annotated[Path | None, typer.Option(help=_CONFIRM_MAPPING)] = None
+
+
+@outcomes_app.command("microdata")
+@expand
+def microdata_command(
+    file: Annotated[Path, typer.Argument(help="Respondent-level CSV or XLSX (one row per respondent).")],
+    *,
+    reduction: ReductionFlags,
+    out: Annotated[Path | None, typer.Option(help="Write the estimates to this CSV.")] = None,
+    storage: StoreFlags,
 ) -> None:
     """Reduce survey microdata to city indicators with intervals and print the cleaning report.
 
     The reduction's options (item to encoding, or ``--spec``) form one
     :class:`~civicmeter.outcomes.MicrodataSpec`. With ``--store`` the same estimates (value, n,
     se, interval) and the cleaning report are stored in a programme as one import run, matched to
-    its cities. (Typer declares one parameter per flag; the flags are collected into the spec.)
+    its cities.
     """
     from civicmeter.outcomes import OutcomesError, summarise_microdata
     from civicmeter.params import ParameterError
 
     with user_errors(OutcomesError, ParameterError):
-        spec = _spec(locals())
-    if store:
+        spec = reduction.spec()
+    if storage.store:
         from .wellbeing import store_microdata
 
-        store_microdata(
-            file, spec, place=(country, region), confirm_mapping=confirm_mapping, programme=programme
-        )
+        store_microdata(file, spec, storage)
         return
     with user_errors(OutcomesError, ParameterError), _progress_bar(f"Reading {file.name}") as progress:
         result = summarise_microdata(file, spec, progress=progress)

@@ -8,7 +8,6 @@ progress bar, then writes the tables as CSV and ``report.html``.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -17,24 +16,12 @@ import typer
 if TYPE_CHECKING:  # annotations only; the command imports the domain when it runs
     from civicmeter.outcomes import MicrodataSpec
 
-from . import _table_options as table
 from ._django import setup_django
 from ._errors import user_errors
+from ._flags import expand
 from ._lookup import NotFound, find_programme, find_wave
-from .outcomes import outcomes_app
-
-
-def parse_map(values: list[str]) -> dict[str, str]:
-    """``city=Area,period=Year`` (or repeated ``--map``) -> {role: column}; commas inside a column
-    name are kept, since only ``,role=`` starts a new pair."""
-    mapping = {}
-    for value in values:
-        for pair in re.split(r",(?=\s*[a-z_]+=)", value):
-            role, sep, column = pair.partition("=")
-            if not sep or not role.strip():
-                raise typer.BadParameter(f"--map takes ROLE=COLUMN, e.g. city=Area; got {pair!r}")
-            mapping[role.strip()] = column.strip()
-    return mapping
+from ._table_options import TableFlags
+from .outcomes import StoreFlags, outcomes_app
 
 
 def print_run(run) -> None:
@@ -68,81 +55,48 @@ def print_run(run) -> None:
         raise typer.Exit(code=2)
 
 
+_SKIP_UNMATCHED = (
+    "Leave out names that match none of our cities (listed, not saved); ambiguous names still "
+    "need confirming."
+)
+_WRITE_UNMATCHED = "If names are unmatched, write them to this CSV, ready to edit and confirm."
+
+
 def _has_unmatched_names(report: dict) -> bool:
     matching = report.get("matching") or {}
     return bool(matching.get("unmatched") or matching.get("ambiguous"))
 
 
+@expand
 def import_command(
     file: Annotated[Path, typer.Argument(help="CSV or XLSX table of city outcome values.")],
-    map_: Annotated[
-        list[str] | None,
-        typer.Option("--map", help="ROLE=COLUMN pairs, e.g. city=Area,period=Year."),
-    ] = None,
-    indicator: table.Indicator = None,
-    value_column: table.ValueColumn = None,
-    period: table.Period = None,
-    country: table.Country = None,
+    reading: TableFlags,
     source: Annotated[
         str | None, typer.Option(help="Who published the figures, when the file has no source column.")
     ] = None,
-    encoding: table.Encoding = None,
-    skip_rows: table.SkipRows = None,
-    sheet: table.Sheet = None,
     confirm_mapping: Annotated[
         Path | None,
         typer.Option(help="CSV source_name,country,city_slug of names you confirm (saved)."),
     ] = None,
-    skip_unmatched: Annotated[
-        bool,
-        typer.Option(
-            "--skip-unmatched",
-            help="Leave out names that match none of our cities (listed, not saved); ambiguous "
-            "names still need confirming.",
-        ),
-    ] = False,
-    write_unmatched: Annotated[
-        Path | None,
-        typer.Option(help="If names are unmatched, write them to this CSV, ready to edit and confirm."),
-    ] = None,
+    skip_unmatched: Annotated[bool, typer.Option("--skip-unmatched", help=_SKIP_UNMATCHED)] = False,
+    write_unmatched: Annotated[Path | None, typer.Option(help=_WRITE_UNMATCHED)] = None,
     programme: Annotated[
         str | None, typer.Option(help="Programme slug (needed when there are several).")
     ] = None,
 ) -> None:
     """Import an outcome table into a programme: all of it, or nothing with every problem listed.
 
-    The reading options (``--map`` to ``--sheet``) form one :class:`~civicmeter.outcomes.ImportSpec`.
+    The reading options (``--map`` to ``--sheet``, and ``--source``) form one
+    :class:`~civicmeter.outcomes.ImportSpec`.
     """
-    from civicmeter.outcomes import ImportSpec, OutcomesError, read_confirmed
     from civicmeter.outcomes.confirmations import unmatched_csv
     from civicmeter.params import ParameterError
 
-    setup_django()
-    from civicmeter.web.accounts.permissions import SYSTEM
-    from civicmeter.web.wellbeing.services import outcomes_import
-
-    with user_errors(NotFound, OutcomesError, OSError, ParameterError):
-        spec = ImportSpec(
-            mapping=parse_map(map_ or []) or None,
-            indicator=indicator,
-            value_column=value_column,
-            period=period,
-            country=country,
-            source=source,
-            encoding=encoding,
-            skip_rows=skip_rows,
-            sheet=sheet,
-        )
-        confirmed = read_confirmed(confirm_mapping) if confirm_mapping else None
-        run = outcomes_import(
-            actor=SYSTEM,
-            programme=find_programme(programme),
-            filename=file.name,
-            content=file.read_bytes(),
-            spec=spec,
-            confirmed=confirmed,
-            skip_unmatched=skip_unmatched,
-        )
+    with user_errors(ParameterError):
+        spec = reading.spec(source=source)
+    run = _store(
+        "outcomes_import", file, (programme, confirm_mapping), spec=spec, skip_unmatched=skip_unmatched
+    )
     if write_unmatched is not None and _has_unmatched_names(run.report):
         write_unmatched.write_text(unmatched_csv(run.report["matching"]), encoding="utf-8")
         typer.secho(
@@ -153,37 +107,37 @@ def import_command(
     print_run(run)
 
 
-def store_microdata(
-    file: Path,
-    spec: MicrodataSpec,
-    *,
-    place: tuple[str, str],
-    confirm_mapping: Path | None,
-    programme: str | None,
-) -> None:
+def store_microdata(file: Path, spec: MicrodataSpec, storage: StoreFlags) -> None:
     """``outcomes microdata --store``: the same reduction, stored in a programme as one import run.
 
-    ``place`` is the (country, region) of the file's cities, used to match their names.
+    ``storage.country`` and ``storage.region`` place the file's cities, to match their names.
+    """
+    target = (storage.programme, storage.confirm_mapping)
+    place = {"country": storage.country, "region": storage.region}
+    print_run(_store("microdata_import", file, target, spec=spec, **place))
+
+
+def _store(service: str, file: Path, target: tuple[str | None, Path | None], **options):
+    """Call the wellbeing import ``service`` on ``file`` as the system actor and return its run.
+
+    ``target`` is the programme's slug (None: the only one) and the CSV of confirmed names, if any.
     """
     from civicmeter.outcomes import OutcomesError, read_confirmed
 
     setup_django()
     from civicmeter.web.accounts.permissions import SYSTEM
-    from civicmeter.web.wellbeing.services import microdata_import
+    from civicmeter.web.wellbeing import services
 
+    programme, confirm_mapping = target
     with user_errors(NotFound, OutcomesError, OSError):
-        confirmed = read_confirmed(confirm_mapping) if confirm_mapping else None
-        run = microdata_import(
+        return getattr(services, service)(
             actor=SYSTEM,
             programme=find_programme(programme),
             filename=file.name,
             content=file.read_bytes(),
-            spec=spec,
-            country=place[0],
-            region=place[1],
-            confirmed=confirmed,
+            confirmed=read_confirmed(confirm_mapping) if confirm_mapping else None,
+            **options,
         )
-    print_run(run)
 
 
 def analyze_command(
