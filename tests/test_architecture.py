@@ -30,6 +30,7 @@ DOMAIN = (
     "civicmeter.analysis",
     "civicmeter.demo",
     "civicmeter.narrative",
+    "civicmeter.performance",
     "civicmeter.params",
     "civicmeter.provenance",
     "civicmeter.results_protocol",

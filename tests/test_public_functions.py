@@ -19,7 +19,7 @@ import pytest
 import civicmeter.params as params_module
 from civicmeter.params import ParameterError, describe_constraints
 
-PACKAGES = ("indexing", "instruments", "outcomes", "analysis", "scoring", "narrative")
+PACKAGES = ("indexing", "instruments", "outcomes", "analysis", "scoring", "narrative", "performance")
 
 #: Entry points each package must keep validated (a guard against the walk finding nothing).
 ENTRY_POINTS = {
@@ -39,6 +39,7 @@ ENTRY_POINTS = {
         "filter_cases",
         "search_cases",
     },
+    "performance": {"city_score", "read_values", "wave_progress"},
 }
 
 
