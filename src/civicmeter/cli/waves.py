@@ -1,5 +1,5 @@
-"""``civicmeter wave create`` and ``wave pair``: add a wave to a programme; show an assessment
-wave's data-use scores beside a survey wave."""
+"""``civicmeter wave create``, ``wave pair`` and ``wave close|publish|unpublish``: add a wave to a
+programme; show an assessment wave's data-use scores beside a survey wave; change what is public."""
 
 from __future__ import annotations
 
@@ -89,6 +89,47 @@ def pair(
         typer.echo(f"Unpaired assessment wave {assessment.code}.")
     else:
         typer.echo(f"Paired assessment wave {assessment.code} with survey wave {survey.code}.")
+
+
+def _status_change(service_name: str, wave: str, programme: str | None, done: str) -> None:
+    """Run one publication service on the named wave as the system actor; a refusal is one line."""
+    setup_django()
+    from django.core.exceptions import ValidationError
+
+    from civicmeter.web.accounts.permissions import SYSTEM
+    from civicmeter.web.programmes import services
+
+    with user_errors(NotFound):
+        target = find_wave(wave, programme)
+    try:
+        getattr(services, service_name)(actor=SYSTEM, wave=target)
+    except ValidationError as exc:
+        typer.secho("error: " + " ".join(exc.messages), err=True, fg=typer.colors.RED)
+        raise typer.Exit(code=2) from exc
+    typer.echo(done.format(wave=target.code, programme=target.programme.slug))
+
+
+@wave_app.command("close")
+def close(wave: str = WAVE_OPTION, programme: str = PROGRAMME_OPTION) -> None:
+    """Close a wave to answers (a published wave is unpublished)."""
+    _status_change("wave_close", wave, programme, "Closed wave {wave} of {programme}.")
+
+
+@wave_app.command("publish")
+def publish(wave: str = WAVE_OPTION, programme: str = PROGRAMME_OPTION) -> None:
+    """Publish a closed wave: its validated responses' aggregates, scores and agreed profile facts
+    appear on the public pages (/cities/..., /map/)."""
+    _status_change(
+        "wave_publish", wave, programme, "Published wave {wave} of {programme}: its results are public."
+    )
+
+
+@wave_app.command("unpublish")
+def unpublish(wave: str = WAVE_OPTION, programme: str = PROGRAMME_OPTION) -> None:
+    """Take a published wave off the public pages (it is closed again)."""
+    _status_change(
+        "wave_unpublish", wave, programme, "Unpublished wave {wave} of {programme}: it is closed again."
+    )
 
 
 def register(app: typer.Typer) -> None:

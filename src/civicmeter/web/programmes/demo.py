@@ -34,6 +34,7 @@ from civicmeter.web.accounts.permissions import SYSTEM
 from civicmeter.web.collection import services as collection
 from civicmeter.web.collection.models import Response
 from civicmeter.web.collection.services.transfer import Origin, responses_import
+from civicmeter.web.explorer.demo import publish_demo
 from civicmeter.web.programmes import services
 from civicmeter.web.programmes.instrument_cache import SHIPPED_DIR, instrument_for
 from civicmeter.web.programmes.models import City, Instrument, Programme, Wave
@@ -187,6 +188,8 @@ def demo_load(*, progress: Callable[[str], None] = lambda _msg: None) -> DemoSum
     summary = _load(instrument_row, progress)
     n = load_assessment_wave(summary.programme, assessment_row, progress)
     close_demo_invitations(summary.programme)
+    progress("publishing the 2018 wave")
+    publish_demo(summary.programme)
     return DemoSummary(summary.programme, summary.cities, summary.responses + n, created=True)
 
 

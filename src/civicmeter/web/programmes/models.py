@@ -164,3 +164,52 @@ class Invitation(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["wave", "city", "email"], name="invitation_unique")]
+
+
+class WaveEvent(models.Model):
+    """A change of a wave's status (closing, publishing, unpublishing), kept as the audit trail of
+    what was public when: a published wave's results are public, so who published them and when
+    must be answerable later."""
+
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=20)
+    from_status = models.CharField(max_length=20)
+    to_status = models.CharField(max_length=20)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.wave} {self.from_status} -> {self.to_status}"
+
+
+class CityDisclosure(models.Model):
+    """What a city agreed to show on its public pages, beyond aggregate answers and scores.
+
+    Profile facts (mayor, website, lead officers, spotlight) are public only when listed in
+    ``profile_fields`` (opt in: a city that never said yes shows none). A free-text answer outside
+    the profile is public unless its question is listed in ``private_texts`` (the city marks what
+    it keeps private). Population and the city's name, country and place are directory facts and
+    always public.
+    """
+
+    PROFILE_FIELDS = ("mayor", "website", "lead_officers", "spotlight")
+
+    city = models.OneToOneField(City, on_delete=models.CASCADE, related_name="disclosure")
+    profile_fields = models.JSONField(
+        default=list, blank=True, help_text=_("Profile facts the city agreed to publish")
+    )
+    private_texts = models.JSONField(
+        default=list, blank=True, help_text=_("Free-text questions whose answers the city keeps private")
+    )
+    updated_at = models.DateTimeField()
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.city.slug}: publishes {', '.join(self.profile_fields) or 'no profile fact'}"

@@ -30,10 +30,11 @@ from civicmeter.web.accounts.permissions import (
     now_for,
     require_instrument_admin,
     require_permission,
+    user_has_permission,
     user_of,
 )
 
-from .models import City, Instrument, Invitation, Programme, Wave
+from .models import City, CityDisclosure, Instrument, Invitation, Programme, Wave, WaveEvent
 
 SITE_ADMIN_ONLY = gettext_lazy("Only a site administrator may %(what)s.")
 PROGRAMME_EXISTS = gettext_lazy(
@@ -257,14 +258,112 @@ def instrument_register(
     )
 
 
+NOT_CLOSED = gettext_lazy(
+    "[wave.E004] Wave %(wave)s is %(status)s; only a closed wave is published, so no answer can "
+    "change while it is public. Close it first (civicmeter wave close --wave %(wave)s)."
+)
+NOT_PUBLISHED = gettext_lazy("[wave.E005] Wave %(wave)s is not published, so there is nothing to unpublish.")
+
+
 @transaction.atomic(durable=True)
 def wave_set_status(*, actor, wave: Wave, status: str) -> Wave:
-    require_permission(actor, Action.MANAGE_WAVE, programme=wave.programme)
+    """Move ``wave`` to ``status`` (the dashboard's status form): publishing and unpublishing keep
+    the rules of :func:`wave_publish` and :func:`wave_unpublish`; every change is recorded."""
     if status not in Wave.Status.values:
+        require_permission(actor, Action.MANAGE_WAVE, programme=wave.programme)
         raise ValidationError(_("Unknown wave status %(status)s.") % {"status": status})
+    return _transition(actor=actor, wave=wave, status=status)
+
+
+def _transition(*, actor, wave: Wave, status: str) -> Wave:
+    """Change the status under a row lock and record a :class:`WaveEvent`.
+
+    A wave becomes public only from ``closed`` (answers can no longer change under readers), and
+    leaving ``published`` is an unpublish: the public pages read the status, so the next request
+    no longer shows the wave (their cache keys hold it).
+    """
+    require_permission(actor, Action.MANAGE_WAVE, programme=wave.programme)
+    locked = Wave.objects.select_for_update().get(pk=wave.pk)
+    before = locked.status
+    if status == before:
+        return locked
+    if status == Wave.Status.PUBLISHED and before != Wave.Status.CLOSED:
+        raise ValidationError(
+            NOT_CLOSED % {"wave": locked.code, "status": locked.get_status_display().lower()},
+            code="wave.E004",
+        )
+    action = {Wave.Status.PUBLISHED: "publish", Wave.Status.CLOSED: "close"}.get(status, "status")
+    if before == Wave.Status.PUBLISHED:
+        action = "unpublish"
+    locked.status = status
+    locked.save(update_fields=["status"])
+    WaveEvent.objects.create(
+        wave=locked,
+        action=action,
+        from_status=before,
+        to_status=status,
+        actor=user_of(actor),
+        at=now_for(actor),
+    )
     wave.status = status
-    wave.save(update_fields=["status"])
-    return wave
+    return locked
+
+
+@transaction.atomic(durable=True)
+def wave_close(*, actor, wave: Wave) -> Wave:
+    """Close ``wave`` to answers (drafts and returned responses can no longer change); closing a
+    published wave unpublishes it."""
+    return _transition(actor=actor, wave=wave, status=Wave.Status.CLOSED)
+
+
+@transaction.atomic(durable=True)
+def wave_publish(*, actor, wave: Wave) -> Wave:
+    """Make a closed wave public: its validated responses' aggregate answers, its scores with rank
+    intervals and the profile facts each city agreed to publish (``explorer.published``)."""
+    return _transition(actor=actor, wave=wave, status=Wave.Status.PUBLISHED)
+
+
+@transaction.atomic(durable=True)
+def wave_unpublish(*, actor, wave: Wave) -> Wave:
+    """Take a published wave off the public pages (it goes back to closed)."""
+    require_permission(actor, Action.MANAGE_WAVE, programme=wave.programme)
+    if Wave.objects.get(pk=wave.pk).status != Wave.Status.PUBLISHED:
+        raise ValidationError(NOT_PUBLISHED % {"wave": wave.code}, code="wave.E005")
+    return _transition(actor=actor, wave=wave, status=Wave.Status.CLOSED)
+
+
+UNKNOWN_PROFILE_FIELD = gettext_lazy(
+    "[programme.E006] %(field)s is not a profile fact a city can publish; use %(fields)s."
+)
+
+
+@transaction.atomic(durable=True)
+def disclosure_set(
+    *, actor, programme: Programme, city: City, profile_fields: list[str], private_texts: list[str]
+) -> CityDisclosure:
+    """Record which profile facts ``city`` publishes and which free-text answers it keeps private.
+
+    The city's own team (its respondents) or the programme's admins decide; the public pages read
+    the record through ``explorer.published``.
+    """
+    if not user_has_permission(actor, Action.MANAGE_WAVE, programme=programme):
+        require_permission(actor, Action.EDIT_RESPONSE, programme=programme, city=city)
+    for name in profile_fields:
+        if name not in CityDisclosure.PROFILE_FIELDS:
+            raise ValidationError(
+                UNKNOWN_PROFILE_FIELD % {"field": name, "fields": ", ".join(CityDisclosure.PROFILE_FIELDS)},
+                code="programme.E006",
+            )
+    disclosure, _created = CityDisclosure.objects.update_or_create(
+        city=city,
+        defaults={
+            "profile_fields": [f for f in CityDisclosure.PROFILE_FIELDS if f in profile_fields],
+            "private_texts": sorted(set(private_texts)),
+            "updated_at": now_for(actor),
+            "updated_by": user_of(actor),
+        },
+    )
+    return disclosure
 
 
 NOT_ASSESSMENT_WAVE = gettext_lazy(

