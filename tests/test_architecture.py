@@ -30,6 +30,7 @@ DOMAIN = (
     "civicmeter.analysis",
     "civicmeter.demo",
     "civicmeter.narrative",
+    "civicmeter.charts",
     "civicmeter.performance",
     "civicmeter.params",
     "civicmeter.provenance",

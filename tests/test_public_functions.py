@@ -19,7 +19,8 @@ import pytest
 import civicmeter.params as params_module
 from civicmeter.params import ParameterError, describe_constraints
 
-PACKAGES = ("indexing", "instruments", "outcomes", "analysis", "scoring", "narrative", "performance")
+PACKAGES = ("indexing", "instruments", "outcomes", "analysis", "scoring", "narrative", "performance",
+            "charts")
 
 #: Entry points each package must keep validated (a guard against the walk finding nothing).
 ENTRY_POINTS = {
@@ -28,6 +29,7 @@ ENTRY_POINTS = {
     "outcomes": {"read_outcome_table", "summarise_microdata", "match_cities", "rescale_to_index"},
     "analysis": {"analyze", "compare_groups", "adjusted_difference", "render_html"},
     "scoring": {"load_scoring_recipe", "score_responses", "score_assessments"},
+    "charts": {"bar_chart", "stacked_bar_chart", "grouped_bar_chart", "interval_chart", "line_chart"},
     "narrative": {
         "benchmark_statements",
         "render_statement",
