@@ -473,3 +473,39 @@ def clear_cache() -> None:
     """Forget every built public wave and tally (tests; the keys make this unnecessary otherwise)."""
     _CACHE.clear()
     _TALLIES.clear()
+
+
+def public_city_slugs(programme: Programme) -> set[str]:
+    """Slugs of the cities with a validated response in a published wave of ``programme``."""
+    return set(
+        Response.objects.filter(
+            wave__programme=programme, wave__status=PUBLIC_WAVE, status__in=PUBLIC_RESPONSES
+        ).values_list("city__slug", flat=True)
+    )
+
+
+def public_outcomes(programme: Programme):
+    """The programme's stored outcome values (figures from published sources) of its public cities
+    only: a city that is in no published wave is not named through its outcomes either."""
+    from civicmeter.web.wellbeing.models import OutcomeValue
+
+    return OutcomeValue.objects.filter(
+        programme=programme, city__slug__in=public_city_slugs(programme)
+    ).select_related("city", "indicator")
+
+
+def public_analyses(wave: Wave) -> list:
+    """Finished capacity-outcome analyses of a published wave that can only have read public
+    answers: the wave has no submitted-but-unvalidated response (an analysis reads submitted ones
+    too) and the run finished after the last change to a validated response. Newest first."""
+    from civicmeter.web.wellbeing.models import AnalysisRun
+
+    if Wave.objects.filter(pk=wave.pk).values_list("status", flat=True).first() != PUBLIC_WAVE:
+        return []
+    if Response.objects.filter(wave=wave, status=Response.Status.SUBMITTED).exists():
+        return []
+    last = _response_fingerprint(wave.pk)[3]
+    runs = AnalysisRun.objects.filter(wave=wave, status=AnalysisRun.Status.DONE).defer("report_html")
+    if last is not None:
+        runs = runs.filter(finished_at__gt=last)
+    return list(runs)
