@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "civicmeter.web.wellbeing",
     "civicmeter.web.api",
     "civicmeter.web.cityhome",
+    "civicmeter.web.goals",
 ]
 
 MIDDLEWARE = [

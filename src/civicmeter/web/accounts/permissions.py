@@ -71,6 +71,7 @@ class Action(enum.StrEnum):
     REVIEW_RESPONSE = "review_response"  # record each assessment criterion's review outcome
     VIEW_CITY = "view_city"  # the city team page: the city's scores, recommendations, agenda
     EDIT_AGENDA = "edit_agenda"  # the city's implementation agenda: only its own team
+    EDIT_GOALS = "edit_goals"  # the city's goals, KPI values and goals page: only its own team
 
 
 # Which role kinds grant which action. Respondents are further limited to their own city.
@@ -83,6 +84,7 @@ _GRANTS: dict[Action, frozenset[str]] = {
     Action.REVIEW_RESPONSE: frozenset({"admin", "reviewer"}),
     Action.VIEW_CITY: frozenset({"admin", "reviewer", "respondent"}),
     Action.EDIT_AGENDA: frozenset({"respondent"}),
+    Action.EDIT_GOALS: frozenset({"respondent"}),
 }
 
 

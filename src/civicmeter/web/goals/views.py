@@ -1,0 +1,278 @@
+"""The city's goals page (its team edits, programme staff read), one indicator's trend, the values
+file export, and the public goals page a city switches on. Every write goes through the services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from civicmeter.performance import Frequency, ValuesFileError, write_values
+from civicmeter.web.accounts.permissions import access_city_by_slug
+from civicmeter.web.programmes.models import City
+
+from . import selectors, services
+from .charts import trend_chart, with_charts
+from .forms import GoalForm, IndicatorForm, SettingsForm, ValueForm, ValuesFileForm, WindowForm
+from .models import Goal, Kpi
+from .permissions import may_edit_goals
+
+
+def _page_context(request, programme, city) -> dict:
+    settings = selectors.settings_of(programme, city)
+    goals = selectors.goals_overview(programme, city, settings.rule)
+    window_form = WindowForm(request.GET or None)
+    window = (window_form.is_valid() and window_form.cleaned_data["window"]) or "month"
+    indicators = [view.indicator for goal in goals for view in goal.indicators]
+    stored = settings.stored
+    initial = {
+        "rule": settings.rule.name.value,
+        "band": settings.rule.band * 100 if settings.rule.band else None,
+        "cap": settings.rule.cap,
+        "public": settings.public,
+    }
+    return {
+        "programme": programme,
+        "city": city,
+        "settings": settings,
+        "settings_chosen": stored is not None,
+        "goals": goals,
+        "charted": with_charts(goals),
+        "window_form": window_form if window_form.is_bound else WindowForm(initial={"window": window}),
+        "window": window,
+        "scores": selectors.scores_by_window(programme, city, Frequency(window), settings.rule.cap),
+        "can_edit": may_edit_goals(request.user, programme, city),
+        "settings_form": SettingsForm(initial=initial),
+        "goal_form": GoalForm(),
+        "indicator_form": IndicatorForm(goals=[g.goal for g in goals], programme=programme),
+        "value_form": ValueForm(indicators=indicators),
+        "file_form": ValuesFileForm(),
+    }
+
+
+@login_required
+def manage(request, programme: str, city: str):
+    programme_row, city_row = access_city_by_slug(request.user, programme, city)
+    return render(request, "goals/manage.html", _page_context(request, programme_row, city_row))
+
+
+def _back(programme, city, anchor: str = ""):
+    response = redirect("goals:manage", programme.slug, city.slug)
+    response["Location"] += anchor
+    return response
+
+
+def _refused(request, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def _form_errors(request, form) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
+
+
+@login_required
+@require_POST
+def settings_set(request, programme: str, city: str):
+    programme_row, city_row = access_city_by_slug(request.user, programme, city)
+    form = SettingsForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _back(programme_row, city_row, "#settings")
+    try:
+        services.goals_settings_set(
+            actor=request.user,
+            programme=programme_row,
+            city=city_row,
+            rule=form.cleaned_data["rule"],
+            band=form.share(),
+            cap=form.cleaned_data["cap"],
+            public=form.cleaned_data["public"],
+        )
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("Saved the status rule and the goals page setting."))
+    return _back(programme_row, city_row, "#settings")
+
+
+@login_required
+@require_POST
+def goal_add(request, programme: str, city: str):
+    programme_row, city_row = access_city_by_slug(request.user, programme, city)
+    form = GoalForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+    else:
+        services.goal_create(actor=request.user, programme=programme_row, city=city_row, **form.cleaned_data)
+        messages.success(request, _("Added the goal; now give it an indicator."))
+    return _back(programme_row, city_row, "#add-indicator")
+
+
+@login_required
+@require_POST
+def indicator_add(request, programme: str, city: str):
+    programme_row, city_row = access_city_by_slug(request.user, programme, city)
+    goals = Goal.objects.filter(programme=programme_row, city=city_row)
+    form = IndicatorForm(request.POST, goals=goals, programme=programme_row)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _back(programme_row, city_row, "#add-indicator")
+    data = form.cleaned_data
+    goal = goals.get(pk=data["goal"])
+    spec = services.IndicatorSpec(
+        code=data["code"],
+        name=data["name"],
+        unit=data["unit"],
+        direction=data["direction"],
+        frequency=data["frequency"],
+        baseline=data["baseline"],
+        target=data["target"],
+        outcome_indicator_id=data["outcome_indicator"],
+    )
+    try:
+        services.indicator_create(actor=request.user, goal=goal, spec=spec)
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("Added the indicator %(code)s.") % {"code": spec.code})
+    return _back(programme_row, city_row, "#add-indicator")
+
+
+@login_required
+@require_POST
+def value_add(request, programme: str, city: str):
+    programme_row, city_row = access_city_by_slug(request.user, programme, city)
+    indicators = selectors.city_indicators(programme_row, city_row)
+    form = ValueForm(request.POST, indicators=indicators.values())
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _back(programme_row, city_row, "#add-value")
+    by_id = {i.pk: i for i in indicators.values()}
+    data = form.cleaned_data
+    try:
+        row = services.value_record(
+            actor=request.user,
+            indicator=by_id[data["indicator"]],
+            period=data["period"],
+            value=data["value"],
+            note=data["note"],
+        )
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("Saved the value of %(code)s.") % {"code": row.indicator.code})
+    return _back(programme_row, city_row, "#add-value")
+
+
+@login_required
+@require_POST
+def values_import(request, programme: str, city: str):
+    programme_row, city_row = access_city_by_slug(request.user, programme, city)
+    form = ValuesFileForm(request.POST, request.FILES)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _back(programme_row, city_row, "#import")
+    upload = form.cleaned_data["file"]
+    try:
+        run = services.values_import(
+            actor=request.user,
+            programme=programme_row,
+            city=city_row,
+            filename=upload.name,
+            content=upload.read(),
+        )
+    except ValuesFileError as exc:
+        messages.error(
+            request, _("Nothing was imported: %(file)s has problems to fix.") % {"file": upload.name}
+        )
+        for problem in exc.problems:
+            messages.error(request, str(problem))
+        return _back(programme_row, city_row, "#import")
+    messages.success(
+        request,
+        _("Imported %(file)s: %(i)d new, %(u)d changed, %(n)d unchanged.")
+        % {"file": run.filename, "i": run.inserted, "u": run.updated, "n": run.unchanged},
+    )
+    return _back(programme_row, city_row)
+
+
+@login_required
+def values_export(request, programme: str, city: str):
+    programme_row, city_row = access_city_by_slug(request.user, programme, city)
+    text = write_values(selectors.export_rows(programme_row, city_row))
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{city_row.slug}-kpi-values.csv"'
+    return response
+
+
+def _indicator(programme, city, code: str) -> Kpi:
+    return get_object_or_404(
+        Kpi.objects.select_related("goal"), goal__programme=programme, goal__city=city, code=code
+    )
+
+
+@login_required
+def indicator(request, programme: str, city: str, code: str):
+    programme_row, city_row = access_city_by_slug(request.user, programme, city)
+    row = _indicator(programme_row, city_row, code)
+    settings = selectors.settings_of(programme_row, city_row)
+    view = selectors.indicator_view(row, settings.rule)
+    return render(
+        request,
+        "goals/indicator.html",
+        {
+            "programme": programme_row,
+            "city": city_row,
+            "settings": settings,
+            "view": view,
+            "chart": trend_chart(view),
+            "can_edit": may_edit_goals(request.user, programme_row, city_row),
+            "value_form": ValueForm(indicators=[row], initial={"indicator": row.pk}),
+        },
+    )
+
+
+@login_required
+@require_POST
+def take_outcomes(request, programme: str, city: str, code: str):
+    programme_row, city_row = access_city_by_slug(request.user, programme, city)
+    row = _indicator(programme_row, city_row, code)
+    try:
+        result = services.values_from_outcomes(actor=request.user, indicator=row)
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("Took %(n)d value(s) from the outcome data.") % {"n": result.taken})
+        if result.skipped:
+            messages.warning(
+                request,
+                _(
+                    "Left out outcome periods that are no reporting period of this indicator, or have "
+                    "several sources: %(periods)s."
+                )
+                % {"periods": ", ".join(result.skipped)},
+            )
+    return redirect("goals:indicator", programme, city, code)
+
+
+def public(request, city: str):
+    """The city's goals, statuses and trends for everyone, in each programme where the city has
+    switched its goals page on; 404 (as for an unknown city) while it is off."""
+    city_row = get_object_or_404(City, slug=city)
+    programmes = selectors.public_programmes(city_row)
+    if not programmes:
+        raise Http404("No such page.")
+    sections = []
+    for programme in programmes:
+        settings = selectors.settings_of(programme, city_row)
+        goals = selectors.goals_overview(programme, city_row, settings.rule)
+        sections.append({"programme": programme, "settings": settings, "charted": with_charts(goals)})
+    return render(request, "goals/public.html", {"city": city_row, "sections": sections})
