@@ -20,9 +20,6 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
-from charset_normalizer import from_bytes
-from openpyxl import load_workbook
-
 
 class EncodingPolicy(Enum):
     """What to do with a text file that is not UTF-8 (nor UTF-16/32 with a byte-order mark)."""
@@ -158,6 +155,8 @@ def guess_code_page(sample: bytes, policy: ReadPolicy) -> str | None:
     With ``policy.code_pages`` the choice is among those (ties go to the earlier one); without,
     among everything charset-normalizer knows, so a message can name a Greek or Cyrillic code page.
     """
+    from charset_normalizer import from_bytes  # imported when a file is not UTF-8
+
     pages = policy.code_pages
     matches = list(from_bytes(sample, cp_isolation=list(pages) if pages else None))
     if not matches:
@@ -228,6 +227,13 @@ def long_cell(values: Sequence, policy: ReadPolicy) -> int | None:
     if limit is None:
         return None
     return next((i for i, v in enumerate(values) if isinstance(v, str) and len(v) > limit), None)
+
+
+def load_workbook(source: io.BytesIO, **options: object):
+    """openpyxl's ``load_workbook``, imported on first use: 0.4 s that reading a CSV never pays."""
+    from openpyxl import load_workbook as load
+
+    return load(source, **options)
 
 
 def workbook_rows(data: bytes) -> Iterator[tuple]:

@@ -7,7 +7,8 @@ so a file that passes ``outcomes check`` imports the same way on the web.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
+import time
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -108,9 +109,29 @@ def check_command(
         typer.echo("\nSome values were dropped; see the report above.")
 
 
+#: Seconds a reduction runs before its progress bar appears: a quick file shows none (and does not
+#: pay the 0.1 s of importing rich), a large one shows how far DuckDB has read.
+BAR_AFTER = 1.0
+
+
 @contextmanager
 def _progress_bar(description: str):
-    """A progress bar on stderr for large files (DuckDB reports how far it has read)."""
+    """A progress callback that draws a bar on stderr once reading has taken :data:`BAR_AFTER`."""
+    started = time.monotonic()
+    with ExitStack() as stack:
+        shown: list = []
+
+        def report(percent: float) -> None:
+            if not shown and time.monotonic() - started >= BAR_AFTER:
+                shown.append(stack.enter_context(_rich_bar(description)))
+            if shown:
+                shown[0](percent)
+
+        yield report
+
+
+@contextmanager
+def _rich_bar(description: str):
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 

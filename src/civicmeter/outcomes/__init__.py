@@ -1,55 +1,55 @@
 """Well-being outcomes: the indicator catalogue, importers for city tables and survey microdata,
 city-name matching and rescaling to 0-100 index points. Pure Python (no Django): the web services
 store what these functions return.
+
+Names are imported on first use (PEP 562), so a command that needs one function (say
+``summarise_microdata``) does not load every reader: the Excel reader, the matcher and the catalogue
+each cost start-up time (see ``benchmarks/bench_outcomes.py``).
 """
 
-from civicmeter.outcomes.catalogue import (
-    Catalogue,
-    Dimension,
-    Indicator,
-    RescaleRule,
-    load_catalogue,
-)
-from civicmeter.outcomes.errors import OutcomesError, Problem
-from civicmeter.outcomes.files import RawTable, detect_encoding, read_table, wide_years_to_long
-from civicmeter.outcomes.import_spec import ImportSpec
-from civicmeter.outcomes.matching import (
-    MatchReport,
-    check_confirmed,
-    match_cities,
-    read_confirmed,
-    write_confirmed,
-)
-from civicmeter.outcomes.microdata import MicrodataResult, summarise_microdata
-from civicmeter.outcomes.microdata_spec import MicrodataSpec
-from civicmeter.outcomes.outcome_table import TIDY_COLUMNS, ImportReport, OutcomeTable
-from civicmeter.outcomes.rescale import rescale_to_index
-from civicmeter.outcomes.tables import read_outcome_table
+from __future__ import annotations
 
-__all__ = [
-    "TIDY_COLUMNS",
-    "Catalogue",
-    "Dimension",
-    "ImportReport",
-    "ImportSpec",
-    "Indicator",
-    "MatchReport",
-    "MicrodataResult",
-    "MicrodataSpec",
-    "OutcomeTable",
-    "OutcomesError",
-    "Problem",
-    "RawTable",
-    "RescaleRule",
-    "check_confirmed",
-    "detect_encoding",
-    "load_catalogue",
-    "match_cities",
-    "read_confirmed",
-    "read_outcome_table",
-    "read_table",
-    "rescale_to_index",
-    "summarise_microdata",
-    "wide_years_to_long",
-    "write_confirmed",
-]
+import importlib
+
+#: public name -> the module of this package that defines it
+_WHERE = {
+    "Catalogue": "catalogue",
+    "Dimension": "catalogue",
+    "Indicator": "catalogue",
+    "RescaleRule": "catalogue",
+    "load_catalogue": "catalogue",
+    "OutcomesError": "errors",
+    "Problem": "errors",
+    "RawTable": "files",
+    "detect_encoding": "files",
+    "read_table": "files",
+    "wide_years_to_long": "files",
+    "ImportSpec": "import_spec",
+    "MatchReport": "matching",
+    "check_confirmed": "matching",
+    "match_cities": "matching",
+    "read_confirmed": "matching",
+    "write_confirmed": "matching",
+    "MicrodataResult": "microdata",
+    "summarise_microdata": "microdata",
+    "MicrodataSpec": "microdata_spec",
+    "TIDY_COLUMNS": "outcome_table",
+    "ImportReport": "outcome_table",
+    "OutcomeTable": "outcome_table",
+    "rescale_to_index": "rescale",
+    "read_outcome_table": "tables",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> object:
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_WHERE])

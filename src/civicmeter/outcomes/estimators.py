@@ -37,9 +37,9 @@ Intervals (``alpha`` two-sided):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
-from scipy.special import ndtri, stdtrit  # quantiles without importing all of scipy.stats
 
 from civicmeter.params import NONE, InstanceOf, Interval, Options, validate_params
 
@@ -115,7 +115,7 @@ def cell_estimates(
         se = np.sqrt(variance)
         n_eff = total**2 / weight_sq_sum.sum(axis=1)
         if share:
-            z = float(ndtri(1 - alpha / 2))
+            z = NormalDist().inv_cdf(1 - alpha / 2)
             if interval == "wilson":
                 lower, upper = _wilson(estimate, n_eff, z)
             elif interval == "logit":
@@ -123,6 +123,8 @@ def cell_estimates(
             else:
                 lower, upper = estimate - z * se, estimate + z * se
         else:
+            from scipy.special import stdtrit  # only means need t quantiles (0.5 s to import)
+
             t = stdtrit(np.maximum(n - 1, 1), 1 - alpha / 2)
             lower, upper = estimate - t * se, estimate + t * se
     return GroupEstimates(
