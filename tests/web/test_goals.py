@@ -1,13 +1,19 @@
-"""Goals and KPIs: who may edit (only the city's team), who may read (its team and the programme's
-staff; another city gets 404), values by form, file (all or nothing, CSV round trip) and outcome data,
-statuses under the city's rule, the city score, and the public page only when switched on."""
+"""Goals and KPIs (pages, services, ``civicmeter goals import|export``): who may edit (only the
+city's team), who may read (its team and the programme's staff; another city gets 404), values by
+form, file (all or nothing, CSV round trip) and outcome data, statuses under the city's rule, the
+city score, and the public page only when switched on."""
 
 from __future__ import annotations
+
+import tempfile
+from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import TestCase
 from django.urls import reverse
+from typer.testing import CliRunner
 
+from civicmeter.cli import app
 from civicmeter.performance import Status, ValuesFileError
 from civicmeter.testing import login, make_world
 from civicmeter.web.accounts.permissions import SYSTEM
@@ -297,3 +303,44 @@ class PageTests(TestCase):
         response = self.get(w.respondent_a, reverse("cityhome:page", args=[w.programme.slug, w.city_a.slug]))
         self.assertContains(response, 'id="panel-goals"')
         self.assertContains(response, "Goals, KPI values, trends and the city score: view and edit")
+
+
+class GoalsCommandTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.world = make_world()
+        city_goals(cls.world)
+
+    def run_cli(self, *args: str):
+        return CliRunner().invoke(app, ["goals", *args])
+
+    def test_import_then_export_then_import_again_changes_nothing(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            source, exported = Path(tmp) / "kpi.csv", Path(tmp) / "out.csv"
+            source.write_bytes(VALUES)
+            result = self.run_cli("import", str(source), "--city", "baltimore-us")
+            self.assertEqual(result.exit_code, 0, result.output)
+            self.assertIn("Imported kpi.csv for baltimore-us: 5 new, 0 changed, 0 unchanged.", result.output)
+            result = self.run_cli("export", "--city", "baltimore-us", "--out", str(exported))
+            self.assertIn("Wrote 5 values of baltimore-us", result.output)
+            result = self.run_cli("import", str(exported), "--city", "baltimore-us")
+            self.assertIn("0 new, 0 changed, 5 unchanged.", result.output)
+        printed = self.run_cli("export", "--city", "baltimore-us").output
+        self.assertTrue(printed.startswith("indicator,name,unit,period,value,note\n"))
+
+    def test_a_bad_file_exits_2_naming_every_cell_and_writes_nothing(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "kpi.csv"
+            path.write_bytes(b"indicator,period,value\n311-on-time,2024-Q1,80\npothole-days,2024-01,-\n")
+            result = self.run_cli("import", str(path), "--city", "baltimore-us")
+        self.assertEqual(result.exit_code, 2)
+        self.assertIn("[goals.E008] row 2, column period: '2024-Q1' is not a month", result.output)
+        self.assertIn("[goals.E009] row 3, column value: '-' is not a number", result.output)
+        self.assertFalse(KpiValue.objects.exists() or ValuesImport.objects.exists())
+
+    def test_a_city_without_indicators_is_named_with_the_fix(self):
+        result = self.run_cli("export", "--city", "bilbao-es")
+        self.assertEqual(result.exit_code, 2)
+        self.assertIn("bilbao-es has no indicators in programme 'test' yet", result.output)
+        result = self.run_cli("export", "--city", "atlantis-xx")
+        self.assertIn("no city 'atlantis-xx'", result.output)
