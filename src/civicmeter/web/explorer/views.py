@@ -1,16 +1,31 @@
-"""Public pages."""
+"""The public start page: what has been published, and the way to the map, snapshots and findings."""
 
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
 
-from . import selectors
+from . import published, selectors
+
+
+def _url(name: str, *args) -> str | None:
+    """The address of a public page another part of the site provides, None while it is absent."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
 
 
 def home(request):
+    waves = []
+    for wave in published.published_waves():
+        public = published.public_wave(wave)
+        if public is not None:
+            waves.append({"wave": public, "findings": _url("explorer:findings", wave.code)})
     return render(
         request,
         "explorer/home.html",
         {
-            "overview": selectors.programme_overview(),
+            "waves": waves,
             "counts": selectors.city_counts(),
+            "map_url": _url("explorer:map"),
         },
     )
