@@ -19,4 +19,4 @@ def goals_context(request, programme, city) -> dict:
 
 def progress_context(request, programme, city) -> dict:
     progress, waves = city_progress(programme, city)
-    return {"progress": progress, "scored_waves": [wave for wave, _score in waves]}
+    return {"progress": progress, "scored_waves": [wave.code for wave, _score in waves]}

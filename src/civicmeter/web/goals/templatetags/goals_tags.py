@@ -52,5 +52,5 @@ def signed(value) -> str:
     """A change with its sign (+0.5, −1.2, 0), in the page's number format."""
     if value is None:
         return "—"
-    text = floatformat(abs(value), "-2")
-    return text if text in ("0", "0.00") or value == 0 else ("+" if value > 0 else "−") + text
+    text = floatformat(abs(value), "-1")
+    return text if text in ("0", "0.0", "0,0") or value == 0 else ("+" if value > 0 else "−") + text

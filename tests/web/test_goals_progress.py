@@ -1,0 +1,79 @@
+"""Panel 70, progress across waves: a city's change from one scored survey wave to the next, read
+against both waves' rank intervals, or the reason it cannot be shown yet."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.test import TestCase
+from django.urls import reverse
+
+from civicmeter.testing import (
+    PSI_FULL_ANSWERS,
+    PSI_MIXED_ANSWERS,
+    complete_answers,
+    login,
+    make_city,
+    make_world,
+)
+from civicmeter.web.accounts.permissions import SYSTEM
+from civicmeter.web.collection.models import Answer, Response
+from civicmeter.web.goals.progress import city_progress
+from civicmeter.web.programmes.instrument_cache import instrument_for
+from civicmeter.web.programmes.models import Wave
+from civicmeter.web.results import services as results_services
+
+
+def answer(wave, city, answers):
+    response = Response.objects.create(wave=wave, city=city, status=Response.Status.SUBMITTED)
+    full = complete_answers(instrument_for(wave.instrument), answers)
+    Answer.objects.bulk_create([Answer(response=response, question=q, value=v) for q, v in full.items()])
+
+
+class ProgressPanelTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.world = make_world()
+        w = cls.world
+        cls.first = Wave.objects.create(
+            programme=w.programme,
+            code="2018",
+            instrument=w.wave.instrument,
+            status="closed",
+            closes_on=date(2018, 9, 30),
+        )
+        third = make_city("Athens", "GR")
+        for wave, a_answers in ((cls.first, PSI_MIXED_ANSWERS), (w.wave, PSI_FULL_ANSWERS)):
+            answer(wave, w.city_a, a_answers)
+            answer(wave, w.city_b, {**PSI_MIXED_ANSWERS, "s1_strategy": "yes"})
+            answer(wave, third, {**PSI_MIXED_ANSWERS, "s4_open_data": "yes"})
+        cls.url = reverse("cityhome:page", args=[w.programme.slug, w.city_a.slug])
+
+    def test_one_scored_wave_says_what_is_missing(self):
+        results_services.scores_compute(actor=SYSTEM, wave=self.first)
+        login(self.client, self.world.respondent_a)
+        response = self.client.get(self.url)
+        self.assertContains(response, 'id="panel-progress"')
+        self.assertContains(response, "The city has a score in wave 2018 only")
+
+    def test_two_scored_waves_show_each_component_the_index_and_the_verdict_in_words(self):
+        w = self.world
+        for wave in (self.first, w.wave):
+            results_services.scores_compute(actor=SYSTEM, wave=wave)
+        progress, _waves = city_progress(w.programme, w.city_a)
+        self.assertEqual((progress.before.wave, progress.after.wave), ("2018", "2020"))
+        self.assertAlmostEqual(progress.index_change, 10 - 3.5)
+        self.assertEqual(len(progress.components), 5)
+        login(self.client, w.reviewer)
+        html = self.client.get(self.url).content.decode()
+        self.assertIn(
+            "From the 2018 wave to the 2020 wave the index went from 3.5 to 10 (+6.5 points).", html
+        )
+        verdicts = {
+            "within": "so the change in position is within the uncertainty",
+            "better": "the city's position improved by more than the uncertainty",
+            "worse": "the city's position fell by more than the uncertainty",
+        }
+        self.assertIn(verdicts[progress.verdict], html)
+        self.assertIn("Points by component, 2018 and 2020", html)
+        self.assertIn("No agenda action was marked done between the two waves.", html)
