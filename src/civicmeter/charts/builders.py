@@ -8,6 +8,7 @@ chart) in the subtitle, since a share means little without it.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -25,10 +26,16 @@ N = [Interval(int, 0, None, closed="left"), NONE]
 KIND = [Options(KINDS)]
 LANGUAGE = [Options(LANGUAGES)]
 STEP = 24  # pixels per bar or row
+TITLE_CHARS, SUBTITLE_CHARS = 60, 80  # characters per title line at 15 px and subtitle line at 12 px
+
+
+def _lines(text: str, width: int) -> list[str]:
+    """Vega does not wrap titles; a long one is split into lines that fit the chart's width."""
+    return textwrap.wrap(text, width=width, break_long_words=False) or [text]
 
 
 def _subtitle(subtitle: str | None, n: int | None) -> list[str]:
-    lines = [subtitle] if subtitle else []
+    lines = _lines(subtitle, SUBTITLE_CHARS) if subtitle else []
     if n is not None:
         lines.append(f"n = {n}")
     return lines
@@ -39,7 +46,9 @@ def _finish(
     description: str, table: ChartTable,
 ) -> Chart:
     chart = chart.properties(
-        title=alt.TitleParams(text=title, subtitle=_subtitle(subtitle, n) or alt.Undefined),
+        title=alt.TitleParams(
+            text=_lines(title, TITLE_CHARS), subtitle=_subtitle(subtitle, n) or alt.Undefined
+        ),
         description=description,
     ).configure(**theme.config(language))
     spec = chart.to_dict(validate=False)  # validated once per kind in the tests; 15x faster

@@ -18,7 +18,9 @@ OUTLINE = "#3d4650"
 SEQUENTIAL = ("#0b3c73", "#1f5fa8", "#4f86c6", "#8fb4de", "#d3e2f3")
 #: Distinct hues for unordered series (now / in future, groups), colour-blind safe (Okabe-Ito).
 CATEGORICAL = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#56b4e9", "#e69f00", "#000000")
-FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+#: Arial's metrics (Liberation Sans is its free metric twin): the server measures labels with the
+#: same widths the browser and WeasyPrint draw them with, so no label is cut.
+FONT = "'Liberation Sans', Arial, Helvetica, sans-serif"
 WIDTH = 520
 
 

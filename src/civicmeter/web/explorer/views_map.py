@@ -1,0 +1,63 @@
+"""The public map of cities with published results, with its table (the same rows, no script)."""
+
+from __future__ import annotations
+
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET
+
+from . import published
+from .findings_outcomes import outcomes_key
+from .map_filters import MapFilterForm
+from .mapdata import map_data, matches
+from .memo import KeyedMemo
+
+_DATA = KeyedMemo(size=12)
+
+
+def wave_map_data(wave, public, language: str) -> dict:
+    """The wave's map rows in ``language``, kept per public-data and outcome-data key."""
+    key = (public.key, *outcomes_key(wave.programme), language)
+    return _DATA.get_or_build(key, lambda: map_data(public, wave.programme, language))
+
+
+def _payload(data: dict, colour: str) -> dict:
+    """What map.js reads: rows (with their colours), the colourings and their legends."""
+    return {
+        "rows": data["rows"],
+        "colourings": [{"key": c.key, "label": c.label, "legend": c.legend} for c in data["colourings"]],
+        "colour": colour,
+    }
+
+
+@require_GET
+def city_map(request):
+    waves = published.published_survey_waves()
+    codes = [w.code for w in waves]
+    code = request.GET.get("wave") or (codes[0] if codes else "")
+    wave = next((w for w in waves if w.code == code), waves[0] if waves else None)
+    public = published.public_wave(wave) if wave is not None else None
+    if public is None:
+        return render(request, "explorer/map.html", {"nothing": True})
+    language = get_language()
+    data = wave_map_data(wave, public, language)
+    colourings = [(c.key, c.label) for c in data["colourings"]]
+    form = MapFilterForm(request.GET or None, waves=codes, colourings=colourings, choices=data["choices"])
+    chosen = form.chosen() if request.GET else {}
+    colour = chosen.get("colour") or (colourings[0][0] if colourings else "")
+    rows = [row for row in data["rows"] if matches(row, chosen)]
+    current = next((c for c in data["colourings"] if c.key == colour), None)
+    context = {
+        "form": form,
+        "wave": wave,
+        "public": public,
+        "rows": rows,
+        "total": len(data["rows"]),
+        "colouring": current,
+        "has_data_use": any("data_use_tier" in r["colour"] for r in data["rows"]),
+        "payload": _payload(data, colour),
+        "world": static("vendor/world-countries-110m.json"),
+    }
+    status = 400 if request.GET and form.errors else 200
+    return render(request, "explorer/map.html", context, status=status)
