@@ -18,6 +18,7 @@ from civicmeter.indexing.audit_structure import (
 )
 from civicmeter.indexing.hierarchy import Hierarchy
 from civicmeter.params import ParameterError
+from civicmeter.provenance import Provenance
 
 
 def make_tree() -> Hierarchy:
@@ -129,13 +130,14 @@ def test_pca_matches_svd_of_standardised_complete_cases(frames):
 def test_audit_flags_collinear_and_negative_pairs(frames):
     raw, scores = frames
     scores = scores.assign(d=-scores["e"] + 0.01 * np.arange(40))
-    result = audit_index(raw, scores, make_tree(), provenance={"recipe": "test v1"})
+    given = Provenance(recipe_version="test v1")
+    result = audit_index(raw, scores, make_tree(), provenance=given)
     collinear = result.flags[result.flags["flag"] == "collinear"]
     assert set(collinear["iCode"]) == {"a", "b", "d", "e"}  # |r| counts: d is almost -e
     assert {"d", "e"} <= set(
         result.flags.loc[result.flags["flag"] == "negative_with_sibling", "iCode"]
     )
-    assert result.n == 40 and result.provenance == {"recipe": "test v1"}
+    assert result.n == 40 and result.provenance is given
     assert "PCA uses complete cases only: P n=38" in result.notes[0]
 
 

@@ -51,7 +51,10 @@ def test_same_seed_same_results_and_other_seed_differs(asem):
     assert one.sensitivity.equals(two.sensitivity)
     assert one.runs_table.equals(two.runs_table)
     assert not np.array_equal(one.ranks, other.ranks)
-    assert one.provenance["seed"] == "7" and other.provenance["seed"] == "8"
+    assert (one.seed, other.seed) == (7, 8)
+    assert one.provenance.recipe_version.endswith("uncertainty: 120 runs, seed 7")
+    assert other.provenance.recipe_version.endswith("uncertainty: 120 runs, seed 8")
+    assert any(s.startswith("sensitivity spec ") and " sha256 " in s for s in one.provenance.sources)
 
 
 def test_outputs_have_the_promised_shape(asem):

@@ -44,7 +44,7 @@ def audit(
             built.stages["Raw"],
             built.stages["Aggregated"],
             built.hierarchy,
-            provenance=dict(built.provenance.items()),
+            provenance=built.provenance,
         )
         written = result.write(out)
     typer.echo(f"{chosen.name} v{chosen.version}: audited {len(result.stats)} indicators")

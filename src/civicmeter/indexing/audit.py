@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from civicmeter.indexing.audit_stats import indicator_stats, stat_flags
@@ -27,6 +28,8 @@ from civicmeter.indexing.audit_structure import (
 )
 from civicmeter.indexing.hierarchy import Hierarchy
 from civicmeter.params import NONE, InstanceOf, Interval, validate_params
+from civicmeter.provenance import Provenance
+from civicmeter.results_protocol import SUMMARY_COLUMNS, write_csv
 
 METHOD = (
     "COINr-compatible audit: type-2 skew and kurtosis; pairwise-complete Pearson and Spearman "
@@ -34,11 +37,22 @@ METHOD = (
     "standardised children"
 )
 CSV_FILES = ("stats", "correlations", "cronbach", "pca", "flags")
+DESCRIPTIVE = (
+    "a description of every unit supplied, not an estimate from a sample: no standard error or "
+    "interval"
+)
+#: Columns of the indicator statistics carried into the summary after the shared ones.
+SUMMARY_STATS = ("availability", "median", "sd", "min", "max", "skew", "kurtosis")
 
 
 @dataclass(frozen=True)
 class AuditResult:
-    """The audit's tables. ``n`` is the number of units; ``provenance`` names inputs and recipe."""
+    """The audit's tables. ``n`` is the number of units; ``provenance`` names inputs and recipe.
+
+    In the shared result shape (:mod:`civicmeter.results_protocol`) an audit is one row per
+    indicator: its mean over the units as ``estimate``, no standard error (every unit is there, not
+    a sample), ``n`` units with a value, then its other statistics and the flags it raised.
+    """
 
     stats: pd.DataFrame
     correlations: pd.DataFrame
@@ -49,7 +63,36 @@ class AuditResult:
     thresholds: dict[str, float]
     method: str = METHOD
     notes: tuple[str, ...] = ()
-    provenance: dict[str, str] = field(default_factory=dict)
+    provenance: Provenance = field(default_factory=Provenance)
+
+    def summary_frame(self) -> pd.DataFrame:
+        """One row per indicator (index ``iCode``): mean, NaN se and interval (see ``reason``),
+        units with a value, the other statistics of :data:`SUMMARY_STATS` and the flags raised."""
+        stats = self.stats.set_index("iCode")
+        flags = self.flags.groupby("iCode")["flag"].agg(lambda found: "; ".join(dict.fromkeys(found)))
+        frame = pd.DataFrame(
+            {"estimate": stats["mean"], "se": np.nan, "ci_lower": np.nan, "ci_upper": np.nan},
+            index=stats.index,
+        )
+        frame["n"] = stats["n_available"]
+        frame = frame.join(stats[list(SUMMARY_STATS)])
+        frame["flags"] = flags.reindex(frame.index).fillna("")
+        frame["reason"] = DESCRIPTIVE
+        return frame[[*SUMMARY_COLUMNS, *SUMMARY_STATS, "flags", "reason"]]
+
+    def to_csv(self, path_or_buffer=None) -> str | None:
+        """:meth:`summary_frame` plus the provenance columns; the text when no path is given."""
+        return write_csv(self.summary_frame(), self.provenance, path_or_buffer)
+
+    def __str__(self) -> str:
+        counts = self.flags["flag"].value_counts()
+        raised = ", ".join(f"{flag} {count}" for flag, count in counts.items()) or "none"
+        lines = [
+            f"audit of {len(self.stats)} indicators over {self.n} units; flags: {raised}",
+            "; ".join(f"{k}: {v}" for k, v in self.provenance.items()),
+        ]
+        lines += [f"note {k}: {note}" for k, note in enumerate(self.notes, 1)]
+        return "\n".join(lines)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {name: getattr(self, name) for name in CSV_FILES}
@@ -78,7 +121,7 @@ class AuditResult:
         "t_avail": [Interval(float, 0, 1)],
         "t_collinear": [Interval(float, 0, 1)],
         "t_negative": [Interval(float, -1, 0)],
-        "provenance": [InstanceOf(dict, "a dict of provenance labels"), NONE],
+        "provenance": [InstanceOf(Provenance, "a Provenance (an IndexResult's)"), NONE],
     }
 )
 def audit_index(
@@ -89,7 +132,7 @@ def audit_index(
     t_avail: float = 0.65,
     t_collinear: float = 0.9,
     t_negative: float = -0.4,
-    provenance: dict[str, str] | None = None,
+    provenance: Provenance | None = None,
 ) -> AuditResult:
     """Audit ``raw`` indicators and the ``scores`` built from them over ``hierarchy``.
 
@@ -132,5 +175,5 @@ def audit_index(
         n=len(scores),
         thresholds={"t_avail": t_avail, "t_collinear": t_collinear, "t_negative": t_negative},
         notes=tuple(notes),
-        provenance=dict(provenance or {}),
+        provenance=provenance if provenance is not None else Provenance(),
     )

@@ -15,9 +15,10 @@ are a draw from the spec's distribution (COINr uses only the A and B rows).
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +28,7 @@ from scipy.stats import qmc
 from civicmeter.indexing.normalise import rank_min
 from civicmeter.indexing.pipeline import run_pipeline
 from civicmeter.indexing.recipe import Recipe
-from civicmeter.indexing.results import rank_descending
+from civicmeter.indexing.results import RANK_INTERVAL, rank_descending
 from civicmeter.indexing.sensitivity_runs import RunPlan, StageCache, plan_runs, run_scores
 from civicmeter.indexing.sensitivity_spec import (
     DiscreteInput,
@@ -49,6 +50,8 @@ from civicmeter.params import (
     check_param,
     validate_params,
 )
+from civicmeter.provenance import Provenance, now
+from civicmeter.results_protocol import write_csv
 
 METHOD = (
     "Monte Carlo over the spec's choices on a scrambled Sobol' sequence; ranks descending with "
@@ -96,6 +99,9 @@ class UncertaintyResult:
 
     ``ranks`` and ``scores`` are ``(runs, units)`` arrays in ``units`` order; ``runs_table`` holds
     each run's sampled choices. ``n`` is the number of runs; ``base`` the Saltelli base sample.
+    ``provenance`` is the nominal build's, with the method, runs and seed added to its recipe and the
+    sensitivity spec (by hash) to its sources. In the shared result shape a unit's row holds its
+    nominal score and its rank interval over the runs (:meth:`summary_frame`).
     """
 
     target: str
@@ -108,9 +114,48 @@ class UncertaintyResult:
     n: int
     base: int | None
     alpha: float
+    seed: int
+    provenance: Provenance
     method: str = METHOD
     notes: tuple[str, ...] = ()
-    provenance: dict[str, str] = field(default_factory=dict)
+
+    def summary_frame(self) -> pd.DataFrame:
+        """One row per unit (index ``uCode``), nominal best first: the nominal score of the target
+        as ``estimate``, NaN se and interval (the runs bound the rank, not the score; see ``reason``),
+        ``n`` runs that ranked the unit, then ``rank`` (nominal), ``rank_p5``, ``rank_median``,
+        ``rank_p95``."""
+        intervals = self.rank_intervals.set_index("uCode")
+        frame = pd.DataFrame(
+            {
+                "estimate": intervals["nominal_score"],
+                "se": np.nan,
+                "ci_lower": np.nan,
+                "ci_upper": np.nan,
+                "n": np.isfinite(self.ranks).sum(axis=0),
+                "rank": intervals["nominal_rank"],
+                "rank_p5": intervals["p05"],
+                "rank_median": intervals["median"],
+                "rank_p95": intervals["p95"],
+                "reason": RANK_INTERVAL.format(runs=self.n),
+            },
+            index=intervals.index,
+        )
+        return frame.sort_values(["rank", "uCode"], na_position="last")
+
+    def to_csv(self, path_or_buffer=None) -> str | None:
+        """:meth:`summary_frame` plus the provenance columns; the text when no path is given."""
+        return write_csv(self.summary_frame(), self.provenance, path_or_buffer)
+
+    def __str__(self) -> str:
+        widest = self.rank_intervals.assign(width=lambda t: t["p95"] - t["p05"]).nlargest(3, "width")
+        spread = ", ".join(f"{r.uCode} {r.p05:g}-{r.p95:g}" for r in widest.itertuples(index=False))
+        lines = [
+            f"{self.n} runs of {self.target} over {len(self.units)} units; widest rank intervals "
+            f"(5th-95th percentile): {spread}",
+            "; ".join(f"{k}: {v}" for k, v in self.provenance.items()),
+        ]
+        lines += [f"note {k}: {note}" for k, note in enumerate(self.notes, 1)]
+        return "\n".join(lines)
 
     def write(self, directory: Path) -> list[Path]:
         """Write rank_intervals.csv, runs.csv and (with a Saltelli design) sensitivity.csv."""
@@ -298,13 +343,13 @@ def run_uncertainty(
         table = _sensitivity_table(indices, spec, [SHIFT_TARGET, *units])
         notes.extend(n for n in indices.notes if n not in notes)
     n = len(plan_design.blocks)
-    provenance = {
-        **dict(nominal.provenance.items()),
-        "sensitivity_spec": spec.source,
-        "sensitivity_spec_sha256": spec.sha256,
-        "seed": str(seed),
-        "runs": str(n),
-    }
+    base_provenance = nominal.provenance
+    provenance = dataclasses.replace(
+        base_provenance,
+        recipe_version=f"{base_provenance.recipe_version}; uncertainty: {n} runs, seed {seed}",
+        sources=(*base_provenance.sources, f"sensitivity spec {spec.source} sha256 {spec.sha256}"),
+        run_at=now(),
+    )
     return UncertaintyResult(
         target=target,
         units=units,
@@ -316,6 +361,7 @@ def run_uncertainty(
         n=n,
         base=design.base if design is not None else None,
         alpha=settings.alpha,
+        seed=seed,
         notes=tuple(notes),
         provenance=provenance,
     )
