@@ -113,7 +113,7 @@ def _score_block(run: published.PublicRun | None, slugs, title: str) -> Block | 
         Row(gettext("Class"), cells(lambda s: class_label(s.score_class))),
         Row(gettext("Rank"), cells(lambda s: str(s.rank))),
         Row(
-            gettext("Rank interval (5-95%)"),
+            gettext("Rank interval (5th-95th percentile)"),
             cells(lambda s: f"{number(s.rank_p5)}\u2013{number(s.rank_p95)}"),
         ),
     ]
