@@ -12,8 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from civicmeter.charts import Chart, bar_chart, grouped_bar_chart, stacked_bar_chart
 from civicmeter.narrative import PeerGroup
@@ -46,81 +45,91 @@ class Figure:
 FIGURES = (
     Figure(
         "importance",
-        N_("How important each factor is in supporting innovation"),
+        gettext_noop("How important each factor is in supporting innovation"),
         "stacked",
         ("group:s1_importance",),
-        N_("Factor"),
+        gettext_noop("Factor"),
     ),
     Figure(
-        "lacking", N_("Factors lacking in cities' innovation capacity"), "bar", ("s1_lacking",), N_("Factor")
+        "lacking",
+        gettext_noop("Factors lacking in cities' innovation capacity"),
+        "bar",
+        ("s1_lacking",),
+        gettext_noop("Factor"),
     ),
     Figure(
         "activities",
-        N_("How often cities use each innovation activity"),
+        gettext_noop("How often cities use each innovation activity"),
         "stacked",
         ("group:s1_activities",),
-        N_("Activity"),
+        gettext_noop("Activity"),
     ),
     Figure(
         "strategy",
-        N_("Formal innovation strategy and goals"),
+        gettext_noop("Formal innovation strategy and goals"),
         "stacked",
         ("s1_strategy", "s1_goals"),
-        N_("Question"),
+        gettext_noop("Question"),
     ),
-    Figure("roles", N_("Roles that make up the innovation staff"), "bar", ("s2_roles",), N_("Role")),
+    Figure(
+        "roles",
+        gettext_noop("Roles that make up the innovation staff"),
+        "bar",
+        ("s2_roles",),
+        gettext_noop("Role"),
+    ),
     Figure(
         "budget",
-        N_("Innovation budget plans for the next two to three years"),
+        gettext_noop("Innovation budget plans for the next two to three years"),
         "bar",
         ("s3_budget_plan",),
-        N_("Plan"),
+        gettext_noop("Plan"),
         sort=False,
     ),
     Figure(
         "funding",
-        N_("Where innovation funding comes from, now and in future"),
+        gettext_noop("Where innovation funding comes from, now and in future"),
         "grouped",
         ("s3_sources_now", "s3_sources_future"),
-        N_("Source"),
-        series=(N_("Now"), N_("In future")),
+        gettext_noop("Source"),
+        series=(gettext_noop("Now"), gettext_noop("In future")),
     ),
     Figure(
         "investments",
-        N_("What innovation funding pays for, now and in future"),
+        gettext_noop("What innovation funding pays for, now and in future"),
         "grouped",
         ("s3_invest_now", "s3_invest_future"),
-        N_("Use"),
-        series=(N_("Now"), N_("In future")),
+        gettext_noop("Use"),
+        series=(gettext_noop("Now"), gettext_noop("In future")),
     ),
     Figure(
         "sufficiency",
-        N_("Policy areas with sufficient data to advance innovation"),
+        gettext_noop("Policy areas with sufficient data to advance innovation"),
         "by_continent",
         ("group:s4_sufficiency",),
-        N_("Policy area"),
+        gettext_noop("Policy area"),
         option="sufficient",
     ),
     Figure(
         "challenges",
-        N_("What undermines cities' use of data"),
+        gettext_noop("What undermines cities' use of data"),
         "stacked",
         ("group:s4_challenges",),
-        N_("Challenge"),
+        gettext_noop("Challenge"),
     ),
     Figure(
         "partners",
-        N_("Partners with a substantive role in cities' data work"),
+        gettext_noop("Partners with a substantive role in cities' data work"),
         "bar",
         ("s4_partners",),
-        N_("Partner"),
+        gettext_noop("Partner"),
     ),
     Figure(
         "evaluation",
-        N_("Strategic goals with metrics, and tools to evaluate innovation"),
+        gettext_noop("Strategic goals with metrics, and tools to evaluate innovation"),
         "stacked",
         ("s5_goal_metrics", "s5_eval_tools"),
-        N_("Question"),
+        gettext_noop("Question"),
     ),
 )
 

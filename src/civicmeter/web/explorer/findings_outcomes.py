@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 from django.db.models import Count, Max
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from civicmeter.analysis import AnalysisError, ComparisonSettings, analyze
 from civicmeter.charts import Chart, interval_chart
@@ -119,12 +119,12 @@ def outcome_groups(public: PublicWave, wave: Wave) -> tuple[OutcomeGroup, ...]:
 
 
 SAMPLE_TITLES = {
-    "psi": N_("Outcomes in cities with high against low innovation capacity (PSI)"),
-    "data_use": N_("Outcomes in cities with high against low data use"),
+    "psi": gettext_noop("Outcomes in cities with high against low innovation capacity (PSI)"),
+    "data_use": gettext_noop("Outcomes in cities with high against low data use"),
 }
 UNIT_TITLES = {
-    "percentage points": N_("Difference, high minus low (percentage points)"),
-    "index points": N_("Difference, high minus low (index points, 0-100)"),
+    "percentage points": gettext_noop("Difference, high minus low (percentage points)"),
+    "index points": gettext_noop("Difference, high minus low (index points, 0-100)"),
 }
 
 
