@@ -5,7 +5,7 @@ Plain values, so the web app (stored claims and uploads), a CSV or a notebook ca
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 
@@ -31,9 +31,3 @@ class Claim:
         """Whether the city has said anything for this criterion."""
         return bool(self.items or self.evidence or self.text.strip())
 
-
-@dataclass(frozen=True)
-class NoClaim(Claim):
-    """The claim of a criterion the city has not touched."""
-
-    items: frozenset[str] = field(default_factory=frozenset)

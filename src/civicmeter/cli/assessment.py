@@ -1,4 +1,5 @@
-"""``civicmeter assessment review``: record a reviewer's decisions on a city's assessment in bulk."""
+"""``civicmeter assessment review``: record a reviewer's decisions on a city's assessment in bulk;
+``civicmeter assessment roadmap``: a city's roadmap as CSV or PDF."""
 
 from __future__ import annotations
 
@@ -47,6 +48,40 @@ def review(
         typer.secho("error: " + "\n".join(exc.messages), err=True, fg=typer.colors.RED)
         raise typer.Exit(code=2) from exc
     typer.echo(f"Recorded {len(reviews)} review decisions for {city} in wave {target.code}.")
+
+
+@assessment_app.command("roadmap")
+def roadmap(
+    wave: str = WAVE_OPTION,
+    city: str = typer.Option(..., "--city", help="City code (slug), e.g. baltimore-us."),
+    out: Path = typer.Option(..., "--out", dir_okay=False, help="Where to write it: FILE.csv or FILE.pdf."),
+    language: str = typer.Option("en", "--language", help="en, es or fr."),
+    programme: str = PROGRAMME_OPTION,
+) -> None:
+    """Write the city's roadmap: its unmet criteria, prerequisites first, then the nearest wins, each
+    with the evidence that would satisfy it and the peer cities that meet it."""
+    fmt = out.suffix.lower().lstrip(".")
+    if fmt not in ("csv", "pdf"):
+        typer.secho(f"error: {out.name}: give a file ending in .csv or .pdf", err=True, fg=typer.colors.RED)
+        raise typer.Exit(code=2)
+    setup_django()
+    from django.utils import translation
+
+    from civicmeter.web.assessment.roadmap_export import roadmap_csv, roadmap_pdf
+    from civicmeter.web.collection.models import Response
+
+    with user_errors(NotFound):
+        target = find_wave(wave, programme)
+        response = Response.objects.filter(wave=target, city__slug=city).first()
+        if response is None or target.instrument.kind != "assessment":
+            raise NotFound(
+                f"{city} has no assessment in wave {target.code}; check the city code (its slug) and that "
+                "the wave is an assessment wave"
+            )
+    with translation.override(language):
+        body = roadmap_csv(response, language) if fmt == "csv" else roadmap_pdf(response, language)
+    out.write_bytes(body)
+    typer.echo(f"Wrote the roadmap of {city} in wave {target.code} to {out}.")
 
 
 def register(app: typer.Typer) -> None:

@@ -1,0 +1,63 @@
+"""The city team page's roadmap panel (order 30): the verdict of the city's latest assessment and
+its next steps, for the people who may read that assessment."""
+
+from __future__ import annotations
+
+from civicmeter.web.collection.models import Response
+from civicmeter.web.programmes.models import Instrument
+
+from . import display, selectors
+
+#: How many roadmap steps the panel shows; the PDF and the CSV have them all.
+PANEL_STEPS = 6
+
+
+def latest_assessment(programme, city) -> Response | None:
+    """The city's newest assessment that has been submitted at least once."""
+    return (
+        Response.objects.filter(
+            wave__programme=programme,
+            city=city,
+            wave__instrument__kind=Instrument.Kind.ASSESSMENT,
+            submitted_at__isnull=False,
+        )
+        .select_related("wave__instrument", "wave__programme", "city")
+        .order_by("-wave__opens_on", "-wave__code")
+        .first()
+    )
+
+
+def roadmap_panel(request, programme, city) -> dict | None:
+    response = latest_assessment(programme, city)
+    if response is None or not selectors.may_read(request.user, response):
+        return None
+    standard = selectors.standard_for(response.wave)
+    verdict = selectors.verdict_of(response, standard)
+    steps = selectors.roadmap_of(response, standard)
+    lang = (getattr(request, "LANGUAGE_CODE", "") or "en")[:2]
+    return {
+        "assessment": response,
+        "verdict": verdict,
+        "tier_name": display.tier_name(verdict.tier),
+        "class_name": display.class_name(verdict.score_class),
+        "practices": [(p.name(lang), s) for p, s in zip(standard.practices, verdict.practices, strict=True)],
+        "steps": [step_view(step, lang) for step in steps[:PANEL_STEPS]],
+        "more": max(0, len(steps) - PANEL_STEPS),
+    }
+
+
+def step_view(step, lang: str) -> dict:
+    """A roadmap step with its texts in ``lang`` (the panel, the PDF and the CSV share it)."""
+    criterion = step.criterion
+    return {
+        "code": criterion.code,
+        "statement": criterion.statement(lang),
+        "missing_items": step.missing_items,
+        "unticked": [i.text(lang) for i in step.unticked],
+        "evidence": criterion.evidence.text(lang),
+        "freshness": criterion.freshness.text(lang) if criterion.freshness else "",
+        "blocked_by": list(step.blocked_by),
+        "unlocks": list(step.unlocks),
+        "peers": list(step.peers),
+        "rule": criterion.rule,
+    }

@@ -1,0 +1,43 @@
+"""Results of an assessment wave (its own page: data-use index, class, tier and practice sub-scores,
+best first) and a city's roadmap as CSV or PDF."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET
+
+from civicmeter.web.accounts.permissions import access_wave_by_code
+
+from . import results_table, selectors
+from .roadmap_export import roadmap_csv, roadmap_filename, roadmap_pdf
+
+CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "pdf": "application/pdf"}
+
+
+@login_required
+@require_GET
+def results(request, programme: str, code: str):
+    wave = access_wave_by_code(request.user, programme, code)
+    if not selectors.is_assessment(wave):
+        raise Http404("No such assessment wave.")
+    lang = (get_language() or "en")[:2]
+    return render(request, "assessment/results.html", {"wave": wave, **results_table.wave_table(wave, lang)})
+
+
+@login_required
+@require_GET
+def roadmap_file(request, pk: int, fmt: str):
+    if fmt not in CONTENT_TYPES:
+        raise Http404("No such format.")
+    response = selectors.access_assessment(request.user, pk)
+    lang = (get_language() or "en")[:2]
+    if fmt == "csv":
+        body = roadmap_csv(response, lang)
+    else:
+        body = roadmap_pdf(response, lang, base_url=request.build_absolute_uri("/"))
+    http = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    http["Content-Disposition"] = f'attachment; filename="{roadmap_filename(response, fmt)}"'
+    return http

@@ -1,0 +1,415 @@
+"""The data-use assessment as cities and reviewers live it: claims, evidence (private, checked by
+content), submission with its checks, reviewer assignment, the review cycle, permissions, the verdict,
+the results page and the roadmap files."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase, override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from civicmeter.testing import login, make_assessment_wave, make_user, make_world
+from civicmeter.web.accounts.models import Role
+from civicmeter.web.assessment import services
+from civicmeter.web.assessment.models import CriterionClaim, EvidencePiece
+from civicmeter.web.collection.models import CriterionReview
+from civicmeter.web.collection.services import response_start
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+HOME = tempfile.mkdtemp(prefix="assess-evidence-")
+
+
+def pdf(name="minutes.pdf", content=PDF):
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+@override_settings(HOME=Path(HOME))
+class CycleTestCase(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.world = w = make_world()
+        cls.wave = make_assessment_wave(w)
+        cls.other_reviewer = make_user("reviewer2", programme=w.programme, kind=Role.Kind.REVIEWER)
+        cls.response = response_start(actor=w.respondent_a, wave=cls.wave, city=w.city_a)
+        cls.response_b = response_start(actor=w.respondent_b, wave=cls.wave, city=w.city_b)
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        shutil.rmtree(HOME, ignore_errors=True)
+
+    def refresh(self):
+        self.response.refresh_from_db()
+        return self.response
+
+    def claim_od1(self, actor=None):
+        actor = actor or self.world.respondent_a
+        services.criterion_save(
+            actor=actor,
+            response=self.response,
+            criterion="OD1",
+            items=["codified", "public"],
+            text="Order 12",
+            upload=pdf("order.pdf"),
+        )
+
+    def submit(self):
+        return services.assessment_submit(actor=self.world.respondent_a, response=self.response)
+
+
+class ClaimAndEvidenceTests(CycleTestCase):
+    def test_claim_items_are_kept_in_checklist_order_and_unknown_items_refused(self):
+        claim = services.claim_save(
+            actor=self.world.respondent_a,
+            response=self.response,
+            criterion="DG2",
+            items=["published", "method"],
+            text=" x ",
+        )
+        self.assertEqual((claim.items, claim.text), (["method", "published"], "x"))
+        with self.assertRaises(ValidationError) as caught:
+            services.claim_save(
+                actor=self.world.respondent_a,
+                response=self.response,
+                criterion="DG2",
+                items=["nope"],
+                text="",
+            )
+        self.assertIn("nope", caught.exception.messages[0])
+
+    def test_a_stale_version_is_refused_instead_of_overwriting(self):
+        first = services.claim_save(
+            actor=self.world.respondent_a, response=self.response, criterion="DG2", items=["method"], text=""
+        )
+        services.claim_save(
+            actor=self.world.respondent_a,
+            response=self.response,
+            criterion="DG2",
+            items=["recent"],
+            text="",
+            version=first.version,
+        )
+        with self.assertRaises(ValidationError) as caught:
+            services.claim_save(
+                actor=self.world.respondent_a,
+                response=self.response,
+                criterion="DG2",
+                items=[],
+                text="",
+                version=first.version,
+            )
+        self.assertEqual(caught.exception.code, "assessment.E016")
+
+    def test_a_pdf_that_is_not_a_pdf_is_refused_and_the_claim_is_kept(self):
+        with self.assertRaises(ValidationError) as caught:
+            services.criterion_save(
+                actor=self.world.respondent_a,
+                response=self.response,
+                criterion="DG1",
+                items=["named", "written"],
+                text="Data board",
+                upload=pdf("minutes.pdf", PNG),
+            )
+        message = caught.exception.messages[0]
+        self.assertIn("DG1", message)
+        self.assertIn("minutes.pdf is named .pdf but its content is PNG", message)
+        claim = CriterionClaim.objects.get(response=self.response, criterion="DG1")
+        self.assertEqual((claim.items, claim.text), (["named", "written"], "Data board"))
+        self.assertFalse(EvidencePiece.objects.exists())
+
+    def test_an_executable_is_refused_whatever_its_name(self):
+        with self.assertRaises(ValidationError) as caught:
+            services.evidence_add(
+                actor=self.world.respondent_a,
+                response=self.response,
+                criterion="DG1",
+                upload=pdf("report.csv", b"MZ\x90\x00" + b"\x00" * 200),
+            )
+        self.assertIn("not accepted as evidence", caught.exception.messages[0])
+
+    @override_settings(CIVICMETER_EVIDENCE_MAX_BYTES=1024)
+    def test_an_oversized_file_is_refused_with_the_limit(self):
+        with self.assertRaises(ValidationError) as caught:
+            services.evidence_add(
+                actor=self.world.respondent_a,
+                response=self.response,
+                criterion="DG1",
+                upload=pdf("big.pdf", PDF + b"0" * 4096),
+            )
+        self.assertIn(
+            "big.pdf is 4.0\xa0KB; evidence files may be at most 1.0\xa0KB", caught.exception.messages[0]
+        )
+        self.assertFalse(EvidencePiece.objects.exists())
+
+    def test_path_tricks_in_file_names_never_reach_the_disk(self):
+        for name in ("../../etc/passwd.pdf", "..\\..\\windows\\evil.pdf", "/abs/path/x.pdf"):
+            row = services.evidence_add(
+                actor=self.world.respondent_a, response=self.response, criterion="DG1", upload=pdf(name)
+            )
+            self.assertNotIn("..", row.filename)
+            self.assertNotIn("/", row.filename)
+            self.assertNotIn("\\", row.filename)
+            self.assertTrue(row.file.name.startswith(f"{self.response.pk}/"))
+            self.assertRegex(row.file.name, r"^\d+/[0-9a-f]{32}\.pdf$")
+            self.assertTrue(row.file.path.startswith(HOME))
+
+    def test_a_date_in_the_future_is_refused_naming_the_criterion(self):
+        tomorrow = timezone.localdate() + timedelta(days=1)
+        with self.assertRaises(ValidationError) as caught:
+            services.evidence_add(
+                actor=self.world.respondent_a,
+                response=self.response,
+                criterion="DG1",
+                url="https://example.org/minutes",
+                dated=tomorrow,
+            )
+        self.assertEqual(caught.exception.code, "assessment.E017")
+        self.assertIn("DG1", caught.exception.messages[0])
+
+    def test_a_link_must_be_a_web_address(self):
+        with self.assertRaises(ValidationError) as caught:
+            services.evidence_add(
+                actor=self.world.respondent_a,
+                response=self.response,
+                criterion="OD3",
+                url="javascript:alert(1)",
+            )
+        self.assertEqual(caught.exception.code, "assessment.E018")
+
+    def test_another_city_cannot_write_or_read_our_evidence(self):
+        with self.assertRaises(PermissionDenied):
+            services.claim_save(
+                actor=self.world.respondent_b, response=self.response, criterion="DG1", items=[], text=""
+            )
+        row = services.evidence_add(
+            actor=self.world.respondent_a, response=self.response, criterion="DG1", upload=pdf()
+        )
+        url = reverse("assessment:evidence", args=[row.key])
+        login(self.client, self.world.respondent_b)
+        self.assertEqual(self.client.get(url).status_code, 404)
+        self.client.logout()
+        self.assertEqual(self.client.get(url).status_code, 302)  # to sign in
+        login(self.client, self.world.respondent_a)
+        got = self.client.get(url)
+        self.assertEqual(got.status_code, 200)
+        self.assertEqual(b"".join(got.streaming_content), PDF)
+        self.assertIn("attachment", got["Content-Disposition"])
+        self.assertEqual(got["X-Content-Type-Options"], "nosniff")
+
+    def test_evidence_urls_carry_a_random_key_not_a_counter(self):
+        row = services.evidence_add(
+            actor=self.world.respondent_a, response=self.response, criterion="DG1", upload=pdf()
+        )
+        url = reverse("assessment:evidence", args=[row.key])
+        self.assertNotIn(f"/{row.pk}/", url)
+        self.assertEqual(len(str(row.key)), 36)
+
+
+class SubmitTests(CycleTestCase):
+    def test_a_claimed_criterion_without_its_prerequisite_is_refused_and_nothing_is_lost(self):
+        services.criterion_save(
+            actor=self.world.respondent_a,
+            response=self.response,
+            criterion="OD3",
+            items=["portal", "formats"],
+            text="data.city",
+            url="https://data.example.org",
+        )
+        with self.assertRaises(ValidationError) as caught:
+            self.submit()
+        self.assertEqual(caught.exception.code, "assessment.E014")
+        self.assertIn("OD3 counts only when OD1 is met", caught.exception.messages[0])
+        self.assertEqual(self.refresh().status, "draft")
+        self.assertEqual(EvidencePiece.objects.filter(criterion="OD3").count(), 1)
+        self.assertEqual(CriterionClaim.objects.get(criterion="OD3").items, ["portal", "formats"])
+
+    def test_submit_writes_the_claims_into_the_workbook_answers(self):
+        self.claim_od1()
+        self.submit()
+        answers = dict(self.refresh().answers.values_list("question", "value"))
+        self.assertEqual(
+            (answers["od1"], answers["od1_evidence"], answers["od2"]), ("met", "Order 12", "not_met")
+        )
+        self.assertEqual(self.response.status, "submitted")
+
+
+class ReviewCycleTests(CycleTestCase):
+    def assign(self, reviewer=None):
+        return services.reviewer_assign(
+            actor=self.world.admin, response=self.response, reviewer=reviewer or self.world.reviewer
+        )
+
+    def test_full_cycle_with_a_request_for_more_evidence(self):
+        self.claim_od1()
+        self.submit()
+        self.assign()
+        reviewer = self.world.reviewer
+        services.review_decide(
+            actor=reviewer,
+            response=self.response,
+            criterion="OD1",
+            outcome="needs_evidence",
+            note="Show the adopted text",
+        )
+        services.assessment_return(actor=reviewer, response=self.response)
+        self.assertEqual(self.refresh().status, "returned")
+        with self.assertRaises(ValidationError) as caught:
+            self.submit()
+        self.assertEqual(caught.exception.code, "assessment.E013")
+        services.criterion_save(
+            actor=self.world.respondent_a,
+            response=self.response,
+            criterion="OD1",
+            items=["codified", "public", "proactive"],
+            text="Order 12",
+            url="https://example.org/order",
+            reply="Added the adopted order",
+        )
+        self.submit()
+        services.review_decide(actor=reviewer, response=self.response, criterion="OD1", outcome="accepted")
+        services.assessment_validate(actor=reviewer, response=self.response)
+        self.assertEqual(self.refresh().status, "validated")
+        history = list(
+            CriterionReview.objects.filter(response=self.response)
+            .order_by("at", "pk")
+            .values_list("outcome", "reviewer__username")
+        )
+        self.assertEqual(history, [("needs_evidence", "reviewer"), ("accepted", "reviewer")])
+        events = list(self.response.events.order_by("at", "pk").values_list("action", "actor__username"))
+        self.assertEqual([e[0] for e in events], ["submit", "return", "submit", "validate"])
+
+    def test_illegal_steps_are_refused(self):
+        self.assign()
+        with self.assertRaises(ValidationError) as caught:  # nothing submitted yet
+            services.review_decide(
+                actor=self.world.reviewer, response=self.response, criterion="OD1", outcome="accepted"
+            )
+        self.assertEqual(caught.exception.code, "assessment.E010")
+        self.claim_od1()
+        self.submit()
+        with self.assertRaises(ValidationError) as caught:  # no open request to send back
+            services.assessment_return(actor=self.world.reviewer, response=self.response)
+        self.assertEqual(caught.exception.code, "assessment.E011")
+        services.review_decide(
+            actor=self.world.reviewer,
+            response=self.response,
+            criterion="OD1",
+            outcome="needs_evidence",
+            note="more",
+        )
+        with self.assertRaises(ValidationError) as caught:  # an open request blocks validation
+            services.assessment_validate(actor=self.world.reviewer, response=self.response)
+        self.assertEqual(caught.exception.code, "assessment.E012")
+        with self.assertRaises(ValidationError):  # the city cannot edit a submitted assessment
+            services.claim_save(
+                actor=self.world.respondent_a, response=self.response, criterion="OD1", items=[], text=""
+            )
+
+    def test_an_unassigned_reviewer_may_not_decide_and_gets_404_pages(self):
+        self.claim_od1()
+        self.submit()
+        self.assign()
+        with self.assertRaises(PermissionDenied):
+            services.review_decide(
+                actor=self.other_reviewer, response=self.response, criterion="OD1", outcome="accepted"
+            )
+        login(self.client, self.other_reviewer)
+        for name in ("assessment:review", "assessment:overview"):
+            self.assertEqual(self.client.get(reverse(name, args=[self.response.pk])).status_code, 404)
+        got = self.client.post(
+            reverse("assessment:decide", args=[self.response.pk, "OD1"]), {"OD1-outcome": "accepted"}
+        )
+        self.assertEqual(got.status_code, 404)
+        self.assertFalse(CriterionReview.objects.exists())
+        row = EvidencePiece.objects.get(criterion="OD1")
+        self.assertEqual(self.client.get(reverse("assessment:evidence", args=[row.key])).status_code, 404)
+        login(self.client, self.world.reviewer)
+        self.assertEqual(
+            self.client.get(reverse("assessment:review", args=[self.response.pk])).status_code, 200
+        )
+        self.assertEqual(self.client.get(reverse("assessment:evidence", args=[row.key])).status_code, 200)
+
+    def test_only_admins_assign_and_only_programme_reviewers(self):
+        with self.assertRaises(PermissionDenied):
+            services.reviewer_assign(
+                actor=self.world.reviewer, response=self.response, reviewer=self.world.reviewer
+            )
+        with self.assertRaises(ValidationError) as caught:
+            services.reviewer_assign(
+                actor=self.world.admin, response=self.response, reviewer=self.world.outsider
+            )
+        self.assertEqual(caught.exception.code, "assessment.E020")
+
+    def test_only_accepted_criteria_score_and_the_pages_show_tier_and_roadmap(self):
+        self.claim_od1()
+        self.submit()
+        self.assign()
+        services.review_decide(
+            actor=self.world.reviewer, response=self.response, criterion="OD1", outcome="accepted"
+        )
+        services.review_decide(
+            actor=self.world.reviewer, response=self.response, criterion="DG1", outcome="not_met"
+        )
+        login(self.client, self.world.respondent_a)
+        page = self.client.get(reverse("assessment:overview", args=[self.response.pk])).content.decode()
+        self.assertIn('1<span class="of">/38</span>', page)
+        csv_body = self.client.get(
+            reverse("assessment:roadmap_file", args=[self.response.pk, "csv"])
+        ).content.decode("utf-8-sig")
+        lines = csv_body.splitlines()
+        self.assertTrue(lines[0].startswith("order,criterion"))
+        self.assertEqual(len(lines), 1 + 37)
+        self.assertTrue(lines[1].split(",")[1] in {"PA1", "BF1", "EV1"})
+        pdf_body = self.client.get(reverse("assessment:roadmap_file", args=[self.response.pk, "pdf"])).content
+        self.assertTrue(pdf_body.startswith(b"%PDF"))
+        login(self.client, self.world.admin)
+        results = self.client.get(
+            reverse("assessment:results", args=["test", self.wave.code])
+        ).content.decode()
+        self.assertIn("Baltimore", results)
+        self.assertNotIn("Bilbao", results)  # never submitted
+        self.assertNotIn(">Tier<", results)  # no city has a tier: no empty column
+
+
+class AnswerPageTests(CycleTestCase):
+    def test_the_criterion_form_keeps_what_was_typed_when_a_file_is_refused(self):
+        login(self.client, self.world.respondent_a)
+        url = reverse("assessment:criterion", args=[self.response.pk, "DG1"])
+        got = self.client.post(
+            url,
+            {
+                "items": ["named", "quarterly"],
+                "text": "Board",
+                "label": "Minutes",
+                "file": SimpleUploadedFile("m.pdf", b"not a pdf at all"),
+            },
+        )
+        self.assertEqual(got.status_code, 400)
+        body = got.content.decode()
+        self.assertIn("m.pdf is named .pdf but its content is TXT", body)
+        self.assertIn('value="Minutes"', body)
+        self.assertIn('value="quarterly" id="item-quarterly" checked', body)
+        self.assertEqual(CriterionClaim.objects.get(criterion="DG1").items, ["named", "quarterly"])
+
+    def test_autosave_answers_json(self):
+        login(self.client, self.world.respondent_a)
+        url = reverse("assessment:autosave", args=[self.response.pk, "DG2"])
+        first = self.client.post(url, {"items": ["method"], "text": "x"}).json()
+        self.assertEqual(first["version"], 1)
+        second = self.client.post(url, {"items": ["method", "recent"], "text": "x", "version": "1"}).json()
+        self.assertEqual(second["version"], 2)
+        stale = self.client.post(url, {"items": [], "text": "", "version": "1"})
+        self.assertEqual(stale.status_code, 409)
+
+    def test_the_survey_address_of_an_assessment_leads_to_the_assessment(self):
+        login(self.client, self.world.respondent_a)
+        got = self.client.get(reverse("collection:survey", args=[self.response.pk]))
+        self.assertRedirects(got, reverse("assessment:overview", args=[self.response.pk]))
