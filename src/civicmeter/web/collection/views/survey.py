@@ -40,7 +40,7 @@ from civicmeter.web.accounts.selectors import waves_for_city
 from civicmeter.web.collection import services
 from civicmeter.web.collection.models import Response
 from civicmeter.web.programmes.instrument_cache import instrument_for
-from civicmeter.web.programmes.models import City, Wave
+from civicmeter.web.programmes.models import City, Instrument, Wave
 
 from . import survey_display as display
 from . import survey_fragments as fragments
@@ -273,6 +273,8 @@ def start(request, programme: str, code: str, city: str):
 @require_GET
 def survey(request, pk: int):
     response = _response(request.user, pk)
+    if response.wave.instrument.kind == Instrument.Kind.ASSESSMENT:  # criteria, evidence and review
+        return redirect("assessment:overview", response.pk)
     page = SurveyPage(request, response, request.GET.get("section"))
     http = render(request, "collection/survey.html", page.context())
     return _remember_language(request, http, page.instrument)
