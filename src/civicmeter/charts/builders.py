@@ -157,14 +157,13 @@ def stacked_bar_chart(
     rank = {s: i for i, s in enumerate(order)}
     for row in values:
         row["_order"] = rank.get(row[series], len(order))
-    ramp = theme.SEQUENTIAL if len(order) <= len(theme.SEQUENTIAL) else theme.CATEGORICAL
     fmt = D3_FORMATS[kind]
     chart = alt.Chart(alt.Data(values=values)).mark_bar(stroke="white", strokeWidth=0.5).encode(
         y=alt.Y(f"{category}:N", sort=_ordered(values, category), title=None),
         x=alt.X(f"{value}:Q", title=value_title, stack="zero", scale=_share_scale(kind),
                 axis=alt.Axis(format=fmt)),
         color=alt.Color(f"{series}:N", title=series_title, sort=order,
-                        scale=alt.Scale(domain=order, range=list(ramp[: len(order)]))),
+                        scale=alt.Scale(domain=order, range=theme.ramp(len(order)))),
         order=alt.Order("_order:Q"),
         tooltip=[alt.Tooltip(f"{category}:N", title=category_title),
                  alt.Tooltip(f"{series}:N", title=series_title),

@@ -14,8 +14,17 @@ HIGHLIGHT = "#b34d00"
 MUTED = "#5c6670"
 TEXT = "#1d2329"
 OUTLINE = "#3d4650"
-#: Blue ramp, darkest first, for ordered answers (always ... never).
-SEQUENTIAL = ("#0b3c73", "#1f5fa8", "#4f86c6", "#8fb4de", "#d3e2f3")
+#: Blue ramp, darkest first, for ordered answers (always ... never); ``ramp(n)`` spreads n answers
+#: over it so neighbouring segments always differ clearly.
+SEQUENTIAL = ("#08306b", "#2166ac", "#4f8fd0", "#92bde8", "#d3e6f7")
+_PICKS = {1: (1,), 2: (0, 3), 3: (0, 2, 3), 4: (0, 1, 2, 3), 5: (0, 1, 2, 3, 4)}
+
+
+def ramp(n: int) -> list[str]:
+    """``n`` colours of the sequential ramp, darkest first; the categorical hues beyond five."""
+    if n > len(SEQUENTIAL):
+        return list(CATEGORICAL[:n])
+    return [SEQUENTIAL[i] for i in _PICKS[n]]
 #: Distinct hues for unordered series (now / in future, groups), colour-blind safe (Okabe-Ito).
 CATEGORICAL = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#56b4e9", "#e69f00", "#000000")
 #: Arial's metrics (Liberation Sans is its free metric twin): the server measures labels with the

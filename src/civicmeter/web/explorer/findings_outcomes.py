@@ -122,6 +122,11 @@ SAMPLE_TITLES = {
     "psi": gettext_noop("Outcomes in cities with high against low innovation capacity (PSI)"),
     "data_use": gettext_noop("Outcomes in cities with high against low data use"),
 }
+#: What each unit's outcomes are, to tell a sample's two panels apart.
+UNIT_KINDS = {
+    "percentage points": gettext_noop("residents' answers (shares)"),
+    "index points": gettext_noop("indicators rescaled 0-100"),
+}
 UNIT_TITLES = {
     "percentage points": gettext_noop("Difference, high minus low (percentage points)"),
     "index points": gettext_noop("Difference, high minus low (index points, 0-100)"),
@@ -138,7 +143,11 @@ def outcome_charts(groups: tuple[OutcomeGroup, ...], language: str) -> list[Char
         ]
         charts.append(interval_chart(
             rows, category="outcome", estimate="estimate", lower="ci_lower", upper="ci_upper", label="cities",
-            title=_(SAMPLE_TITLES.get(group.sample, group.sample)), category_title=_("Outcome"),
+            title=_("%(sample)s: %(outcomes)s") % {
+                "sample": _(SAMPLE_TITLES.get(group.sample, group.sample)),
+                "outcomes": _(UNIT_KINDS.get(group.unit, group.unit)),
+            },
+            category_title=_("Outcome"),
             value_title=_(UNIT_TITLES.get(group.unit, group.unit)), interval_title=_("95% interval"),
             label_title=_("Cities (high / low)"), language=language,
         ))
