@@ -267,7 +267,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "civicmeter.web.api.schema.add_common_errors",
+    ],
 }
+#: The licence of published data (Data Packages, downloads, docs/api.md): CC-BY-4.0, ODC-BY-1.0 or CC0-1.0.
+CIVICMETER_DATA_LICENSE = os.environ.get("CIVICMETER_DATA_LICENSE", "CC-BY-4.0")
 
 LOGGING = {
     "version": 1,

@@ -98,3 +98,9 @@ class ScoreRunSerializer(serializers.Serializer):
     n = serializers.IntegerField(help_text="Cities scored")
     notes = serializers.ListField(child=serializers.CharField())
     created_at = serializers.DateTimeField()
+
+
+class WaveStatusSerializer(serializers.Serializer):
+    programme = serializers.CharField(source="programme.slug")
+    code = serializers.CharField()
+    status = serializers.CharField()

@@ -21,6 +21,7 @@ from civicmeter.params import ParameterError
 from civicmeter.web.accounts.permissions import access_wave_by_code
 from civicmeter.web.collection.services.transfer import responses_import
 from civicmeter.web.programmes.models import Programme
+from civicmeter.web.programmes.services import wave_publish
 from civicmeter.web.results.services import scores_compute
 from civicmeter.web.wellbeing.services import outcomes_import
 
@@ -116,3 +117,20 @@ class ScoreView(StaffView):
         except ValidationError as exc:
             return refused(f"wave {wave.code} cannot be scored", exc.messages)
         return Response(s.ScoreRunSerializer(run).data, status=status.HTTP_201_CREATED)
+
+
+class PublishView(StaffView):
+    @extend_schema(
+        operation_id="wave_publish",
+        request=None,
+        responses={200: s.WaveStatusSerializer, 400: s.RefusedSerializer},
+        tags=["staff"],
+        summary="Publish a closed wave: its validated data becomes public (the web's status form)",
+    )
+    def post(self, request, programme: str, code: str):
+        wave = access_wave_by_code(request.user, programme, code)
+        try:
+            wave = wave_publish(actor=request.user, wave=wave)
+        except ValidationError as exc:
+            return refused(f"wave {wave.code} cannot be published", exc.messages)
+        return Response(s.WaveStatusSerializer(wave).data)

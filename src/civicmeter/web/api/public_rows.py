@@ -1,0 +1,188 @@
+"""The API's public tables as rows, built only from ``explorer.published`` (the one public read layer).
+
+One function per table (waves, cities, results, answer shares, peer groups). The CSV, XLSX and
+Data Package downloads (``tables.py``) use the same rows, so a file and the API never disagree.
+Rows of one published wave are kept per fingerprint of what is public (``PublicWave.key``): a
+change to the published data changes the key, so nothing stale is served and nothing needs clearing.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+from civicmeter.narrative.peers import CONTINENTS, PeerGroup, band_of
+from civicmeter.web.explorer import published
+from civicmeter.web.programmes.models import Wave, WaveEvent
+
+from .rowset import RowSet
+
+#: ISO-style continent codes (as ``published.continent_of`` gives them) and their English names.
+CONTINENT_NAMES = {
+    "AF": "Africa",
+    "AN": "Antarctica",
+    "AS": "Asia",
+    "EU": "Europe",
+    "NA": "North America",
+    "OC": "Oceania",
+    "SA": "South America",
+}
+
+
+def continent_code(value: str) -> str | None:
+    """``EU`` for ``EU``, ``eu`` or ``Europe``; None for anything else."""
+    wanted = value.strip().lower()
+    for code, name in CONTINENT_NAMES.items():
+        if wanted in (code.lower(), name.lower()):
+            return code
+    return None
+
+
+class _Rows:
+    """Rows per (table, public-wave key); a few dozen waves' tables at most per process."""
+
+    def __init__(self, size: int = 64):
+        self.size = size
+        self._items: OrderedDict[tuple, list[dict]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, build) -> list[dict]:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        rows = build()
+        with self._lock:
+            self._items[key] = rows
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return rows
+
+
+_ROWS = _Rows()
+
+
+def public_waves(programme: str | None = None, code: str | None = None) -> list[published.PublicWave]:
+    """The public view of every published wave (of ``programme``, with ``code``, when given)."""
+    found = []
+    for wave in published.published_waves():
+        if programme not in (None, wave.programme.slug) or code not in (None, wave.code):
+            continue
+        public = published.public_wave(wave)
+        if public is not None:
+            found.append(public)
+    return found
+
+
+def published_at(wave_ids: list[int]) -> dict[int, object]:
+    """When each wave was last published (its newest publishing event), by wave id."""
+    events = WaveEvent.objects.filter(wave_id__in=wave_ids, to_status=Wave.Status.PUBLISHED)
+    latest: dict[int, object] = {}
+    for wave_id, at in events.order_by("at").values_list("wave_id", "at"):
+        latest[wave_id] = at
+    return latest
+
+
+def _city_facts(city: published.PublicCity) -> dict:
+    return {
+        "city": city.slug,
+        "name": city.name,
+        "country": city.country,
+        "continent": city.continent,
+        "synthetic": city.synthetic,
+    }
+
+
+def city_rows(wave: published.PublicWave) -> RowSet:
+    def build():
+        return [
+            {
+                "programme": wave.programme_slug,
+                "wave": wave.code,
+                **_city_facts(city),
+                "region": city.region,
+                "population": city.population,
+                "population_year": city.population_year,
+                "latitude": city.latitude,
+                "longitude": city.longitude,
+                "profile": dict(city.profile),
+            }
+            for city in wave.cities.values()
+        ]
+
+    return RowSet(_ROWS.get(("cities", wave.key), build))
+
+
+def own_run(wave: published.PublicWave) -> published.PublicRun | None:
+    """The score run a wave publishes as its own: PSI for a survey wave, data use for an assessment
+    wave (a survey wave's paired data-use scores are the assessment wave's, listed under it)."""
+    return wave.psi if wave.kind == "survey" else wave.data_use
+
+
+def result_rows(wave: published.PublicWave) -> RowSet:
+    def build():
+        run = own_run(wave)
+        if run is None:
+            return []
+        rows = []
+        for slug, score in run.scores.items():
+            city = wave.cities.get(slug)
+            if city is None:
+                continue
+            rows.append(
+                {
+                    "programme": wave.programme_slug,
+                    "wave": wave.code,
+                    **_city_facts(city),
+                    "index": run.recipe,
+                    "recipe_version": run.recipe_version,
+                    "score": score.index,
+                    "share": score.share,
+                    "score_class": score.score_class,
+                    "tier": score.tier,
+                    "rank": score.rank,
+                    "rank_p5": score.rank_p5,
+                    "rank_median": score.rank_median,
+                    "rank_p95": score.rank_p95,
+                    "components": [
+                        {"code": c["code"], "name": c["name"], "points": c["points"], "max": c["max"]}
+                        for c in score.components
+                    ],
+                }
+            )
+        return sorted(rows, key=lambda r: (r["rank"], r["city"]))
+
+    return RowSet(_ROWS.get(("results", wave.key), build))
+
+
+def peer_groups(wave: published.PublicWave) -> dict[str, PeerGroup]:
+    """Every peer group of the wave's public cities by code: all, each continent, each population
+    band (the groups ``narrative.peer_groups`` gives its cities, found in one pass)."""
+    continents: dict[str, set[str]] = {}
+    bands: dict[tuple, set[str]] = {}
+    for slug, city in wave.cities.items():
+        if city.continent in CONTINENTS:
+            continents.setdefault(city.continent, set()).add(slug)
+        if isinstance(city.population, int):
+            bands.setdefault(band_of(city.population), set()).add(slug)
+    groups = [PeerGroup("all", frozenset(wave.cities))]
+    groups += [PeerGroup("continent", frozenset(m), continent=c) for c, m in sorted(continents.items())]
+    groups += [PeerGroup("population_band", frozenset(m), band=b) for b, m in sorted(bands.items())]
+    return {group.code: group for group in groups}
+
+
+def share_rows(wave: published.PublicWave, group: PeerGroup) -> RowSet:
+    def build():
+        label = wave.instrument.label
+        return [
+            {
+                "programme": wave.programme_slug,
+                "wave": wave.code,
+                "peer_group_size": len(group.members),
+                "label": label(row["question"]),
+                **row,
+            }
+            for row in wave.answer_shares(group)
+        ]
+
+    return RowSet(_ROWS.get(("shares", wave.key, group.code), build))
