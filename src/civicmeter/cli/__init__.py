@@ -24,7 +24,7 @@ app = typer.Typer(
 COMMAND_MODULES = (
     "platform", "instrument", "responses", "index", "index_audit", "outcomes", "analysis", "scoring",
     "wellbeing", "backup", "waves", "assessment", "programme", "outcome_names",
-    "tokens", "goals",
+    "tokens", "goals", "recommendations", "agenda",
 )
 
 for _name in COMMAND_MODULES:

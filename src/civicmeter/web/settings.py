@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "civicmeter.web.wellbeing",
     "civicmeter.web.api",
     "civicmeter.web.cityhome",
+    "civicmeter.web.recommendations",
+    "civicmeter.web.agenda",
     "civicmeter.web.goals",
 ]
 

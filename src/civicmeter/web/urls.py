@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("civicmeter.web.wellbeing.urls")),
     path("", include("civicmeter.web.mail.urls")),
     path("", include("civicmeter.web.cityhome.urls")),
+    path("", include("civicmeter.web.recommendations.urls")),
+    path("", include("civicmeter.web.agenda.urls")),
     path("", include("civicmeter.web.goals.urls")),
     path("api/", include("civicmeter.web.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

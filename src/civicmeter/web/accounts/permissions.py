@@ -71,6 +71,8 @@ class Action(enum.StrEnum):
     REVIEW_RESPONSE = "review_response"  # record each assessment criterion's review outcome
     VIEW_CITY = "view_city"  # the city team page: the city's scores, recommendations, agenda
     EDIT_AGENDA = "edit_agenda"  # the city's implementation agenda: only its own team
+    EDIT_RECOMMENDATIONS = "edit_recommendations"  # a programme's recommendation rules
+    ADD_CASES = "add_cases"  # a programme's case library
     EDIT_GOALS = "edit_goals"  # the city's goals, KPI values and goals page: only its own team
 
 
@@ -84,6 +86,8 @@ _GRANTS: dict[Action, frozenset[str]] = {
     Action.REVIEW_RESPONSE: frozenset({"admin", "reviewer"}),
     Action.VIEW_CITY: frozenset({"admin", "reviewer", "respondent"}),
     Action.EDIT_AGENDA: frozenset({"respondent"}),
+    Action.EDIT_RECOMMENDATIONS: frozenset({"admin"}),
+    Action.ADD_CASES: frozenset({"admin", "reviewer"}),
     Action.EDIT_GOALS: frozenset({"respondent"}),
 }
 

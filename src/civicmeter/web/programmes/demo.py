@@ -31,6 +31,7 @@ from civicmeter.demo.cities import demo_cities
 from civicmeter.instruments import files, tabular
 from civicmeter.web.accounts.models import Role
 from civicmeter.web.accounts.permissions import SYSTEM
+from civicmeter.web.agenda.demo import load_demo_agenda
 from civicmeter.web.collection import services as collection
 from civicmeter.web.collection.models import Response
 from civicmeter.web.collection.services.transfer import Origin, responses_import
@@ -188,6 +189,7 @@ def demo_load(*, progress: Callable[[str], None] = lambda _msg: None) -> DemoSum
     summary = _load(instrument_row, progress)
     n = load_assessment_wave(summary.programme, assessment_row, progress)
     close_demo_invitations(summary.programme)
+    load_demo_agenda(summary.programme)
     progress("publishing the 2018 wave")
     publish_demo(summary.programme)
     return DemoSummary(summary.programme, summary.cities, summary.responses + n, created=True)

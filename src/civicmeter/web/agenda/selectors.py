@@ -1,0 +1,98 @@
+"""Reads of a city's agenda: its actions by status (the board), by date (the timeline), one action."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.http import Http404
+
+from .models import OPEN_STATUSES, AgendaAction, Status
+
+
+def city_actions(programme, city):
+    return AgendaAction.objects.filter(programme=programme, city=city).select_related("city")
+
+
+def access_action(action_id: int, *, programme, city) -> AgendaAction:
+    """The action if it is in ``city``'s agenda in ``programme``; otherwise 404 (another city's
+    action and a missing one look the same)."""
+    action = city_actions(programme, city).select_related("programme").filter(pk=action_id).first()
+    if action is None:
+        raise Http404("No such action.")
+    return action
+
+
+@dataclass(frozen=True)
+class Column:
+    status: str
+    label: str
+    actions: list
+
+
+def board(programme, city) -> list[Column]:
+    """One column per status, in the order work moves; each column's actions by due date."""
+    actions = list(city_actions(programme, city))
+    return [Column(s.value, s.label, [a for a in actions if a.status == s.value]) for s in Status]
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One action on the timeline: where its bar starts and how wide it is, in SVG units."""
+
+    action: AgendaAction
+    start: date
+    end: date
+    x: float
+    width: float
+    y: int
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class Timeline:
+    bars: list[Bar]
+    undated: list[AgendaAction]
+    first: date | None
+    last: date | None
+    months: list[tuple[float, str]]  # (x, "2026-03") month ticks
+    today_x: float | None
+    height: int
+
+
+WIDTH, ROW = 1000.0, 28
+
+
+def timeline(programme, city, today: date) -> Timeline:
+    """Dated actions as bars from their start (else their creation day) to their due date."""
+    actions = list(city_actions(programme, city).order_by("due_on", "starts_on", "id"))
+    dated = [a for a in actions if a.due_on]
+    undated = [a for a in actions if not a.due_on]
+    if not dated:
+        return Timeline([], undated, None, None, [], None, 0)
+    spans = [(a, min(a.starts_on or a.created_at.date(), a.due_on), a.due_on) for a in dated]
+    first = min(s for _, s, _ in spans + [(None, today, today)])
+    last = max(e for _, _, e in spans + [(None, today, today)]) + timedelta(days=1)
+    days = (last - first).days or 1
+
+    def x(day: date) -> float:
+        return round(WIDTH * (day - first).days / days, 1)
+
+    bars = [
+        Bar(
+            a,
+            s,
+            e,
+            x(s),
+            max(x(e + timedelta(days=1)) - x(s), 3.0),
+            30 + k * ROW,
+            a.due_on < today and a.status in OPEN_STATUSES,
+        )
+        for k, (a, s, e) in enumerate(spans)
+    ]
+    months, month = [], date(first.year, first.month, 1)
+    while month < last:
+        if month >= first:
+            months.append((x(month), month.strftime("%Y-%m")))
+        month = date(month.year + (month.month // 12), month.month % 12 + 1, 1)
+    return Timeline(bars, undated, first, last, months, x(today), 30 + len(bars) * ROW + 10)

@@ -1,0 +1,206 @@
+"""Recommendations on the city team page, the programme's rules and case versions (validated, history
+kept, staff only), the case library's filters, and ``civicmeter recommendations check``."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import TestCase
+from django.urls import reverse
+from typer.testing import CliRunner
+
+from civicmeter.cli import app
+from civicmeter.narrative import SHIPPED_RULES
+from civicmeter.testing import (
+    PSI_FULL_ANSWERS,
+    PSI_MIXED_ANSWERS,
+    complete_answers,
+    login,
+    make_city,
+    make_user,
+    make_world,
+)
+from civicmeter.web.accounts.models import Role
+from civicmeter.web.accounts.permissions import SYSTEM
+from civicmeter.web.collection.models import Answer, Response
+from civicmeter.web.programmes.instrument_cache import instrument_for
+from civicmeter.web.recommendations import selectors, services
+from civicmeter.web.recommendations.models import ContentVersion
+from civicmeter.web.results import services as results_services
+
+RULES = SHIPPED_RULES.read_text(encoding="utf-8")
+NEW_CASE = {
+    "id": "porto-open-budget",
+    "city": "Porto",
+    "country": "Portugal",
+    "title": "An open budget",
+    "summary": "Budget data published monthly, with a guide for residents.",
+    "recommendations": [8],
+    "component": "data_use",
+    "source": {"publication": "Programme visit notes, 2026", "url": "https://example.org/notes"},
+}
+
+
+def answer(wave, city, answers, status=Response.Status.SUBMITTED) -> None:
+    response = Response.objects.create(wave=wave, city=city, status=status)
+    complete = complete_answers(instrument_for(wave.instrument), answers)
+    Answer.objects.bulk_create([Answer(response=response, question=q, value=v) for q, v in complete.items()])
+
+
+class CityRecommendationsTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.w = make_world()
+        answer(cls.w.wave, cls.w.city_a, PSI_MIXED_ANSWERS)  # no strategy, no goals...
+        answer(cls.w.wave, cls.w.city_b, PSI_FULL_ANSWERS)
+        lima = make_city("Lima", "PE", population=9_000_000)
+        make_user("lima-pe", programme=cls.w.programme, kind=Role.Kind.RESPONDENT, city=lima)
+        answer(cls.w.wave, lima, PSI_FULL_ANSWERS)
+        results_services.scores_compute(actor=SYSTEM, wave=cls.w.wave)
+        cls.url = reverse("cityhome:page", args=[cls.w.programme.slug, cls.w.city_a.slug])
+
+    def test_reasons_priority_and_peer_examples_from_stored_answers_and_scores(self):
+        found = selectors.city_recommendations(self.w.wave, self.w.city_a)
+        strategy = next(t for t in found.result.items if t.number == 3)
+        self.assertIn("no formal strategy, while 100% of peers have one", [r.text for r in strategy.reasons])
+        # strategy: Baltimore 0.5 of 2 points (share 0.25), both peers 1.0: gap 0.75, both close it
+        self.assertAlmostEqual(strategy.gap, 0.75)
+        self.assertAlmostEqual(strategy.priority, 0.75)
+        self.assertEqual([slug for slug, _ in strategy.strong_cities], ["bilbao-es", "lima-pe"])
+        self.assertTrue(strategy.cases)
+        self.assertEqual(found.result.provenance["rules_version"], "1.0")
+
+    def test_the_team_page_shows_them_with_the_agenda_button_for_the_team_only(self):
+        login(self.client, self.w.respondent_a)
+        page = self.client.get(self.url)
+        self.assertContains(page, 'id="panel-recommendations"')
+        self.assertContains(page, "Adopt a formal, public innovation strategy with measurable goals")
+        self.assertContains(page, "no formal strategy, while 100% of peers have one")
+        self.assertContains(page, "Bilbao (100%)")
+        add = reverse("agenda:add", args=[self.w.programme.slug, self.w.city_a.slug])
+        self.assertContains(page, f"{add}?recommendation=3&amp;wave=2020")
+        self.client.logout()
+        login(self.client, self.w.admin)
+        page = self.client.get(self.url)
+        self.assertContains(page, "no formal strategy")
+        self.assertNotContains(page, add)
+
+    def test_a_new_rules_version_is_used_at_once(self):
+        text = RULES.replace('version: "1.0"', 'version: "1.1"').replace(
+            "Adopt a formal, public innovation strategy with measurable goals", "Write the strategy down"
+        )
+        services.rules_save(actor=self.w.admin, programme=self.w.programme, text=text, note="shorter title")
+        found = selectors.city_recommendations(self.w.wave, self.w.city_a)
+        self.assertEqual(found.result.provenance["rules_version"], "1.1")
+        self.assertEqual(found.result.provenance["rules_source"], "rules v1.yaml")
+        self.assertIn("Write the strategy down", [t.recommendation.title for t in found.result.items])
+
+
+class ContentVersionTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.w = make_world()
+
+    def test_each_save_is_a_new_version_and_history_is_kept(self):
+        first = services.rules_save(actor=self.w.admin, programme=self.w.programme, text=RULES)
+        second = services.rules_save(
+            actor=self.w.admin, programme=self.w.programme, text=RULES + "\n# again\n"
+        )
+        self.assertEqual((first.number, second.number), (1, 2))
+        self.assertEqual(ContentVersion.objects.filter(programme=self.w.programme, kind="rules").count(), 2)
+        self.assertEqual(second.created_by, self.w.admin)
+
+    def test_a_bad_rule_is_refused_naming_it_and_nothing_is_saved(self):
+        text = RULES.replace("question: s1_strategy\n", "question: s1_strategyy\n", 1)
+        with self.assertRaises(ValidationError) as caught:
+            services.rules_save(actor=self.w.admin, programme=self.w.programme, text=text)
+        self.assertEqual(
+            caught.exception.messages,
+            [
+                "[narrative.E005] rules v1.yaml key recommendations.3.triggers.no_strategy.question: "
+                "question 's1_strategyy' is not in instrument 'innovation_capacity'; use a question name "
+                "of the instrument"
+            ],
+        )
+        self.assertFalse(ContentVersion.objects.exists())
+
+    def test_removing_a_recommendation_cases_point_to_is_refused(self):
+        start = RULES.index("  - number: 10")
+        with self.assertRaisesMessage(ValidationError, "narrative.E013"):
+            services.rules_save(actor=self.w.admin, programme=self.w.programme, text=RULES[:start])
+
+    def test_only_staff_edit(self):
+        for user in (self.w.reviewer, self.w.respondent_a, self.w.outsider):
+            with self.subTest(user=user.username), self.assertRaises(PermissionDenied):
+                services.rules_save(actor=user, programme=self.w.programme, text=RULES)
+        with self.assertRaises(PermissionDenied):
+            services.case_add(actor=self.w.respondent_a, programme=self.w.programme, case=NEW_CASE)
+
+    def test_staff_add_a_case_and_a_used_id_is_refused(self):
+        version = services.case_add(actor=self.w.reviewer, programme=self.w.programme, case=NEW_CASE)
+        self.assertEqual((version.kind, version.number), ("cases", 1))
+        with self.assertRaisesMessage(ValidationError, "case id 'porto-open-budget' is used twice"):
+            services.case_add(actor=self.w.reviewer, programme=self.w.programme, case=NEW_CASE)
+        with self.assertRaisesMessage(ValidationError, "narrative.E013"):
+            services.case_add(
+                actor=self.w.admin,
+                programme=self.w.programme,
+                case={**NEW_CASE, "id": "x", "recommendations": [11]},
+            )
+        self.assertEqual(ContentVersion.objects.filter(kind="cases").count(), 1)
+
+
+class PagesTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.w = make_world()
+
+    def test_the_rules_page_saves_a_valid_upload_and_lists_every_problem_of_a_bad_one(self):
+        url = reverse("recommendations:content", args=[self.w.programme.slug, "rules"])
+        login(self.client, self.w.admin)
+        bad = RULES.replace('equals: "no"', 'equals: "nope"', 1)
+        page = self.client.post(url, {"text": bad, "note": "typo"})
+        self.assertContains(page, "[narrative.E006]", status_code=400)
+        self.assertContains(
+            page, "&#x27;nope&#x27; is not an option of &#x27;s2_training&#x27;", status_code=400
+        )
+        self.assertRedirects(self.client.post(url, {"text": RULES, "note": "first"}), url)
+        page = self.client.get(url)
+        self.assertContains(page, "In use: version 1.")
+        download = self.client.get(
+            reverse("recommendations:download", args=[self.w.programme.slug, "rules", "v1"])
+        )
+        self.assertEqual(download.content.decode(), RULES)
+
+    def test_respondents_and_outsiders_cannot_open_the_rules_page(self):
+        url = reverse("recommendations:content", args=[self.w.programme.slug, "rules"])
+        for user in (self.w.respondent_a, self.w.outsider):
+            self.client.logout()
+            login(self.client, user)
+            self.assertEqual(self.client.get(url).status_code, 404)
+
+    def test_the_case_library_filters_and_searches(self):
+        url = reverse("recommendations:cases", args=[self.w.programme.slug])
+        login(self.client, self.w.respondent_a)
+        page = self.client.get(url)
+        self.assertContains(page, "15 cases of 15.")
+        page = self.client.get(url, {"q": "cornella"})
+        self.assertContains(page, "Cornellà")
+        self.assertContains(page, "case of 15.")
+        page = self.client.get(url, {"recommendation": "8", "component": "data_use"})
+        self.assertNotContains(page, "Cornellà")
+        self.assertNotContains(
+            page, recommendations_add := reverse("recommendations:case_add", args=[self.w.programme.slug])
+        )
+        self.client.logout()
+        login(self.client, self.w.reviewer)
+        self.assertContains(self.client.get(url), recommendations_add)
+        self.client.logout()
+        login(self.client, self.w.outsider)
+        self.assertEqual(self.client.get(url).status_code, 404)
+
+
+class CheckCommandTests(TestCase):
+    def test_check_reports_every_problem_or_what_the_file_holds(self):
+        result = CliRunner().invoke(app, ["recommendations", "check", str(SHIPPED_RULES)])
+        self.assertEqual(result.exit_code, 0, result.output)
+        self.assertIn("10 recommendations, 33 triggers", result.output)
