@@ -12,8 +12,7 @@ from . import display, selectors
 PANEL_STEPS = 6
 
 
-def latest_assessment(programme, city) -> Response | None:
-    """The city's newest assessment that has been submitted at least once."""
+def _assessments(programme, city):
     return (
         Response.objects.filter(
             wave__programme=programme,
@@ -23,12 +22,22 @@ def latest_assessment(programme, city) -> Response | None:
         )
         .select_related("wave__instrument", "wave__programme", "city")
         .order_by("-wave__opens_on", "-wave__code")
-        .first()
     )
 
 
+def latest_assessment(programme, city) -> tuple[Response | None, Response | None]:
+    """The city's newest validated assessment (its verdict and roadmap stand), and a newer one still
+    under review, if any; without a validated one, the newest submitted one."""
+    submitted = list(_assessments(programme, city))
+    validated = next((r for r in submitted if r.status == Response.Status.VALIDATED), None)
+    if validated is None:
+        return (submitted[0] if submitted else None), None
+    newer = submitted[0] if submitted[0].pk != validated.pk else None
+    return validated, newer
+
+
 def roadmap_panel(request, programme, city) -> dict | None:
-    response = latest_assessment(programme, city)
+    response, newer = latest_assessment(programme, city)
     if response is None or not selectors.may_read(request.user, response):
         return None
     standard = selectors.standard_for(response.wave)
@@ -37,6 +46,7 @@ def roadmap_panel(request, programme, city) -> dict | None:
     lang = (getattr(request, "LANGUAGE_CODE", "") or "en")[:2]
     return {
         "assessment": response,
+        "newer": newer if newer is not None and selectors.may_read(request.user, newer) else None,
         "verdict": verdict,
         "tier_name": display.tier_name(verdict.tier),
         "class_name": display.class_name(verdict.score_class),

@@ -32,6 +32,7 @@ from civicmeter.instruments import files, tabular
 from civicmeter.web.accounts.models import Role
 from civicmeter.web.accounts.permissions import SYSTEM
 from civicmeter.web.agenda.demo import load_demo_agenda
+from civicmeter.web.assessment.demo import load_assessment_round
 from civicmeter.web.collection import services as collection
 from civicmeter.web.collection.models import Response
 from civicmeter.web.collection.services.transfer import Origin, responses_import
@@ -175,6 +176,7 @@ def demo_load(*, progress: Callable[[str], None] = lambda _msg: None) -> DemoSum
     if existing is not None:
         _require_complete(existing)
         load_assessment_wave(existing, assessment_row, progress)
+        load_assessment_round(existing, progress)
         close_demo_invitations(existing)
         return DemoSummary(
             existing,
@@ -188,6 +190,7 @@ def demo_load(*, progress: Callable[[str], None] = lambda _msg: None) -> DemoSum
     )
     summary = _load(instrument_row, progress)
     n = load_assessment_wave(summary.programme, assessment_row, progress)
+    n += load_assessment_round(summary.programme, progress)
     close_demo_invitations(summary.programme)
     load_demo_agenda(summary.programme)
     progress("publishing the 2018 wave")
