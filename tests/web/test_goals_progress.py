@@ -3,7 +3,7 @@ against both waves' rank intervals, or the reason it cannot be shown yet."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from django.test import TestCase
 from django.urls import reverse
@@ -17,6 +17,7 @@ from civicmeter.testing import (
     make_world,
 )
 from civicmeter.web.accounts.permissions import SYSTEM
+from civicmeter.web.agenda import services as agenda
 from civicmeter.web.collection.models import Answer, Response
 from civicmeter.web.goals.progress import city_progress
 from civicmeter.web.programmes.instrument_cache import instrument_for
@@ -77,3 +78,26 @@ class ProgressPanelTests(TestCase):
         self.assertIn(verdicts[progress.verdict], html)
         self.assertIn("Points by component, 2018 and 2020", html)
         self.assertIn("No agenda action was marked done between the two waves.", html)
+
+    def test_actions_marked_done_after_the_first_wave_are_listed_beside_the_change(self):
+        w = self.world
+        for wave in (self.first, w.wave):
+            results_services.scores_compute(actor=SYSTEM, wave=wave)
+        planned = agenda.action_create(
+            actor=SYSTEM,
+            programme=w.programme,
+            city=w.city_a,
+            spec=agenda.ActionSpec("Publish a data strategy"),
+        )
+        agenda.action_create(
+            actor=SYSTEM, programme=w.programme, city=w.city_a, spec=agenda.ActionSpec("Hire a data officer")
+        )
+        agenda.action_update(
+            actor=SYSTEM.as_of(datetime(2019, 5, 2, tzinfo=UTC)), action=planned, values={"status": "done"}
+        )
+        progress, _waves = city_progress(w.programme, w.city_a)
+        self.assertEqual(
+            [(a.title, a.done_on) for a in progress.actions], [("Publish a data strategy", date(2019, 5, 2))]
+        )
+        login(self.client, w.respondent_a)
+        self.assertContains(self.client.get(self.url), "Publish a data strategy")

@@ -64,7 +64,9 @@ class IndicatorForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     unit = forms.CharField(label=_("Unit"), max_length=40, help_text=_("e.g. %, days, cases"))
     direction = forms.ChoiceField(label=_("Direction"), choices=Kpi.Direction.choices)
-    frequency = forms.ChoiceField(label=_("Reported"), choices=Kpi.Frequency.choices)
+    frequency = forms.ChoiceField(
+        label=_("Reported"), choices=Kpi.Frequency.choices, initial=Kpi.Frequency.MONTH
+    )
     baseline = forms.FloatField(label=_("Baseline (optional)"), required=False)
     target = forms.FloatField(
         label=_("Target (optional)"),
@@ -88,7 +90,7 @@ class IndicatorForm(forms.Form):
 
 
 class ValueForm(forms.Form):
-    indicator = forms.TypedChoiceField(label=_("Kpi"), coerce=int)
+    indicator = forms.TypedChoiceField(label=_("Indicator"), coerce=int)
     period = forms.CharField(
         label=_("Period"),
         max_length=20,

@@ -7,9 +7,8 @@ change when the history holds no such step (an action entered as done).
 
 from __future__ import annotations
 
-from django.apps import apps
-
 from civicmeter.performance import ActionDone, ComponentScore, Progress, WaveScore, wave_progress
+from civicmeter.web.agenda.models import AgendaAction, Status
 from civicmeter.web.programmes.models import City, Instrument, Programme
 from civicmeter.web.results.models import CityScore
 from civicmeter.web.results.selectors import PSI, latest_run
@@ -45,10 +44,6 @@ def wave_score(wave, score: CityScore) -> WaveScore:
 
 
 def actions_done(programme: Programme, city: City) -> list[ActionDone]:
-    if not apps.is_installed("civicmeter.web.agenda"):  # the agenda app is optional to this panel
-        return []
-    from civicmeter.web.agenda.models import AgendaAction, Status
-
     done = []
     actions = AgendaAction.objects.filter(programme=programme, city=city, status=Status.DONE)
     for action in actions.prefetch_related("events"):
@@ -60,7 +55,7 @@ def actions_done(programme: Programme, city: City) -> list[ActionDone]:
 
 def _became_done(changes) -> bool:
     status = (changes or {}).get("status")
-    return isinstance(status, list | tuple) and bool(status) and status[-1] == "done"
+    return isinstance(status, list | tuple) and bool(status) and status[-1] == Status.DONE
 
 
 def city_progress(programme: Programme, city: City) -> tuple[Progress | None, list]:

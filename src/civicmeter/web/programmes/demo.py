@@ -37,6 +37,7 @@ from civicmeter.web.collection import services as collection
 from civicmeter.web.collection.models import Response
 from civicmeter.web.collection.services.transfer import Origin, responses_import
 from civicmeter.web.explorer.demo import publish_demo
+from civicmeter.web.goals.demo import load_demo_goals
 from civicmeter.web.programmes import services
 from civicmeter.web.programmes.instrument_cache import SHIPPED_DIR, instrument_for
 from civicmeter.web.programmes.models import City, Instrument, Programme, Wave
@@ -192,6 +193,7 @@ def demo_load(*, progress: Callable[[str], None] = lambda _msg: None) -> DemoSum
     n = load_assessment_wave(summary.programme, assessment_row, progress)
     n += load_assessment_round(summary.programme, progress)
     close_demo_invitations(summary.programme)
+    load_demo_goals(summary.programme)
     load_demo_agenda(summary.programme)
     progress("publishing the 2018 wave")
     publish_demo(summary.programme)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 from django.template.defaultfilters import floatformat
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from civicmeter.performance import RuleName, Status
@@ -54,3 +55,12 @@ def signed(value) -> str:
         return "—"
     text = floatformat(abs(value), "-1")
     return text if text in ("0", "0.0", "0,0") or value == 0 else ("+" if value > 0 else "−") + text
+
+
+@register.filter
+def num(value) -> str:
+    """A value as reported, to at most two decimals without trailing zeros, in the page's format."""
+    if value is None:
+        return "—"
+    rounded = round(float(value), 2)
+    return number_format(int(rounded) if rounded.is_integer() else rounded)
