@@ -344,3 +344,18 @@ class GoalsCommandTests(TestCase):
         self.assertIn("bilbao-es has no indicators in programme 'test' yet", result.output)
         result = self.run_cli("export", "--city", "atlantis-xx")
         self.assertIn("no city 'atlantis-xx'", result.output)
+
+
+class DemoGoalsTests(TestCase):
+    def test_the_demo_goals_load_once_through_the_services(self):
+        from civicmeter.web.goals.demo import load_demo_goals
+
+        world = make_world()
+        self.assertEqual(load_demo_goals(world.programme), 1)  # only Baltimore exists here
+        self.assertEqual(load_demo_goals(world.programme), 0)
+        settings = selectors.settings_of(world.programme, world.city_a)
+        self.assertEqual((settings.rule.name, settings.public), ("cityscore", False))
+        goals = selectors.goals_overview(world.programme, world.city_a, settings.rule)
+        potholes = next(v for g in goals for v in g.indicators if v.indicator.code == "pothole-days")
+        self.assertEqual((potholes.indicator.direction, len(potholes.points)), ("lower", 16))
+        self.assertTrue(all(p.row.note == "Synthetic demo value." for p in potholes.points))
