@@ -204,3 +204,36 @@ class CheckCommandTests(TestCase):
         result = CliRunner().invoke(app, ["recommendations", "check", str(SHIPPED_RULES)])
         self.assertEqual(result.exit_code, 0, result.output)
         self.assertIn("10 recommendations, 33 triggers", result.output)
+
+
+class PublicTopTests(TestCase):
+    """The snapshot's top three read public data only: a merely submitted response is not a peer."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.w = make_world()
+        answer(cls.w.wave, cls.w.city_a, PSI_MIXED_ANSWERS, Response.Status.VALIDATED)
+        answer(cls.w.wave, cls.w.city_b, PSI_FULL_ANSWERS, Response.Status.VALIDATED)
+        lima = make_city("Lima", "PE", population=9_000_000)
+        make_user("lima-pe", programme=cls.w.programme, kind=Role.Kind.RESPONDENT, city=lima)
+        answer(cls.w.wave, lima, PSI_MIXED_ANSWERS)  # submitted, not validated: never public
+        results_services.scores_compute(actor=SYSTEM, wave=cls.w.wave)
+        type(cls.w.wave).objects.filter(pk=cls.w.wave.pk).update(status="published")
+
+    def test_three_at_most_from_public_peers_only(self):
+        from django.template import Context, Template
+
+        from civicmeter.web.explorer.published import public_wave
+        from civicmeter.web.recommendations.public import public_top
+
+        wave = public_wave(type(self.w.wave).objects.get(pk=self.w.wave.pk))
+        top = public_top(wave, self.w.city_a.slug)
+        self.assertEqual(len(top), 3)
+        reasons = [r.text for t in top for r in t.item.reasons]
+        self.assertTrue(all("while 100% of peers" in text or "no peer" in text for text in reasons), reasons)
+        self.assertEqual(public_top(wave, "lima-pe"), [])
+        html = Template("{% load recommendations_tags %}{% top_recommendations w 'baltimore-us' %}").render(
+            Context({"w": wave})
+        )
+        self.assertIn("What to do next", html)
+        self.assertNotIn("Lima", html)

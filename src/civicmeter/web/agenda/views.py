@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,8 +20,8 @@ from civicmeter.web.accounts.permissions import Action, access_city_by_slug, use
 
 from . import pdf, selectors, services, table
 from .forms import ActionForm, ImportForm, SourceForm
-from .models import Status
-from .suggestions import suggestion
+from .models import Source, Status
+from .suggestions import recommendation_titles, roadmap_items, suggestion
 
 
 def _city(request, programme: str, city: str):
@@ -77,8 +78,11 @@ def timeline(request, programme: str, city: str):
 
 @login_required
 def add(request, programme: str, city: str):
-    """A new action; from a recommendation's button the title, notes and source are filled in."""
+    """A new action. From a recommendation's button (``?recommendation=N&wave=CODE``) or a roadmap
+    step (``?roadmap=CODE``) its title, notes and source are filled in; without either the page
+    offers those to start from."""
     programme_row, city_row = _editor(request, programme, city)
+    starts: dict = {}
     if request.method == "POST":
         form, source = ActionForm(request.POST), SourceForm(request.POST)
         if form.is_valid() and source.is_valid():
@@ -91,13 +95,18 @@ def add(request, programme: str, city: str):
                 messages.success(request, _("Action added to the agenda."))
                 return redirect("agenda:board", programme_row.slug, city_row.slug)
     else:
-        initial = suggestion(programme_row, request.GET)
-        form = ActionForm(initial=initial)
-        source = SourceForm(initial=initial)
+        lang = get_language() or "en"
+        initial = suggestion(request.user, programme_row, city_row, request.GET, lang)
+        form, source = ActionForm(initial=initial), SourceForm(initial=initial)
+        if initial["source"] == Source.OWN:
+            starts = {
+                "recommendations": recommendation_titles(programme_row),
+                "roadmap": roadmap_items(request.user, programme_row, city_row, lang),
+            }
     return render(
         request,
         "agenda/action_form.html",
-        _context(programme_row, city_row, True, form=form, source=source, action=None),
+        _context(programme_row, city_row, True, form=form, source=source, action=None, **starts),
     )
 
 
