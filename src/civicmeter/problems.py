@@ -9,6 +9,7 @@ in the order found. Pure Python, so any package (domain or not) may import it.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Protocol
 
 
@@ -16,6 +17,22 @@ class CodedProblem(Protocol):
     """What the base needs of a problem: its code, and ``str()`` giving the line a user reads."""
 
     code: str
+
+
+@dataclass(frozen=True)
+class PlacedProblem:
+    """A problem at a place in an input: ``[code] place: message``, then ``Fix: ...`` when a
+    separate fix is given (the analysis names one for every problem; the index puts it in the
+    message)."""
+
+    code: str
+    place: str
+    message: str
+    fix: str = ""
+
+    def __str__(self) -> str:
+        text = f"[{self.code}] {self.place}: {self.message}"
+        return f"{text}. Fix: {self.fix}." if self.fix else text
 
 
 class ProblemsError(ValueError):

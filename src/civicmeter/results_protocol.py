@@ -55,3 +55,10 @@ def write_csv(frame: pd.DataFrame, provenance: Provenance, path_or_buffer=None) 
     """
     index = frame.index.names != [None]
     return with_provenance(frame, provenance).to_csv(path_or_buffer, index=index)
+
+
+def text_summary(headline: str, provenance: Provenance, notes: tuple[str, ...] = ()) -> str:
+    """The usual ``str()`` of a result: its headline, the provenance on one line, numbered notes."""
+    lines = [headline, "; ".join(f"{key}: {text}" for key, text in provenance.items())]
+    lines += [f"note {k}: {note}" for k, note in enumerate(notes, 1)]
+    return "\n".join(lines)

@@ -13,29 +13,18 @@ def _write(tmp_path, make_inputs):
     return paths
 
 
+def _analyze(paths, out, *flags: str):
+    """``civicmeter analyze-files`` on the written capacity and outcome tables, then ``flags``."""
+    inputs = ["--capacity", str(paths["capacity"]), "--outcomes", str(paths["outcomes"])]
+    return CliRunner().invoke(app, ["analyze-files", *inputs, *flags, "--out", str(out)])
+
+
 def test_analyze_files_writes_tables_and_report(tmp_path, make_inputs):
     paths = _write(tmp_path, make_inputs)
     out = tmp_path / "out"
-    result = CliRunner().invoke(
-        app,
-        [
-            "analyze-files",
-            "--capacity",
-            str(paths["capacity"]),
-            "--outcomes",
-            str(paths["outcomes"]),
-            "--controls",
-            str(paths["controls"]),
-            "--groupings",
-            "psi_class,dedicated_staff",
-            "--resamples",
-            "199",
-            "--wave",
-            "w-2026",
-            "--out",
-            str(out),
-        ],
-    )
+    controls = ["--controls", str(paths["controls"])]
+    flags = "--groupings psi_class,dedicated_staff --resamples 199 --wave w-2026".split()
+    result = _analyze(paths, out, *controls, *flags)
     assert result.exit_code == 0, result.output
     written = {p.name for p in out.iterdir()}
     assert {"comparison_psi_class.csv", "adjusted_psi_class.csv", "report.html"} <= written
@@ -50,20 +39,7 @@ def test_analyze_files_writes_tables_and_report(tmp_path, make_inputs):
 def test_analyze_files_reports_data_errors_without_traceback(tmp_path, make_inputs):
     paths = _write(tmp_path, make_inputs)
     out = tmp_path / "out"
-    result = CliRunner().invoke(
-        app,
-        [
-            "analyze-files",
-            "--capacity",
-            str(paths["capacity"]),
-            "--outcomes",
-            str(paths["outcomes"]),
-            "--outcomes-filter",
-            "satis_city,unknown_code",
-            "--out",
-            str(out),
-        ],
-    )
+    result = _analyze(paths, out, "--outcomes-filter", "satis_city,unknown_code")
     assert result.exit_code == 2
     assert "analysis.E006" in result.output and "Traceback" not in result.output
     assert not out.exists()

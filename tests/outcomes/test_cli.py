@@ -78,50 +78,28 @@ def test_microdata_share_at_least_by_district(fixtures):
     assert "counted in the denominator as not satisfied" in result.output
 
 
+def check(path, *flags: str):
+    """``civicmeter outcomes check PATH FLAGS...``"""
+    return runner.invoke(app, ["outcomes", "check", str(path), *flags])
+
+
 def test_check_prints_the_import_report(fixtures):
-    result = runner.invoke(
-        app,
-        [
-            "outcomes",
-            "check",
-            str(fixtures / "uk-ons-subnational-indicators/Weekly_pay_slice_cp1252.csv"),
-            "--indicator",
-            "ons_weekly_pay",
-            "--country",
-            "GB",
-        ],
-    )
+    path = fixtures / "uk-ons-subnational-indicators/Weekly_pay_slice_cp1252.csv"
+    result = check(path, "--indicator", "ons_weekly_pay", "--country", "GB")
     assert result.exit_code == 0, result.output
     assert "encoding cp1252" in result.output and "5 metadata line(s) skipped" in result.output
     assert "dropped (missing value marker): 2" in result.output
 
 
 def test_check_with_a_mapping_of_columns(fixtures):
-    result = runner.invoke(
-        app,
-        [
-            "outcomes",
-            "check",
-            str(fixtures / "eu-qol-2023/qol2023_city_indicators_long_slice.csv"),
-            "--map",
-            "city=name",
-            "--period",
-            "2023",
-        ],
-    )
+    path = fixtures / "eu-qol-2023/qol2023_city_indicators_long_slice.csv"
+    result = check(path, "--map", "city=name", "--period", "2023")
     assert result.exit_code == 0, result.output
     assert "Rows read: 72; values kept: 72" in result.output
 
 
 def test_user_errors_exit_2_with_the_coded_message(fixtures):
-    result = runner.invoke(
-        app,
-        [
-            "outcomes",
-            "check",
-            str(fixtures / "us-city-health-dashboard-subset/features_final_slice.csv"),
-        ],
-    )
+    result = check(fixtures / "us-city-health-dashboard-subset/features_final_slice.csv")
     assert result.exit_code == 2
     assert "outcomes.E034" in result.output and "Pass --period" in result.output
     bad = runner.invoke(

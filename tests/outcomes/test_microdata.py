@@ -14,29 +14,16 @@ from civicmeter.outcomes import TIDY_COLUMNS, OutcomesError, summarise_microdata
 from civicmeter.params import ParameterError
 
 
-@pytest.fixture
-def kc(fixtures):
-    return fixtures / "kcmo-resident-survey/FY2022_RS_slice.csv"
-
-
 def raw_answers(path, column):
     with open(path, newline="", encoding="utf-8") as handle:
         return [row[column] for row in csv.DictReader(handle)]
 
 
-def test_kansas_city_place_to_live_top2_among_valid_answers(kc):
+def test_kansas_city_place_to_live_top2_among_valid_answers(kc, kc_place_to_live):
     answers = raw_answers(kc, "q1_01")
     valid = [a for a in answers if a in {"1", "2", "3", "4", "5"}]
     satisfied = sum(a in {"4", "5"} for a in valid)
-    result = summarise_microdata(
-        kc,
-        city="Kansas City",
-        period_column="quarte",
-        item="q1_01",
-        scale=(1, 5),
-        statistic="top2",
-        indicator="kc_place_to_live",
-    )
+    result = summarise_microdata(kc, **kc_place_to_live)
     row = result.to_frame().iloc[0]
     assert (row["city_name"], row["period"], row["indicator"]) == (
         "Kansas City",
@@ -153,24 +140,16 @@ def test_weighted_mean_matches_descrstatsw_and_file_equals_frame(tmp_path):
     )
     path = tmp_path / "respondents.csv"
     frame.to_csv(path, index=False)
-    from_file = summarise_microdata(
-        path,
-        city_column="city",
-        period_column="wave",
-        item="q",
-        scale=(1, 5),
-        weight_column="weight",
-        indicator="x",
-    )
-    from_frame = summarise_microdata(
-        frame,
-        city_column="city",
-        period_column="wave",
-        item="q",
-        scale=(1, 5),
-        weight_column="weight",
-        indicator="x",
-    )
+    options = {
+        "city_column": "city",
+        "period_column": "wave",
+        "item": "q",
+        "scale": (1, 5),
+        "weight_column": "weight",
+        "indicator": "x",
+    }
+    from_file = summarise_microdata(path, **options)
+    from_frame = summarise_microdata(frame, **options)
     pd.testing.assert_frame_equal(from_file.table, from_frame.table)
     leeds = frame[frame["city"] == "Leeds"]
     row = from_file.table.set_index("city_name").loc["Leeds"]

@@ -11,17 +11,8 @@ import pandas as pd
 from civicmeter.outcomes import summarise_microdata
 
 
-def test_summary_frame_gives_city_estimates_with_se_interval_and_n(fixtures):
-    path = fixtures / "kcmo-resident-survey/FY2022_RS_slice.csv"
-    result = summarise_microdata(
-        path,
-        city="Kansas City",
-        period_column="quarte",
-        item="q1_01",
-        scale=(1, 5),
-        statistic="top2",
-        indicator="kc_place_to_live",
-    )
+def test_summary_frame_gives_city_estimates_with_se_interval_and_n(kc, kc_place_to_live):
+    result = summarise_microdata(kc, **kc_place_to_live)
     frame = result.summary_frame()
     assert frame.index.names == ["city_name", "period"]
     assert list(frame.columns) == ["estimate", "se", "ci_lower", "ci_upper", "n", "n_eff", "reason"]
@@ -29,11 +20,11 @@ def test_summary_frame_gives_city_estimates_with_se_interval_and_n(fixtures):
     np.testing.assert_array_equal(frame["estimate"], table["estimate"])
     np.testing.assert_array_equal(frame["n"], table["n"])
     assert (frame["reason"] == "").all()
-    assert result.provenance.sources == (str(path),)
+    assert result.provenance.sources == (str(kc),)
     assert result.provenance.periods == ("kc_place_to_live 1QSEP2021",)
     assert "top2 of q1_01" in result.provenance.recipe_version
     read = pd.read_csv(io.StringIO(result.to_csv()))
-    assert read.loc[0, "provenance.sources"] == str(path)
+    assert read.loc[0, "provenance.sources"] == str(kc)
 
 
 def test_a_city_with_one_valid_answer_says_why_it_has_no_interval():

@@ -31,6 +31,26 @@ def demo_like_answers(instrument, seed: int) -> dict[str, str]:
     )
 
 
+
+class WorldTests(TestCase):
+    """A programme with one open survey wave and its cities (``make_world``), made once per class."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.world = make_world()
+
+    def save_mayor(self, response: Response, value: str, version: int):
+        """City A's respondent saves the "mayor" answer on the web, expecting ``version``."""
+        from civicmeter.web.collection import services
+
+        return services.answer_save(
+            actor=self.world.respondent_a,
+            response=response,
+            question="mayor",
+            raw_value=value,
+            expected_version=version,
+        )
+
 class TransferTests(TestCase):
     @classmethod
     def setUpTestData(cls):
@@ -228,32 +248,15 @@ class WebImportReportTests(TestCase):
         self.assertEqual(Answer.objects.get(question="mayor").value, "Juan")
 
 
-class ConflictTests(TestCase):
+class ConflictTests(WorldTests):
     """An import never overwrites an answer changed on the web after the file was exported (item 2)."""
 
-    @classmethod
-    def setUpTestData(cls):
-        cls.world = make_world()
-
     def test_an_answer_changed_on_the_web_since_the_export_is_reported_not_overwritten(self):
-        from civicmeter.web.collection import services
 
         response = Response.objects.create(wave=self.world.wave, city=self.world.city_a)
-        services.answer_save(
-            actor=self.world.respondent_a,
-            response=response,
-            question="mayor",
-            raw_value="Pugh",
-            expected_version=0,
-        )
+        self.save_mayor(response, "Pugh", 0)
         exported = transfer.responses_export(actor=SYSTEM, wave=self.world.wave, fmt="csv")
-        services.answer_save(
-            actor=self.world.respondent_a,
-            response=response,
-            question="mayor",
-            raw_value="Young",
-            expected_version=1,
-        )
+        self.save_mayor(response, "Young", 1)
         edited = exported.replace(b"Pugh", b"Scott")
         with self.assertRaises(ResponsesImportError) as caught:
             transfer.responses_import(actor=SYSTEM, wave=self.world.wave, filename="e.csv", content=edited)
@@ -273,23 +276,13 @@ class ConflictTests(TestCase):
         self.assertEqual(Response.objects.get().version, 4)
 
     def test_a_web_save_after_an_import_sees_the_imports_version(self):
-        from civicmeter.web.collection import services
 
         response = Response.objects.create(wave=self.world.wave, city=self.world.city_a)
-        services.answer_save(
-            actor=self.world.respondent_a,
-            response=response,
-            question="mayor",
-            raw_value="Pugh",
-            expected_version=0,
-        )
+        self.save_mayor(response, "Pugh", 0)
         transfer.responses_import(
             actor=SYSTEM, wave=self.world.wave, filename="i.csv", content=b"city,mayor\nbaltimore-us,Scott\n"
         )
-        stale = services.answer_save(
-            actor=self.world.respondent_a, response=response, question="mayor", raw_value="Young",
-            expected_version=1,
-        )  # fmt: skip
+        stale = self.save_mayor(response, "Young", 1)
         self.assertIsNotNone(stale.conflict)
         self.assertEqual(Answer.objects.get(question="mayor").value, "Scott")
 
@@ -402,12 +395,8 @@ class ConcurrentImportTests(TransactionTestCase):
             self.assertEqual(mayor, (saved.get(response.city.slug) or ["m0"])[-1])
 
 
-class ClosedAndValidatedTests(TestCase):
+class ClosedAndValidatedTests(WorldTests):
     """Imports into a closed wave or a validated response need saying so (issue 7, item 3)."""
-
-    @classmethod
-    def setUpTestData(cls):
-        cls.world = make_world()
 
     def test_a_closed_wave_is_refused_unless_allowed(self):
         self.world.wave.status = "closed"
@@ -477,11 +466,7 @@ class ClosedAndValidatedTests(TestCase):
         self.assertEqual(Answer.objects.get().value, "B")
 
 
-class MultipleChoiceOrderTests(TestCase):
-    @classmethod
-    def setUpTestData(cls):
-        cls.world = make_world()
-
+class MultipleChoiceOrderTests(WorldTests):
     def test_reimporting_an_unchanged_export_changes_nothing_whatever_the_stored_order(self):
         response = Response.objects.create(wave=self.world.wave, city=self.world.city_a, status="submitted")
         Answer.objects.create(response=response, question="s1_approach", value="specific")
@@ -574,22 +559,11 @@ class ImportLimitsTests(TestCase):
         self.assertEqual(Answer.objects.get(question="mayor").value, "Juan María Aburto")
 
 
-class TextLimitTests(TestCase):
-    @classmethod
-    def setUpTestData(cls):
-        cls.world = make_world()
-
+class TextLimitTests(WorldTests):
     def test_a_web_save_over_the_text_limit_is_refused_and_nothing_is_stored(self):
-        from civicmeter.web.collection import services
 
         response = Response.objects.create(wave=self.world.wave, city=self.world.city_a)
-        result = services.answer_save(
-            actor=self.world.respondent_a,
-            response=response,
-            question="mayor",
-            raw_value="x" * 5_000_000,
-            expected_version=0,
-        )
+        result = self.save_mayor(response, "x" * 5_000_000, 0)
         self.assertEqual(result.error, "Keep this answer to 5,000 characters at most (it has 5,000,000).")
         self.assertFalse(Answer.objects.exists())
         self.assertFalse(AnswerChange.objects.exists())
@@ -698,12 +672,8 @@ class ExportEveryCityTests(TestCase):
             self.assertIn("Sí", out.read_bytes().decode("utf-8-sig"))
 
 
-class PartialImportConditionsTests(TestCase):
+class PartialImportConditionsTests(WorldTests):
     """A partial file is checked against the city's stored answers for what it leaves out."""
-
-    @classmethod
-    def setUpTestData(cls):
-        cls.world = make_world()
 
     def test_a_dependent_answer_imports_when_its_condition_is_stored(self):
         response = Response.objects.create(wave=self.world.wave, city=self.world.city_a, status="submitted")
@@ -722,11 +692,7 @@ class PartialImportConditionsTests(TestCase):
         self.assertEqual(caught.exception.codes, ["import.E009"])
 
 
-class WebSaveOrderTests(TestCase):
-    @classmethod
-    def setUpTestData(cls):
-        cls.world = make_world()
-
+class WebSaveOrderTests(WorldTests):
     def test_saving_the_same_choices_in_another_order_is_no_change(self):
         from civicmeter.web.collection import services
 

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.test import TestCase
 
 from civicmeter.outcomes import MicrodataSpec
-from civicmeter.testing import make_city, make_world
+from civicmeter.testing import EU_QOL_CITIES, make_cities, make_city, make_world
 from civicmeter.web.accounts.permissions import SYSTEM
 from civicmeter.web.wellbeing import services
 from civicmeter.web.wellbeing.models import (
@@ -29,15 +29,7 @@ class OutcomesTestCase(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.world = make_world()
-        for name, country in [
-            ("Brussels", "BE"),
-            ("Antwerp", "BE"),
-            ("Munich", "DE"),
-            ("Vienna", "AT"),
-            ("Geneva", "CH"),
-            ("Newcastle upon Tyne", "GB"),
-        ]:
-            make_city(name, country)
+        make_cities(EU_QOL_CITIES)
         cls.kansas_city = make_city("Kansas City", "US", region="Missouri")
 
     def import_eu(self, actor=None, **kwargs) -> OutcomeImportRun:

@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from civicmeter.cli import app
 from civicmeter.outcomes import ImportSpec, read_confirmed
-from civicmeter.testing import make_city, make_world
+from civicmeter.testing import EU_QOL_CITIES, make_cities, make_world
 from civicmeter.web.wellbeing import services
 from civicmeter.web.wellbeing.models import CityNameMapping, OutcomeImportRun, OutcomeValue
 
@@ -33,15 +33,7 @@ class ImportOptionTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.world = make_world()
-        for name, country in [
-            ("Brussels", "BE"),
-            ("Antwerp", "BE"),
-            ("Munich", "DE"),
-            ("Vienna", "AT"),
-            ("Geneva", "CH"),
-            ("Newcastle upon Tyne", "GB"),
-        ]:
-            make_city(name, country)
+        make_cities(EU_QOL_CITIES)
 
     def run_import(self, content=None, filename=EU_QOL.name, **options):
         confirmed = options.pop("confirmed", NOT_OURS)

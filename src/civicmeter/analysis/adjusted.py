@@ -45,7 +45,7 @@ from civicmeter.analysis.inputs import (
     check_controls,
     prepare,
 )
-from civicmeter.analysis.multiplicity import adjust_rows
+from civicmeter.analysis.multiplicity import family_table
 from civicmeter.analysis.results import AdjustedRow, NoteBook, ResultTable
 from civicmeter.analysis.settings import DEFAULT_SETTINGS, ComparisonSettings
 from civicmeter.params import NONE, Columns, InstanceOf, Options, validate_params
@@ -84,9 +84,7 @@ def adjusted_difference(
     ``settings.economy="auto"`` uses ``gdp_per_capita`` when the controls table has any, else
     ``median_income``. Only cities of ``sample`` take part. p-values are corrected across outcomes.
     """
-    prepared = prepare(
-        capacity, outcomes, catalogue=catalogue, settings=settings, provenance=provenance
-    )
+    prepared = prepare(capacity, outcomes, catalogue=catalogue, settings=settings, provenance=provenance)
     checked = check_controls(controls)
     return adjusted_checked(
         prepared,
@@ -155,19 +153,15 @@ def adjusted_checked(
             continue
         row = _fit(model, code, prepared.names[code], values, notes)
         rows.append(dataclasses.replace(row, unit=prepared.units[code]))
-    rows = adjust_rows(rows, correction=settings.correction, alpha=settings.alpha, notes=notes)
     label = "high minus low class" if measure == "class" else "per index point"
-    return ResultTable(
+    return family_table(
+        rows,
+        grouping,
+        prepared,
+        settings,
+        notes,
         name=f"adjusted_{sample.value}_{measure}",
         title=f"Adjusted {sample.label} difference ({label}), controlling for size and economy",
-        sample=sample.value,
-        alpha=settings.alpha,
-        correction=settings.correction,
-        rows=tuple(rows),
-        notes=notes.notes,
-        provenance=prepared.provenance,
-        high_label=grouping.high_label,
-        low_label=grouping.low_label,
         estimate_label="adjusted difference" if measure == "class" else "per index point",
     )
 
@@ -209,9 +203,7 @@ def _design(
             )
         design["fixed_effect"] = controls[fixed_effects].reindex(cities)
         control_text += f", with {fixed_effects} fixed effects"
-    notes.add(
-        f"OLS of the outcome on capacity and {control_text}; HC3 standard errors, t intervals."
-    )
+    notes.add(f"OLS of the outcome on capacity and {control_text}; HC3 standard errors, t intervals.")
     return design
 
 
@@ -245,9 +237,7 @@ def _fit(model: _Model, code: str, name: str, values: pd.Series, notes: NoteBook
             )
             dropped = sorted(dropped + singletons)
             complete = complete.drop(index=singletons)
-        effects = pd.get_dummies(
-            complete["fixed_effect"], prefix="fe", drop_first=True, dtype=float
-        )
+        effects = pd.get_dummies(complete["fixed_effect"], prefix="fe", drop_first=True, dtype=float)
         complete = pd.concat([complete.drop(columns="fixed_effect"), effects], axis=1)
     exog = sm.add_constant(complete.drop(columns="outcome"), has_constant="add")
     base = {"outcome": code, "outcome_name": name, "n": len(complete), "n_dropped": len(dropped)}

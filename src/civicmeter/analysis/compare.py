@@ -27,7 +27,7 @@ from scipy import stats
 from civicmeter.analysis.degenerate import constant_outcome, constant_within
 from civicmeter.analysis.groupings import Grouping, grouping_by_key, split
 from civicmeter.analysis.inputs import CAPACITY_COLUMNS, OUTCOME_COLUMNS, Prepared, prepare
-from civicmeter.analysis.multiplicity import adjust_rows
+from civicmeter.analysis.multiplicity import family_table
 from civicmeter.analysis.results import ComparisonRow, NoteBook, ResultTable
 from civicmeter.analysis.settings import (
     CONSTRAINTS,
@@ -182,9 +182,7 @@ def compare_values(
     else:
         estimate = welch_difference(high, low, alpha=settings.alpha)
         method = "welch"
-        cited.append(
-            notes.add("Welch: t interval for a difference in means, unequal variances allowed.")
-        )
+        cited.append(notes.add("Welch: t interval for a difference in means, unequal variances allowed."))
     if small:
         cited.append(
             notes.add(
@@ -207,9 +205,7 @@ INPUT_CONSTRAINTS = {
 }
 
 
-@validate_params(
-    {**INPUT_CONSTRAINTS, "grouping": [InstanceOf(str, "a grouping key such as 'psi_class'")]}
-)
+@validate_params({**INPUT_CONSTRAINTS, "grouping": [InstanceOf(str, "a grouping key such as 'psi_class'")]})
 def compare_groups(
     capacity: pd.DataFrame,
     outcomes: pd.DataFrame,
@@ -227,15 +223,11 @@ def compare_groups(
     p-values are corrected across the outcomes of this table (``settings.correction``;
     Benjamini-Hochberg by default) and every row carries the flag.
     """
-    prepared = prepare(
-        capacity, outcomes, catalogue=catalogue, settings=settings, provenance=provenance
-    )
+    prepared = prepare(capacity, outcomes, catalogue=catalogue, settings=settings, provenance=provenance)
     return compare_checked(prepared, grouping_by_key(grouping, prepared.capacity), settings)
 
 
-def compare_checked(
-    prepared: Prepared, grouping: Grouping, settings: ComparisonSettings
-) -> ResultTable:
+def compare_checked(prepared: Prepared, grouping: Grouping, settings: ComparisonSettings) -> ResultTable:
     """:func:`compare_groups` on inputs already checked by :func:`prepare`."""
     notes = prepared.notebook(grouping.sample.label)
     notes.add(
@@ -256,16 +248,5 @@ def compare_checked(
             fields = compare_values(high, low, settings, notes)
         fields["unit"] = prepared.units[code]
         rows.append(ComparisonRow(outcome=code, outcome_name=prepared.names[code], **fields))
-    rows = adjust_rows(rows, correction=settings.correction, alpha=settings.alpha, notes=notes)
-    return ResultTable(
-        name=f"comparison_{grouping.key}",
-        title=f"Cities with {grouping.title}",
-        sample=grouping.sample.value,
-        alpha=settings.alpha,
-        correction=settings.correction,
-        rows=tuple(rows),
-        notes=notes.notes,
-        provenance=prepared.provenance,
-        high_label=grouping.high_label,
-        low_label=grouping.low_label,
-    )
+    name, title = f"comparison_{grouping.key}", f"Cities with {grouping.title}"
+    return family_table(rows, grouping, prepared, settings, notes, name=name, title=title)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from civicmeter.problems import ProblemsError
+from civicmeter.problems import PlacedProblem, ProblemsError
 
 BAD_CLASS = "analysis.E001"
 DUPLICATE_CITY = "analysis.E002"
@@ -26,16 +26,12 @@ MIXED_SAMPLES = "analysis.E009"
 
 
 @dataclass(frozen=True)
-class Problem:
+class Problem(PlacedProblem):
     """One problem: its code, where it is (table, row, column), what is wrong and how to fix it."""
 
-    code: str
-    place: str
-    message: str
-    fix: str
-
-    def __str__(self) -> str:
-        return f"[{self.code}] {self.place}: {self.message}. Fix: {self.fix}."
+    def __post_init__(self) -> None:
+        if not self.fix:
+            raise ValueError(f"{self.code}: an analysis problem names its fix")
 
 
 class AnalysisError(ProblemsError):

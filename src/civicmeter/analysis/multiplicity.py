@@ -12,11 +12,17 @@ flags nothing. The computation is statsmodels' ``multipletests``.
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
 import numpy as np
 from statsmodels.stats.multitest import multipletests
 
-from civicmeter.analysis.results import NoteBook, Row
+from civicmeter.analysis.results import NoteBook, ResultTable, Row
+
+if TYPE_CHECKING:
+    from civicmeter.analysis.groupings import Grouping
+    from civicmeter.analysis.inputs import Prepared
+    from civicmeter.analysis.settings import ComparisonSettings
 
 CORRECTIONS = ("fdr_bh", "holm", "bonferroni", "none")
 
@@ -49,3 +55,28 @@ def adjust_rows(rows: list[Row], *, correction: str, alpha: float, notes: NoteBo
             position += 1
         out.append(row)
     return out
+
+
+def family_table(
+    rows: list[Row],
+    grouping: Grouping,
+    prepared: Prepared,
+    settings: ComparisonSettings,
+    notes: NoteBook,
+    **heading: str,
+) -> ResultTable:
+    """One grouping's rows as one table: corrected as a family (:func:`adjust_rows`), with the
+    sample and labels of ``grouping``, the settings' alpha and correction and the inputs'
+    provenance. ``heading`` holds ``name`` and ``title`` (and ``estimate_label`` where it differs)."""
+    rows = adjust_rows(rows, correction=settings.correction, alpha=settings.alpha, notes=notes)
+    return ResultTable(
+        sample=grouping.sample.value,
+        alpha=settings.alpha,
+        correction=settings.correction,
+        rows=tuple(rows),
+        notes=notes.notes,
+        provenance=prepared.provenance,
+        high_label=grouping.high_label,
+        low_label=grouping.low_label,
+        **heading,
+    )

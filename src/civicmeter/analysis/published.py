@@ -53,17 +53,42 @@ CAUTION = (
 
 def published_figures() -> pd.DataFrame:
     """The OECD figures table as shipped (figure_id, publication, measure, value, source_url...)."""
-    with (
-        resources.files("civicmeter").joinpath(_REFERENCE, "oecd_published_figures.csv").open() as f
-    ):
+    with resources.files("civicmeter").joinpath(_REFERENCE, "oecd_published_figures.csv").open() as f:
         return pd.read_csv(f, dtype=str, keep_default_na=False)
+
+
+#: Our comparison row's fields beside the published figures: column -> ComparisonRow field.
+OUR_COLUMNS = {
+    "our_mean_high": "mean_high",
+    "our_mean_low": "mean_low",
+    "our_difference": "estimate",
+    "ci_lower": "ci_lower",
+    "ci_upper": "ci_upper",
+    "n_high": "n_high",
+    "n_low": "n_low",
+    "our_high_ci_lower": "high_ci_lower",
+    "our_high_ci_upper": "high_ci_upper",
+    "our_low_ci_lower": "low_ci_lower",
+    "our_low_ci_upper": "low_ci_upper",
+}
+#: The adjusted model's row: column -> AdjustedRow field.
+ADJUSTED_COLUMNS = {
+    "adjusted_difference": "estimate",
+    "adjusted_ci_lower": "ci_lower",
+    "adjusted_ci_upper": "ci_upper",
+    "adjusted_n": "n",
+    "adjusted_p": "p_value",
+    "adjusted_reason": "reason",
+}
+
+
+def _columns(row: object, columns: dict[str, str]) -> dict[str, object]:
+    return {column: getattr(row, name) for column, name in columns.items()}
 
 
 def published_mapping() -> pd.DataFrame:
     """Which figure belongs to which grouping, indicator and role (high, low or difference)."""
-    with (
-        resources.files("civicmeter").joinpath(_REFERENCE, "oecd_published_mapping.csv").open() as f
-    ):
+    with resources.files("civicmeter").joinpath(_REFERENCE, "oecd_published_mapping.csv").open() as f:
         return pd.read_csv(f, dtype=str, keep_default_na=False)
 
 
@@ -99,34 +124,14 @@ def published_beside(
         ours = next((r for r in table.rows if r.outcome == indicator), None)
         record["outcome_name"] = ours.outcome_name if ours else names.get(indicator, indicator)
         if isinstance(ours, ComparisonRow):
-            record |= {
-                "our_mean_high": ours.mean_high,
-                "our_mean_low": ours.mean_low,
-                "our_difference": ours.estimate,
-                "ci_lower": ours.ci_lower,
-                "ci_upper": ours.ci_upper,
-                "n_high": ours.n_high,
-                "n_low": ours.n_low,
-                "our_high_ci_lower": ours.high_ci_lower,
-                "our_high_ci_upper": ours.high_ci_upper,
-                "our_low_ci_lower": ours.low_ci_lower,
-                "our_low_ci_upper": ours.low_ci_upper,
-            }
+            record |= _columns(ours, OUR_COLUMNS)
         fitted = adjusted_by_grouping.get(grouping)
         row = next((r for r in fitted.rows if r.outcome == indicator), None) if fitted else None
         if isinstance(row, AdjustedRow):
-            record |= {
-                "adjusted_difference": row.estimate,
-                "adjusted_ci_lower": row.ci_lower,
-                "adjusted_ci_upper": row.ci_upper,
-                "adjusted_n": row.n,
-                "adjusted_p": row.p_value,
-                "adjusted_reason": row.reason,
-            }
+            record |= _columns(row, ADJUSTED_COLUMNS)
         elif isinstance(ours, ComparisonRow):
             record["adjusted_reason"] = (
-                "not estimated: no controls were given (population and GDP per capita or median "
-                "income)"
+                "not estimated: no controls were given (population and GDP per capita or median income)"
                 if not adjusted
                 else "not estimated: only the class comparisons (with the class dummy) are adjusted"
             )

@@ -19,7 +19,14 @@ import inspect
 import typing
 from collections.abc import Callable
 
+import typer
+
 _KEYWORD = inspect.Parameter.KEYWORD_ONLY
+
+
+def input_file(help: str):
+    """A required file argument that must exist and not be a folder (Typer checks, before Django)."""
+    return typer.Argument(..., exists=True, dir_okay=False, help=help)
 
 
 def flags(cls: type) -> type:

@@ -13,6 +13,7 @@ import typer
 
 from ._django import setup_django
 from ._errors import user_errors
+from ._flags import input_file
 
 POSTGRES_HELP = """This installation uses PostgreSQL ({name}); back it up with PostgreSQL's own tools.
 Back up (the database, then the uploaded files):
@@ -54,9 +55,7 @@ def backup(
 
 
 def restore(
-    archive: Path = typer.Argument(
-        ..., exists=True, dir_okay=False, help="An archive from `civicmeter backup`."
-    ),
+    archive: Path = input_file("An archive from `civicmeter backup`."),
     force: bool = typer.Option(
         False,
         "--force",

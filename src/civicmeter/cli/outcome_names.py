@@ -8,17 +8,15 @@ import typer
 
 from ._django import setup_django
 from ._errors import user_errors
+from ._flags import input_file
 from ._lookup import PROGRAMME_OPTION, NotFound, find_programme
 from .outcomes import outcomes_app
 
 
 def confirm_command(
-    file: Path = typer.Argument(
-        ...,
-        exists=True,
-        dir_okay=False,
-        help="CSV with columns source_name, country, city_slug (empty: none of our cities), e.g. "
-        "the file --write-unmatched wrote, edited.",
+    file: Path = input_file(
+        "CSV with columns source_name, country, city_slug (empty: none of our cities), e.g. "
+        "the file --write-unmatched wrote, edited."
     ),
     programme: str = PROGRAMME_OPTION,
 ) -> None:

@@ -15,6 +15,7 @@ import typer
 
 from ._django import setup_django
 from ._errors import user_errors
+from ._flags import input_file
 from ._lookup import PROGRAMME_OPTION, NotFound, find_programme
 from .instrument import instrument_app
 
@@ -55,12 +56,9 @@ def create(
 
 @cities_app.command("import")
 def cities_import_command(
-    file: Path = typer.Argument(
-        ...,
-        exists=True,
-        dir_okay=False,
-        help="CSV or XLSX with columns name, country and optionally slug, region, population, "
-        "population_year, latitude, longitude, mayor.",
+    file: Path = input_file(
+        "CSV or XLSX with columns name, country and optionally slug, region, population, "
+        "population_year, latitude, longitude, mayor."
     ),
 ) -> None:
     """Add the file's cities and update those already known (matched by slug), all or nothing."""
@@ -77,9 +75,7 @@ def cities_import_command(
 
 @members_app.command("add")
 def members_add_command(
-    file: Path = typer.Argument(
-        ..., exists=True, dir_okay=False, help="CSV or XLSX with columns username, email, role, city."
-    ),
+    file: Path = input_file("CSV or XLSX with columns username, email, role, city."),
     programme: str = PROGRAMME_OPTION,
 ) -> None:
     """Give each row's person a role (admin, reviewer, or respondent for a city's slug), creating
@@ -110,7 +106,7 @@ def members_add_command(
 
 
 def register_instrument(
-    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="XLSForm workbook (.xlsx)."),
+    file: Path = input_file("XLSForm workbook (.xlsx)."),
     kind: str = typer.Option("survey", "--kind", help="survey (a questionnaire) or assessment."),
 ) -> None:
     """Store a checked instrument version so waves can use it (same bytes again: nothing changes)."""

@@ -8,6 +8,7 @@ import typer
 
 from ._django import setup_django
 from ._errors import user_errors
+from ._flags import input_file
 from ._lookup import NotFound, find_wave
 
 responses_app = typer.Typer(
@@ -49,7 +50,7 @@ def export(
 
 @responses_app.command("import")
 def import_(
-    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="CSV or XLSX file."),
+    file: Path = input_file("CSV or XLSX file."),
     wave: str = typer.Option(..., help="Wave code, e.g. 2020."),
     programme: str = typer.Option(None, help="Programme slug, if several have this wave code."),
     city_column: str = typer.Option(

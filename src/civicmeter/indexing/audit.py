@@ -29,7 +29,7 @@ from civicmeter.indexing.audit_structure import (
 from civicmeter.indexing.hierarchy import Hierarchy
 from civicmeter.params import NONE, InstanceOf, Interval, validate_params
 from civicmeter.provenance import Provenance
-from civicmeter.results_protocol import SUMMARY_COLUMNS, write_csv
+from civicmeter.results_protocol import SUMMARY_COLUMNS, text_summary, write_csv
 
 METHOD = (
     "COINr-compatible audit: type-2 skew and kurtosis; pairwise-complete Pearson and Spearman "
@@ -38,8 +38,7 @@ METHOD = (
 )
 CSV_FILES = ("stats", "correlations", "cronbach", "pca", "flags")
 DESCRIPTIVE = (
-    "a description of every unit supplied, not an estimate from a sample: no standard error or "
-    "interval"
+    "a description of every unit supplied, not an estimate from a sample: no standard error or interval"
 )
 #: Columns of the indicator statistics carried into the summary after the shared ones.
 SUMMARY_STATS = ("availability", "median", "sd", "min", "max", "skew", "kurtosis")
@@ -87,12 +86,8 @@ class AuditResult:
     def __str__(self) -> str:
         counts = self.flags["flag"].value_counts()
         raised = ", ".join(f"{flag} {count}" for flag, count in counts.items()) or "none"
-        lines = [
-            f"audit of {len(self.stats)} indicators over {self.n} units; flags: {raised}",
-            "; ".join(f"{k}: {v}" for k, v in self.provenance.items()),
-        ]
-        lines += [f"note {k}: {note}" for k, note in enumerate(self.notes, 1)]
-        return "\n".join(lines)
+        headline = f"audit of {len(self.stats)} indicators over {self.n} units; flags: {raised}"
+        return text_summary(headline, self.provenance, self.notes)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {name: getattr(self, name) for name in CSV_FILES}
@@ -155,9 +150,7 @@ def audit_index(
     notes = []
     missing = [c for c in hierarchy.codes if c not in scores]
     if missing:
-        notes.append(
-            f"{len(missing)} code(s) have no scores and are left out: {', '.join(missing)}"
-        )
+        notes.append(f"{len(missing)} code(s) have no scores and are left out: {', '.join(missing)}")
     pca = pca_by_aggregate(scores, hierarchy)
     dropped = pca.drop_duplicates("aggregate")
     short = dropped[dropped["n"] < len(scores)]

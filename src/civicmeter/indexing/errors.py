@@ -10,19 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from civicmeter.problems import ProblemsError
+from civicmeter.problems import PlacedProblem, ProblemsError
 
 
 @dataclass(frozen=True)
-class Problem:
+class Problem(PlacedProblem):
     """One problem in an input: a stable ``code``, its ``place``, and a message with the fix."""
-
-    code: str
-    place: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"[{self.code}] {self.place}: {self.message}"
 
 
 class IndexInputError(ProblemsError):

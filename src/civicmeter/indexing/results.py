@@ -15,7 +15,7 @@ import pandas as pd
 from civicmeter.indexing.hierarchy import Hierarchy
 from civicmeter.indexing.recipe import Recipe
 from civicmeter.provenance import Provenance
-from civicmeter.results_protocol import SUMMARY_COLUMNS, write_csv
+from civicmeter.results_protocol import SUMMARY_COLUMNS, text_summary, write_csv
 
 if TYPE_CHECKING:
     from civicmeter.indexing.sensitivity import UncertaintyResult
@@ -109,9 +109,7 @@ class IndexResult:
             .reset_index()
             .melt(id_vars="uCode", var_name="iCode", value_name="Score")
         )
-        frame["Rank"] = (
-            ranks.rename_axis("uCode").reset_index().melt(id_vars="uCode")["value"].to_numpy()
-        )
+        frame["Rank"] = ranks.rename_axis("uCode").reset_index().melt(id_vars="uCode")["value"].to_numpy()
         frame.insert(2, "Level", frame["iCode"].map(self.hierarchy.levels))
         return frame
 
@@ -156,13 +154,11 @@ class IndexResult:
         top = self.hierarchy.top[0]
         best = self.summary_frame().head(3)
         leaders = ", ".join(f"{unit} {score:.1f}" for unit, score in best["estimate"].items())
-        lines = [
+        headline = (
             f"{self.recipe.name} v{self.recipe.version}: {len(self.scores)} units scored on {top}; "
-            f"best: {leaders}",
-            "; ".join(f"{k}: {v}" for k, v in self.provenance.items()),
-        ]
-        lines += [f"note {k}: {note}" for k, note in enumerate(self.notes, 1)]
-        return "\n".join(lines)
+            f"best: {leaders}"
+        )
+        return text_summary(headline, self.provenance, self.notes)
 
     def strengths_weaknesses(self, unit: str, *, n: int = 5) -> pd.DataFrame:
         """The unit's ``n`` best- and worst-ranked indicators (COINr ``get_str_weak``)."""

@@ -51,7 +51,7 @@ from civicmeter.params import (
     validate_params,
 )
 from civicmeter.provenance import Provenance, now
-from civicmeter.results_protocol import write_csv
+from civicmeter.results_protocol import text_summary, write_csv
 
 METHOD = (
     "Monte Carlo over the spec's choices on a scrambled Sobol' sequence; ranks descending with "
@@ -149,13 +149,11 @@ class UncertaintyResult:
     def __str__(self) -> str:
         widest = self.rank_intervals.assign(width=lambda t: t["p95"] - t["p05"]).nlargest(3, "width")
         spread = ", ".join(f"{r.uCode} {r.p05:g}-{r.p95:g}" for r in widest.itertuples(index=False))
-        lines = [
+        headline = (
             f"{self.n} runs of {self.target} over {len(self.units)} units; widest rank intervals "
-            f"(5th-95th percentile): {spread}",
-            "; ".join(f"{k}: {v}" for k, v in self.provenance.items()),
-        ]
-        lines += [f"note {k}: {note}" for k, note in enumerate(self.notes, 1)]
-        return "\n".join(lines)
+            f"(5th-95th percentile): {spread}"
+        )
+        return text_summary(headline, self.provenance, self.notes)
 
     def write(self, directory: Path) -> list[Path]:
         """Write rank_intervals.csv, runs.csv and (with a Saltelli design) sensitivity.csv."""
@@ -202,9 +200,7 @@ def _runs_table(
     return table
 
 
-def _sensitivity_table(
-    indices: SobolIndices, spec: SensitivitySpec, targets: list[str]
-) -> pd.DataFrame:
+def _sensitivity_table(indices: SobolIndices, spec: SensitivitySpec, targets: list[str]) -> pd.DataFrame:
     rows = []
     for t, target in enumerate(targets):
         for i, name in enumerate(spec.names):
@@ -277,9 +273,7 @@ def _rank_summary(
     nominal_scores: pd.Series, ranks: np.ndarray, units: tuple[str, ...]
 ) -> tuple[pd.DataFrame, np.ndarray]:
     """Each unit's rank interval against its nominal rank, and each run's mean absolute shift."""
-    nominal_rank = rank_descending(nominal_scores.to_frame())[nominal_scores.name].to_numpy(
-        dtype=float
-    )
+    nominal_rank = rank_descending(nominal_scores.to_frame())[nominal_scores.name].to_numpy(dtype=float)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         shift = np.nanmean(np.abs(ranks - nominal_rank[None]), axis=1)
@@ -337,9 +331,7 @@ def run_uncertainty(
     design = plan_design.design
     if design is not None:
         outputs = np.column_stack([shift, ranks])
-        indices = sobol_indices(
-            design, outputs, n_boot=settings.n_boot, alpha=settings.alpha, seed=seed
-        )
+        indices = sobol_indices(design, outputs, n_boot=settings.n_boot, alpha=settings.alpha, seed=seed)
         table = _sensitivity_table(indices, spec, [SHIFT_TARGET, *units])
         notes.extend(n for n in indices.notes if n not in notes)
     n = len(plan_design.blocks)

@@ -75,15 +75,21 @@ def _logit(p: np.ndarray, se: np.ndarray, z: float) -> tuple[np.ndarray, np.ndar
     return lower, upper
 
 
+#: The settings both estimators take: what is estimated, at which level, with which interval.
+_SETTINGS = {
+    "share": [InstanceOf(bool, "a bool")],
+    "alpha": [Interval(float, 0, 1, closed="neither")],
+    "interval": [Options(SHARE_INTERVALS)],
+}
+
+
 @validate_params(
     {
         "count": [InstanceOf(np.ndarray, "a (groups, cells) array of respondent counts")],
         "weight_sum": [InstanceOf(np.ndarray, "a (groups, cells) array of weight sums")],
         "weight_sq_sum": [InstanceOf(np.ndarray, "a (groups, cells) array of squared-weight sums")],
         "y": [InstanceOf(np.ndarray, "a (cells,) array of values")],
-        "share": [InstanceOf(bool, "a bool")],
-        "alpha": [Interval(float, 0, 1, closed="neither")],
-        "interval": [Options(SHARE_INTERVALS)],
+        **_SETTINGS,
     }
 )
 def cell_estimates(
@@ -138,9 +144,7 @@ def cell_estimates(
         "y": [InstanceOf(np.ndarray, "a float numpy array")],
         "weights": [InstanceOf(np.ndarray, "a float numpy array"), NONE],
         "n_groups": [Interval(int, 0, None)],
-        "share": [InstanceOf(bool, "a bool")],
-        "alpha": [Interval(float, 0, 1, closed="neither")],
-        "interval": [Options(SHARE_INTERVALS)],
+        **_SETTINGS,
     }
 )
 def group_estimates(
