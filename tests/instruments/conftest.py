@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from civicmeter.instruments import Instrument, load_instrument
+from civicmeter.instruments import InstrumentForm, load_instrument
 
 SHIPPED = (
     Path(__file__).resolve().parents[2]
@@ -122,12 +122,12 @@ def workbook_bytes(
 
 
 @pytest.fixture(scope="session")
-def shipped() -> Instrument:
+def shipped() -> InstrumentForm:
     return load_instrument(SHIPPED)
 
 
 @pytest.fixture(scope="session")
-def small() -> Instrument:
+def small() -> InstrumentForm:
     return load_instrument(workbook_bytes())
 
 

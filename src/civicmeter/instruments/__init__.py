@@ -17,7 +17,15 @@ from civicmeter.instruments.answers import (
 )
 from civicmeter.instruments.errors import InstrumentError, Problem, ResponsesImportError
 from civicmeter.instruments.loader import load_instrument
-from civicmeter.instruments.model import Choice, ChoiceList, Group, Instrument, Question, Section
+from civicmeter.instruments.model import (
+    Choice,
+    ChoiceList,
+    Group,
+    Instrument,
+    InstrumentForm,
+    Question,
+    Section,
+)
 
 __all__ = [
     "Choice",
@@ -25,6 +33,7 @@ __all__ = [
     "Group",
     "Instrument",
     "InstrumentError",
+    "InstrumentForm",
     "Problem",
     "Question",
     "ResponsesImportError",

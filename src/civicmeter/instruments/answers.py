@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from civicmeter.instruments.errors import Problem
 from civicmeter.instruments.evaluator import Context, is_true
-from civicmeter.instruments.model import Choice, Instrument, Question
+from civicmeter.instruments.model import Choice, InstrumentForm, Question
 from civicmeter.params import NONE, InstanceOf, validate_params
 
 REQUIRED = "required"
@@ -82,7 +82,7 @@ UNKNOWN_QUESTION = "'{name}' is not a question of instrument {form_id} {version}
 _INTEGER = re.compile(r"[+-]?\d+")
 _DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 
-_INSTRUMENT = [InstanceOf(Instrument, "an Instrument")]
+_INSTRUMENT = [InstanceOf(InstrumentForm, "an InstrumentForm")]
 _ANSWERS = [InstanceOf(Mapping, "a mapping of question name to stored string")]
 _LANG = [InstanceOf(str, "a language code such as 'en'")]
 
@@ -109,7 +109,7 @@ def message(kind: str, lang: str | None = None, **params: object) -> str:
 
 
 @validate_params({"instrument": _INSTRUMENT, "answers": _ANSWERS})
-def visible(instrument: Instrument, answers: Mapping[str, str]) -> set[str]:
+def visible(instrument: InstrumentForm, answers: Mapping[str, str]) -> set[str]:
     """Names of the questions (notes included) shown for these answers.
 
     A question is shown when its section, its block and itself are relevant. Relevance is evaluated
@@ -129,7 +129,7 @@ def visible(instrument: Instrument, answers: Mapping[str, str]) -> set[str]:
 
 
 def _relevant_questions(
-    instrument: Instrument, effective: Mapping[str, str], answers: Mapping[str, str]
+    instrument: InstrumentForm, effective: Mapping[str, str], answers: Mapping[str, str]
 ) -> set[str]:
     shown: set[str] = set()
     current = dict(effective)
@@ -153,7 +153,7 @@ def _holds(expression: str | None, answers: Mapping[str, str]) -> bool:
 
 
 @validate_params({"instrument": _INSTRUMENT, "answers": _ANSWERS})
-def visible_answers(instrument: Instrument, answers: Mapping[str, str]) -> dict[str, str]:
+def visible_answers(instrument: InstrumentForm, answers: Mapping[str, str]) -> dict[str, str]:
     """The answers that count: non-empty answers to shown questions, in workbook order."""
     shown = visible(instrument, answers)
     return {
@@ -167,7 +167,7 @@ def visible_answers(instrument: Instrument, answers: Mapping[str, str]) -> dict[
     {"instrument": _INSTRUMENT, "name": [InstanceOf(str, "a question name")], "answers": _ANSWERS}
 )
 def available_choices(
-    instrument: Instrument, name: str, answers: Mapping[str, str]
+    instrument: InstrumentForm, name: str, answers: Mapping[str, str]
 ) -> tuple[Choice, ...]:
     """The options of a select question after its ``choice_filter`` (all options if none)."""
     question = instrument.question(name)
@@ -187,7 +187,7 @@ def as_text(raw: str | Sequence[str] | None) -> str:
 
 
 def check_answer(
-    instrument: Instrument,
+    instrument: InstrumentForm,
     question: Question,
     raw: str | Sequence[str] | None,
     answers: Mapping[str, str],
@@ -243,7 +243,7 @@ def text_limit(question: Question) -> int | None:
     return int(bound["n"]) - (bound["op"] == "<")
 
 
-def canonical(instrument: Instrument, question: Question, value: str) -> str:
+def canonical(instrument: InstrumentForm, question: Question, value: str) -> str:
     """A stored value in its one spelling: ``select_multiple`` choices once each, in list order.
 
     Values stored before this rule (or by the demo) may list choices in another order; comparing
@@ -266,7 +266,7 @@ def canonical(instrument: Instrument, question: Question, value: str) -> str:
     }
 )
 def clean_answer(
-    instrument: Instrument,
+    instrument: InstrumentForm,
     name: str,
     raw: str | Sequence[str] | None,
     answers: Mapping[str, str],
@@ -290,7 +290,7 @@ def clean_answer(
 
 
 @validate_params({"instrument": _INSTRUMENT, "answers": _ANSWERS})
-def missing_required(instrument: Instrument, answers: Mapping[str, str]) -> list[str]:
+def missing_required(instrument: InstrumentForm, answers: Mapping[str, str]) -> list[str]:
     """Shown required questions still without an answer, in workbook order."""
     shown = visible(instrument, answers)
     return [
@@ -301,7 +301,7 @@ def missing_required(instrument: Instrument, answers: Mapping[str, str]) -> list
 
 
 @validate_params({"instrument": _INSTRUMENT, "answers": _ANSWERS})
-def section_progress(instrument: Instrument, answers: Mapping[str, str]) -> list[SectionProgress]:
+def section_progress(instrument: InstrumentForm, answers: Mapping[str, str]) -> list[SectionProgress]:
     """Per section, in order: answered/visible questions and answered/required questions."""
     shown = visible(instrument, answers)
     progress = []
@@ -323,7 +323,7 @@ def section_progress(instrument: Instrument, answers: Mapping[str, str]) -> list
 
 @validate_params({"instrument": _INSTRUMENT, "answers": _ANSWERS, "lang": _LANG})
 def validate_response(
-    instrument: Instrument, answers: Mapping[str, str], lang: str = "en"
+    instrument: InstrumentForm, answers: Mapping[str, str], lang: str = "en"
 ) -> list[Problem]:
     """Every problem with a whole response (``column`` = question name), for submission checks.
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import fields, is_dataclass
 
-from civicmeter.instruments.model import Instrument
+from civicmeter.instruments.model import InstrumentForm
 
 #: Fields holding texts by language: a new file may add languages to them, never change one.
 TEXTS = frozenset({"labels", "hints", "constraint_messages", "title"})
@@ -20,7 +20,7 @@ TEXTS = frozenset({"labels", "hints", "constraint_messages", "title"})
 IGNORED = frozenset({"languages", "language_names", "row", "sha256"})
 
 
-def translation_only_difference(registered: Instrument, new: Instrument) -> str | None:
+def translation_only_difference(registered: InstrumentForm, new: InstrumentForm) -> str | None:
     """``None`` when ``new`` asks exactly what ``registered`` asks and only adds texts in
     languages a text did not have; otherwise the first difference, in words."""
     return _difference(registered, new, "the form")

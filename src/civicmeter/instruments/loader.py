@@ -1,4 +1,4 @@
-"""Load an XLSForm workbook into an :class:`~civicmeter.instruments.model.Instrument`, or say
+"""Load an XLSForm workbook into an :class:`~civicmeter.instruments.model.InstrumentForm`, or say
 why not.
 
 The supported subset is what the web survey can render and the server can check exactly as ODK
@@ -21,7 +21,7 @@ from civicmeter.instruments.model import (
     Choice,
     ChoiceList,
     Group,
-    Instrument,
+    InstrumentForm,
     Question,
     Section,
 )
@@ -94,7 +94,7 @@ def read_bytes(source: str | Path | bytes) -> bytes:
 
 
 @validate_params({"source": [InstanceOf((str, Path, bytes), "a path or the workbook bytes")]})
-def load_instrument(source: str | Path | bytes) -> Instrument:
+def load_instrument(source: str | Path | bytes) -> InstrumentForm:
     """Load and validate an XLSForm workbook (a path or its bytes).
 
     Raises :class:`InstrumentError` listing every problem (pyxform's and ours), each with its code,
@@ -147,7 +147,7 @@ class _Builder:
         self.problems: list[Problem] = []
         self.default_language = "default"
 
-    def build(self, sha256: str) -> Instrument:
+    def build(self, sha256: str) -> InstrumentForm:
         survey = self._sheet("survey")
         choices = self._sheet("choices")
         settings = self.sheets.get("settings")
@@ -172,7 +172,7 @@ class _Builder:
         title = {self.default_language: setting("form_title") or form_id}
         if settings and setting_row:
             title |= self._translated_titles(settings, setting_row)
-        return Instrument(
+        return InstrumentForm(
             form_id=form_id,
             version=version,
             title=title,

@@ -1,8 +1,10 @@
 """The instrument as plain frozen data: what the web survey renders and the importers check against.
 
-An :class:`Instrument` is built once from an XLSForm workbook by
+An :class:`InstrumentForm` is built once from an XLSForm workbook by
 :func:`civicmeter.instruments.loader.load_instrument` and never changes; results record its
 ``form_id``, ``version`` and ``sha256`` so every number can say which questionnaire produced it.
+It is named apart from the web's ``Instrument`` model (a registered version: the workbook's bytes
+and kind), which it is parsed from.
 Top-level groups are the survey's sections; a group inside a section is a block of questions shown
 together (a matrix when its rows share one choice list).
 """
@@ -141,7 +143,7 @@ class Section:
 
 
 @dataclass(frozen=True)
-class Instrument:
+class InstrumentForm:
     form_id: str
     version: str
     title: Mapping[str, str]
@@ -209,3 +211,8 @@ class Instrument:
             index = {q.name: q for q in self.iter_questions()}
             object.__setattr__(self, "_question_index", index)
         return index
+
+
+#: The former name, kept while the packages outside this one (narrative, web views) move to
+#: :class:`InstrumentForm`; new code uses that name (``tests/test_architecture.py`` counts the class).
+Instrument = InstrumentForm

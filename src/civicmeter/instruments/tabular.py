@@ -27,7 +27,7 @@ import pandas as pd
 from civicmeter.instruments.answers import CODES, CONSTRAINT, check_answer, message, visible
 from civicmeter.instruments.errors import Problem, ProblemList, ResponsesImportError
 from civicmeter.instruments.files import read_table
-from civicmeter.instruments.model import Instrument, Question
+from civicmeter.instruments.model import InstrumentForm, Question
 from civicmeter.params import NONE, InstanceOf, validate_params
 
 CITY = "city"
@@ -102,8 +102,8 @@ def column_name(question: Question) -> str:
     return f"{question.group}/{question.name}" if question.group else question.name
 
 
-@validate_params({"instrument": [InstanceOf(Instrument, "an Instrument")]})
-def export_columns(instrument: Instrument) -> list[str]:
+@validate_params({"instrument": [InstanceOf(InstrumentForm, "an InstrumentForm")]})
+def export_columns(instrument: InstrumentForm) -> list[str]:
     return [CITY, CITY_NAME, STATUS, VERSION] + [
         column_name(q) for q in instrument.iter_questions(answerable_only=True)
     ]
@@ -111,13 +111,13 @@ def export_columns(instrument: Instrument) -> list[str]:
 
 @validate_params(
     {
-        "instrument": [InstanceOf(Instrument, "an Instrument")],
+        "instrument": [InstanceOf(InstrumentForm, "an InstrumentForm")],
         "rows": [InstanceOf(Iterable, "an iterable of CityAnswers")],
         "labels": [InstanceOf(str, "a language code of the instrument such as 'es'"), NONE],
     }
 )
 def answers_to_frame(
-    instrument: Instrument, rows: Iterable[CityAnswers], *, labels: str | None = None
+    instrument: InstrumentForm, rows: Iterable[CityAnswers], *, labels: str | None = None
 ) -> pd.DataFrame:
     """Our export layout; answers to hidden questions are left out, values stored canonically
     (choices in list order, integers without leading zeros) so re-exports are identical.
@@ -139,14 +139,14 @@ def answers_to_frame(
     return pd.DataFrame(records, columns=columns, dtype=object)
 
 
-def _label(instrument: Instrument, question: Question, value: str, lang: str) -> str:
+def _label(instrument: InstrumentForm, question: Question, value: str, lang: str) -> str:
     if not question.is_select or not value:
         return value
     return "; ".join(instrument.choice_label(question.list_name, name, lang) for name in value.split())
 
 
-@validate_params({"instrument": [InstanceOf(Instrument, "an Instrument")]})
-def numeric_columns(instrument: Instrument) -> set[str]:
+@validate_params({"instrument": [InstanceOf(InstrumentForm, "an InstrumentForm")]})
+def numeric_columns(instrument: InstrumentForm) -> set[str]:
     """Export columns holding numbers (written as numeric cells in XLSX)."""
     numbers = {column_name(q) for q in instrument.iter_questions(answerable_only=True)
                if q.type in ("integer", "decimal")}  # fmt: skip
@@ -154,7 +154,7 @@ def numeric_columns(instrument: Instrument) -> set[str]:
 
 
 def _header_map(
-    instrument: Instrument,
+    instrument: InstrumentForm,
 ) -> tuple[dict[str, Question], dict[str, tuple[Question, str]]]:
     """Accepted headers -> question, and split-choice headers -> (question, choice)."""
     direct: dict[str, Question] = {}
@@ -178,14 +178,14 @@ def is_meta_column(header: str) -> bool:
 
 @validate_params(
     {
-        "instrument": [InstanceOf(Instrument, "an Instrument")],
+        "instrument": [InstanceOf(InstrumentForm, "an InstrumentForm")],
         "frame": [InstanceOf(pd.DataFrame, "a pandas DataFrame")],
         "city_column": [InstanceOf(str, "a column name")],
         "stored": [InstanceOf(Mapping, "a mapping of city cell to stored answers"), NONE],
     }
 )
 def frame_to_answers(
-    instrument: Instrument,
+    instrument: InstrumentForm,
     frame: pd.DataFrame,
     *,
     city_column: str = CITY,
@@ -271,7 +271,7 @@ def _version(cell: str, number: int) -> tuple[int | None, list[Problem]]:
 
 
 def _clean_row(
-    instrument: Instrument,
+    instrument: InstrumentForm,
     raw: dict[str, str],
     where: dict[str, str],
     number: int,
@@ -304,7 +304,7 @@ def _clean_row(
     return answers, problems
 
 
-def _condition(instrument: Instrument, question: Question) -> str:
+def _condition(instrument: InstrumentForm, question: Question) -> str:
     """The relevance that hides a question: its own, or its block's or section's."""
     if question.relevant:
         return question.relevant
@@ -315,14 +315,14 @@ def _condition(instrument: Instrument, question: Question) -> str:
 
 @validate_params(
     {
-        "instrument": [InstanceOf(Instrument, "an Instrument")],
+        "instrument": [InstanceOf(InstrumentForm, "an InstrumentForm")],
         "source": [InstanceOf((str, Path, bytes), "a path or the file bytes")],
         "encoding": [InstanceOf(str, "an encoding name such as 'cp1252'"), NONE],
         "city_column": [InstanceOf(str, "a column name")],
     }
 )
 def read_answers(
-    instrument: Instrument,
+    instrument: InstrumentForm,
     source: str | Path | bytes,
     *,
     encoding: str | None = None,

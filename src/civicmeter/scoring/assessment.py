@@ -8,7 +8,7 @@ workbook and the recipe stay two files that a test keeps aligned.
 from __future__ import annotations
 
 from civicmeter.indexing.errors import ProblemCollector
-from civicmeter.instruments import Instrument
+from civicmeter.instruments import InstrumentForm
 from civicmeter.params import InstanceOf, validate_params
 from civicmeter.scoring import errors as E
 from civicmeter.scoring.errors import ScoringError
@@ -18,8 +18,8 @@ from civicmeter.scoring.recipe import ScoringRecipe
 CLAIM_OPTIONS = frozenset({"met", "not_met"})
 
 
-@validate_params({"instrument": [InstanceOf(Instrument, "an Instrument")]})
-def assessment_criteria(instrument: Instrument) -> tuple[str, ...]:
+@validate_params({"instrument": [InstanceOf(InstrumentForm, "an InstrumentForm")]})
+def assessment_criteria(instrument: InstrumentForm) -> tuple[str, ...]:
     """The question names of the instrument's criteria, in workbook order."""
     return tuple(
         q.name
@@ -30,11 +30,11 @@ def assessment_criteria(instrument: Instrument) -> tuple[str, ...]:
 
 @validate_params(
     {
-        "instrument": [InstanceOf(Instrument, "an Instrument")],
+        "instrument": [InstanceOf(InstrumentForm, "an InstrumentForm")],
         "recipe": [InstanceOf(ScoringRecipe, "a ScoringRecipe")],
     }
 )
-def recipe_criteria(instrument: Instrument, recipe: ScoringRecipe) -> dict[str, str]:
+def recipe_criteria(instrument: InstrumentForm, recipe: ScoringRecipe) -> dict[str, str]:
     """``{question name: recipe criterion code}`` for every criterion of ``recipe``.
 
     Raises :class:`ScoringError` (``scoring.E011``) naming each recipe criterion the instrument has

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 
 from civicmeter.indexing.errors import ProblemCollector
-from civicmeter.instruments import Instrument
+from civicmeter.instruments import InstrumentForm
 from civicmeter.scoring import errors as E
 from civicmeter.scoring.errors import ScoringError
 from civicmeter.scoring.recipe import Item, ScoringRecipe
@@ -39,7 +39,7 @@ class Contribution:
         return asdict(self)
 
 
-def check_recipe_fits_instrument(recipe: ScoringRecipe, instrument: Instrument) -> None:
+def check_recipe_fits_instrument(recipe: ScoringRecipe, instrument: InstrumentForm) -> None:
     """Refuse a recipe whose rules name questions or options the instrument does not have."""
     recipe.require_kind("questionnaire", instead="score_assessments")
     problems = ProblemCollector(ScoringError)

@@ -12,7 +12,7 @@ import pandas as pd
 
 from civicmeter import instruments
 from civicmeter.indexing.errors import ProblemCollector
-from civicmeter.instruments import Instrument
+from civicmeter.instruments import InstrumentForm
 from civicmeter.params import InstanceOf, validate_params
 from civicmeter.scoring import errors as E
 from civicmeter.scoring.engine import index_points
@@ -85,13 +85,13 @@ def _table(
 
 @validate_params(
     {
-        "instrument": [InstanceOf(Instrument, "an Instrument")],
+        "instrument": [InstanceOf(InstrumentForm, "an InstrumentForm")],
         "responses": [InstanceOf(Mapping, "a mapping of city -> {question: answer}")],
         "recipe": [InstanceOf(ScoringRecipe, "a ScoringRecipe")],
     }
 )
 def score_responses(
-    instrument: Instrument, responses: Mapping[str, Mapping[str, str]], recipe: ScoringRecipe
+    instrument: InstrumentForm, responses: Mapping[str, Mapping[str, str]], recipe: ScoringRecipe
 ) -> ScoreTable:
     """Score each city's questionnaire answers with a questionnaire recipe.
 
