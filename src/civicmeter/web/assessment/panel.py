@@ -10,6 +10,8 @@ from . import display, selectors
 
 #: How many roadmap steps the panel shows; the PDF and the CSV have them all.
 PANEL_STEPS = 6
+#: Peer cities named per step on the page and in the PDF (the CSV names them all).
+PEERS_SHOWN = 5
 
 
 def _assessments(programme, city):
@@ -69,5 +71,7 @@ def step_view(step, lang: str) -> dict:
         "blocked_by": list(step.blocked_by),
         "unlocks": list(step.unlocks),
         "peers": list(step.peers),
+        "some_peers": list(step.peers[:PEERS_SHOWN]),
+        "more_peers": max(0, len(step.peers) - PEERS_SHOWN),
         "rule": criterion.rule,
     }
