@@ -1,7 +1,7 @@
 """Goals and KPIs in a real browser: the city's team imports a KPI values file and sees each
 indicator's status and its trend (chart and table); a file with a bad cell is refused with the row
-and column named. The goals pages pass axe-core (WCAG 2.1 A/AA) in English and Spanish and break
-no Content-Security-Policy rule."""
+and column named. The goals pages pass axe-core (WCAG 2.1 A/AA) in English and Spanish and on a
+375 px phone, and break no Content-Security-Policy rule."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from civicmeter.testing import make_world
 from civicmeter.web.accounts.permissions import SYSTEM
 from civicmeter.web.goals import services
 
+from .conftest import DESKTOP, PHONE
 from .test_accessibility import AXE, AXE_OPTIONS, RUN_AXE, _describe, _sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -75,7 +76,7 @@ def test_the_team_imports_kpi_values_and_sees_status_and_trend(page, live_server
     assert not problems, problems
 
 
-def test_goals_pages_pass_axe_in_english_and_spanish(browser, live_server):
+def test_goals_pages_pass_axe_in_english_spanish_and_on_a_phone(browser, live_server):
     world = goals_world()
     services.values_import(
         actor=SYSTEM, programme=world.programme, city=world.city_a, filename="v.csv", content=VALUES.encode()
@@ -91,9 +92,9 @@ def test_goals_pages_pass_axe_in_english_and_spanish(browser, live_server):
     ]
     script = AXE.read_text(encoding="utf-8")
     found: list[str] = []
-    for language in ("en", "es"):
+    for language, viewport in (("en", DESKTOP), ("es", DESKTOP), ("en", PHONE)):
         for username, addresses in (("baltimore-us", team), (None, ["/cities/baltimore-us/goals/"])):
-            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            context = browser.new_context(viewport=viewport)
             context.add_init_script(script=script)
             page = context.new_page()
             page.set_default_timeout(30_000)
@@ -107,8 +108,9 @@ def test_goals_pages_pass_axe_in_english_and_spanish(browser, live_server):
                 http = page.goto(f"{live_server.url}{address}")
                 assert http is not None and http.status == 200, address
                 result = page.evaluate(RUN_AXE, AXE_OPTIONS)
-                found += [f"{address} [{language}]: {line}" for line in _describe(result["violations"])]
-                found += [f"{address} [{language}]: console: {text}" for text in console]
+                where = f"{address} [{language}, {viewport['width']} px]"
+                found += [f"{where}: {line}" for line in _describe(result["violations"])]
+                found += [f"{where}: console: {text}" for text in console]
                 console.clear()
             context.close()
     assert not found, "\n".join(found)

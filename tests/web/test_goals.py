@@ -99,6 +99,13 @@ class ValuesTests(TestCase):
         self.assertFalse(KpiValue.objects.exists())
         self.assertFalse(ValuesImport.objects.exists())
 
+    def test_a_file_over_the_upload_limit_is_refused_by_its_size(self):
+        with self.settings(CIVICMETER_MAX_UPLOAD_BYTES=100), self.assertRaises(ValuesFileError) as info:
+            self.imported()
+        self.assertEqual(info.exception.codes, ("goals.E016",))
+        self.assertIn("values.csv is 0.0 MB, above the 0 MB upload limit", str(info.exception))
+        self.assertFalse(KpiValue.objects.exists())
+
     def test_csv_round_trip_export_then_import_changes_nothing(self):
         run = self.imported()
         self.assertEqual((run.inserted, run.updated, run.unchanged), (5, 0, 0))

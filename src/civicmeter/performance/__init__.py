@@ -10,7 +10,7 @@ Pure Python (no Django), so a notebook can use it::
 from civicmeter.performance.cityscore import WindowScore, city_score, historical_target
 from civicmeter.performance.errors import ValueProblem, ValuesFileError
 from civicmeter.performance.indicators import Direction, Frequency, Indicator, Observation
-from civicmeter.performance.periods import Period, example_label, parse_period, period_containing
+from civicmeter.performance.periods import Period, parse_period, period_containing
 from civicmeter.performance.progress import (
     ActionDone,
     Caveat,
@@ -57,7 +57,6 @@ __all__ = [
     "WaveScore",
     "WindowScore",
     "city_score",
-    "example_label",
     "historical_target",
     "meets_target",
     "parse_period",

@@ -54,11 +54,6 @@ class Period:
         return str(s.year)
 
 
-def example_label(frequency: Frequency) -> str:
-    """How a period of ``frequency`` is written, for messages."""
-    return _FORMS[Frequency(frequency)]
-
-
 def period_containing(day: date, frequency: Frequency, *, following: bool = False) -> Period:
     """The period of ``frequency`` that holds ``day`` (or the one after it)."""
     frequency = Frequency(frequency)

@@ -12,10 +12,19 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from civicmeter.performance import Frequency, StatusRule, ValuesFileError, parse_period, read_values
+from civicmeter.performance import (
+    Frequency,
+    StatusRule,
+    ValueProblem,
+    ValuesFileError,
+    parse_period,
+    read_values,
+)
+from civicmeter.performance.errors import TOO_LARGE
 from civicmeter.web.accounts.permissions import now_for, user_of
 from civicmeter.web.programmes.models import City, Programme
 
@@ -29,6 +38,14 @@ NOT_LINKED = (
     "[goals.E015] {code!r} takes no outcome data; link it to an outcome indicator of the programme first."
 )
 BAD_PERIOD = "[goals.E008] {detail}"
+
+
+def check_size(filename: str, size: int) -> None:
+    """Refuse a values file above ``CIVICMETER_MAX_UPLOAD_BYTES`` from its size alone."""
+    limit = settings.CIVICMETER_MAX_UPLOAD_BYTES
+    if size > limit:
+        text = TOO_LARGE.format(file=filename, size=size / 2**20, limit=limit / 2**20)
+        raise ValuesFileError([ValueProblem("goals.E016", text)])
 
 
 @dataclass(frozen=True)
@@ -136,6 +153,7 @@ def values_import(*, actor, programme: Programme, city: City, filename: str, con
     nothing the second time.
     """
     require_goals_editor(actor, programme, city)
+    check_size(filename, len(content))
     indicators = city_indicators(programme, city)
     rows = read_values(content, {code: Frequency(i.frequency) for code, i in indicators.items()})
     at, user = now_for(actor), user_of(actor)

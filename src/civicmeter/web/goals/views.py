@@ -182,6 +182,7 @@ def values_import(request, programme: str, city: str):
         return _back(programme_row, city_row, "#import")
     upload = form.cleaned_data["file"]
     try:
+        services.check_size(upload.name, upload.size)
         run = services.values_import(
             actor=request.user,
             programme=programme_row,
