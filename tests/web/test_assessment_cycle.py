@@ -15,7 +15,7 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from civicmeter.testing import login, make_assessment_wave, make_user, make_world
+from civicmeter.testing import login, make_assessment_wave, make_city, make_user, make_world
 from civicmeter.web.accounts.models import Role
 from civicmeter.web.assessment import services
 from civicmeter.web.assessment.models import CriterionClaim, EvidencePiece
@@ -413,3 +413,66 @@ class AnswerPageTests(CycleTestCase):
         login(self.client, self.world.respondent_a)
         got = self.client.get(reverse("collection:survey", args=[self.response.pk]))
         self.assertRedirects(got, reverse("assessment:overview", args=[self.response.pk]))
+
+
+class ResultsAndVisibilityTests(CycleTestCase):
+    def test_results_export_of_an_assessment_wave_has_index_class_tier_and_practices(self):
+        import csv as csv_module
+
+        from typer.testing import CliRunner
+
+        from civicmeter.cli import app
+
+        self.claim_od1()
+        self.submit()
+        services.reviewer_assign(actor=self.world.admin, response=self.response, reviewer=self.world.reviewer)
+        services.review_decide(
+            actor=self.world.reviewer, response=self.response, criterion="OD1", outcome="accepted"
+        )
+        out = Path(HOME) / "results.csv"
+        result = CliRunner().invoke(app, ["results", "export", "--wave", self.wave.code, "--out", str(out)])
+        self.assertEqual(result.exit_code, 0, result.output)
+        rows = list(csv_module.DictReader(out.open(encoding="utf-8")))
+        self.assertEqual(len(rows), 1)
+        self.assertEqual(
+            {
+                k: rows[0][k]
+                for k in ("rank", "city", "data_use_index", "data_use_class", "tier", "practice_OD")
+            },
+            {
+                "rank": "1",
+                "city": "baltimore-us",
+                "data_use_index": "1",
+                "data_use_class": "low",
+                "tier": "",
+                "practice_OD": "0.25",
+            },
+        )
+
+    def test_the_results_address_of_an_assessment_wave_leads_to_its_own_page(self):
+        login(self.client, self.world.admin)
+        got = self.client.get(reverse("results:wave", args=["test", self.wave.code]))
+        self.assertRedirects(got, reverse("assessment:results", args=["test", self.wave.code]))
+
+    def test_a_city_not_invited_does_not_see_an_assessment_wave_that_invites_others(self):
+        from civicmeter.web.accounts.selectors import respondent_assignments
+        from civicmeter.web.programmes import services as programme_services
+
+        athens = make_user(
+            "athens-gr",
+            programme=self.world.programme,
+            kind=Role.Kind.RESPONDENT,
+            city=make_city("Athens", "GR"),
+        )
+        programme_services.invitation_send(
+            actor=self.world.admin,
+            wave=self.wave,
+            city=self.world.city_a,
+            email="b@example.org",
+            notify=False,
+        )
+        waves = [a["wave"].code for a in respondent_assignments(athens)]
+        self.assertNotIn(self.wave.code, waves)
+        self.assertIn(
+            self.wave.code, [a["wave"].code for a in respondent_assignments(self.world.respondent_a)]
+        )

@@ -42,9 +42,7 @@ def score(
         f"{run.recipe_version} (sha256 {run.recipe_sha256[:12]}), run {run.pk}, "
         f"Civicmeter {run.code_version}"
     )
-    shares = ", ".join(
-        f"{code} {count} ({count / run.n:.0%})" for code, count in counts.items()
-    )
+    shares = ", ".join(f"{code} {count} ({count / run.n:.0%})" for code, count in counts.items())
     tiers = Counter(s.tier for s in scores if s.tier)
     if tiers:
         typer.echo("tiers: " + ", ".join(f"{code} {count}" for code, count in tiers.items()))
@@ -70,13 +68,19 @@ def export(
     out: Path = typer.Option(..., "--out", help="CSV file to write."),  # noqa: B008 - typer idiom
     programme: str | None = PROGRAMME_OPTION,
 ) -> None:
-    """Write the latest results of the wave, one row per city, to a CSV file."""
+    """Write the latest results of the wave, one row per city, to a CSV file (for an assessment
+    wave: data-use index, class, tier and the share of each practice's criteria accepted)."""
     setup_django()
     from civicmeter.web.results import selectors
 
     with user_errors(NotFound, OSError):
         chosen = find_wave(wave, programme)
-        text = selectors.export_csv(chosen)
+        if chosen.instrument.kind == "assessment":  # index, class, tier and practice shares
+            from civicmeter.web.assessment.results_table import export_csv
+
+            text = export_csv(chosen)
+        else:
+            text = selectors.export_csv(chosen)
         out.write_text(text, encoding="utf-8")
     typer.echo(f"wrote {text.count(chr(10)) - 1} cities to {out}")
 

@@ -4,6 +4,9 @@ first. Read by the results page, the dashboard link and ``civicmeter results exp
 
 from __future__ import annotations
 
+import csv
+import io
+
 from civicmeter.web.collection.models import Response
 from civicmeter.web.programmes.models import Wave
 
@@ -69,3 +72,16 @@ def export_rows(wave: Wave) -> list[dict[str, str]]:
             record[f"practice_{practice.code}"] = f"{score.share:g}"
         out.append(record)
     return out
+
+
+def export_csv(wave: Wave) -> str:
+    """:func:`export_rows` as CSV text (header first); ``civicmeter results export`` and the
+    results page's download write this for an assessment wave."""
+    rows = export_rows(wave)
+    standard = selectors.standard_for(wave)
+    columns = [*EXPORT_COLUMNS, *(f"practice_{p.code}" for p in standard.practices)]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()

@@ -29,6 +29,17 @@ def results(request, programme: str, code: str):
 
 @login_required
 @require_GET
+def results_csv(request, programme: str, code: str):
+    wave = access_wave_by_code(request.user, programme, code)
+    if not selectors.is_assessment(wave):
+        raise Http404("No such assessment wave.")
+    http = HttpResponse(results_table.export_csv(wave).encode("utf-8-sig"), content_type=CONTENT_TYPES["csv"])
+    http["Content-Disposition"] = f'attachment; filename="results-{wave.code}.csv"'
+    return http
+
+
+@login_required
+@require_GET
 def roadmap_file(request, pk: int, fmt: str):
     if fmt not in CONTENT_TYPES:
         raise Http404("No such format.")

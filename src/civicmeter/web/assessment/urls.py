@@ -19,4 +19,9 @@ urlpatterns = [
     path("evidence/<uuid:key>/remove/", views.evidence_remove, name="evidence_remove"),
     path("p/<slug:programme>/waves/<str:code>/assessments/", views.wave_assessments, name="wave"),
     path("p/<slug:programme>/waves/<str:code>/assessments/results/", results_views.results, name="results"),
+    path(
+        "p/<slug:programme>/waves/<str:code>/assessments/results.csv",
+        results_views.results_csv,
+        name="results_csv",
+    ),
 ]

@@ -28,6 +28,8 @@ _rows_cache = FragmentCache(size=64)
 @login_required
 def wave_results(request, programme: str, code: str):
     wave = access_wave_by_code(request.user, programme, code)
+    if wave.instrument.kind == "assessment":  # its own page: index, class, tier, practices, best first
+        return redirect("assessment:results", programme, code)
     results = selectors.wave_results(wave)
     page = Paginator(results.rows, PAGE_SIZE).get_page(request.GET.get("page"))
     runs = (selectors.run_key(results.psi_run), selectors.run_key(results.data_use_run))
