@@ -23,7 +23,7 @@ app = typer.Typer(
 # One module per area; each defines register(app).
 COMMAND_MODULES = (
     "platform", "instrument", "responses", "index", "index_audit", "outcomes", "analysis", "scoring",
-    "wellbeing", "backup", "waves", "assessment", "programme", "outcome_names",
+    "wellbeing", "backup", "waves", "assessment", "programme", "outcome_names", "publish",
     "tokens", "goals", "recommendations", "agenda",
 )
 
