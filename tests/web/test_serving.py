@@ -7,6 +7,7 @@ web server and the background-task worker with all their processes.
 from __future__ import annotations
 
 import http.cookiejar
+import json
 import os
 import re
 import signal
@@ -179,6 +180,53 @@ def test_settings_allow_plain_http_only_for_a_loopback_server(tmp_path):
     assert run({"CIVICMETER_LOCAL_HTTP": "1"}) == "['127.0.0.1', 'localhost', '[::1]'] False False False 0"
     behind_proxy = run({"CIVICMETER_LOCAL_HTTP": "1", "BEHIND_TLS_PROXY": "1", "ALLOWED_HOSTS": "c.org"})
     assert behind_proxy == "['c.org'] True True True 31536000"
+
+
+def test_a_loopback_server_trusts_its_other_loopback_names_on_its_own_port(tmp_path):
+    """A form read from http://localhost:PORT may post to http://127.0.0.1:PORT (and back): both are
+    this server. Django compares the Origin with the Host, so without this the sign-in was a 403
+    whenever a client's two requests named the server differently. No other origin or port is
+    trusted, and a server that is not on loopback trusts nothing extra."""
+    from django.middleware.csrf import CsrfViewMiddleware
+    from django.test import RequestFactory, override_settings
+
+    probe = (
+        "import django, json; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps(s.CSRF_TRUSTED_ORIGINS))"
+    )
+    env = _production_env(tmp_path)
+    run = lambda extra: subprocess.run(  # noqa: E731, S603
+        [sys.executable, "-c", probe], env={**env, **extra}, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    local = {"CIVICMETER_LOCAL_HTTP": "1", "CIVICMETER_LOCAL_PORT": "8123"}
+    trusted = json.loads(run(local))
+    assert trusted == ["http://127.0.0.1:8123", "http://localhost:8123", "http://[::1]:8123"]
+    assert run({**local, "BEHIND_TLS_PROXY": "1", "ALLOWED_HOSTS": "c.org"}) == "[]"
+    assert run({"CIVICMETER_LOCAL_PORT": "8123", "ALLOWED_HOSTS": "c.org"}) == "[]"
+
+    def verdict(host: str, origin: str):
+        request = RequestFactory().post("/accounts/login/", HTTP_HOST=host, HTTP_ORIGIN=origin)
+        request.COOKIES["csrftoken"] = "x" * 32
+        request.META["HTTP_X_CSRFTOKEN"] = "x" * 32
+        with override_settings(CSRF_TRUSTED_ORIGINS=trusted, ALLOWED_HOSTS=["127.0.0.1", "localhost"]):
+            return CsrfViewMiddleware(lambda r: None).process_view(request, lambda r: None, (), {})
+
+    assert verdict("127.0.0.1:8123", "http://localhost:8123") is None  # accepted
+    assert verdict("localhost:8123", "http://127.0.0.1:8123") is None
+    assert verdict("127.0.0.1:8123", "http://localhost:9999").status_code == 403
+    assert verdict("127.0.0.1:8123", "http://evil.example").status_code == 403
+
+
+def test_serve_and_demo_tell_the_settings_their_port(monkeypatch):
+    from civicmeter.cli import platform
+
+    monkeypatch.delenv("CIVICMETER_LOCAL_PORT", raising=False)
+    monkeypatch.delenv("CIVICMETER_LOCAL_HTTP", raising=False)
+    platform._allow_local_http("127.0.0.1", 8123)
+    assert os.environ["CIVICMETER_LOCAL_HTTP"] == "1" and os.environ["CIVICMETER_LOCAL_PORT"] == "8123"
+    monkeypatch.delenv("CIVICMETER_LOCAL_PORT")
+    platform._allow_local_http("0.0.0.0", 8123)  # noqa: S104
+    assert "CIVICMETER_LOCAL_PORT" not in os.environ
 
 
 def test_loopback_detection():

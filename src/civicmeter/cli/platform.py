@@ -26,7 +26,7 @@ def demo(
     into CIVICMETER_HOME and writes e-mail to files there instead of sending it.
     """
     os.environ["CIVICMETER_DEMO"] = "1"
-    _allow_local_http("127.0.0.1")
+    _allow_local_http("127.0.0.1", port)
     setup_django()
     _migrate()
     from rich.console import Console
@@ -92,7 +92,7 @@ def serve(
     """
     if dev:
         os.environ.setdefault("DEBUG", "1")
-    _allow_local_http(host)
+    _allow_local_http(host, port)
     try:
         size = _server.ServerSize.choose(workers, threads)
     except ValueError as exc:
@@ -102,10 +102,12 @@ def serve(
     _serve(host, port, size, dev=dev)
 
 
-def _allow_local_http(host: str) -> None:
-    """Mark a loopback-only server for the settings (read by this process and every child)."""
+def _allow_local_http(host: str, port: int) -> None:
+    """Mark a loopback-only server and its port for the settings (read by this process and every
+    child): plain HTTP, and a post from any loopback name of this port accepted (CSRF origin)."""
     if _server.is_loopback(host):
         os.environ["CIVICMETER_LOCAL_HTTP"] = "1"
+        os.environ["CIVICMETER_LOCAL_PORT"] = str(port)
 
 
 def _serve(host: str, port: int, size: _server.ServerSize, *, dev: bool) -> None:

@@ -68,6 +68,12 @@ ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS") or (
 if LOCAL_HTTP:
     ALLOWED_HOSTS += [host for host in LOOPBACK_HOSTS if host not in ALLOWED_HOSTS]
 CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS")
+LOCAL_PORT = os.environ.get("CIVICMETER_LOCAL_PORT", "")  # set by `serve` with CIVICMETER_LOCAL_HTTP
+if LOCAL_HTTP and LOCAL_PORT.isdigit():
+    # Each loopback name is this same server on its own port: a form read from http://localhost:PORT
+    # may post to http://127.0.0.1:PORT. Django compares a post's Origin with its Host, so without
+    # these a sign-in was refused (403) when a client named the server both ways.
+    CSRF_TRUSTED_ORIGINS += [f"http://{host}:{LOCAL_PORT}" for host in LOOPBACK_HOSTS]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -98,6 +104,7 @@ INSTALLED_APPS = [
     "civicmeter.web.recommendations",
     "civicmeter.web.agenda",
     "civicmeter.web.goals",
+    "civicmeter.web.assessment",
 ]
 
 MIDDLEWARE = [
