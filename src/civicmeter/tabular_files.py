@@ -236,18 +236,48 @@ def load_workbook(source: io.BytesIO, **options: object):
     return load(source, **options)
 
 
-def workbook_rows(data: bytes) -> Iterator[tuple]:
-    """The first sheet's rows of values, streamed (read-only mode) so a caller can stop early.
+class SheetNotFound(KeyError):
+    """The workbook has no sheet of that name or position; ``sheets`` lists the names it has."""
+
+    def __init__(self, sheet: str | int, sheets: Sequence[str]):
+        super().__init__(sheet)
+        self.sheet = sheet
+        self.sheets = tuple(sheets)
+
+
+def workbook_rows(data: bytes, sheet: str | int | None = None) -> Iterator[tuple]:
+    """The rows of values of ``sheet`` (a name, or a position from 0; the first sheet when None),
+    streamed (read-only mode) so a caller can stop early.
 
     The stored sheet size is not trusted (a file may claim a million rows it does not have).
     """
     book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
-        sheet = book.worksheets[0]
-        sheet.reset_dimensions()
-        yield from sheet.iter_rows(values_only=True)
+        chosen = _sheet(book, sheet)
+        chosen.reset_dimensions()
+        yield from chosen.iter_rows(values_only=True)
     finally:
         book.close()
+
+
+def _sheet(book, sheet: str | int | None):
+    if sheet is None:
+        return book.worksheets[0]
+    if isinstance(sheet, int) and 0 <= sheet < len(book.worksheets):
+        return book.worksheets[sheet]
+    if isinstance(sheet, str) and sheet in book.sheetnames:
+        return book[sheet]
+    raise SheetNotFound(sheet, book.sheetnames)
+
+
+def cell_text(value: object) -> str:
+    """A cell's value as the text a person sees: "" for empty, ``12`` (not ``12.0``) for a whole
+    number, ``str()`` otherwise (dates as ``2023-01-31 00:00:00``, as pandas writes them)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 # --- formulas -----------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from civicmeter.tabular_files import (
     NotUtf8Error,
     ReadPolicy,
     archive_facts,
+    cell_text,
     choose_encoding,
     file_kind,
     guess_code_page,
@@ -230,7 +231,7 @@ def _xlsx_rows(data: bytes, label: str | None) -> tuple[list[str], list[list[str
         values = []
         for number, row in enumerate(workbook_rows(data), start=1):
             _check_lengths(row, number, label)
-            values.append([_cell(v) for v in row])
+            values.append([cell_text(v) for v in row])
     except ResponsesImportError:
         raise
     except Exception as exc:  # noqa: BLE001 - any parser failure on a damaged workbook is the file's fault
@@ -239,20 +240,13 @@ def _xlsx_rows(data: bytes, label: str | None) -> tuple[list[str], list[list[str
     return (values[0], values[1:]) if values else ([], [])
 
 
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def _typed(text: str) -> str | int | float:
-    """A number if it reads back (via :func:`_cell`) as exactly ``text``, else ``text`` itself."""
+    """A number if it reads back (via :func:`~civicmeter.tabular_files.cell_text`) as exactly
+    ``text``, else ``text`` itself."""
     if not PLAIN_NUMBER.fullmatch(text):
         return neutralise(text)
     number = int(text) if re.fullmatch(r"-?\d+", text) else float(text)
-    return number if _cell(number) == text else text
+    return number if cell_text(number) == text else text
 
 
 def _check_header(header: list[str], label: str | None) -> None:
@@ -287,7 +281,7 @@ def to_csv_bytes(frame: pd.DataFrame, delimiter: str = ",") -> bytes:
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(list(frame.columns))
     for row in frame.itertuples(index=False):
-        writer.writerow([neutralise(_cell(v)) for v in row])
+        writer.writerow([neutralise(cell_text(v)) for v in row])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -312,7 +306,7 @@ def to_xlsx_bytes(frame: pd.DataFrame, numeric: set[str] | frozenset[str] | list
     numbers = [name in numeric for name in frame.columns]
     for row in frame.itertuples(index=False):
         cells = zip(row, numbers, strict=True)
-        sheet.append([_typed(_cell(v)) if number else neutralise(_cell(v)) for v, number in cells])
+        sheet.append([_typed(cell_text(v)) if number else neutralise(cell_text(v)) for v, number in cells])
     buffer = io.BytesIO()
     book.save(buffer)
     return _reproducible(buffer.getvalue())

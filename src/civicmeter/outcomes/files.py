@@ -27,11 +27,14 @@ from civicmeter.tabular_files import (
     OLD_EXCEL,
     EncodingPolicy,
     ReadPolicy,
+    SheetNotFound,
     archive_facts,
+    cell_text,
     choose_encoding,
     file_kind,
     looks_like_text,
     sniff_delimiter,
+    workbook_rows,
 )
 
 #: Bytes looked at to decide the encoding and the layout; enough for any header block.
@@ -156,7 +159,7 @@ def _metadata(rows: list[list[str]]) -> dict[str, str]:
     return found
 
 
-def _unique_headers(cells: list) -> list[str]:
+def unique_headers(cells: list) -> list[str]:
     """Header names as pandas makes them for CSV: blanks become "Unnamed: i", repeats get ".1"."""
     seen: dict[str, int] = {}
     names = []
@@ -177,8 +180,9 @@ def _looks_like(head: bytes) -> str:
     return "text (perhaps a CSV)" if looks_like_text(head) else "some other kind of file"
 
 
-def check_workbook(path: Path) -> None:
-    """Refuse, before pandas opens it, a file named .xlsx that is no workbook or unpacks too far.
+def check_workbook(path: Path) -> bool:
+    """Refuse, before it is parsed, a file named .xlsx that is no workbook or unpacks too far;
+    True for an old binary .xls (which only pandas and xlrd read), False for a checked .xlsx.
 
     A PNG renamed .xlsx or a CSV saved with the wrong name must be told apart from a broken
     workbook, and a small zip that inflates to gigabytes of XML must not be parsed at all.
@@ -186,7 +190,7 @@ def check_workbook(path: Path) -> None:
     with open(path, "rb") as handle:
         head = handle.read(8)
     if file_kind(head) == OLD_EXCEL:  # pandas reads the old binary .xls format via xlrd
-        return
+        return True
     suffix = path.suffix.lower()
     try:
         facts = archive_facts(path)
@@ -209,33 +213,55 @@ def check_workbook(path: Path) -> None:
         raise OutcomesError(
             [Problem("outcomes.E016", E016_INFLATES.format(path=path, size=size, limit=limit))]
         )
+    return False
 
 
-def open_workbook(path: Path, sheet: str | int | None, **read_options) -> pd.DataFrame:
-    """``pd.read_excel`` after :func:`check_workbook`, with a missing sheet named (E015)."""
-    check_workbook(path)
+def open_workbook(path: Path, sheet: str | int | None) -> pd.DataFrame:
+    """The sheet as a grid of text cells ("" for blank; columns 0, 1, ...), trailing blank rows and
+    columns left out, after :func:`check_workbook`; a missing sheet is named with the others (E015).
+
+    An ``.xlsx``/``.xlsm`` is read by the shared reader (:func:`civicmeter.tabular_files.workbook_rows`,
+    as answers are); only an old binary ``.xls``, which it cannot open, goes through pandas and xlrd.
+    """
+    old = check_workbook(path)
     try:
-        return pd.read_excel(path, sheet_name=sheet if sheet is not None else 0, **read_options)
-    except ValueError as exc:
-        if sheet is None or "not found" not in str(exc):
-            raise OutcomesError(
-                [Problem("outcomes.E013", E013_UNREADABLE.format(path=path, reason=exc))]
-            ) from exc
-        sheets = ", ".join(repr(n) for n in pd.ExcelFile(path).sheet_names)
+        if old:
+            rows = _xls_rows(path, sheet)
+        else:
+            rows = [[cell_text(v) for v in row] for row in workbook_rows(path.read_bytes(), sheet)]
+    except SheetNotFound as exc:
+        sheets = ", ".join(repr(n) for n in exc.sheets)
         raise OutcomesError(
             [Problem("outcomes.E015", E015_NO_SHEET.format(path=path, sheet=sheet, sheets=sheets))]
         ) from exc
-    except (zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise OutcomesError(
-            [Problem("outcomes.E013", E013_UNREADABLE.format(path=path, reason=exc))]
-        ) from exc
+    except Exception as exc:  # noqa: BLE001 - any parser failure on a damaged workbook is the file's fault
+        reason = str(exc) or type(exc).__name__
+        problem = Problem("outcomes.E013", E013_UNREADABLE.format(path=path, reason=reason))
+        raise OutcomesError([problem]) from exc
+    return _grid(rows)
+
+
+def _xls_rows(path: Path, sheet: str | int | None) -> list[list[str]]:
+    book = pd.ExcelFile(path)
+    names = book.sheet_names
+    if sheet is not None and not (sheet in names or isinstance(sheet, int) and 0 <= sheet < len(names)):
+        raise SheetNotFound(sheet, names)
+    grid = book.parse(sheet if sheet is not None else 0, header=None, dtype=str)
+    return grid.fillna("").astype(str).values.tolist()
+
+
+def _grid(rows: list[list[str]]) -> pd.DataFrame:
+    """Rows of text as a rectangle: trailing blank rows and columns dropped, short rows padded."""
+    filled = [i for i, row in enumerate(rows) if any(cell.strip() for cell in row)]
+    rows = rows[: filled[-1] + 1] if filled else []
+    ends = [max((i for i, cell in enumerate(row) if cell.strip()), default=-1) for row in rows]
+    width = max(ends, default=-1) + 1
+    return pd.DataFrame([[*r[:width], *[""] * (width - len(r))] for r in rows], dtype=object)
 
 
 def _read_excel(path: Path, sheet: str | int | None, skip_rows: int | None) -> tuple[pd.DataFrame, int]:
-    grid = open_workbook(path, sheet, header=None, dtype=str)
-    grid = grid.fillna("")
-    rows = grid.astype(str).values.tolist()
-    skip = detect_skip_rows(rows) if skip_rows is None else skip_rows
+    grid = open_workbook(path, sheet)
+    skip = detect_skip_rows(grid.values.tolist()) if skip_rows is None else skip_rows
     return grid, skip
 
 
@@ -271,7 +297,7 @@ def read_table(
         body = grid.iloc[skip:]
         if body.empty:
             raise OutcomesError([Problem("outcomes.E012", E012_EMPTY.format(path=path, where=""))])
-        frame = pd.DataFrame(body.iloc[1:].values, columns=_unique_headers(body.iloc[0].tolist()))
+        frame = pd.DataFrame(body.iloc[1:].values, columns=unique_headers(body.iloc[0].tolist()))
         used_encoding, used_delimiter = None, None
     else:
         used_encoding = detect_encoding(path, encoding)

@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from civicmeter.outcomes.cells import ENCODINGS, grouped_cells, locate_rows
+from civicmeter.outcomes.cells import ENCODINGS, NA_TEXTS, grouped_cells, locate_rows
 from civicmeter.outcomes.errors import OutcomesError, Problem
-from civicmeter.outcomes.files import EXCEL_SUFFIXES, csv_dialect, open_workbook
+from civicmeter.outcomes.files import EXCEL_SUFFIXES, csv_dialect, open_workbook, unique_headers
 
 EXAMPLE_ROWS = 5
 
@@ -114,8 +114,7 @@ def _read_columns(
         frame = source[list(dict.fromkeys(columns.values()))].copy()
     elif Path(source).suffix.lower() in EXCEL_SUFFIXES:
         label = str(source)
-        _require_columns(label, columns, list(open_workbook(Path(source), None, nrows=0).columns))
-        frame = open_workbook(Path(source), None, usecols=list(dict.fromkeys(columns.values())), dtype=str)
+        frame = _workbook_columns(Path(source), columns, label)
     else:
         label = str(source)
         frame = _read_csv_columns(Path(source), columns, encoding)
@@ -125,6 +124,16 @@ def _read_columns(
     if weight is not None and not pd.api.types.is_numeric_dtype(frame[weight]):
         frame[weight] = _numeric_weights(frame[weight], label, weight)
     return frame, label
+
+
+def _workbook_columns(path: Path, columns: dict[str, str], label: str) -> pd.DataFrame:
+    """The needed columns of the first sheet, read by the shared workbook reader, as text with
+    blank and missing-value cells ("NA", "null", ...) as missing, as pandas reads a CSV."""
+    grid = open_workbook(path, None)
+    header = unique_headers(grid.iloc[0].tolist()) if len(grid) else []
+    _require_columns(label, columns, header)
+    frame = pd.DataFrame(grid.iloc[1:].to_numpy(), columns=header)[list(dict.fromkeys(columns.values()))]
+    return frame.where(~frame.isin(NA_TEXTS)).reset_index(drop=True)
 
 
 def _require_columns(label: str, columns: dict[str, str], available: list) -> None:
