@@ -22,6 +22,7 @@ from civicmeter.web.programmes.instrument_cache import instrument_for
 from civicmeter.web.wellbeing.services.runs import analysis_execute, analysis_start
 
 from .conftest import DESKTOP, PHONE
+from .test_agenda_journey import city_team_pages
 from .test_analysis import analysis_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -58,7 +59,9 @@ def pages() -> dict[str | None, list[str]]:
     dashboard = reverse("collection:dashboard", kwargs=wave)
     return {
         None: [reverse("explorer:home"), reverse("accounts:login")],
-        "baltimore-us": [reverse("accounts:home")] + [f"{survey}?section={s}" for s in sections],
+        "baltimore-us": [reverse("accounts:home")]
+        + [f"{survey}?section={s}" for s in sections]
+        + city_team_pages(world),
         "admin": [
             reverse("accounts:home"),
             dashboard,
@@ -67,6 +70,8 @@ def pages() -> dict[str | None, list[str]]:
             reverse("wellbeing:analysis", kwargs=wave),
             reverse("wellbeing:report", kwargs=wave | {"pk": run.pk}),
             reverse("wellbeing:outcomes", args=[world.programme.slug]),
+            reverse("recommendations:content", args=[world.programme.slug, "rules"]),
+            reverse("recommendations:case_add", args=[world.programme.slug]),
         ],
         "reviewer": [dashboard],
     }
