@@ -84,7 +84,7 @@ def test_bar_table_sorted_and_formatted_with_the_language_marks():
 
 
 def test_highlight_marks_only_the_named_category():
-    values = CHARTS["bar"].spec["data"]["values"]
+    values = CHARTS["bar"].spec["datasets"]["table"]
     assert [v["_highlight"] for v in values] == [True, False]
 
 
@@ -119,3 +119,15 @@ def test_counts_group_thousands_and_read_back(number):
 ])
 def test_format_value(value, kind, language, text):
     assert format_value(value, kind, language) == text
+
+
+def test_a_shape_is_built_once_and_filled_with_each_charts_rows():
+    names = {"category": "factor", "value": "share", "title": "T", "category_title": "F", "value_title": "S"}
+    first = bar_chart(FACTORS, **names)
+    other = [{"factor": "Leadership", "share": 0.9}, {"factor": "Funding <script>x</script>", "share": 0.1}]
+    second = bar_chart(other, **names)
+    assert first.spec["datasets"]["table"][0]["share"] == 0.8
+    assert second.spec["datasets"]["table"][0]["share"] == 0.9
+    assert {k: v for k, v in first.spec.items() if k not in ("datasets", "description")} == {
+        k: v for k, v in second.spec.items() if k not in ("datasets", "description")
+    }

@@ -8,8 +8,10 @@ chart) in the subtitle, since a share means little without it.
 
 from __future__ import annotations
 
+import json
 import textwrap
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import altair as alt
@@ -41,18 +43,42 @@ def _subtitle(subtitle: str | None, n: int | None) -> list[str]:
     return lines
 
 
+#: The chart's rows are a named dataset, so a spec's shape (everything but the numbers) is built by
+#: Altair once and reused: a snapshot per city draws the same shapes with other values.
+TABLE = alt.Data(name="table")
+_SHAPES: dict[tuple, str] = {}
+_SHAPES_LOCK = threading.Lock()
+_SHAPES_MAX = 2048
+
+
+def _shape(key: tuple, build: Callable[[], alt.TopLevelMixin], *, title: str, subtitle: str | None,
+           n: int | None, language: str) -> dict:
+    """The spec without its rows, built once per ``key`` (the builder and every argument but rows)."""
+    full = (*key, title, subtitle, n, language)
+    text = _SHAPES.get(full)
+    if text is None:
+        chart = build().properties(
+            title=alt.TitleParams(
+                text=_lines(title, TITLE_CHARS), subtitle=_subtitle(subtitle, n) or alt.Undefined
+            ),
+        ).configure(**theme.config(language))
+        spec = chart.to_dict(validate=False)  # the tests validate every kind against the schema
+        spec.pop("$schema", None)
+        text = json.dumps(spec)
+        with _SHAPES_LOCK:
+            if len(_SHAPES) >= _SHAPES_MAX:
+                _SHAPES.clear()
+            _SHAPES[full] = text
+    return json.loads(text)
+
+
 def _finish(
-    chart: alt.TopLevelMixin, *, title: str, subtitle: str | None, n: int | None, language: str,
-    description: str, table: ChartTable,
+    key: tuple, build: Callable[[], alt.TopLevelMixin], *, title: str, subtitle: str | None, n: int | None,
+    language: str, description: str, table: ChartTable, values: list[dict[str, Any]],
 ) -> Chart:
-    chart = chart.properties(
-        title=alt.TitleParams(
-            text=_lines(title, TITLE_CHARS), subtitle=_subtitle(subtitle, n) or alt.Undefined
-        ),
-        description=description,
-    ).configure(**theme.config(language))
-    spec = chart.to_dict(validate=False)  # validated once per kind in the tests; 15x faster
-    spec.pop("$schema", None)
+    spec = _shape(key, build, title=title, subtitle=subtitle, n=n, language=language)
+    spec["datasets"] = {"table": values}
+    spec["description"] = description
     return Chart(spec=spec, title=title, description=description, n=n, _table=table)
 
 
@@ -99,23 +125,27 @@ def bar_chart(
     order = (sorted(values, key=lambda r: -(r[value] or 0)) if sort else values)
     domain = [row[category] for row in order]
     fmt = D3_FORMATS[kind]
-    base = alt.Chart(alt.Data(values=values)).encode(
-        y=alt.Y(f"{category}:N", sort=domain, title=None),
-        x=alt.X(f"{value}:Q", title=value_title, scale=_share_scale(kind), axis=alt.Axis(format=fmt)),
-        tooltip=[alt.Tooltip(f"{category}:N", title=category_title),
-                 alt.Tooltip(f"{value}:Q", title=value_title, format=fmt)],
-    )
-    bars = base.mark_bar().encode(
-        color=alt.condition("datum._highlight", alt.value(theme.HIGHLIGHT), alt.value(theme.BAR))
-    )
-    labels = base.mark_text(align="left", dx=4, color=theme.TEXT, fontSize=11).encode(
-        text=alt.Text(f"{value}:Q", format=fmt)
-    )
+
+    def build() -> alt.TopLevelMixin:
+        base = alt.Chart(TABLE).encode(
+            y=alt.Y(f"{category}:N", sort=domain, title=None),
+            x=alt.X(f"{value}:Q", title=value_title, scale=_share_scale(kind), axis=alt.Axis(format=fmt)),
+            tooltip=[alt.Tooltip(f"{category}:N", title=category_title),
+                     alt.Tooltip(f"{value}:Q", title=value_title, format=fmt)],
+        )
+        bars = base.mark_bar().encode(
+            color=alt.condition("datum._highlight", alt.value(theme.HIGHLIGHT), alt.value(theme.BAR))
+        )
+        labels = base.mark_text(align="left", dx=4, color=theme.TEXT, fontSize=11).encode(
+            text=alt.Text(f"{value}:Q", format=fmt)
+        )
+        return alt.layer(bars, labels).properties(width=theme.WIDTH - 200, height=alt.Step(STEP))
+
     cells = [(str(r[category]), format_value(r[value], kind, language)) for r in order]
     table = ChartTable(title, (category_title, value_title), tuple(cells))
-    chart = alt.layer(bars, labels).properties(width=theme.WIDTH - 200, height=alt.Step(STEP))
-    return _finish(chart, title=title, subtitle=subtitle, n=n, language=language,
-                   description=_describe(title, cells), table=table)
+    key = ("bar", category, value, category_title, value_title, kind, tuple(domain))
+    return _finish(key, build, title=title, subtitle=subtitle, n=n, language=language,
+                   description=_describe(title, cells), table=table, values=values)
 
 
 def _wide_table(values, *, category, series, value, kind, language, title, category_title, series_order):
@@ -158,22 +188,28 @@ def stacked_bar_chart(
     for row in values:
         row["_order"] = rank.get(row[series], len(order))
     fmt = D3_FORMATS[kind]
-    chart = alt.Chart(alt.Data(values=values)).mark_bar(stroke="white", strokeWidth=0.5).encode(
-        y=alt.Y(f"{category}:N", sort=_ordered(values, category), title=None),
-        x=alt.X(f"{value}:Q", title=value_title, stack="zero", scale=_share_scale(kind),
-                axis=alt.Axis(format=fmt)),
-        color=alt.Color(f"{series}:N", title=series_title, sort=order,
-                        scale=alt.Scale(domain=order, range=theme.ramp(len(order)))),
-        order=alt.Order("_order:Q"),
-        tooltip=[alt.Tooltip(f"{category}:N", title=category_title),
-                 alt.Tooltip(f"{series}:N", title=series_title),
-                 alt.Tooltip(f"{value}:Q", title=value_title, format=fmt)],
-    ).properties(width=theme.WIDTH - 200, height=alt.Step(STEP))
+    categories = _ordered(values, category)
+
+    def build() -> alt.TopLevelMixin:
+        return alt.Chart(TABLE).mark_bar(stroke="white", strokeWidth=0.5).encode(
+            y=alt.Y(f"{category}:N", sort=categories, title=None),
+            x=alt.X(f"{value}:Q", title=value_title, stack="zero", scale=_share_scale(kind),
+                    axis=alt.Axis(format=fmt)),
+            color=alt.Color(f"{series}:N", title=series_title, sort=order,
+                            scale=alt.Scale(domain=order, range=theme.ramp(len(order)))),
+            order=alt.Order("_order:Q"),
+            tooltip=[alt.Tooltip(f"{category}:N", title=category_title),
+                     alt.Tooltip(f"{series}:N", title=series_title),
+                     alt.Tooltip(f"{value}:Q", title=value_title, format=fmt)],
+        ).properties(width=theme.WIDTH - 200, height=alt.Step(STEP))
+
     table = _wide_table(values, category=category, series=series, value=value, kind=kind,
                         language=language, title=title, category_title=category_title, series_order=order)
     pairs = _series_pairs(table, order)
-    return _finish(chart, title=title, subtitle=subtitle, n=n, language=language,
-                   description=_describe(title, pairs), table=table)
+    key = ("stacked", category, series, value, category_title, series_title, value_title, kind,
+           tuple(order), tuple(categories))
+    return _finish(key, build, title=title, subtitle=subtitle, n=n, language=language,
+                   description=_describe(title, pairs), table=table, values=values)
 
 
 @validate_params(SERIES_PARAMS)
@@ -187,21 +223,27 @@ def grouped_bar_chart(
     values = _values(rows, (category, series, value))
     order = list(series_order) if series_order else _ordered(values, series)
     fmt = D3_FORMATS[kind]
-    chart = alt.Chart(alt.Data(values=values)).mark_bar().encode(
-        y=alt.Y(f"{category}:N", sort=_ordered(values, category), title=None),
-        yOffset=alt.YOffset(f"{series}:N", sort=order),
-        x=alt.X(f"{value}:Q", title=value_title, scale=_share_scale(kind), axis=alt.Axis(format=fmt)),
-        color=alt.Color(f"{series}:N", title=series_title, sort=order,
-                        scale=alt.Scale(domain=order, range=list(theme.CATEGORICAL[: len(order)]))),
-        tooltip=[alt.Tooltip(f"{category}:N", title=category_title),
-                 alt.Tooltip(f"{series}:N", title=series_title),
-                 alt.Tooltip(f"{value}:Q", title=value_title, format=fmt)],
-    ).properties(width=theme.WIDTH - 200, height=alt.Step(STEP // 2 + 2, **{"for": "position"}))
+    categories = _ordered(values, category)
+
+    def build() -> alt.TopLevelMixin:
+        return alt.Chart(TABLE).mark_bar().encode(
+            y=alt.Y(f"{category}:N", sort=categories, title=None),
+            yOffset=alt.YOffset(f"{series}:N", sort=order),
+            x=alt.X(f"{value}:Q", title=value_title, scale=_share_scale(kind), axis=alt.Axis(format=fmt)),
+            color=alt.Color(f"{series}:N", title=series_title, sort=order,
+                            scale=alt.Scale(domain=order, range=list(theme.CATEGORICAL[: len(order)]))),
+            tooltip=[alt.Tooltip(f"{category}:N", title=category_title),
+                     alt.Tooltip(f"{series}:N", title=series_title),
+                     alt.Tooltip(f"{value}:Q", title=value_title, format=fmt)],
+        ).properties(width=theme.WIDTH - 200, height=alt.Step(STEP // 2 + 2, **{"for": "position"}))
+
     table = _wide_table(values, category=category, series=series, value=value, kind=kind,
                         language=language, title=title, category_title=category_title, series_order=order)
     pairs = _series_pairs(table, order)
-    return _finish(chart, title=title, subtitle=subtitle, n=n, language=language,
-                   description=_describe(title, pairs), table=table)
+    key = ("grouped", category, series, value, category_title, series_title, value_title, kind,
+           tuple(order), tuple(categories))
+    return _finish(key, build, title=title, subtitle=subtitle, n=n, language=language,
+                   description=_describe(title, pairs), table=table, values=values)
 
 
 @validate_params({
@@ -220,28 +262,32 @@ def interval_chart(
     it, e.g. "n = 31 / 29") printed at the right, on the chart itself."""
     values = _values(rows, (category, estimate, lower, upper, label))
     fmt = D3_FORMATS[kind]
-    y = alt.Y(f"{category}:N", sort=_ordered(values, category), title=None)
-    base = alt.Chart(alt.Data(values=values))
-    tooltip = [alt.Tooltip(f"{category}:N", title=category_title),
-               alt.Tooltip(f"{estimate}:Q", title=value_title, format=fmt),
-               alt.Tooltip(f"{lower}:Q", title=interval_title, format=fmt),
-               alt.Tooltip(f"{upper}:Q", title=interval_title, format=fmt),
-               alt.Tooltip(f"{label}:N", title=label_title)]
-    whiskers = base.mark_rule(color=theme.BAR, strokeWidth=2).encode(
-        y=y, x=alt.X(f"{lower}:Q", title=value_title, axis=alt.Axis(format=fmt)), x2=f"{upper}:Q",
-        tooltip=tooltip)
-    points = base.mark_point(filled=True, size=70, color=theme.BAR, opacity=1).encode(
-        y=y, x=f"{estimate}:Q", tooltip=tooltip)
-    layers = [whiskers, points]
-    if zero_line:
-        layers.insert(0, alt.Chart(alt.Data(values=[{"zero": 0}])).mark_rule(
-            color=theme.MUTED, strokeDash=[4, 3]).encode(x="zero:Q"))
-    plot = alt.layer(*layers).properties(width=theme.WIDTH - 260, height=alt.Step(STEP + 4))
-    counts = base.mark_text(align="left", color=theme.TEXT, fontSize=11).encode(
-        y=alt.Y(f"{category}:N", sort=_ordered(values, category), title=None, axis=None),
-        text=f"{label}:N",
-    ).properties(width=90, height=alt.Step(STEP + 4), title=alt.TitleParams(label_title, fontSize=11))
-    chart = alt.hconcat(plot, counts, spacing=8).resolve_scale(y="shared")
+    categories = _ordered(values, category)
+
+    def build() -> alt.TopLevelMixin:
+        y = alt.Y(f"{category}:N", sort=categories, title=None)
+        base = alt.Chart(TABLE)
+        tooltip = [alt.Tooltip(f"{category}:N", title=category_title),
+                   alt.Tooltip(f"{estimate}:Q", title=value_title, format=fmt),
+                   alt.Tooltip(f"{lower}:Q", title=interval_title, format=fmt),
+                   alt.Tooltip(f"{upper}:Q", title=interval_title, format=fmt),
+                   alt.Tooltip(f"{label}:N", title=label_title)]
+        whiskers = base.mark_rule(color=theme.BAR, strokeWidth=2).encode(
+            y=y, x=alt.X(f"{lower}:Q", title=value_title, axis=alt.Axis(format=fmt)), x2=f"{upper}:Q",
+            tooltip=tooltip)
+        points = base.mark_point(filled=True, size=70, color=theme.BAR, opacity=1).encode(
+            y=y, x=f"{estimate}:Q", tooltip=tooltip)
+        layers = [whiskers, points]
+        if zero_line:
+            layers.insert(0, alt.Chart(alt.Data(values=[{"zero": 0}])).mark_rule(
+                color=theme.MUTED, strokeDash=[4, 3]).encode(x="zero:Q"))
+        plot = alt.layer(*layers).properties(width=theme.WIDTH - 260, height=alt.Step(STEP + 4))
+        counts = base.mark_text(align="left", color=theme.TEXT, fontSize=11).encode(
+            y=alt.Y(f"{category}:N", sort=categories, title=None, axis=None),
+            text=f"{label}:N",
+        ).properties(width=90, height=alt.Step(STEP + 4), title=alt.TitleParams(label_title, fontSize=11))
+        return alt.hconcat(plot, counts, spacing=8).resolve_scale(y="shared")
+
     cells = tuple(
         (str(r[category]), format_value(r[estimate], kind, language),
          f"{format_value(r[lower], kind, language)} \u2013 {format_value(r[upper], kind, language)}",
@@ -250,8 +296,10 @@ def interval_chart(
     )
     table = ChartTable(title, (category_title, value_title, interval_title, label_title), cells)
     pairs = [(c[0], f"{c[1]} [{c[2]}], {c[3]}") for c in cells]
-    return _finish(chart, title=title, subtitle=subtitle, n=n, language=language,
-                   description=_describe(title, pairs), table=table)
+    key = ("interval", category, estimate, lower, upper, label, category_title, value_title, interval_title,
+           label_title, kind, zero_line, tuple(categories))
+    return _finish(key, build, title=title, subtitle=subtitle, n=n, language=language,
+                   description=_describe(title, pairs), table=table, values=values)
 
 
 @validate_params({
@@ -268,24 +316,30 @@ def line_chart(
     fields = (x, y) if series is None else (x, y, series)
     values = _values(rows, fields)
     fmt = D3_FORMATS[kind]
-    encoding = {
-        "x": alt.X(f"{x}:O", title=x_title, sort=_ordered(values, x)),
-        "y": alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=fmt),
-                   scale=_share_scale(kind)),
-        "tooltip": [alt.Tooltip(f"{x}:O", title=x_title), alt.Tooltip(f"{y}:Q", title=y_title, format=fmt)],
-    }
-    if series is not None:
-        encoding["color"] = alt.Color(f"{series}:N", title=series_title or series,
-                                      scale=alt.Scale(range=list(theme.CATEGORICAL)))
-        encoding["tooltip"].insert(0, alt.Tooltip(f"{series}:N", title=series_title or series))
-    chart = alt.Chart(alt.Data(values=values)).mark_line(
-        point=alt.OverlayMarkDef(filled=True, size=50), color=theme.BAR,
-    ).encode(**encoding).properties(width=theme.WIDTH - 120, height=220)
+    steps = _ordered(values, x)
+
+    def build() -> alt.TopLevelMixin:
+        encoding = {
+            "x": alt.X(f"{x}:O", title=x_title, sort=steps),
+            "y": alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=fmt), scale=_share_scale(kind)),
+            "tooltip": [alt.Tooltip(f"{x}:O", title=x_title),
+                        alt.Tooltip(f"{y}:Q", title=y_title, format=fmt)],
+        }
+        if series is not None:
+            encoding["color"] = alt.Color(f"{series}:N", title=series_title or series,
+                                          scale=alt.Scale(range=list(theme.CATEGORICAL)))
+            encoding["tooltip"].insert(0, alt.Tooltip(f"{series}:N", title=series_title or series))
+        return alt.Chart(TABLE).mark_line(
+            point=alt.OverlayMarkDef(filled=True, size=50), color=theme.BAR,
+        ).encode(**encoding).properties(width=theme.WIDTH - 120, height=220)
+
     columns = (x_title, y_title) if series is None else (series_title or series, x_title, y_title)
     cells = tuple(
         ((str(r[series]),) if series is not None else ()) + (str(r[x]), format_value(r[y], kind, language))
         for r in values
     )
     pairs = [(" ".join(c[:-1]), c[-1]) for c in cells]
-    return _finish(chart, title=title, subtitle=subtitle, n=n, language=language,
-                   description=_describe(title, pairs), table=ChartTable(title, columns, cells))
+    key = ("line", x, y, series, x_title, y_title, series_title, kind, tuple(steps))
+    table = ChartTable(title, columns, cells)
+    return _finish(key, build, title=title, subtitle=subtitle, n=n, language=language,
+                   description=_describe(title, pairs), table=table, values=values)
