@@ -63,12 +63,7 @@ def _requested(query: Mapping) -> list[str]:
     return slugs
 
 
-def _public_by_wave() -> list[published.PublicWave]:
-    waves = (published.public_wave(w) for w in published.published_survey_waves())
-    return [w for w in waves if w is not None]
-
-
-def parse_choice(query: Mapping) -> CompareChoice:
+def parse_choice(query: Mapping, site: published.Site) -> CompareChoice:
     """The checked comparison asked for by the address, or the problem with it."""
     slugs = _requested(query)
     if not slugs:
@@ -76,7 +71,7 @@ def parse_choice(query: Mapping) -> CompareChoice:
     if not MIN_CITIES <= len(slugs) <= MAX_CITIES:
         message = gettext("Choose two to four cities to compare; the address names %(n)s.")
         return CompareChoice(tuple(slugs), problem=message % {"n": len(slugs)}, status=400)
-    waves = _public_by_wave()
+    waves = site.survey_waves()
     known = {slug for w in waves for slug in w.cities}
     unknown = [s for s in slugs if s not in known]
     if unknown:
@@ -175,11 +170,24 @@ class CityRow:
     score_class: str
 
 
-def city_rows(query: str = "") -> list[CityRow]:
-    """Each city with published results once, in its newest published wave, filtered by ``query``."""
+_ROWS: dict[tuple, list[CityRow]] = {}
+
+
+def city_rows(site: published.Site, query: str = "") -> list[CityRow]:
+    """Each city with published results once, in its newest published wave, filtered by ``query``
+    (kept per data key, query and language: the list is the same for every visitor)."""
+    key = (tuple(r.key for r in site.rows), query.casefold(), page_language())
+    if key not in _ROWS:
+        if len(_ROWS) > 64:
+            _ROWS.clear()
+        _ROWS[key] = _city_rows(site, query)
+    return _ROWS[key]
+
+
+def _city_rows(site: published.Site, query: str) -> list[CityRow]:
     seen: dict[str, CityRow] = {}
     needle = query.casefold()
-    for wave in _public_by_wave():
+    for wave in site.survey_waves():
         for slug, city in wave.cities.items():
             if slug in seen or (needle and needle not in city.name.casefold()):
                 continue
@@ -193,6 +201,6 @@ def city_rows(query: str = "") -> list[CityRow]:
     return sorted(seen.values(), key=lambda r: (r.city.name.casefold(), r.city.country))
 
 
-def city_options() -> list[tuple[str, str]]:
+def city_options(site: published.Site) -> list[tuple[str, str]]:
     """(code, "Name (CC)") for every city with published results, for the comparison's choosers."""
-    return [(r.city.slug, f"{r.city.name} ({r.city.country})") for r in city_rows()]
+    return [(r.city.slug, f"{r.city.name} ({r.city.country})") for r in city_rows(site)]

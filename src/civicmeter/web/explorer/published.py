@@ -23,7 +23,7 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Sum
 
 from civicmeter import instruments
 from civicmeter.instruments import Instrument
@@ -194,6 +194,105 @@ class PublicWave:
 # -- reading -----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class PublishedWaveRow:
+    """A published wave as :func:`current` reads it: enough to choose, link and key it."""
+
+    pk: int
+    code: str
+    title: str
+    programme_slug: str
+    kind: str
+    key: tuple
+
+
+@dataclass(frozen=True)
+class Site:
+    """What is public right now: every published wave with the key of its data, read in a few
+    aggregate queries (:func:`current`); each wave's :class:`PublicWave` is built on first use and
+    kept per key. A page reads one ``Site`` and derives everything else from it."""
+
+    rows: tuple[PublishedWaveRow, ...]
+
+    def wave(self, pk: int) -> PublicWave | None:
+        row = next((r for r in self.rows if r.pk == pk), None)
+        return None if row is None else _CACHE.get_or_build(row.key, lambda: _build(row.key))
+
+    def survey_waves(self) -> list[PublicWave]:
+        """Published questionnaire waves, newest code first within each programme."""
+        return [self.wave(r.pk) for r in self.rows if r.kind == SURVEY]
+
+    def city_waves(self, slug: str) -> list[PublicWave]:
+        """The published survey waves in which ``slug`` has public answers, newest first."""
+        return [w for w in self.survey_waves() if slug in w.cities]
+
+    def previous(self, wave: PublicWave) -> PublicWave | None:
+        """The published wave of the same programme and kind just before ``wave`` (by code)."""
+        earlier = [
+            r
+            for r in self.rows
+            if r.programme_slug == wave.programme_slug and r.kind == wave.kind and r.code < wave.code
+        ]
+        return self.wave(earlier[0].pk) if earlier else None
+
+
+SURVEY = "survey"
+
+
+def current() -> Site:
+    """Every published wave and the fingerprint of its public data, in six queries whatever the
+    number of waves: the waves, their validated responses' counts and versions, their newest score
+    runs, the paired assessment waves, the consent records and the city directory."""
+    waves = list(
+        Wave.objects.filter(status=PUBLIC_WAVE)
+        .order_by("programme__slug", "-code")
+        .values_list("pk", "code", "title", "programme__slug", "instrument__kind", "instrument__sha256")
+    )
+    if not waves:
+        return Site(())
+    ids = [w[0] for w in waves]
+    responses = {
+        row[0]: row[1:]
+        for row in Response.objects.filter(wave_id__in=ids, status__in=PUBLIC_RESPONSES)
+        .values("wave_id")
+        .annotate(n=Count("id"), ids=Sum("id"), versions=Sum("version"), last=Max("last_activity_at"))
+        .values_list("wave_id", "n", "ids", "versions", "last")
+    }
+    runs = {
+        (row[0], row[1]): row[2:]
+        for row in ScoreRun.objects.filter(wave_id__in=ids)
+        .values("wave_id", "recipe")
+        .annotate(last=Max("id"), at=Max("created_at"))
+        .values_list("wave_id", "recipe", "last", "at")
+    }
+    paired = dict(
+        Wave.objects.filter(pairs_with_id__in=ids, status=PUBLIC_WAVE).values_list("pairs_with_id", "pk")
+    )
+    directory = (
+        tuple(
+            CityDisclosure.objects.aggregate(n=Count("id"), last=Max("updated_at"), ids=Sum("id")).values()
+        ),
+        tuple(City.objects.aggregate(n=Count("id"), ids=Sum("id")).values()),
+    )
+    rows = []
+    for pk, code, title, programme, kind, sha256 in waves:
+        assessment = pk if kind != SURVEY else paired.get(pk)
+        key = (
+            pk,
+            PUBLIC_WAVE,
+            sha256,
+            responses.get(pk),
+            runs.get((pk, PSI)),
+            assessment,
+            runs.get((assessment, DATA_USE)),
+            responses.get(assessment),
+            *directory,
+            "public",
+        )
+        rows.append(PublishedWaveRow(pk, code, title, programme, kind, key))
+    return Site(tuple(rows))
+
+
 def published_waves(programme: Programme | None = None) -> list[Wave]:
     """Published waves (of ``programme`` if given), newest code first within each programme."""
     waves = Wave.objects.filter(status=PUBLIC_WAVE).select_related("programme", "instrument")
@@ -229,32 +328,36 @@ def _run_key(wave_id: int | None, recipe: str) -> tuple | None:
     return None if run is None else tuple(run)
 
 
-def _paired_assessment(wave: Wave, *, preview: bool = False) -> int | None:
-    """The published assessment wave whose data-use scores show with ``wave`` (itself if it is one;
-    for a preview, the paired wave whatever its status)."""
+def _paired_assessment(wave: Wave) -> int | None:
+    """The assessment wave whose data-use scores a preview of ``wave`` shows (itself if it is one)."""
     if wave.instrument.kind == wave.instrument.Kind.ASSESSMENT:
         return wave.pk
-    paired = Wave.objects.filter(pairs_with=wave)
-    if not preview:
-        paired = paired.filter(status=PUBLIC_WAVE)
-    return paired.values_list("pk", flat=True).first()
+    return Wave.objects.filter(pairs_with=wave).values_list("pk", flat=True).first()
 
 
-def fingerprint(wave: Wave, *, preview: bool = False) -> tuple | None:
-    """What the public view of ``wave`` depends on, or None when the wave is not published.
+def fingerprint(wave: Wave) -> tuple | None:
+    """The key of ``wave``'s public data (as :func:`current` computes it), None when the wave is
+    not published. The status is read from the database, never from the object passed in."""
+    row = next((r for r in current().rows if r.pk == wave.pk), None)
+    return None if row is None else row.key
 
-    The status is read from the database, never from the (possibly stale) object passed in. A
-    preview (:func:`preview_wave`) has its own keys, never shared with the public view.
-    """
-    row = Wave.objects.filter(pk=wave.pk).values_list("status", "instrument__sha256").first()
-    if row is None or (row[0] != PUBLIC_WAVE and not preview):
-        return None
-    assessment = _paired_assessment(wave, preview=preview)
+
+def public_wave(wave: Wave) -> PublicWave | None:
+    """The public view of ``wave``; None when it is not published."""
+    return current().wave(wave.pk)
+
+
+def _preview_key(wave: Wave) -> tuple:
+    """A preview's key: the same facts as a public key, whatever the wave's status, and marked
+    "preview" so it never shares a cache entry with the public view."""
+    sha256 = Wave.objects.filter(pk=wave.pk).values_list("instrument__sha256", flat=True).first()
+    assessment = _paired_assessment(wave)
     disclosures = CityDisclosure.objects.aggregate(n=Count("id"), last=Max("updated_at"), ids=Sum("id"))
     cities = City.objects.aggregate(n=Count("id"), ids=Sum("id"))
     return (
         wave.pk,
-        *row,
+        "any",
+        sha256,
         _response_fingerprint(wave.pk),
         _run_key(wave.pk, PSI),
         assessment,
@@ -262,23 +365,15 @@ def fingerprint(wave: Wave, *, preview: bool = False) -> tuple | None:
         _response_fingerprint(assessment) if assessment else None,
         tuple(disclosures.values()),
         tuple(cities.values()),
-        "preview" if preview else "public",
+        "preview",
     )
-
-
-def public_wave(wave: Wave) -> PublicWave | None:
-    """The public view of ``wave``; None when it is not published."""
-    key = fingerprint(wave)
-    if key is None:
-        return None
-    return _CACHE.get_or_build(key, lambda: _build(key))
 
 
 def preview_wave(wave: Wave) -> PublicWave:
     """What ``wave`` will show once published, whatever its status now: the same filters (validated
     responses, consent, private text), for a city team's preview of its own snapshot. Never for a
     public page: the caller checks that the viewer belongs to the city or the programme's staff."""
-    key = fingerprint(wave, preview=True)
+    key = _preview_key(wave)
     return _CACHE.get_or_build(key, lambda: _build(key))
 
 
@@ -467,26 +562,6 @@ def previous_wave(wave: Wave) -> Wave | None:
         if w.code < wave.code and w.instrument.kind == wave.instrument.kind
     ]
     return earlier[0] if earlier else None
-
-
-def city_waves(slug: str) -> list[Wave]:
-    """Published survey waves in which the city has a validated response, newest first."""
-    codes = set(
-        Response.objects.filter(
-            city__slug=slug, status__in=PUBLIC_RESPONSES, wave__status=PUBLIC_WAVE
-        ).values_list("wave_id", flat=True)
-    )
-    return [w for w in published_survey_waves() if w.pk in codes]
-
-
-def public_city(slug: str) -> City | None:
-    """The city when it has at least one public response, else None (unknown or never public)."""
-    found = (
-        Response.objects.filter(Q(city__slug=slug), status__in=PUBLIC_RESPONSES, wave__status=PUBLIC_WAVE)
-        .select_related("city")
-        .first()
-    )
-    return None if found is None else found.city
 
 
 def clear_cache() -> None:

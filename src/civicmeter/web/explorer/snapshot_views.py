@@ -17,7 +17,6 @@ from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_GET
 
 from civicmeter.web.collection.fragment_cache import FragmentCache
-from civicmeter.web.programmes.models import City, Wave
 
 from . import compare as comparing
 from . import published
@@ -32,8 +31,8 @@ class Chosen:
     """What a snapshot request asks for, checked: the city, its published waves and the one chosen,
     its public data (and the previous wave's) and the peer group kind."""
 
-    city: City
-    waves: list[Wave]
+    city: published.PublicCity
+    waves: list[published.PublicWave]
     public: published.PublicWave
     previous: published.PublicWave | None
     kind: str
@@ -53,25 +52,25 @@ def _notice(request, heading: str, message: str, status: int):
 
 def _choose(request, slug: str) -> Chosen | HttpResponse:
     """The checked choice, or a page saying what is wrong with the address and how to fix it."""
-    city = published.public_city(slug)
-    if city is None:
+    site = published.current()
+    waves = site.city_waves(slug)
+    if not waves:
         message = gettext(
             "No city with the code %(slug)s has published results. Check the address, or find the city "
             "in the list of cities."
         )
         return _notice(request, gettext("No public snapshot"), message % {"slug": slug}, 404)
-    waves = published.city_waves(slug)
+    city = waves[0].cities[slug]
     code = request.GET.get("wave", "").strip()
-    wave = waves[0] if not code else next((w for w in waves if w.code == code), None)
-    if wave is None:
+    public = waves[0] if not code else next((w for w in waves if w.code == code), None)
+    if public is None:
         message = gettext(
             "%(city)s has no published results in wave %(wave)s. Its published waves: %(waves)s."
         )
         values = {"city": city.name, "wave": code, "waves": ", ".join(w.code for w in waves)}
         return _notice(request, gettext("No such wave"), message % values, 404)
-    public = published.public_wave(wave)
     kind = request.GET.get("peers", "all").strip() or "all"
-    if public is None or kind not in PEER_KINDS or kind not in public.peer_groups(slug):
+    if kind not in PEER_KINDS or kind not in public.peer_groups(slug):
         message = gettext(
             "%(city)s cannot be compared with the peer group %(group)s: choose all cities, the same "
             "continent or the same population band (a group is offered when the city's continent or "
@@ -80,9 +79,7 @@ def _choose(request, slug: str) -> Chosen | HttpResponse:
         return _notice(
             request, gettext("No such peer group"), message % {"city": city.name, "group": kind}, 404
         )
-    previous = published.previous_wave(wave)
-    previous_public = published.public_wave(previous) if previous else None
-    return Chosen(city, waves, public, previous_public, kind)
+    return Chosen(city, waves, public, site.previous(public), kind)
 
 
 @require_GET
@@ -129,14 +126,16 @@ def snapshot_pdf(snapshot) -> bytes:
 def city_list(request):
     """Every city with published results and its newest published PSI index, filtered by name."""
     query = request.GET.get("q", "").strip()
-    return render(request, "explorer/cities.html", {"rows": comparing.city_rows(query), "query": query})
+    rows = comparing.city_rows(published.current(), query)
+    return render(request, "explorer/cities.html", {"rows": rows, "query": query})
 
 
 @require_GET
 def compare(request):
     """Two to four cities side by side in one published wave (``?cities=a,b,c&wave=2018``)."""
-    choice = comparing.parse_choice(request.GET)
-    context = {"choice": choice, "options": comparing.city_options()}
+    site = published.current()
+    choice = comparing.parse_choice(request.GET, site)
+    context = {"choice": choice, "options": comparing.city_options(site)}
     if choice.problem or not choice.slugs:
         return render(request, "explorer/compare.html", context, status=choice.status)
 

@@ -15,11 +15,10 @@ def _url(name: str, *args) -> str | None:
 
 
 def home(request):
-    waves = []
-    for wave in published.published_waves():
-        public = published.public_wave(wave)
-        if public is not None:
-            waves.append({"wave": public, "findings": _url("explorer:findings", wave.code)})
+    site = published.current()
+    waves = [
+        {"wave": site.wave(row.pk), "findings": _url("explorer:findings", row.code)} for row in site.rows
+    ]
     return render(
         request,
         "explorer/home.html",
