@@ -41,11 +41,12 @@ _rows_lock = threading.Lock()
 
 
 def _fingerprint(wave: Wave) -> tuple:
-    """What the rows depend on, read in two small aggregate queries.
+    """What the rows depend on, read in three small queries.
 
     Every change to a response (answer, import, status) raises its ``version`` and moves its last
     activity; invitations are added, never edited except by reminders. So these change whenever a
-    row would (the times also tell apart databases that reuse ids, as tests do).
+    row would (the times also tell apart databases that reuse ids, as tests do). The rows and the
+    invitation form also show every city's name and country, so those are part of it too.
     """
     responses = Response.objects.filter(wave=wave).aggregate(
         n=Count("id"), ids=Sum("id"), versions=Sum("version"), last=Max("last_activity_at")
@@ -53,7 +54,13 @@ def _fingerprint(wave: Wave) -> tuple:
     invitations = Invitation.objects.filter(wave=wave).aggregate(
         n=Count("id"), ids=Sum("id"), reminders=Sum("reminder_count"), last=Max("sent_at")
     )
-    return (wave.pk, wave.instrument.sha256, *responses.values(), *invitations.values())
+    return (wave.pk, wave.instrument.sha256, *responses.values(), *invitations.values(), cities_fingerprint())
+
+
+def cities_fingerprint() -> tuple:
+    """Every city's id, slug, name and country: part of the key of anything that shows city names
+    (cities have no modification time, and there are a few hundred at most)."""
+    return tuple(City.objects.order_by("pk").values_list("pk", "slug", "name", "country"))
 
 
 def wave_dashboard_rows(wave: Wave) -> list[DashboardRow]:

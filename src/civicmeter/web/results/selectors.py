@@ -18,6 +18,7 @@ from django.template.defaultfilters import floatformat
 from django.utils import translation
 
 from civicmeter.web.collection.models import Response
+from civicmeter.web.collection.selectors import cities_fingerprint
 from civicmeter.web.programmes.models import City, Instrument, Wave
 
 from .models import CityScore, ScoreRun
@@ -130,9 +131,10 @@ def run_key(run: ScoreRun | None) -> tuple | None:
 
 
 @functools.lru_cache(maxsize=32)
-def _rows(psi_key: tuple | None, data_use_key: tuple | None, language: str) -> tuple:
+def _rows(psi_key: tuple | None, data_use_key: tuple | None, language: str, cities: tuple) -> tuple:
     """Rows, component names and class counts of two stored runs (:func:`run_key`), formatted for
-    ``language``."""
+    ``language``; ``cities`` (:func:`cities_fingerprint`) is only part of the key, since the rows
+    show the cities' names."""
     ids = [key[0] for key in (psi_key, data_use_key) if key]
     runs = {r.pk: r for r in ScoreRun.objects.filter(pk__in=ids)}
     psi = _scores(runs.get(psi_key[0])) if psi_key else {}
@@ -153,9 +155,13 @@ def _rows(psi_key: tuple | None, data_use_key: tuple | None, language: str) -> t
     return rows, names, counts
 
 
-def wave_results(wave: Wave) -> WaveResults:
+def wave_results(wave: Wave, cities: tuple | None = None) -> WaveResults:
+    """The latest runs of ``wave`` with their rows; ``cities`` is :func:`cities_fingerprint` when the
+    caller has read it already."""
     psi_run, data_use_run = latest_run(wave, PSI), latest_data_use_run(wave)
-    rows, names, counts = _rows(run_key(psi_run), run_key(data_use_run), translation.get_language() or "en")
+    language = translation.get_language() or "en"
+    cities = cities_fingerprint() if cities is None else cities
+    rows, names, counts = _rows(run_key(psi_run), run_key(data_use_run), language, cities)
     return WaveResults(wave, psi_run, data_use_run, list(rows), list(names), dict(counts))
 
 

@@ -15,14 +15,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicmeter.web.accounts.permissions import Action, access_wave_by_code, user_has_permission
-from civicmeter.web.collection.fragment_cache import FragmentCache
+from civicmeter.web.collection.fragment_cache import FragmentCache, PageCache
+from civicmeter.web.collection.selectors import cities_fingerprint
 
 from . import explain, selectors, services
 
 #: Cities per results page (ranked order).
 PAGE_SIZE = 50
-#: The table's rows as rendered, per process: stored runs never change, so their ids are the key.
+#: The table's rows as rendered, per process: stored runs never change, so their ids are the key
+#: (with the cities' names, which the rows show).
 _rows_cache = FragmentCache(size=64)
+#: Whole results pages per process and user (see ``collection.fragment_cache.PageCache``).
+PAGES = PageCache(size=64)
 
 
 @login_required
@@ -30,28 +34,40 @@ def wave_results(request, programme: str, code: str):
     wave = access_wave_by_code(request.user, programme, code)
     if wave.instrument.kind == "assessment":  # its own page: index, class, tier, practices, best first
         return redirect("assessment:results", programme, code)
-    results = selectors.wave_results(wave)
-    page = Paginator(results.rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    cities = cities_fingerprint()
+    results = selectors.wave_results(wave, cities)
     runs = (selectors.run_key(results.psi_run), selectors.run_key(results.data_use_run))
+    pending = selectors.scores_pending(results.psi_run or results.data_use_run)
+    can_manage = user_has_permission(request.user, Action.MANAGE_WAVE, programme=wave.programme)
+    key = (wave.pk, *runs, pending, can_manage, wave.programme.name, str(wave.programme.name_translations))
+    return PAGES.respond(
+        request,
+        (key, cities),
+        lambda extra: render(
+            request,
+            "results/wave.html",
+            _context(request, wave, results, runs, cities)
+            | {"pending": pending, "can_manage": can_manage}
+            | extra,
+        ),
+    )
+
+
+def _context(request, wave, results, runs, cities) -> dict:
+    page = Paginator(results.rows, PAGE_SIZE).get_page(request.GET.get("page"))
     rows_html = _rows_cache.get_or_render(
-        (wave.pk, *runs, get_language(), page.number),
+        (wave.pk, *runs, get_language(), page.number, cities),
         lambda: render_to_string(
             "results/_rows.html", {"wave": wave, "rows": page.object_list, "results": results}
         ),
     )
-    return render(
-        request,
-        "results/wave.html",
-        {
-            "wave": wave,
-            "results": results,
-            "rows": page.object_list,
-            "rows_html": rows_html if page.object_list else "",
-            "page": page,
-            "pending": selectors.scores_pending(results.psi_run or results.data_use_run),
-            "can_manage": user_has_permission(request.user, Action.MANAGE_WAVE, programme=wave.programme),
-        },
-    )
+    return {
+        "wave": wave,
+        "results": results,
+        "rows": page.object_list,
+        "rows_html": rows_html if page.object_list else "",
+        "page": page,
+    }
 
 
 @login_required

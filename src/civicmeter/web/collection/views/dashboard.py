@@ -10,6 +10,7 @@ from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,9 +23,10 @@ from civicmeter.web.accounts.permissions import (
 )
 from civicmeter.web.programmes import services as programme_services
 from civicmeter.web.programmes.models import City, Wave
+from civicmeter.web.results import selectors as results_selectors
 
 from .. import selectors, services
-from ..fragment_cache import CSRF_HOLE, FragmentCache, fill_csrf
+from ..fragment_cache import CSRF_PLACEHOLDER, FragmentCache, PageCache
 from ..models import Response
 from ..staff_forms import InviteForm, ReturnForm
 
@@ -67,18 +69,48 @@ def _sort_links(view: QueryDict, sort: str, descending: bool) -> dict[str, dict[
     return links
 
 
-#: The table's rows as rendered, per process (see ``fragment_cache``).
+#: The table's rows as rendered, per process, shared by every staff member (see ``fragment_cache``).
 _rows_cache = FragmentCache(size=64)
+#: Whole dashboard pages per process and user (see ``fragment_cache.PageCache``).
+PAGES = PageCache(size=64)
 
 
 @login_required
 def dashboard(request, programme: str, code: str):
     wave = access_wave_by_code(request.user, programme, code)
+    fingerprint, all_rows = selectors.dashboard_snapshot(wave)
+    can_manage = user_has_permission(request.user, Action.MANAGE_WAVE, programme=wave.programme)
+    results = results_selectors.wave_results_summary(wave)
+    key = (
+        fingerprint,
+        can_manage,
+        (wave.status, wave.closes_on, wave.instrument_id, wave.programme.name),
+        str(wave.programme.name_translations),
+        results_selectors.run_key(results.psi_run),
+        results_selectors.run_key(results.data_use_run),
+    )
+    return PAGES.respond(
+        request,
+        key,
+        lambda extra: render(
+            request,
+            "collection/dashboard.html",
+            _context(request, wave, all_rows, fingerprint, can_manage=can_manage) | extra,
+        ),
+        # Drawn on every request: the mail app's block reads deliveries the key does not cover.
+        live={"undelivered_mail": lambda: _undelivered_mail(request, wave)} if can_manage else None,
+    )
+
+
+def _undelivered_mail(request, wave: Wave) -> str:
+    return render_to_string("collection/_dashboard_mail.html", {"wave": wave}, request=request)
+
+
+def _context(request, wave: Wave, all_rows, fingerprint, *, can_manage: bool) -> dict:
     status = request.GET.get("status") or None
     query = request.GET.get("q", "").strip()
     sort = request.GET.get("sort") if request.GET.get("sort") in selectors.SORT_KEYS else "city"
     descending = request.GET.get("dir") == "desc"
-    fingerprint, all_rows = selectors.dashboard_snapshot(wave)
     rows = selectors.sort_rows(
         selectors.filter_rows(all_rows, status=status, query=query), sort, descending=descending
     )
@@ -86,7 +118,6 @@ def dashboard(request, programme: str, code: str):
     view = QueryDict(_view_query(request.GET), mutable=True)
     without_page = view.copy()
     without_page.pop("page", None)
-    can_manage = user_has_permission(request.user, Action.MANAGE_WAVE, programme=wave.programme)
     rows_key = (fingerprint, get_language(), can_manage, view.urlencode(), page.number)
     rows_html = _rows_cache.get_or_render(
         rows_key,
@@ -94,43 +125,39 @@ def dashboard(request, programme: str, code: str):
             "collection/_dashboard_rows.html",
             {
                 "rows": page.object_list,
-                "programme_slug": programme,
+                "programme_slug": wave.programme.slug,
                 "can_manage": can_manage,
                 "view_query": view.urlencode(),
-                "csrf_hole": CSRF_HOLE,
+                "csrf_token": CSRF_PLACEHOLDER,  # the page puts each request's own token in
             },
         ),
     )
-    return render(
-        request,
-        "collection/dashboard.html",
-        {
-            "wave": wave,
-            "rows": page.object_list,
-            "rows_html": fill_csrf(rows_html, request),
-            "page": page,
-            "matching": len(rows),
-            "counts": selectors.status_counts(all_rows),
-            "total": len(all_rows),
-            "status": status or "",
-            "query": query,
-            "sort_links": _sort_links(view, sort, descending),
-            "view_query": view.urlencode(),
-            "page_query": without_page.urlencode(),
-            "statuses": [("not_started", _("Not started"))] + list(Response.Status.choices),
-            "can_manage": can_manage,
-            "wave_statuses": Wave.Status.choices,
-            "invite_form": InviteForm() if can_manage else None,
-            "sort": request.GET.get("sort") and sort,
-            "sort_dir": "desc" if descending else "asc",
-            # The city choice is drawn by the template: Django's select widget renders one
-            # sub-template per option, which cost more than the whole table of cities.
-            "invite_cities": City.objects.order_by("name").values_list("slug", "name", "country")
-            if can_manage
-            else [],
-            "return_form": ReturnForm() if can_manage else None,
-        },
-    )
+    return {
+        "wave": wave,
+        "rows": page.object_list,
+        "rows_html": mark_safe(rows_html),  # noqa: S308 - our template's output, escaped when rendered
+        "page": page,
+        "matching": len(rows),
+        "counts": selectors.status_counts(all_rows),
+        "total": len(all_rows),
+        "status": status or "",
+        "query": query,
+        "sort_links": _sort_links(view, sort, descending),
+        "view_query": view.urlencode(),
+        "page_query": without_page.urlencode(),
+        "statuses": [("not_started", _("Not started"))] + list(Response.Status.choices),
+        "can_manage": can_manage,
+        "wave_statuses": Wave.Status.choices,
+        "invite_form": InviteForm() if can_manage else None,
+        "sort": request.GET.get("sort") and sort,
+        "sort_dir": "desc" if descending else "asc",
+        # The city choice is drawn by the template: Django's select widget renders one
+        # sub-template per option, which cost more than the whole table of cities.
+        "invite_cities": City.objects.order_by("name").values_list("slug", "name", "country")
+        if can_manage
+        else [],
+        "return_form": ReturnForm() if can_manage else None,
+    }
 
 
 @login_required

@@ -38,6 +38,7 @@ from civicmeter.web.accounts.permissions import (
 )
 from civicmeter.web.accounts.selectors import waves_for_city
 from civicmeter.web.collection import services
+from civicmeter.web.collection.fragment_cache import PageCache
 from civicmeter.web.collection.models import Response
 from civicmeter.web.programmes.instrument_cache import instrument_for
 from civicmeter.web.programmes.models import City, Instrument, Wave
@@ -46,6 +47,10 @@ from . import survey_display as display
 from . import survey_fragments as fragments
 
 REVIEW = "review"
+SURVEY_TEMPLATE = "collection/survey.html"
+#: Whole survey pages per process (see ``fragment_cache.PageCache``); the parts shared between
+#: pages are kept by ``survey_fragments``.
+PAGES = PageCache(size=256)
 
 
 def _response(user, pk: int) -> Response:
@@ -164,6 +169,23 @@ class SurveyPage:
         identity = (self.response.pk, self.instrument.sha256, self.lang, section, self.editable)
         return fragments.content_key(kind, identity=identity, stored=self.stored)
 
+    def page_key(self) -> tuple:
+        """Everything the whole page shows besides who asks, the language and the address
+        (``PageCache`` adds those): the parts' key (every stored answer and version, edit right,
+        section), the response's status and version (a return's note comes with a new version), the
+        city, wave and programme texts, and why it is read-only for this user."""
+        wave = self.response.wave
+        return (
+            self.cache_key("page", section=self.section),
+            self.response.status,
+            self.response.version,
+            self.response.city.name,
+            wave.code,
+            wave.status,
+            wave.programme.name_in(self.lang),
+            "" if self.editable else _read_only_reason(self.request.user, self.response),
+        )
+
     def rendered_parts(self) -> dict[str, str]:
         """The section list and the section's questions as HTML, rendered once per content."""
 
@@ -276,7 +298,9 @@ def survey(request, pk: int):
     if response.wave.instrument.kind == Instrument.Kind.ASSESSMENT:  # criteria, evidence and review
         return redirect("assessment:overview", response.pk)
     page = SurveyPage(request, response, request.GET.get("section"))
-    http = render(request, "collection/survey.html", page.context())
+    http = PAGES.respond(
+        request, page.page_key(), lambda extra: render(request, SURVEY_TEMPLATE, page.context(**extra))
+    )
     return _remember_language(request, http, page.instrument)
 
 
