@@ -118,6 +118,10 @@ def overview(request, pk: int):
         "editable": is_city and response.is_editable,
         "may_review": selectors.may_review(request.user, response),
         "open_requests": selectors.open_requests(latest),
+        "requests": [
+            {"code": code, "note": latest[code].note, "answered": code not in unanswered}
+            for code in selectors.open_requests(latest)
+        ],
         "unanswered": unanswered,
         "return_event": response.events.filter(action="return").order_by("-at").first()
         if response.status == "returned"
