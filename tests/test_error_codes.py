@@ -5,7 +5,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CODE = re.compile(
-    r"""["'`]((?:civicmeter|instrument|import|index|recipe|sensitivity|audit|outcomes|analysis|scoring|wellbeing|review|wave|narrative|goals)\.[EW]\d{3})["'`]"""
+    r"""["'`]((?:civicmeter|instrument|import|index|recipe|sensitivity|audit|outcomes|analysis|scoring|wellbeing|review|wave|narrative|goals|agenda)\.[EW]\d{3})["'`]"""
 )
 
 

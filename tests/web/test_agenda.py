@@ -54,7 +54,7 @@ class AgendaServiceTests(TestCase):
         self.assertEqual(event.changes, {"status": ["planned", "in_progress"]})
         self.assertEqual(event.by, self.w.respondent_a)
         with self.assertRaisesMessage(
-            Exception, "someone else changed this action meanwhile (now version 2)"
+            Exception, "[agenda.E012] someone else changed this action meanwhile (now version 2)"
         ):
             services.action_update(
                 actor=self.w.respondent_a, action=action, values={"status": Status.DONE}, version=1
@@ -128,17 +128,18 @@ class AgendaServiceTests(TestCase):
         self.assertEqual(
             [str(p) for p in caught.exception.problems],
             [
-                "row 3, column title: the title is empty; say what will be done",
-                "row 3, column owner_email: 'ana@' is not an e-mail address",
-                "row 3, column status: 'finished' is not one of planned, in_progress, blocked, done, dropped",
-                "row 3, column starts_on: '2027-02-30' is not a date; write it as YYYY-MM-DD",
-                "row 3, column links: 'ftp://x' is not a web address starting with https://",
-                "row 5, column due_on: the due date is before the start date",
+                "[agenda.E007] row 3, column title: the title is empty; say what will be done",
+                "[agenda.E008] row 3, column owner_email: 'ana@' is not an e-mail address",
+                "[agenda.E009] row 3, column status: 'finished' is not one of planned, in_progress, blocked, done, dropped",
+                "[agenda.E010] row 3, column starts_on: '2027-02-30' is not a date; write it as YYYY-MM-DD",
+                "[agenda.E011] row 3, column links: 'ftp://x' is not a web address starting with https://",
+                "[agenda.E010] row 5, column due_on: the due date is before the start date",
             ],
         )
         data = f"id,title\n{other.pk},Not ours\n".encode()
         with self.assertRaisesMessage(
-            table.AgendaFileError, f"row 2, column id: no action {other.pk} in this city's agenda"
+            table.AgendaFileError,
+            f"[agenda.E006] row 2, column id: no action {other.pk} in this city's agenda",
         ):
             services.agenda_import(
                 actor=self.w.respondent_a,
@@ -238,7 +239,7 @@ class AgendaViewTests(TestCase):
         upload = SimpleUploadedFile("a.csv", b"title,due_on\nNew,31/12/2027\n", content_type="text/csv")
         page = self.client.post(self.url("import"), {"file": upload})
         self.assertContains(
-            page, "row 2, column due_on: &#x27;31/12/2027&#x27; is not a date", status_code=400
+            page, "[agenda.E010] row 2, column due_on: &#x27;31/12/2027&#x27; is not a date", status_code=400
         )
 
     def test_the_council_pdf_is_a_pdf(self):

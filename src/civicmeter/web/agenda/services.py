@@ -22,7 +22,9 @@ from civicmeter.web.mail.services import mail_queue
 from . import table
 from .models import OPEN_STATUSES, AgendaAction, AgendaEvent, AgendaImport, Source, Status
 
-STALE_VERSION = "someone else changed this action meanwhile (now version %(now)d); reload it and try again"
+STALE_VERSION = (
+    "[agenda.E012] someone else changed this action meanwhile (now version %(now)d); reload it and try again"
+)
 NOT_IN_AGENDA = "no action %(id)d in this city's agenda; leave id empty to add a new action"
 #: An overdue action's owner is reminded at most once in this many days.
 REMIND_EVERY = timedelta(days=7)
@@ -116,7 +118,7 @@ def action_update(*, actor, action: AgendaAction, values: dict, version: int | N
         raise ValueError(f"not fields of an action: {', '.join(sorted(unknown))}")
     current = AgendaAction.objects.select_for_update().get(pk=action.pk)
     if version is not None and version != current.version:
-        raise ValidationError(STALE_VERSION % {"now": current.version}, code="agenda.stale")
+        raise ValidationError(STALE_VERSION % {"now": current.version}, code="agenda.E012")
     _change(actor, current, values, AgendaEvent.Kind.CHANGED)
     return current
 
@@ -134,7 +136,7 @@ def agenda_import(*, actor, programme, city, filename: str, content: bytes) -> A
         a.pk: a for a in AgendaAction.objects.select_for_update().filter(programme=programme, city=city)
     }
     problems = [
-        table.CellProblem(r.row, "id", NOT_IN_AGENDA % {"id": r.id})
+        table.CellProblem(r.row, "id", "agenda.E006", NOT_IN_AGENDA % {"id": r.id})
         for r in rows
         if r.id is not None and r.id not in existing
     ]
@@ -151,7 +153,7 @@ def agenda_import(*, actor, programme, city, filename: str, content: bytes) -> A
             else:
                 unchanged += 1
         except ValidationError as exc:
-            problems += [table.CellProblem(row.row, "", message) for message in exc.messages]
+            problems += [table.CellProblem(row.row, "", "agenda.E007", message) for message in exc.messages]
     if problems:  # raising rolls back every row written above
         raise table.AgendaFileError(problems)
     return AgendaImport.objects.create(

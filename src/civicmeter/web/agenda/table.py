@@ -56,13 +56,16 @@ MAX_LENGTHS = {"title": 300, "owner": 200, "source_ref": 100, "source_wave": 30}
 
 @dataclass(frozen=True)
 class CellProblem:
+    """One problem of an agenda file: where (row, column), its code (``agenda.E0xx``) and the fix."""
+
     row: int
     column: str
+    code: str
     message: str
 
     def __str__(self) -> str:
         where = f"row {self.row}, column {self.column}" if self.column else f"row {self.row}"
-        return f"{where}: {self.message}"
+        return f"[{self.code}] {where}: {self.message}"
 
 
 class AgendaFileError(ValueError):
@@ -110,13 +113,24 @@ def _text(data: bytes) -> str:
     if (kind := file_kind(data[:16])) is not None or data.startswith(ZIP_MAGIC):
         kind = kind or "a workbook or zip archive"
         raise AgendaFileError(
-            [CellProblem(1, "", f"the file is {kind}, not a CSV table; save it as CSV (UTF-8)")]
+            [
+                CellProblem(
+                    1, "", "agenda.E001", f"the file is {kind}, not a CSV table; save it as CSV (UTF-8)"
+                )
+            ]
         )
     try:
         return data.decode(choose_encoding(data, AGENDA))
     except NotUtf8Error as exc:
         raise AgendaFileError(
-            [CellProblem(1, "", f"the file is not UTF-8 (it looks like {exc.guess}); save it as CSV UTF-8")]
+            [
+                CellProblem(
+                    1,
+                    "",
+                    "agenda.E002",
+                    f"the file is not UTF-8 (it looks like {exc.guess}); save it as CSV UTF-8",
+                )
+            ]
         ) from exc
 
 
@@ -126,7 +140,9 @@ def _date(value: str, row: int, column: str, problems: list) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        problems.append(CellProblem(row, column, f"{value!r} is not a date; write it as YYYY-MM-DD"))
+        problems.append(
+            CellProblem(row, column, "agenda.E010", f"{value!r} is not a date; write it as YYYY-MM-DD")
+        )
         return None
 
 
@@ -136,7 +152,9 @@ def _choice(value: str, choices, row: int, column: str, problems: list, default:
     by_label = {str(label).casefold(): code for code, label in choices.choices}
     code = value if value in choices.values else by_label.get(value.casefold())
     if code is None:
-        problems.append(CellProblem(row, column, f"{value!r} is not one of {', '.join(choices.values)}"))
+        problems.append(
+            CellProblem(row, column, "agenda.E009", f"{value!r} is not one of {', '.join(choices.values)}")
+        )
         return default
     return code
 
@@ -149,7 +167,9 @@ def _links(value: str, row: int, problems: list) -> str:
             check(link)
         except ValidationError:
             problems.append(
-                CellProblem(row, "links", f"{link!r} is not a web address starting with https://")
+                CellProblem(
+                    row, "links", "agenda.E011", f"{link!r} is not a web address starting with https://"
+                )
             )
     return "\n".join(links)
 
@@ -159,7 +179,9 @@ def _row(n: int, cells: dict[str, str], problems: list) -> AgendaRow:
     ident = cells.get("id", "")
     if ident and not ident.isdigit():
         problems.append(
-            CellProblem(n, "id", f"{ident!r} is not an action number; leave it empty for a new action")
+            CellProblem(
+                n, "id", "agenda.E006", f"{ident!r} is not an action number; leave it empty for a new action"
+            )
         )
     values = {
         key: cells[key]
@@ -167,16 +189,18 @@ def _row(n: int, cells: dict[str, str], problems: list) -> AgendaRow:
         if key in cells
     }
     if "title" in cells and not cells["title"]:
-        problems.append(CellProblem(n, "title", "the title is empty; say what will be done"))
+        problems.append(CellProblem(n, "title", "agenda.E007", "the title is empty; say what will be done"))
     for key, limit in MAX_LENGTHS.items():
         if len(values.get(key, "")) > limit:
-            problems.append(CellProblem(n, key, f"longer than {limit} characters; shorten it"))
+            problems.append(CellProblem(n, key, "agenda.E007", f"longer than {limit} characters; shorten it"))
     if values.get("owner_email"):
         try:
             validate_email(values["owner_email"])
         except ValidationError:
             problems.append(
-                CellProblem(n, "owner_email", f"{values['owner_email']!r} is not an e-mail address")
+                CellProblem(
+                    n, "owner_email", "agenda.E008", f"{values['owner_email']!r} is not an e-mail address"
+                )
             )
     if "status" in cells:
         values["status"] = _choice(cells["status"], Status, n, "status", problems, Status.PLANNED)
@@ -186,11 +210,11 @@ def _row(n: int, cells: dict[str, str], problems: list) -> AgendaRow:
         if key in cells:
             values[key] = _date(cells[key], n, key, problems)
     if values.get("starts_on") and values.get("due_on") and values["due_on"] < values["starts_on"]:
-        problems.append(CellProblem(n, "due_on", "the due date is before the start date"))
+        problems.append(CellProblem(n, "due_on", "agenda.E010", "the due date is before the start date"))
     if "links" in cells:
         values["links"] = _links(cells["links"], n, problems)
     if not ident and not cells.get("title") and len(problems) == before:
-        problems.append(CellProblem(n, "title", "a new action needs a title"))
+        problems.append(CellProblem(n, "title", "agenda.E007", "a new action needs a title"))
     return AgendaRow(n, int(ident) if ident.isdigit() else None, values)
 
 
@@ -204,13 +228,16 @@ def read_csv(data: bytes) -> list[AgendaRow]:
     if unknown:
         problems.append(
             CellProblem(
-                1, unknown[0], f"unknown column(s) {', '.join(unknown)}; the columns are {', '.join(COLUMNS)}"
+                1,
+                unknown[0],
+                "agenda.E003",
+                f"unknown column(s) {', '.join(unknown)}; the columns are {', '.join(COLUMNS)}",
             )
         )
     if "title" not in header and "id" not in header:
-        problems.append(CellProblem(1, "", "the header needs an id or a title column"))
+        problems.append(CellProblem(1, "", "agenda.E004", "the header needs an id or a title column"))
     if len(set(header)) != len(header):
-        problems.append(CellProblem(1, "", "a column is named twice; keep one"))
+        problems.append(CellProblem(1, "", "agenda.E004", "a column is named twice; keep one"))
     if problems:
         raise AgendaFileError(problems)
     rows, seen = [], {}
@@ -219,18 +246,24 @@ def read_csv(data: bytes) -> list[AgendaRow]:
             continue
         if len(raw) != len(header):
             problems.append(
-                CellProblem(n, "", f"{len(raw)} cells for {len(header)} columns; check the quoting")
+                CellProblem(
+                    n, "", "agenda.E005", f"{len(raw)} cells for {len(header)} columns; check the quoting"
+                )
             )
             continue
         if (k := long_cell(raw, AGENDA)) is not None:
-            problems.append(CellProblem(n, header[k], f"longer than {AGENDA.max_cell_chars} characters"))
+            problems.append(
+                CellProblem(n, header[k], "agenda.E005", f"longer than {AGENDA.max_cell_chars} characters")
+            )
             continue
         cells = {h: restore(cell.strip()) for h, cell in zip(header, raw, strict=True)}
         row = _row(n, cells, problems)
         if row.id is not None:
             if row.id in seen:
                 problems.append(
-                    CellProblem(n, "id", f"action {row.id} is also on row {seen[row.id]}; keep one row")
+                    CellProblem(
+                        n, "id", "agenda.E006", f"action {row.id} is also on row {seen[row.id]}; keep one row"
+                    )
                 )
             seen.setdefault(row.id, n)
         rows.append(row)
