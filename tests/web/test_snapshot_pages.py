@@ -231,3 +231,49 @@ class TeamPreviewTestCase(TestCase):
         self.client.logout()
         login(self.client, self.world.reviewer)
         self.assertEqual(self.client.post(url, {"publish": []}).status_code, 403)
+
+
+@override_settings(SECURE_SSL_REDIRECT=False)
+class ChangeAndDataUseTestCase(TestCase):
+    """Change since the previous published wave, and the data-use index only when the paired
+    assessment wave is published too."""
+
+    @classmethod
+    def setUpTestData(cls):
+        from civicmeter.testing import assessment_claims, make_assessment_wave
+
+        cls.world = w = make_world(wave_status=Wave.Status.CLOSED)
+        instrument = instrument_for(w.wave.instrument)
+        cls.earlier = Wave.objects.create(
+            programme=w.programme, code="2018", instrument=w.wave.instrument, status=Wave.Status.CLOSED
+        )
+        for wave, answers in ((cls.earlier, PSI_MIXED_ANSWERS), (w.wave, PSI_FULL_ANSWERS)):
+            for city in (w.city_a, w.city_b):
+                respond(wave, city, complete_answers(instrument, answers), Response.Status.VALIDATED)
+            results_services.scores_compute(actor=SYSTEM, wave=wave)
+            services.wave_publish(actor=SYSTEM, wave=wave)
+        cls.assessment = make_assessment_wave(w)
+        claims = assessment_claims(instrument_for(cls.assessment.instrument))
+        respond(cls.assessment, w.city_a, claims, Response.Status.VALIDATED)
+        results_services.scores_compute(actor=SYSTEM, wave=cls.assessment)
+        services.wave_close(actor=SYSTEM, wave=cls.assessment)
+
+    def setUp(self):
+        published.clear_cache()
+        snapshot_views.BODIES.clear()
+
+    def test_change_since_the_previous_wave(self):
+        page = self.client.get(reverse("explorer:snapshot", args=["baltimore-us"]))
+        self.assertContains(page, "Change since wave 2018")
+        self.assertContains(page, "PSI capacity index: 3.5 then, 10.0 now (+6.5 points).")
+        self.assertContains(page, "Does the city have a formal innovation strategy?")
+        earlier = self.client.get(reverse("explorer:snapshot", args=["baltimore-us"]), {"wave": "2018"})
+        self.assertNotContains(earlier, "Change since wave")
+
+    def test_data_use_index_only_once_its_wave_is_published(self):
+        page = self.client.get(reverse("explorer:snapshot", args=["baltimore-us"]))
+        self.assertNotContains(page, "Data-use index")
+        services.wave_publish(actor=SYSTEM, wave=self.assessment)
+        page = self.client.get(reverse("explorer:snapshot", args=["baltimore-us"]))
+        self.assertContains(page, "Data-use index")
+        self.assertContains(page, "Data governance and management")
