@@ -285,6 +285,32 @@ class PageTests(TestCase):
         self.client.post(url, {"indicator": indicator.pk, "period": "March", "value": "4"}, follow=True)
         self.assertEqual(indicator.values.count(), 3)
 
+    def test_the_team_changes_a_target_and_deletes_a_value_and_others_cannot(self):
+        w = self.world
+        indicator = Kpi.objects.get(code="pothole-days")
+        base = [w.programme.slug, w.city_a.slug, "pothole-days"]
+        edit, page = reverse("goals:indicator_edit", args=base), reverse("goals:indicator", args=base)
+        fields = {"goal": indicator.goal_id, "code": "pothole-days", "name": "Days to repair a pothole"}
+        fields |= {"unit": "days", "direction": "lower", "frequency": "month", "target": "5.5"}
+        for user, status in ((w.reviewer, 403), (w.respondent_b, 404)):
+            self.client.logout()
+            login(self.client, user)
+            self.assertEqual(self.client.post(edit, fields).status_code, status)
+        self.client.logout()
+        login(self.client, w.respondent_a)
+        response = self.client.post(edit, fields, follow=True)
+        self.assertContains(response, "Saved the indicator pothole-days.")
+        self.assertContains(response, "On target")  # 5.2 days against the new target of 5.5
+        response = self.client.post(edit, fields | {"frequency": "week"}, follow=True)
+        self.assertContains(response, "[goals.E017] pothole-days has values for 2 period(s)")
+        value = indicator.values.get(period_start="2024-02-01")
+        delete = reverse("goals:value_delete", args=[*base, value.pk])
+        self.assertContains(self.client.post(delete, follow=True), "Deleted the value of 2024-02.")
+        self.assertEqual(indicator.values.count(), 1)
+        self.client.logout()
+        login(self.client, w.respondent_b)
+        self.assertEqual(self.client.get(page).status_code, 404)
+
     def test_the_export_is_the_import_layout(self):
         response = self.get(self.world.admin, reverse("goals:export", args=["test", "baltimore-us"]))
         self.assertEqual(response["Content-Type"], "text/csv; charset=utf-8")

@@ -13,8 +13,9 @@ import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 
 from civicmeter.performance import (
     Frequency,
@@ -32,11 +33,18 @@ from .models import Goal, GoalSettings, Kpi, KpiValue, ValuesImport
 from .permissions import require_goals_editor
 from .selectors import city_indicators
 
-DUPLICATE_CODE = "[goals.E013] The city already has an indicator {code!r}; give each indicator its own code."
-BAD_RULE = "[goals.E014] {detail}"
-NOT_LINKED = (
-    "[goals.E015] {code!r} takes no outcome data; link it to an outcome indicator of the programme first."
+DUPLICATE_CODE = gettext_lazy(
+    "[goals.E013] The city already has an indicator %(code)s; give each indicator its own code."
 )
+NOT_LINKED = gettext_lazy(
+    "[goals.E015] %(code)s takes no outcome data; link it to an outcome indicator of the programme first."
+)
+FREQUENCY_LOCKED = gettext_lazy(
+    "[goals.E017] %(code)s has values for %(n)d period(s), so its reporting frequency cannot change; "
+    "add a new indicator for the new frequency."
+)
+#: Domain messages (the rule's parameters, a period's form) keep the domain's wording.
+BAD_RULE = "[goals.E014] {detail}"
 BAD_PERIOD = "[goals.E008] {detail}"
 
 
@@ -105,7 +113,7 @@ def goal_create(*, actor, programme: Programme, city: City, title: str, descript
 def indicator_create(*, actor, goal: Goal, spec: IndicatorSpec) -> Kpi:
     require_goals_editor(actor, goal.programme, goal.city)
     if Kpi.objects.filter(goal__programme=goal.programme, goal__city=goal.city, code=spec.code).exists():
-        raise ValidationError(DUPLICATE_CODE.format(code=spec.code), code="goals.E013")
+        raise ValidationError(DUPLICATE_CODE % {"code": spec.code}, code="goals.E013")
     return Kpi.objects.create(
         goal=goal,
         code=spec.code,
@@ -118,6 +126,39 @@ def indicator_create(*, actor, goal: Goal, spec: IndicatorSpec) -> Kpi:
         outcome_indicator_id=spec.outcome_indicator_id,
         created_at=now_for(actor),
     )
+
+
+@transaction.atomic(durable=True)
+def indicator_update(*, actor, indicator: Kpi, goal: Goal, spec: IndicatorSpec) -> Kpi:
+    """Change an indicator's definition (a new target, a corrected unit, another goal).
+
+    The code stays unique within the city; the reporting frequency cannot change once values are
+    stored, since their periods would no longer be periods of the indicator.
+    """
+    require_goals_editor(actor, indicator.goal.programme, indicator.goal.city)
+    if goal.programme_id != indicator.goal.programme_id or goal.city_id != indicator.goal.city_id:
+        raise PermissionDenied("An indicator moves only between goals of its own city.")
+    others = Kpi.objects.filter(goal__programme=goal.programme, goal__city=goal.city, code=spec.code)
+    if others.exclude(pk=indicator.pk).exists():
+        raise ValidationError(DUPLICATE_CODE % {"code": spec.code}, code="goals.E013")
+    stored = indicator.values.count()
+    if spec.frequency != indicator.frequency and stored:
+        detail = FREQUENCY_LOCKED % {"code": indicator.code, "n": stored}
+        raise ValidationError(detail, code="goals.E017")
+    indicator.goal = goal
+    fields = ("code", "name", "unit", "direction", "frequency", "baseline", "target", "outcome_indicator_id")
+    for name in fields:
+        setattr(indicator, name, getattr(spec, name))
+    indicator.save(update_fields=["goal", *(f.removesuffix("_id") for f in fields)])
+    return indicator
+
+
+@transaction.atomic(durable=True)
+def value_delete(*, actor, value: KpiValue) -> None:
+    """Remove one period's value (entered by mistake); the import runs keep their counts."""
+    goal = value.indicator.goal
+    require_goals_editor(actor, goal.programme, goal.city)
+    value.delete()
 
 
 @transaction.atomic(durable=True)
@@ -219,7 +260,7 @@ def values_from_outcomes(*, actor, indicator: Kpi) -> TakenFromOutcomes:
     goal = indicator.goal
     require_goals_editor(actor, goal.programme, goal.city)
     if indicator.outcome_indicator_id is None:
-        raise ValidationError(NOT_LINKED.format(code=indicator.code), code="goals.E015")
+        raise ValidationError(NOT_LINKED % {"code": indicator.code}, code="goals.E015")
     outcomes = OutcomeValue.objects.filter(
         programme=goal.programme, city=goal.city, indicator_id=indicator.outcome_indicator_id
     ).order_by("period", "source")
@@ -261,6 +302,8 @@ __all__ = [
     "goal_create",
     "goals_settings_set",
     "indicator_create",
+    "indicator_update",
+    "value_delete",
     "value_record",
     "values_from_outcomes",
     "values_import",

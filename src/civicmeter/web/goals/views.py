@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from civicmeter.performance import Frequency, ValuesFileError, write_values
+from civicmeter.performance import Frequency, Period, ValuesFileError, write_values
 from civicmeter.web.accounts.permissions import access_city_by_slug
 from civicmeter.web.programmes.models import City
 
@@ -116,18 +116,9 @@ def goal_add(request, programme: str, city: str):
     return _back(programme_row, city_row, "#add-indicator")
 
 
-@login_required
-@require_POST
-def indicator_add(request, programme: str, city: str):
-    programme_row, city_row = access_city_by_slug(request.user, programme, city)
-    goals = Goal.objects.filter(programme=programme_row, city=city_row)
-    form = IndicatorForm(request.POST, goals=goals, programme=programme_row)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _back(programme_row, city_row, "#add-indicator")
+def _spec(form: IndicatorForm) -> services.IndicatorSpec:
     data = form.cleaned_data
-    goal = goals.get(pk=data["goal"])
-    spec = services.IndicatorSpec(
+    return services.IndicatorSpec(
         code=data["code"],
         name=data["name"],
         unit=data["unit"],
@@ -137,6 +128,18 @@ def indicator_add(request, programme: str, city: str):
         target=data["target"],
         outcome_indicator_id=data["outcome_indicator"],
     )
+
+
+@login_required
+@require_POST
+def indicator_add(request, programme: str, city: str):
+    programme_row, city_row = access_city_by_slug(request.user, programme, city)
+    goals = Goal.objects.filter(programme=programme_row, city=city_row)
+    form = IndicatorForm(request.POST, goals=goals, programme=programme_row)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _back(programme_row, city_row, "#add-indicator")
+    goal, spec = goals.get(pk=form.cleaned_data["goal"]), _spec(form)
     try:
         services.indicator_create(actor=request.user, goal=goal, spec=spec)
     except ValidationError as exc:
@@ -237,8 +240,51 @@ def indicator(request, programme: str, city: str, code: str):
             "chart": trend_chart(view),
             "can_edit": may_edit_goals(request.user, programme_row, city_row),
             "value_form": ValueForm(indicators=[row], initial={"indicator": row.pk}),
+            "edit_form": IndicatorForm(
+                goals=Goal.objects.filter(programme=programme_row, city=city_row),
+                programme=programme_row,
+                initial={
+                    "goal": row.goal_id,
+                    "outcome_indicator": row.outcome_indicator_id,
+                    **{f: getattr(row, f) for f in ("code", "name", "unit", "direction", "frequency")},
+                    **{f: getattr(row, f) for f in ("baseline", "target")},
+                },
+            ),
         },
     )
+
+
+@login_required
+@require_POST
+def indicator_edit(request, programme: str, city: str, code: str):
+    programme_row, city_row = access_city_by_slug(request.user, programme, city)
+    row = _indicator(programme_row, city_row, code)
+    goals = Goal.objects.filter(programme=programme_row, city=city_row)
+    form = IndicatorForm(request.POST, goals=goals, programme=programme_row)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("goals:indicator", programme, city, code)
+    try:
+        row = services.indicator_update(
+            actor=request.user, indicator=row, goal=goals.get(pk=form.cleaned_data["goal"]), spec=_spec(form)
+        )
+    except ValidationError as exc:
+        _refused(request, exc)
+        return redirect("goals:indicator", programme, city, code)
+    messages.success(request, _("Saved the indicator %(code)s.") % {"code": row.code})
+    return redirect("goals:indicator", programme, city, row.code)
+
+
+@login_required
+@require_POST
+def value_delete(request, programme: str, city: str, code: str, pk: int):
+    programme_row, city_row = access_city_by_slug(request.user, programme, city)
+    row = _indicator(programme_row, city_row, code)
+    value = get_object_or_404(row.values, pk=pk)
+    label = Period(value.period_start, Frequency(row.frequency)).label
+    services.value_delete(actor=request.user, value=value)
+    messages.success(request, _("Deleted the value of %(period)s.") % {"period": label})
+    return redirect("goals:indicator", programme, city, code)
 
 
 @login_required
