@@ -181,6 +181,7 @@ class PublicationCommandTestCase(TestCase):
         self.assertEqual(runner.invoke(app, ["wave", "close", "--wave", "2020"]).exit_code, 0)
         done = runner.invoke(app, ["wave", "publish", "--wave", "2020"])
         self.assertEqual(done.exit_code, 0, done.output)
+        self.assertIn("0 validated responses are public", done.output)
         self.assertEqual(Wave.objects.get(pk=world.wave.pk).status, Wave.Status.PUBLISHED)
         self.assertEqual(runner.invoke(app, ["wave", "unpublish", "--wave", "2020"]).exit_code, 0)
         self.assertEqual(Wave.objects.get(pk=world.wave.pk).status, Wave.Status.CLOSED)

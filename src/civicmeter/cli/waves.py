@@ -107,6 +107,29 @@ def _status_change(service_name: str, wave: str, programme: str | None, done: st
         typer.secho("error: " + " ".join(exc.messages), err=True, fg=typer.colors.RED)
         raise typer.Exit(code=2) from exc
     typer.echo(done.format(wave=target.code, programme=target.programme.slug))
+    if service_name == "wave_publish":
+        _say_what_is_public(target)
+
+
+def _say_what_is_public(wave) -> None:
+    """Only validated responses are public: say how many are, and how many wait for validation."""
+    from django.db.models import Count
+
+    from civicmeter.web.collection.models import Response
+
+    statuses = dict(
+        Response.objects.filter(wave=wave)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    typer.echo(f"  {statuses.get('validated', 0)} validated responses are public.")
+    waiting = statuses.get("submitted", 0)
+    if waiting:
+        typer.echo(
+            f"  {waiting} submitted responses are not validated yet and stay private; validate them on "
+            "the wave dashboard and they appear at once."
+        )
 
 
 @wave_app.command("close")
