@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 
 import django_filters as filters
+from django import forms
 from django.core.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema_field
 
 from .public_rows import CONTINENT_NAMES, continent_code
 
@@ -26,6 +28,22 @@ def _equal(field: str, *, fold: bool = False):
         return rows.where(lambda r: ((r[field] or "").lower() if fold else r[field]) == wanted)
 
     return method
+
+
+class StrictBooleanField(forms.Field):
+    """``true`` or ``false`` and nothing else (Django's null-boolean field also takes ``null``,
+    ``2``... and then filters nothing, which hides a client's mistake)."""
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if value in ("true", "false"):
+            return value == "true"
+        raise ValidationError("Use true or false.")
+
+
+class StrictBooleanFilter(filters.BooleanFilter):
+    field_class = StrictBooleanField
 
 
 class RowFilterSet(filters.FilterSet):
@@ -66,8 +84,10 @@ class CityRowsFilter(WaveRowsFilter):
     search = filters.CharFilter(
         label="search", method="by_name", help_text="Part of the city's name (any case)"
     )
-    synthetic = filters.BooleanFilter(
-        label="synthetic", method="by_synthetic", help_text="Demo cities with generated answers"
+    synthetic = StrictBooleanFilter(
+        label="synthetic",
+        method="by_synthetic",
+        help_text="true: only demo cities with generated answers; false: only real ones",
     )
 
     by_country = _equal("country", fold=True)
@@ -107,8 +127,13 @@ def peer_group_code(value: str) -> str:
     return value
 
 
+@extend_schema_field({"type": "string", "pattern": f"^({PEER_GROUP.pattern})$"})
+class PeerGroupFilter(filters.CharFilter):
+    """A peer group code (its pattern is in the schema, so clients can check it first)."""
+
+
 class ShareRowsFilter(WaveRowsFilter):
-    peer_group = filters.CharFilter(
+    peer_group = PeerGroupFilter(
         label="peer_group",
         method="by_group",
         validators=[peer_group_code],

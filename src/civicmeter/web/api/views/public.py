@@ -11,16 +11,17 @@ from django.db.models import Count, Max, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 
 from civicmeter.web.explorer import published
 from civicmeter.web.programmes.models import City, Programme, Wave
-from civicmeter.web.results.models import CityScore
 from civicmeter.web.wellbeing.models import AnalysisRun, OutcomeValue
 
 from .. import filters, public_rows, serializers
 from ..conditional import ConditionalGetMixin
+from ..ordering import StrictOrderingFilter
 from ..rowset import RowSet
 
 
@@ -29,13 +30,15 @@ class PublicList(ConditionalGetMixin, generics.ListAPIView):
     rows ``rows_of(wave)`` gives for each (or a ``get_queryset`` of its own)."""
 
     filterset_class = filters.WaveRowsFilter
+    filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
 
     def data_keys(self, request):
         waves = self.waves()
         return [w.key for w in waves], [w.pk for w in waves]
 
-    #: The model the rows describe: the schema generator (which calls ``get_queryset`` with
-    #: ``swagger_fake_view``) reads the filters' types through it; the rows never come from it.
+    #: A model for the schema generator, which calls ``get_queryset`` with ``swagger_fake_view`` and
+    #: types a filter by the model field of its name when it has one (City's are all text, as our
+    #: filters); the rows never come from it.
     schema_model = City
 
     def waves(self) -> list[published.PublicWave]:
@@ -137,7 +140,6 @@ class CityList(PublicList):
 class ResultList(PublicList):
     serializer_class = serializers.ResultSerializer
     filterset_class = filters.ResultRowsFilter
-    schema_model = CityScore
     ordering_fields = ["score", "rank", "rank_p5", "rank_p95", "name", "country", "continent", "wave"]
     ordering = ["wave", "index", "rank", "city"]
     rows_of = staticmethod(public_rows.result_rows)
