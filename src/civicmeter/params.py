@@ -178,6 +178,13 @@ def check_param(name: str, value: Any, constraints: list[Constraint], *, caller:
     )
 
 
+def check_fields(settings: object, constraints: dict[str, list[Constraint]]) -> None:
+    """Check each field of a settings object against its constraints (from ``__post_init__``);
+    the error names the field and the settings class, as :func:`check_param` does for a call."""
+    for name, allowed in constraints.items():
+        check_param(name, getattr(settings, name), allowed, caller=type(settings).__name__)
+
+
 def validate_params(constraints: dict[str, list[Constraint]]) -> Callable:
     """Decorate a public function with its declared constraints (checked on every call).
 

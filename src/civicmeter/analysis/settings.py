@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from civicmeter.analysis.multiplicity import CORRECTIONS
-from civicmeter.params import NONE, InstanceOf, Interval, Options, ParameterError, check_param
+from civicmeter.params import NONE, InstanceOf, Interval, Options, ParameterError, check_fields
 
 METHODS = ("auto", "welch", "bootstrap")
 BOOTSTRAP_METHODS = ("BCa", "percentile", "basic")
@@ -76,8 +76,7 @@ class ComparisonSettings:
             value = getattr(self, name)
             if isinstance(value, list):  # lists arrive from JSON and CLI parsing
                 object.__setattr__(self, name, tuple(value))
-        for name, allowed in CONSTRAINTS.items():
-            check_param(name, getattr(self, name), allowed, caller="ComparisonSettings")
+        check_fields(self, CONSTRAINTS)
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> ComparisonSettings:

@@ -47,7 +47,7 @@ from civicmeter.params import (
     InstanceOf,
     Interval,
     ParameterError,
-    check_param,
+    check_fields,
     validate_params,
 )
 from civicmeter.provenance import Provenance, now
@@ -89,8 +89,7 @@ class UncertaintySettings:
     alpha: float = 0.1
 
     def __post_init__(self) -> None:
-        for name, allowed in CONSTRAINTS.items():
-            check_param(name, getattr(self, name), allowed, caller="UncertaintySettings")
+        check_fields(self, CONSTRAINTS)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 
-from civicmeter.params import NONE, InstanceOf, Interval, ParameterError, check_param
+from civicmeter.params import NONE, InstanceOf, Interval, ParameterError, check_fields
 
 FIELDS = {
     "mapping": [InstanceOf(dict, "a dict of role -> column"), NONE],
@@ -45,8 +45,7 @@ class ImportSpec:
     sheet: str | int | None = None
 
     def __post_init__(self) -> None:
-        for name, constraints in FIELDS.items():
-            check_param(name, getattr(self, name), constraints, caller="ImportSpec")
+        check_fields(self, FIELDS)
 
     def to_mapping(self) -> dict:
         """JSON-ready options without the unset ones, as stored with an import run."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numbers
 from dataclasses import asdict, dataclass, fields
 
-from civicmeter.params import NONE, InstanceOf, Interval, Options, ParameterError, check_param
+from civicmeter.params import NONE, InstanceOf, Interval, Options, ParameterError, check_fields
 
 STATISTICS = ("mean", "top2", "share_at_least")
 SHARE_INTERVALS = ("wilson", "logit", "wald")
@@ -79,8 +79,7 @@ class MicrodataSpec:
     encoding: str | None = None
 
     def __post_init__(self) -> None:
-        for name, constraints in FIELDS.items():
-            check_param(name, getattr(self, name), constraints, caller="MicrodataSpec")
+        check_fields(self, FIELDS)
         self._check_scale()
         self._check_grouping()
         self._check_statistic()

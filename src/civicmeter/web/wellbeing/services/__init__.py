@@ -40,7 +40,7 @@ from civicmeter.web.programmes.models import City, Programme
 from .. import selectors
 from ..models import CityNameMapping, OutcomeImportRun, OutcomeIndicator, OutcomeValue
 from ..permissions import require_outcomes_manager
-from .catalogue import catalogue_for, catalogue_sync, load_with, programme_yaml
+from .catalogue import catalogue_for, catalogue_sync, load_with, programme_yaml, row_values
 
 E001_UNMATCHED = (
     "{name!r} ({where}) matches none of the platform's cities{nearest}. Confirm the city it is "
@@ -570,17 +570,6 @@ def indicators_add(*, actor, programme: Programme, filename: str, content: bytes
         if Path(indicator.origin).name != origin:
             continue
         added.append(
-            OutcomeIndicator.objects.create(
-                programme=programme,
-                code=indicator.code,
-                name=indicator.name,
-                dimension=indicator.dimension.value,
-                unit=indicator.unit,
-                direction=indicator.direction,
-                source=indicator.source,
-                rescale=indicator.rescale.value,
-                description=indicator.description,
-                aliases=list(indicator.aliases),
-            )
+            OutcomeIndicator.objects.create(programme=programme, code=indicator.code, **row_values(indicator))
         )
     return added

@@ -20,7 +20,8 @@ from ..models import OutcomeIndicator
 FIELDS = ("name", "dimension", "unit", "direction", "source", "rescale", "description")
 
 
-def _row_values(indicator: Indicator) -> dict:
+def row_values(indicator: Indicator) -> dict:
+    """The stored fields of ``indicator`` but its code (and programme): what a sync compares."""
     return {
         "name": indicator.name,
         "dimension": indicator.dimension.value,
@@ -37,7 +38,7 @@ def catalogue_sync() -> None:
     """Make the stored shipped entries equal to the shipped YAML (run before every use)."""
     stored = {i.code: i for i in OutcomeIndicator.objects.filter(programme=None)}
     for indicator in load_catalogue():
-        values = _row_values(indicator)
+        values = row_values(indicator)
         row = stored.get(indicator.code)
         if row is None:
             OutcomeIndicator.objects.create(code=indicator.code, **values)
