@@ -21,6 +21,7 @@ from civicmeter.web.collection import services
 from civicmeter.web.programmes.instrument_cache import instrument_for
 from civicmeter.web.wellbeing.services.runs import analysis_execute, analysis_start
 
+from .assessment_pages import assessment_pages
 from .conftest import DESKTOP, PHONE
 from .test_agenda_journey import city_team_pages
 from .test_analysis import analysis_world
@@ -57,7 +58,7 @@ def pages() -> dict[str | None, list[str]]:
     sections = [s.name for s in instrument_for(world.wave.instrument).sections] + ["review"]
     wave = {"programme": world.programme.slug, "code": world.wave.code}
     dashboard = reverse("collection:dashboard", kwargs=wave)
-    return {
+    walk = {
         None: [reverse("explorer:home"), reverse("accounts:login")],
         "baltimore-us": [reverse("accounts:home")]
         + [f"{survey}?section={s}" for s in sections]
@@ -75,6 +76,9 @@ def pages() -> dict[str | None, list[str]]:
         ],
         "reviewer": [dashboard],
     }
+    for username, addresses in assessment_pages(world).items():
+        walk[username] = walk.get(username, []) + addresses
+    return walk
 
 
 def _sign_in(page, base: str, username: str) -> None:

@@ -19,7 +19,7 @@ from civicmeter.testing import login, make_assessment_wave, make_city, make_user
 from civicmeter.web.accounts.models import Role
 from civicmeter.web.assessment import services
 from civicmeter.web.assessment.models import CriterionClaim, EvidencePiece
-from civicmeter.web.collection.models import CriterionReview
+from civicmeter.web.collection.models import CriterionReview, Response
 from civicmeter.web.collection.services import response_start
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -475,4 +475,37 @@ class ResultsAndVisibilityTests(CycleTestCase):
         self.assertNotIn(self.wave.code, waves)
         self.assertIn(
             self.wave.code, [a["wave"].code for a in respondent_assignments(self.world.respondent_a)]
+        )
+
+
+class DemoRoundTests(TestCase):
+    def test_the_demo_round_leaves_each_step_to_try_and_loads_once(self):
+        from civicmeter.web.assessment import selectors
+        from civicmeter.web.assessment.demo import WAVE, load_assessment_round
+
+        world = make_world()
+        make_assessment_wave(world)  # the instrument, as the demo registers it
+        for name in ("Boston", "Seattle", "Louisville"):
+            city = make_city(name, "US")
+            make_user(city.slug, programme=world.programme, kind=Role.Kind.RESPONDENT, city=city)
+        with override_settings(HOME=Path(HOME)):
+            self.assertEqual(load_assessment_round(world.programme), 3)
+            self.assertEqual(load_assessment_round(world.programme), 0)
+        statuses = dict(Response.objects.filter(wave__code=WAVE).values_list("city__slug", "status"))
+        self.assertEqual(
+            statuses, {"boston-us": "submitted", "seattle-us": "submitted", "louisville-us": "returned"}
+        )
+        louisville = Response.objects.get(wave__code=WAVE, city__slug="louisville-us")
+        standard = selectors.standard_for(louisville.wave)
+        latest = selectors.latest_reviews(louisville, standard)
+        self.assertEqual(selectors.open_requests(latest), ["DG1", "OD4"])
+        self.assertTrue(louisville.synthetic)
+        self.assertTrue(
+            all(
+                r.reviewers.filter(reviewer=world.reviewer).exists()
+                for r in Response.objects.filter(wave__code=WAVE)
+            )
+        )
+        self.assertTrue(
+            world.wave.programme.waves.get(code=WAVE).invitations.filter(city__slug="baltimore-us").exists()
         )

@@ -35,6 +35,10 @@ REQUESTS = {
     "DG1": "Synthetic demo request: the minutes attached are from one meeting; add the two latest.",
     "OD4": "Synthetic demo request: show how user requests changed what was published.",
 }
+PROVENANCE = (
+    "Synthetic demo assessment: claims and evidence drawn from the city's accepted 2020 criteria, "
+    "written through the assessment services; not the city's words or documents."
+)
 CLAIM_TEXT = "Synthetic demo claim, drawn from this city's accepted 2020 criteria; not the city's words."
 
 
@@ -136,6 +140,7 @@ def load_assessment_round(programme: Programme, progress=lambda _msg: None) -> i
     for slug in (*SUBMITTED, SENT_BACK):
         city, respondent = cities[slug], SYSTEM.as_of(timezone.now(), by=users[slug])
         response = collection.response_start(actor=respondent, wave=wave, city=city)
+        services.assessment_label_demo(actor=SYSTEM, response=response, provenance=PROVENANCE)
         _fill(response, _accepted_2020(programme, city), respondent)
         if slug == SENT_BACK:  # what a request asks about is claimed, with its prerequisite
             for code in ("OD1", *REQUESTS):

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from civicmeter import assessment
 from civicmeter.assessment import IllegalTransition, workflow
 from civicmeter.web.accounts.models import Role
-from civicmeter.web.accounts.permissions import Action, now_for, require_permission, user_of
+from civicmeter.web.accounts.permissions import Action, SystemActor, now_for, require_permission, user_of
 from civicmeter.web.collection import notifications
 from civicmeter.web.collection.models import Answer, Response
 from civicmeter.web.collection.services import _record_event, criterion_review, write_answer
@@ -408,3 +408,15 @@ def criterion_save(
     if reply.strip():
         reply_save(actor=actor, response=response, criterion=criterion, text=reply)
     return claim
+
+
+@transaction.atomic(durable=True)
+def assessment_label_demo(*, actor, response: Response, provenance: str) -> Response:
+    """Label an assessment the demo wrote as synthetic, with where its claims came from (the
+    system actor only: people never mark their own answers synthetic)."""
+    if not isinstance(actor, SystemActor):
+        raise PermissionDenied("Only the demo loader labels synthetic assessments.")
+    response = Response.objects.select_for_update().get(pk=response.pk)
+    response.synthetic, response.provenance = True, provenance
+    response.save(update_fields=["synthetic", "provenance"])
+    return response
