@@ -41,17 +41,10 @@ def test_kansas_city_place_to_live_top2_among_valid_answers(kc, kc_place_to_live
     assert result.display_frame().columns[5:7].tolist() == ["95% CI lower", "95% CI upper"]
 
 
-def test_dont_know_in_the_denominator(kc):
+def test_dont_know_in_the_denominator(kc, kc_place_to_live):
     answers = raw_answers(kc, "q1_01")
-    result = summarise_microdata(
-        kc,
-        city="Kansas City",
-        item="q1_01",
-        scale=(1, 5),
-        statistic="top2",
-        dont_know_in_denominator=True,
-        indicator="kc_place_to_live",
-    )
+    whole_file = {**kc_place_to_live, "period_column": None}
+    result = summarise_microdata(kc, **whole_file, dont_know_in_denominator=True)
     expected = sum(a in {"4", "5"} for a in answers) / len(answers)
     assert result.table["estimate"].iloc[0] == pytest.approx(expected)
     assert result.table["n"].iloc[0] == 1033
@@ -217,18 +210,11 @@ def test_parameter_errors(kwargs, message):
     assert message in str(caught.value)
 
 
-def test_outcome_rows_for_storage_and_xlsx_input(kc, tmp_path):
+def test_outcome_rows_for_storage_and_xlsx_input(kc, kc_place_to_live, tmp_path):
     path = tmp_path / "kc.xlsx"
     pd.read_csv(kc, dtype=str).to_excel(path, index=False)
-    result = summarise_microdata(
-        path,
-        city="Kansas City",
-        period="2021Q3",
-        item="q1_01",
-        scale=(1, 5),
-        statistic="top2",
-        indicator="kc_place_to_live",
-    )
+    one_period = {**kc_place_to_live, "period_column": None, "period": "2021Q3"}
+    result = summarise_microdata(path, **one_period)
     rows = result.to_outcome_frame(country="us", source="KCMO Resident Survey")
     assert list(rows.columns) == TIDY_COLUMNS
     row = rows.iloc[0]
