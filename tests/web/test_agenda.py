@@ -130,7 +130,8 @@ class AgendaServiceTests(TestCase):
             [
                 "[agenda.E007] row 3, column title: the title is empty; say what will be done",
                 "[agenda.E008] row 3, column owner_email: 'ana@' is not an e-mail address",
-                "[agenda.E009] row 3, column status: 'finished' is not one of planned, in_progress, blocked, done, dropped",
+                "[agenda.E009] row 3, column status: 'finished' is not one of planned, in_progress, "
+                "blocked, done, dropped",
                 "[agenda.E010] row 3, column starts_on: '2027-02-30' is not a date; write it as YYYY-MM-DD",
                 "[agenda.E011] row 3, column links: 'ftp://x' is not a web address starting with https://",
                 "[agenda.E010] row 5, column due_on: the due date is before the start date",
@@ -263,3 +264,40 @@ class AgendaCommandTests(TestCase):
         self.assertIn("1 reminder(s) queued.", result.output)
         result = CliRunner().invoke(app, ["agenda", "export", "--city", w.city_a.slug])
         self.assertIn("Publish an innovation strategy", result.output)
+
+
+class RoadmapSuggestionTests(TestCase):
+    """An action can start from a step of the city's data-use roadmap (the assessment app)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        from civicmeter.testing import make_assessment_wave
+        from civicmeter.web.assessment import services as assessment
+        from civicmeter.web.collection.services import response_start
+
+        cls.w = make_world()
+        response = response_start(
+            actor=cls.w.respondent_a, wave=make_assessment_wave(cls.w), city=cls.w.city_a
+        )
+        assessment.criterion_save(
+            actor=cls.w.respondent_a,
+            response=response,
+            criterion="OD1",
+            items=["codified", "public"],
+            text="Order 12",
+            url="https://data.example.org/policy",
+        )
+        assessment.assessment_submit(actor=cls.w.respondent_a, response=response)
+
+    def test_the_add_page_lists_the_roadmap_and_fills_in_a_step(self):
+        from civicmeter.web.agenda.suggestions import roadmap_items
+
+        steps = roadmap_items(self.w.respondent_a, self.w.programme, self.w.city_a, "en")
+        self.assertTrue(steps)
+        self.assertEqual(roadmap_items(self.w.respondent_b, self.w.programme, self.w.city_a, "en"), [])
+        login(self.client, self.w.respondent_a)
+        add = reverse("agenda:add", args=[self.w.programme.slug, self.w.city_a.slug])
+        self.assertContains(self.client.get(add), f'href="?roadmap={steps[0].code}"')
+        page = self.client.get(add, {"roadmap": steps[0].code})
+        self.assertContains(page, f"{steps[0].code}: {steps[0].statement}")
+        self.assertContains(page, 'name="source" value="roadmap"')
