@@ -217,3 +217,27 @@ def test_only_listed_transitions_ever_change_state(actions):
             continue
         assert TRANSITIONS[(state, action)] == new
         state = new
+
+
+CRITERIA = {c.code: c for c in STANDARD.criteria}
+evidence_items = st.builds(
+    EvidenceItem,
+    st.sampled_from(["document", "link"]),
+    st.one_of(st.none(), st.dates(min_value=date(2023, 1, 1), max_value=date(2026, 11, 30))),
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from(sorted(CRITERIA)), st.data())
+def test_more_ticks_or_more_evidence_never_make_a_claim_fall_shorter(code, data):
+    criterion = CRITERIA[code]
+    codes = [i.code for i in criterion.items]
+    items = data.draw(st.frozensets(st.sampled_from(codes)))
+    more_items = items | data.draw(st.frozensets(st.sampled_from(codes)))
+    evidence = tuple(data.draw(st.lists(evidence_items, max_size=3)))
+    more_evidence = evidence + tuple(data.draw(st.lists(evidence_items, max_size=2)))
+    before = check_claims(STANDARD, {code: Claim(code, items, evidence)}, today=TODAY)[code]
+    after = check_claims(STANDARD, {code: Claim(code, more_items, more_evidence)}, today=TODAY)[code]
+    assert {s.kind for s in after.shortfalls} <= {s.kind for s in before.shortfalls}
+    assert after.missing_items <= before.missing_items
+    assert before.would_meet <= after.would_meet
