@@ -217,6 +217,36 @@ def assessment_claims(instrument, met: set[str] | frozenset[str] = frozenset()) 
     return {c: "met" if c in met else "not_met" for c in scoring.assessment_criteria(instrument)}
 
 
+def make_published_world() -> World:
+    """``make_world`` with its 2020 wave closed, scored and published: Baltimore's and Bilbao's
+    responses validated (public); Athens' draft, Lisbon's returned and Rochester's submitted
+    response never public (Rochester's is scored, as submitted responses are)."""
+    from civicmeter.web.collection.models import Answer, Response
+    from civicmeter.web.programmes.instrument_cache import instrument_for
+    from civicmeter.web.results.services import scores_compute
+
+    world = make_world(wave_status=Wave.Status.CLOSED)
+    instrument = instrument_for(world.wave.instrument)
+    full = complete_answers(instrument, PSI_FULL_ANSWERS)
+    mixed = complete_answers(instrument, PSI_MIXED_ANSWERS)
+    rows = [
+        (world.city_a, full, Response.Status.VALIDATED),
+        (world.city_b, mixed, Response.Status.VALIDATED),
+        (make_city("Athens", "GR", population=664_046), full, Response.Status.DRAFT),
+        (make_city("Lisbon", "PT", population=547_733), full, Response.Status.RETURNED),
+        (make_city("Rochester", "US", population=208_046), mixed, Response.Status.SUBMITTED),
+    ]
+    for city, answers, status in rows:
+        response = Response.objects.create(wave=world.wave, city=city, status=status)
+        Answer.objects.bulk_create(
+            [Answer(response=response, question=q, value=v) for q, v in answers.items()]
+        )
+    scores_compute(actor=SYSTEM, wave=world.wave)
+    programme_services.wave_publish(actor=SYSTEM, wave=world.wave)
+    world.wave.refresh_from_db()
+    return world
+
+
 def login(client, user) -> None:
     """Log ``client`` in as ``user`` (by password, through the real authentication backend)."""
     assert client.login(username=user.get_username(), password=PASSWORD), "login failed"
