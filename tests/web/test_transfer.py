@@ -33,11 +33,13 @@ def demo_like_answers(instrument, seed: int) -> dict[str, str]:
 
 
 class WorldTests(TestCase):
-    """A programme with one open survey wave and its cities (``make_world``), made once per class."""
+    """A programme with one open survey wave and its cities (``make_world``), made once per class;
+    ``args`` are the wave's URL arguments (programme slug, wave code)."""
 
     @classmethod
     def setUpTestData(cls):
         cls.world = make_world()
+        cls.args = [cls.world.programme.slug, cls.world.wave.code]
 
     def save_mayor(self, response: Response, value: str, version: int):
         """City A's respondent saves the "mayor" answer on the web, expecting ``version``."""
@@ -146,12 +148,7 @@ class TransferTests(TestCase):
         self.assertEqual(Answer.objects.get(question="mayor").value, "Juan María Aburto")
 
 
-class TransferViewTests(TestCase):
-    @classmethod
-    def setUpTestData(cls):
-        cls.world = make_world()
-        cls.args = [cls.world.programme.slug, cls.world.wave.code]
-
+class TransferViewTests(WorldTests):
     def test_admin_downloads_xlsx_and_csv(self):
         login(self.client, self.world.admin)
         response = self.client.get(reverse("collection:export", args=[*self.args, "xlsx"]))
@@ -227,12 +224,7 @@ class PartialImportTests(TestCase):
         self.assertIn("0 answers added, 0 changed, 2 cleared, 0 unchanged", result.output)
 
 
-class WebImportReportTests(TestCase):
-    @classmethod
-    def setUpTestData(cls):
-        cls.world = make_world()
-        cls.args = [cls.world.programme.slug, cls.world.wave.code]
-
+class WebImportReportTests(WorldTests):
     def test_the_web_message_counts_cleared_answers_and_keeps_absent_columns(self):
         from django.core.files.uploadedfile import SimpleUploadedFile
 
