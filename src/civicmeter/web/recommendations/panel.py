@@ -55,4 +55,5 @@ def recommendations_context(request, programme, city) -> dict | None:
         "found": found,
         "items": shown(found) if found else [],
         "can_plan": user_has_permission(request.user, Action.EDIT_AGENDA, programme=programme, city=city),
+        "is_staff": user_has_permission(request.user, Action.VIEW_WAVE, programme=programme),
     }
