@@ -313,6 +313,41 @@ class ReviewCycleTests(CycleTestCase):
                 actor=self.world.respondent_a, response=self.response, criterion="OD1", items=[], text=""
             )
 
+    def test_a_criterion_with_stale_dated_records_cannot_be_accepted(self):
+        today = timezone.localdate()
+        services.criterion_save(
+            actor=self.world.respondent_a,
+            response=self.response,
+            criterion="DG1",
+            items=["named", "written", "quarterly"],
+            text="Data board",
+            upload=pdf("charter.pdf"),
+        )
+        for days in (200, 300):  # older than the 4-month window of "meets at least every quarter"
+            services.evidence_add(
+                actor=self.world.respondent_a,
+                response=self.response,
+                criterion="DG1",
+                url=f"https://example.org/minutes-{days}",
+                dated=today - timedelta(days=days),
+            )
+        self.submit()
+        self.assign()
+        with self.assertRaises(ValidationError) as caught:
+            services.review_decide(
+                actor=self.world.reviewer, response=self.response, criterion="DG1", outcome="accepted"
+            )
+        self.assertEqual(caught.exception.code, "assessment.E024")
+        self.assertIn("DG1 cannot be accepted: 0 of the 2 dated records needed", caught.exception.messages[0])
+        services.review_decide(
+            actor=self.world.reviewer,
+            response=self.response,
+            criterion="DG1",
+            outcome="needs_evidence",
+            note="Add the minutes of the two latest meetings",
+        )
+        self.assertFalse(CriterionReview.objects.filter(outcome="accepted").exists())
+
     def test_an_unassigned_reviewer_may_not_decide_and_gets_404_pages(self):
         self.claim_od1()
         self.submit()

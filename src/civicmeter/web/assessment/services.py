@@ -23,10 +23,10 @@ from civicmeter.assessment import IllegalTransition, workflow
 from civicmeter.web.accounts.models import Role
 from civicmeter.web.accounts.permissions import Action, SystemActor, now_for, require_permission, user_of
 from civicmeter.web.collection import notifications
-from civicmeter.web.collection.models import Answer, Response
+from civicmeter.web.collection.models import Answer, CriterionReview, Response
 from civicmeter.web.collection.services import _record_event, criterion_review, write_answer
 
-from . import selectors
+from . import display, selectors
 from .models import CriterionClaim, CriterionReply, EvidencePiece, ReviewerAssignment
 from .uploads import UploadRefused, check_upload
 
@@ -65,6 +65,9 @@ NO_OPEN_REQUEST = gettext_lazy(
 )
 NOT_EDITABLE = gettext_lazy(
     "[assessment.E023] This assessment is %(status)s; it can be changed again if the reviewer sends it back."
+)
+STALE = gettext_lazy(
+    "[assessment.E024] %(criterion)s cannot be accepted: %(reason)s. Ask for more evidence instead."
 )
 TEXT_LIMIT = 4000
 
@@ -333,14 +336,31 @@ def _require_reviewer(actor, response: Response) -> None:
         raise PermissionDenied("Only reviewers assigned to this assessment may review it.")
 
 
+def _require_fresh(response: Response, standard, found) -> None:
+    """Freshness is a rule of the standard, not a judgement: a criterion whose dated records fall
+    outside its window (or in the future) on the day of the decision cannot be accepted."""
+    claims = selectors.claims_of(response, standard)
+    check = assessment.check_claims(standard, claims, today=selectors.today())[found.code]
+    stale = [s for s in check.shortfalls if s.kind in ("records", "future")]
+    if stale:
+        raise ValidationError(
+            STALE % {"criterion": found.code, "reason": display.shortfall_text(stale[0])},
+            code="assessment.E024",
+        )
+
+
 def review_decide(*, actor, response: Response, criterion: str, outcome: str, note: str = ""):
     """Record an assigned reviewer's decision on one criterion: accepted, not_met or
     needs_evidence (with a comment saying what is missing), through ``criterion_review`` (its own
-    transaction; the checks here only read)."""
+    transaction; the checks here only read). Accepting is refused while the criterion's dated
+    evidence is outside its freshness window (``assessment.E024``)."""
     _require_reviewer(actor, response)
     response = Response.objects.select_related("wave__instrument").get(pk=response.pk)
     _move(response, workflow.DECIDE)
-    found = _criterion(selectors.standard_for(response.wave), criterion)
+    standard = selectors.standard_for(response.wave)
+    found = _criterion(standard, criterion)
+    if outcome == CriterionReview.Outcome.ACCEPTED:
+        _require_fresh(response, standard, found)
     return criterion_review(
         actor=actor, response=response, criterion=found.question, outcome=outcome, note=note
     )
