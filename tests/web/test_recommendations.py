@@ -76,6 +76,7 @@ class CityRecommendationsTests(TestCase):
         self.assertContains(page, "Adopt a formal, public innovation strategy with measurable goals")
         self.assertContains(page, "no formal strategy, while 100% of peers have one")
         self.assertContains(page, "Bilbao (100%)")
+        self.assertContains(page, '<li lang="en"><strong>')  # the shipped cases are in English
         add = reverse("agenda:add", args=[self.w.programme.slug, self.w.city_a.slug])
         self.assertContains(page, f"{add}?recommendation=3&amp;wave=2020")
         self.client.logout()

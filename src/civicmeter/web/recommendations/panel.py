@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from civicmeter.narrative import Triggered
+from civicmeter.narrative import SHIPPED_CASES, Triggered
 from civicmeter.web.accounts.permissions import Action, user_has_permission
 
 from . import content, selectors
@@ -18,6 +18,12 @@ class ShownRecommendation:
     item: Triggered
     component: str
     strong: list[tuple[str, int]]  # (city name, share of the maximum in whole percent)
+
+    @property
+    def cases(self) -> list[tuple]:
+        """``(case, language)``: the shipped cases are written in English (``lang="en"`` on other
+        pages); a programme's own cases in whatever language its staff wrote them ("")."""
+        return [(c, "en" if c.file == str(SHIPPED_CASES) else "") for c in self.item.cases]
 
     @property
     def priority_percent(self) -> int | None:

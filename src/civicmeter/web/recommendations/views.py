@@ -142,6 +142,7 @@ def cases(request, programme: str):
     shown = [
         {
             "case": c,
+            "lang": "en" if c.file == str(SHIPPED_CASES) else "",
             "recommendations": [titles.get(n, str(n)) for n in c.recommendations],
             "component": names.get(c.component, c.component),
             "policy_areas": [areas.get(a, a) for a in c.policy_areas],
