@@ -544,3 +544,29 @@ class DemoRoundTests(TestCase):
         self.assertTrue(
             world.wave.programme.waves.get(code=WAVE).invitations.filter(city__slug="baltimore-us").exists()
         )
+
+
+class RoadmapCommandTests(CycleTestCase):
+    def run_cli(self, *args):
+        from typer.testing import CliRunner
+
+        from civicmeter.cli import app
+
+        return CliRunner().invoke(app, ["assessment", "roadmap", "--wave", self.wave.code, *args])
+
+    def test_roadmap_as_csv_and_pdf_and_a_wrong_suffix_refused(self):
+        self.claim_od1()
+        self.submit()
+        csv_path, pdf_path = Path(HOME) / "r.csv", Path(HOME) / "r.pdf"
+        self.assertEqual(self.run_cli("--city", "baltimore-us", "--out", str(csv_path)).exit_code, 0)
+        lines = csv_path.read_text(encoding="utf-8-sig").splitlines()
+        self.assertEqual(len(lines), 39)  # header + 38 unmet criteria
+        self.assertEqual(lines[1].split(",")[1], "OD1")  # a prerequisite whose checklist is complete
+        self.assertEqual(self.run_cli("--city", "baltimore-us", "--out", str(pdf_path)).exit_code, 0)
+        self.assertTrue(pdf_path.read_bytes().startswith(b"%PDF"))
+        wrong = self.run_cli("--city", "baltimore-us", "--out", str(Path(HOME) / "r.docx"))
+        self.assertEqual(wrong.exit_code, 2)
+        self.assertIn(".csv or .pdf", wrong.output)
+        missing = self.run_cli("--city", "nowhere-xx", "--out", str(csv_path))
+        self.assertEqual(missing.exit_code, 2)
+        self.assertIn("nowhere-xx has no assessment", missing.output)
