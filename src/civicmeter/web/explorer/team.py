@@ -115,7 +115,8 @@ def preview(request, programme: str, city: str, code: str):
             "validated answers only, so it appears here once the programme validates the response."
         ) % {"city": city_row.name, "wave": code}
         return render(request, "explorer/notice.html", {"heading": heading, "message": message})
-    body = render_to_string("explorer/_snapshot.html", {"s": snapshot, "waves": [wave], "print": False})
+    context = {"s": snapshot, "waves": [wave], "print": False, "preview": True}
+    body = render_to_string("explorer/_snapshot.html", context)
     return render(
         request,
         "explorer/preview.html",
