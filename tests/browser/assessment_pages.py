@@ -36,5 +36,5 @@ def assessment_pages(world) -> dict[str, list[str]]:
             reverse("assessment:wave", args=[programme, code]),
             reverse("assessment:results", args=[programme, code]),
         ],
-        "reviewer": [reverse("assessment:review", args=[response.pk])],
+        "reviewer": [reverse("assessment:review", args=[response.pk]), reverse("assessment:assigned")],
     }

@@ -570,3 +570,16 @@ class RoadmapCommandTests(CycleTestCase):
         missing = self.run_cli("--city", "nowhere-xx", "--out", str(csv_path))
         self.assertEqual(missing.exit_code, 2)
         self.assertIn("nowhere-xx has no assessment", missing.output)
+
+
+class AssignedListTests(CycleTestCase):
+    def test_a_reviewer_lists_only_the_assessments_assigned_to_them(self):
+        services.reviewer_assign(actor=self.world.admin, response=self.response, reviewer=self.world.reviewer)
+        login(self.client, self.world.reviewer)
+        home = self.client.get(reverse("accounts:home")).content.decode()
+        self.assertIn(reverse("assessment:assigned"), home)
+        page = self.client.get(reverse("assessment:assigned")).content.decode()
+        self.assertIn("Baltimore", page)
+        self.assertNotIn("Bilbao", page)
+        login(self.client, self.other_reviewer)
+        self.assertNotIn("Baltimore", self.client.get(reverse("assessment:assigned")).content.decode())

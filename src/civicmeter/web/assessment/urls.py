@@ -5,6 +5,7 @@ from . import results_views, views
 app_name = "assessment"
 urlpatterns = [
     path("p/<slug:programme>/waves/<str:code>/cities/<slug:city>/assessment/", views.start, name="start"),
+    path("assessments/", views.assigned, name="assigned"),
     path("assessments/<int:pk>/", views.overview, name="overview"),
     path("assessments/<int:pk>/criteria/<str:code>/", views.criterion, name="criterion"),
     path("assessments/<int:pk>/criteria/<str:code>/autosave/", views.autosave, name="autosave"),

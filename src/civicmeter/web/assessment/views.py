@@ -442,3 +442,15 @@ def assign(request, pk: int):
             % {"user": form.cleaned_data["reviewer"].get_username(), "city": response.city.name},
         )
     return redirect(target)
+
+
+@login_required
+@require_GET
+def assigned(request):
+    """The assessments the signed-in reviewer is assigned to, with their state."""
+    rows = []
+    for response in selectors.assigned_to(request.user):
+        standard = selectors.standard_for(response.wave)
+        latest = selectors.latest_reviews(response, standard)
+        rows.append({"response": response, "decided": len(latest), "open": selectors.open_requests(latest)})
+    return render(request, "assessment/assigned.html", {"rows": rows})
