@@ -5,6 +5,7 @@ never someone else's: the survey, the wave dashboard and the results page, each 
 from __future__ import annotations
 
 import re
+from unittest import mock
 
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client, TestCase
@@ -199,3 +200,14 @@ class ResultsPageTests(PageCacheTestCase):
         Response.objects.filter(pk=self.response_b.pk).update(status=Response.Status.VALIDATED)
         results_services.scores_compute(actor=self.world.admin, wave=self.world.wave)
         self.assertIn("n = 2 cities", client.get(self.results).content.decode())
+
+
+class WorkerStartTests(PageCacheTestCase):
+    def test_each_server_process_parses_the_waves_instruments_before_its_first_request(self):
+        from civicmeter.cli._gunicorn_conf import post_worker_init
+        from civicmeter.web.programmes import instrument_cache
+
+        instrument_cache._parsed.clear()
+        with mock.patch("django.db.connections.close_all"):  # the test's connection holds its transaction
+            post_worker_init(worker=None)
+        self.assertIn(self.world.wave.instrument.sha256, instrument_cache._parsed)

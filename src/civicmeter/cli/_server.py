@@ -83,6 +83,7 @@ def gunicorn_argv(host: str, port: int, size: ServerSize) -> list[str]:
         "--graceful-timeout", str(STOP_TIMEOUT_SECONDS // 2),
         "--access-logfile", "-",
         "--no-control-socket",  # its default path is shared by every gunicorn of the same user
+        "--config", "python:civicmeter.cli._gunicorn_conf",  # instruments parsed before requests
     ]  # fmt: skip
 
 
