@@ -5,9 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from civicmeter.web.accounts.permissions import Action, user_has_permission
 from civicmeter.web.results.models import CityScore
-from civicmeter.web.results.selectors import latest_run
+from civicmeter.web.results.selectors import DATA_USE, PSI, latest_run
+
+#: What each recipe's index is called on the page.
+INDEX_NAMES = {PSI: _("Innovation capacity index"), DATA_USE: _("Data-use index")}
 
 
 @dataclass(frozen=True)
@@ -16,12 +21,16 @@ class WaveScore:
     score: CityScore
     explain: bool  # the reader may open the explanation page
 
+    @property
+    def index_name(self) -> str:
+        return str(INDEX_NAMES.get(self.score.run.recipe, self.score.run.recipe))
+
 
 def city_scores(programme, city, *, staff: bool) -> list[WaveScore]:
     """The city's score in the latest run of each wave (newest wave first), one per wave and recipe."""
     out = []
     for wave in programme.waves.select_related("instrument").order_by("-code"):
-        for recipe in ("psi-capacity", "data-use"):
+        for recipe in (PSI, DATA_USE):
             run = latest_run(wave, recipe)
             score = (
                 CityScore.objects.filter(run=run, city=city).select_related("run").first() if run else None
