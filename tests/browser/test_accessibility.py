@@ -73,6 +73,7 @@ def pages() -> dict[str | None, list[str]]:
             reverse("wellbeing:outcomes", args=[world.programme.slug]),
             reverse("recommendations:content", args=[world.programme.slug, "rules"]),
             reverse("recommendations:case_add", args=[world.programme.slug]),
+            reverse("api:tokens"),
         ],
         "reviewer": [dashboard],
     }
