@@ -238,3 +238,28 @@ class PublicTopTests(TestCase):
         )
         self.assertIn("What to do next", html)
         self.assertNotIn("Lima", html)
+
+
+class CaseFormTests(TestCase):
+    def test_staff_add_a_case_through_the_form_and_find_it(self):
+        w = make_world()
+        login(self.client, w.reviewer)
+        url = reverse("recommendations:case_add", args=[w.programme.slug])
+        fields = {
+            "id": "porto-open-budget",
+            "city": "Porto",
+            "country": "Portugal",
+            "title": "An open budget",
+            "summary": "Budget data published monthly.",
+            "recommendations": ["8"],
+            "component": "data_use",
+            "publication": "Programme visit notes, 2026",
+            "url": "https://example.org/notes",
+        }
+        library = reverse("recommendations:cases", args=[w.programme.slug])
+        self.assertRedirects(self.client.post(url, fields), library)
+        page = self.client.get(library, {"q": "porto", "recommendation": "8"})
+        self.assertContains(page, "An open budget")
+        self.assertContains(page, "1 case of 16.")
+        again = self.client.post(url, fields)
+        self.assertContains(again, "case id &#x27;porto-open-budget&#x27; is used twice", status_code=400)
