@@ -13,7 +13,7 @@ import io
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.template.defaultfilters import floatformat
 from django.utils import translation
 
@@ -70,6 +70,13 @@ def latest_data_use_run(wave: Wave) -> ScoreRun | None:
     """
     runs = ScoreRun.objects.filter(Q(wave=wave) | Q(wave__pairs_with=wave), recipe=DATA_USE)
     return runs.select_related("actor", "wave").first()
+
+
+def runs_fingerprint(wave: Wave) -> tuple:
+    """Changes whenever the runs shown with ``wave`` (its own and its paired assessment wave's)
+    change, in one query: runs are only ever added, so their number and newest id say it."""
+    runs = ScoreRun.objects.filter(Q(wave=wave) | Q(wave__pairs_with=wave))
+    return tuple(runs.aggregate(n=Count("id"), newest=Max("id")).values())
 
 
 @dataclass(frozen=True)

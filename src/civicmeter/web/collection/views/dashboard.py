@@ -80,14 +80,12 @@ def dashboard(request, programme: str, code: str):
     wave = access_wave_by_code(request.user, programme, code)
     fingerprint, all_rows = selectors.dashboard_snapshot(wave)
     can_manage = user_has_permission(request.user, Action.MANAGE_WAVE, programme=wave.programme)
-    results = results_selectors.wave_results_summary(wave)
     key = (
         fingerprint,
         can_manage,
         (wave.status, wave.closes_on, wave.instrument_id, wave.programme.name),
         str(wave.programme.name_translations),
-        results_selectors.run_key(results.psi_run),
-        results_selectors.run_key(results.data_use_run),
+        results_selectors.runs_fingerprint(wave),  # the scores summary at the foot of the page
     )
     return PAGES.respond(
         request,
