@@ -134,6 +134,8 @@ class AgendaServiceTests(TestCase):
                 "blocked, done, dropped",
                 "[agenda.E010] row 3, column starts_on: '2027-02-30' is not a date; write it as YYYY-MM-DD",
                 "[agenda.E011] row 3, column links: 'ftp://x' is not a web address starting with https://",
+                f"[agenda.E006] row 4, column id: no action {other.pk} in this city's agenda; leave id empty "
+                "to add a new action",
                 "[agenda.E010] row 5, column due_on: the due date is before the start date",
             ],
         )

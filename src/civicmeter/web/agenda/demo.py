@@ -56,7 +56,7 @@ def load_demo_agenda(programme) -> int:
             status=status,
             starts_on=starts,
             due_on=due,
-            notes="\n".join(f"- {action}" for action in item.first_actions),
+            notes="\n".join(f"• {action}" for action in item.first_actions),
             source=Source.RECOMMENDATION,
             source_ref=str(item.number),
             source_wave=wave.code,

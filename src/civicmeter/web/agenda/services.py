@@ -25,7 +25,6 @@ from .models import OPEN_STATUSES, AgendaAction, AgendaEvent, AgendaImport, Sour
 STALE_VERSION = (
     "[agenda.E012] someone else changed this action meanwhile (now version %(now)d); reload it and try again"
 )
-NOT_IN_AGENDA = "no action %(id)d in this city's agenda; leave id empty to add a new action"
 #: An overdue action's owner is reminded at most once in this many days.
 REMIND_EVERY = timedelta(days=7)
 
@@ -131,17 +130,11 @@ def agenda_import(*, actor, programme, city, filename: str, content: bytes) -> A
     action. Raises :class:`table.AgendaFileError` naming every bad cell; nothing is written then.
     """
     require_permission(actor, Action.EDIT_AGENDA, programme=programme, city=city)
-    rows = table.read_csv(content)
     existing = {
         a.pk: a for a in AgendaAction.objects.select_for_update().filter(programme=programme, city=city)
     }
-    problems = [
-        table.CellProblem(r.row, "id", "agenda.E006", NOT_IN_AGENDA % {"id": r.id})
-        for r in rows
-        if r.id is not None and r.id not in existing
-    ]
-    if problems:
-        raise table.AgendaFileError(problems)
+    rows = table.read_csv(content, known=set(existing))
+    problems: list[table.CellProblem] = []
     created = updated = unchanged = 0
     for row in rows:
         try:

@@ -39,7 +39,7 @@ def roadmap_items(user, programme, city, lang: str) -> list[RoadmapItem]:
     items = []
     for step in steps:
         view = step_view(step, lang)
-        notes = [f"- {item}" for item in view["unticked"]]
+        notes = [f"• {item}" for item in view["unticked"]]
         if view["evidence"]:
             notes.append(view["evidence"])
         items.append(RoadmapItem(view["code"], view["statement"], "\n".join(notes), response.wave.code))
@@ -61,7 +61,7 @@ def suggestion(user, programme, city, query, lang: str) -> dict:
         if found is not None:
             return {
                 "title": found.title,
-                "notes": "\n".join(f"- {action}" for action in found.first_actions),
+                "notes": "\n".join(f"• {action}" for action in found.first_actions),
                 "source": Source.RECOMMENDATION,
                 "source_ref": str(found.number),
                 "source_wave": query.get("wave", "")[:30],

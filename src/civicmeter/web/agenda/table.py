@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -51,6 +52,7 @@ FIELDS = COLUMNS[1:]
 AGENDA = ReadPolicy(
     encoding=EncodingPolicy.REFUSE_NON_UTF8, max_unpacked_bytes=20 * 2**20, max_cell_chars=10_000
 )
+NOT_IN_AGENDA = "no action %(id)d in this city's agenda; leave id empty to add a new action"
 MAX_LENGTHS = {"title": 300, "owner": 200, "source_ref": 100, "source_wave": 30}
 
 
@@ -218,8 +220,9 @@ def _row(n: int, cells: dict[str, str], problems: list) -> AgendaRow:
     return AgendaRow(n, int(ident) if ident.isdigit() else None, values)
 
 
-def read_csv(data: bytes) -> list[AgendaRow]:
-    """The rows of an agenda CSV; raises :class:`AgendaFileError` listing every bad cell."""
+def read_csv(data: bytes, known: Collection[int] = ()) -> list[AgendaRow]:
+    """The rows of an agenda CSV whose ids are among ``known`` (the city's actions); raises
+    :class:`AgendaFileError` listing every bad cell."""
     text = _text(data)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text, AGENDA))
     header = [h.strip().lower() for h in next(reader, [])]
@@ -258,6 +261,8 @@ def read_csv(data: bytes) -> list[AgendaRow]:
             continue
         cells = {h: restore(cell.strip()) for h, cell in zip(header, raw, strict=True)}
         row = _row(n, cells, problems)
+        if row.id is not None and row.id not in known:
+            problems.append(CellProblem(n, "id", "agenda.E006", NOT_IN_AGENDA % {"id": row.id}))
         if row.id is not None:
             if row.id in seen:
                 problems.append(
