@@ -85,19 +85,28 @@ class PanelsTests(TestCase):
         order = [html.index(f'id="panel-{key}"') for key in ("aa-first", "scores", "zz-last")]
         self.assertEqual(order, sorted(order))
 
-    def test_score_panel_shows_the_index_and_links_staff_to_the_explanation(self):
+    def test_score_panel_shows_the_index_and_links_to_the_explanation(self):
         w = self.world
-        explain = reverse("results:city", args=[w.programme.slug, w.wave.code, w.city_a.slug])
+        explain = reverse("cityhome:explain", args=[w.programme.slug, w.city_a.slug, w.wave.code])
+        results = reverse("results:wave", args=[w.programme.slug, w.wave.code])
         login(self.client, w.admin)
         page = self.client.get(self.url)
         self.assertContains(page, 'id="panel-scores"')
         self.assertContains(page, "Index 3.5")
         self.assertContains(page, f'href="{explain}"')
+        self.assertContains(page, f'href="{results}"')
         self.client.logout()
         login(self.client, w.respondent_a)
         page = self.client.get(self.url)
         self.assertContains(page, "Index 3.5")
-        self.assertNotContains(page, f'href="{explain}"')
+        self.assertContains(page, f'href="{explain}"')
+        self.assertNotContains(page, f'href="{results}"')  # the results table is for staff
+        page = self.client.get(explain)
+        self.assertContains(page, "Why Baltimore scored this")
+        self.assertContains(page, "3.5")
+        self.client.logout()
+        login(self.client, w.respondent_b)
+        self.assertEqual(self.client.get(explain).status_code, 404)
 
     def test_the_staff_dashboard_rows_link_to_each_city_s_page(self):
         login(self.client, self.world.admin)
