@@ -115,7 +115,7 @@ def test_submit_request_more_respond_accept_then_tier_and_roadmap(page, live_ser
     page.get_by_role("button", name="Submit again").click()
     expect(page.locator(".messages")).to_contain_text("Answer the reviewer's request on OD1")
     _shot(page, "2-request")
-    page.locator(".message.warning").get_by_role("link", name="OD1").click()
+    page.locator(".message.warning").get_by_role("link", name="OD1").first.click()
     expect(page.locator(".message.warning")).to_contain_text("Show that the order commits")
     page.get_by_label("It commits to publishing data proactively").check()
     page.get_by_label("Or add a link").fill("https://example.org/open-data-order")
