@@ -23,6 +23,7 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Count, Max, Sum
 
 from civicmeter import instruments
@@ -38,6 +39,7 @@ from civicmeter.narrative import (
 from civicmeter.web.collection.models import Answer, Response
 from civicmeter.web.programmes.instrument_cache import instrument_for
 from civicmeter.web.programmes.models import City, CityDisclosure, Programme, Wave
+from civicmeter.web.programmes.models import Instrument as InstrumentRow
 from civicmeter.web.results.models import CityScore, ScoreRun
 
 PUBLIC_WAVE = Wave.Status.PUBLISHED
@@ -239,43 +241,56 @@ class Site:
 SURVEY = "survey"
 
 
+def _state_sql() -> str:
+    """One statement reading every fact a public key depends on, as rows of text tagged by kind:
+    ``w`` a published wave, ``r`` its validated responses' count, id sum, version sum and last
+    change, ``s`` its newest score run per recipe, ``d`` the consent records, ``c`` the city
+    directory. Plain SQL that SQLite and PostgreSQL both run (every value cast to text so the
+    branches of the UNION agree)."""
+    wave, programme, instrument = Wave._meta.db_table, Programme._meta.db_table, InstrumentRow._meta.db_table
+    response, run = Response._meta.db_table, ScoreRun._meta.db_table
+    disclosure, city = CityDisclosure._meta.db_table, City._meta.db_table
+    # Table names come from the models' metadata; every value is a query parameter.
+    return f"""
+        SELECT 'w', CAST(w.id AS TEXT), w.code, w.title, p.slug, i.kind, i.sha256,
+               CAST(w.pairs_with_id AS TEXT)
+          FROM {wave} w JOIN {programme} p ON p.id = w.programme_id
+          JOIN {instrument} i ON i.id = w.instrument_id
+         WHERE w.status = %s
+        UNION ALL
+        SELECT 'r', CAST(r.wave_id AS TEXT), CAST(COUNT(*) AS TEXT), CAST(SUM(r.id) AS TEXT),
+               CAST(SUM(r.version) AS TEXT), CAST(MAX(r.last_activity_at) AS TEXT), NULL, NULL
+          FROM {response} r JOIN {wave} w ON w.id = r.wave_id
+         WHERE w.status = %s AND r.status = %s GROUP BY r.wave_id
+        UNION ALL
+        SELECT 's', CAST(s.wave_id AS TEXT), s.recipe, CAST(MAX(s.id) AS TEXT),
+               CAST(MAX(s.created_at) AS TEXT), NULL, NULL, NULL
+          FROM {run} s JOIN {wave} w ON w.id = s.wave_id WHERE w.status = %s GROUP BY s.wave_id, s.recipe
+        UNION ALL
+        SELECT 'd', CAST(COUNT(*) AS TEXT), CAST(SUM(id) AS TEXT), CAST(MAX(updated_at) AS TEXT), NULL, NULL,
+               NULL, NULL FROM {disclosure}
+        UNION ALL
+        SELECT 'c', CAST(COUNT(*) AS TEXT), CAST(SUM(id) AS TEXT), NULL, NULL, NULL, NULL, NULL FROM {city}
+    """  # noqa: S608
+
+
 def current() -> Site:
-    """Every published wave and the fingerprint of its public data, in six queries whatever the
-    number of waves: the waves, their validated responses' counts and versions, their newest score
-    runs, the paired assessment waves, the consent records and the city directory."""
-    waves = list(
-        Wave.objects.filter(status=PUBLIC_WAVE)
-        .order_by("programme__slug", "-code")
-        .values_list("pk", "code", "title", "programme__slug", "instrument__kind", "instrument__sha256")
-    )
-    if not waves:
-        return Site(())
-    ids = [w[0] for w in waves]
-    responses = {
-        row[0]: row[1:]
-        for row in Response.objects.filter(wave_id__in=ids, status__in=PUBLIC_RESPONSES)
-        .values("wave_id")
-        .annotate(n=Count("id"), ids=Sum("id"), versions=Sum("version"), last=Max("last_activity_at"))
-        .values_list("wave_id", "n", "ids", "versions", "last")
-    }
-    runs = {
-        (row[0], row[1]): row[2:]
-        for row in ScoreRun.objects.filter(wave_id__in=ids)
-        .values("wave_id", "recipe")
-        .annotate(last=Max("id"), at=Max("created_at"))
-        .values_list("wave_id", "recipe", "last", "at")
-    }
-    paired = dict(
-        Wave.objects.filter(pairs_with_id__in=ids, status=PUBLIC_WAVE).values_list("pairs_with_id", "pk")
-    )
-    directory = (
-        tuple(
-            CityDisclosure.objects.aggregate(n=Count("id"), last=Max("updated_at"), ids=Sum("id")).values()
-        ),
-        tuple(City.objects.aggregate(n=Count("id"), ids=Sum("id")).values()),
-    )
+    """Every published wave and the fingerprint of its public data, in one query whatever the number
+    of waves (:func:`_state_sql`): every request of a public page reads it, so it is kept to a
+    single round trip."""
+    (validated,) = PUBLIC_RESPONSES
+    with connection.cursor() as cursor:
+        cursor.execute(_state_sql(), [PUBLIC_WAVE, PUBLIC_WAVE, validated, PUBLIC_WAVE])
+        found = cursor.fetchall()
+    newest_first = sorted((r[1:] for r in found if r[0] == "w"), key=lambda w: w[1], reverse=True)
+    waves = sorted(newest_first, key=lambda w: w[3])  # by programme (a stable sort keeps code order)
+    responses = {int(r[1]): tuple(r[2:6]) for r in found if r[0] == "r"}
+    runs = {(int(r[1]), r[2]): tuple(r[3:5]) for r in found if r[0] == "s"}
+    directory = tuple(tuple(r[1:4]) for r in found if r[0] in ("d", "c"))
+    paired = {int(w[6]): int(w[0]) for w in waves if w[6] is not None}
     rows = []
-    for pk, code, title, programme, kind, sha256 in waves:
+    for pk_text, code, title, programme, kind, sha256, _pairs in waves:
+        pk = int(pk_text)
         assessment = pk if kind != SURVEY else paired.get(pk)
         key = (
             pk,
