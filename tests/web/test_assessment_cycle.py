@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from civicmeter.testing import login, make_assessment_wave, make_city, make_user, make_world
 from civicmeter.web.accounts.models import Role
+from civicmeter.web.accounts.permissions import SYSTEM
 from civicmeter.web.assessment import services
 from civicmeter.web.assessment.models import CriterionClaim, EvidencePiece
 from civicmeter.web.collection.models import CriterionReview, Response
@@ -583,3 +584,43 @@ class AssignedListTests(CycleTestCase):
         self.assertNotIn("Bilbao", page)
         login(self.client, self.other_reviewer)
         self.assertNotIn("Baltimore", self.client.get(reverse("assessment:assigned")).content.decode())
+
+
+@override_settings(HOME=Path(HOME))
+class SecondStandardTests(TestCase):
+    def test_another_standard_is_loaded_and_scored_from_the_home_with_no_code_change(self):
+        from civicmeter.web.assessment import selectors
+        from civicmeter.web.programmes import services as programme_services
+        from civicmeter.web.programmes.models import Instrument, Wave
+        from civicmeter.web.results import services as results_services
+
+        fixtures = Path(__file__).parents[1] / "fixtures" / "assessment-wwc2018"
+        folder = Path(HOME) / "standards"
+        folder.mkdir(parents=True, exist_ok=True)
+        for suffix in ("recipe.yaml", "standard.yaml"):
+            shutil.copy(fixtures / f"wwc2018.{suffix}", folder / f"wwc2018_test.{suffix}")
+        world = make_world()
+        row = programme_services.instrument_register(
+            actor=SYSTEM,
+            filename="wwc2018.xlsx",
+            content=(fixtures / "wwc2018.xlsx").read_bytes(),
+            kind=Instrument.Kind.ASSESSMENT,
+        )
+        wave = Wave.objects.create(programme=world.programme, code="2018-wwc", instrument=row, status="open")
+        standard = selectors.standard_for(wave)
+        self.assertEqual(
+            (standard.id, len(standard.practices), len(standard.criteria)), ("wwc2018-test", 8, 16)
+        )
+        response = response_start(actor=world.respondent_a, wave=wave, city=world.city_a)
+        services.criterion_save(
+            actor=world.respondent_a,
+            response=response,
+            criterion="CO1",
+            items=["a", "b"],
+            text="x",
+            upload=pdf(),
+        )
+        services.assessment_submit(actor=world.respondent_a, response=response)
+        services.review_decide(actor=world.admin, response=response, criterion="CO1", outcome="accepted")
+        run = results_services.scores_compute(actor=world.admin, wave=wave)
+        self.assertEqual((run.recipe, run.scores.get().index), ("wwc2018-test", 1.0))

@@ -25,6 +25,17 @@ DEFAULT_RECIPES = {
 }
 
 
+def default_recipe(wave: Wave) -> Path:
+    """The recipe a wave is scored with: an assessment wave's comes with its standard (the shipped
+    data-use recipe, or ``CIVICMETER_HOME/standards/<form_id>.recipe.yaml`` for another standard),
+    a survey wave's is the PSI recipe."""
+    if wave.instrument.kind == Instrument.Kind.ASSESSMENT:
+        from civicmeter.web.assessment.selectors import standard_files  # noqa: PLC0415 - app order
+
+        return Path(standard_files(wave.instrument.form_id)[0])
+    return DEFAULT_RECIPES[wave.instrument.kind]
+
+
 def _wave_answers(wave: Wave) -> dict[str, dict[str, str]]:
     """{city slug: {question: value}} for the scored responses (cities without answers too)."""
     responses = Response.objects.filter(wave=wave, status__in=SCORED_STATUSES).select_related(
@@ -89,7 +100,7 @@ def scores_compute(*, actor, wave: Wave, recipe_path: Path | None = None) -> Sco
     cannot be scored.
     """
     require_permission(actor, Action.MANAGE_WAVE, programme=wave.programme)
-    path = recipe_path or DEFAULT_RECIPES[wave.instrument.kind]
+    path = recipe_path or default_recipe(wave)
     instrument = instrument_for(wave.instrument)
     try:
         recipe = scoring.load_scoring_recipe(path)
