@@ -38,8 +38,9 @@ def continent_code(value: str) -> str | None:
     return None
 
 
-class _Rows:
-    """Rows per (table, public-wave key); a few dozen waves' tables at most per process."""
+class Memo:
+    """Values per key (which holds the public-wave keys they were built from), least recently used
+    dropped first; one per kind of value."""
 
     def __init__(self, size: int = 64):
         self.size = size
@@ -59,19 +60,18 @@ class _Rows:
         return rows
 
 
-_ROWS = _Rows()
+_ROWS = Memo()
 
 
 def public_waves(programme: str | None = None, code: str | None = None) -> list[published.PublicWave]:
-    """The public view of every published wave (of ``programme``, with ``code``, when given)."""
-    found = []
-    for wave in published.published_waves():
-        if programme not in (None, wave.programme.slug) or code not in (None, wave.code):
-            continue
-        public = published.public_wave(wave)
-        if public is not None:
-            found.append(public)
-    return found
+    """The public view of every published wave (of ``programme``, with ``code``, when given), from
+    one reading of what is public now (``published.current``, a few queries for all waves)."""
+    site = published.current()
+    return [
+        site.wave(row.pk)
+        for row in site.rows
+        if programme in (None, row.programme_slug) and code in (None, row.code)
+    ]
 
 
 def published_at(wave_ids: list[int]) -> dict[int, object]:

@@ -24,6 +24,8 @@ from ..conditional import ConditionalGetMixin
 from ..ordering import StrictOrderingFilter
 from ..rowset import RowSet
 
+_LISTS = public_rows.Memo(size=256)
+
 
 class PublicList(ConditionalGetMixin, generics.ListAPIView):
     """A list built from the public waves the request's ``programme`` and ``wave`` select: the
@@ -51,6 +53,14 @@ class PublicList(ConditionalGetMixin, generics.ListAPIView):
         if getattr(self, "swagger_fake_view", False):
             return self.schema_model.objects.none()
         return RowSet(row for wave in self.waves() for row in self.rows_of(wave))
+
+    def filter_queryset(self, queryset):
+        """Filtered and ordered once per set of public waves and query (the page aside): a client
+        paging through a list, or many asking the same, costs one filter and sort."""
+        params = self.request.query_params
+        query = tuple(sorted((k, tuple(v)) for k, v in params.lists() if k not in ("page", "page_size")))
+        key = (type(self).__name__, tuple(w.key for w in self.waves()), query)
+        return _LISTS.get(key, lambda: RowSet(super(PublicList, self).filter_queryset(queryset)))
 
 
 @extend_schema(tags=["public"], summary="Programmes with at least one published wave")
