@@ -235,6 +235,26 @@ class AgendaViewTests(TestCase):
         self.assertEqual(csv_text.splitlines()[0], ",".join(table.COLUMNS))
         self.assertIn(f"{self.action.pk},Publish an innovation strategy,,,done", csv_text)
 
+    def test_the_team_edits_an_action_and_a_stale_form_is_refused(self):
+        login(self.client, self.w.respondent_a)
+        url = self.url("edit", self.action.pk)
+        self.assertContains(self.client.get(url), 'name="version" value="1"')
+        fields = {
+            "title": "Publish the strategy",
+            "status": "in_progress",
+            "due_on": "2027-01-31",
+            "version": "1",
+        }
+        fields |= {"links": "https://example.org/strategy https://example.org/goals"}
+        self.assertRedirects(self.client.post(url, fields), self.url("board"))
+        self.action.refresh_from_db()
+        self.assertEqual(self.action.link_list, ["https://example.org/strategy", "https://example.org/goals"])
+        page = self.client.post(url, fields | {"title": "Something else"})  # still version 1
+        self.assertContains(page, "someone else changed this action meanwhile", status_code=400)
+        self.action.refresh_from_db()
+        self.assertEqual((self.action.title, self.action.version), ("Publish the strategy", 2))
+        self.assertContains(self.client.get(url), "Publish an innovation strategy → Publish the strategy")
+
     def test_an_upload_with_bad_cells_lists_them(self):
         login(self.client, self.w.respondent_a)
         from django.core.files.uploadedfile import SimpleUploadedFile

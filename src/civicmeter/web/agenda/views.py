@@ -107,6 +107,7 @@ def add(request, programme: str, city: str):
         request,
         "agenda/action_form.html",
         _context(programme_row, city_row, True, form=form, source=source, action=None, **starts),
+        status=400 if form.errors else 200,
     )
 
 
@@ -143,6 +144,7 @@ def edit(request, programme: str, city: str, action: int):
             action=row,
             events=row.events.select_related("by")[:50],
         ),
+        status=400 if form.errors else 200,
     )
 
 
