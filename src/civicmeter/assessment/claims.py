@@ -30,4 +30,3 @@ class Claim:
     def started(self) -> bool:
         """Whether the city has said anything for this criterion."""
         return bool(self.items or self.evidence or self.text.strip())
-
