@@ -173,9 +173,21 @@ def accepted_codes(response: Response, standard: Standard) -> set[str]:
 
 
 def peers_accepted(response: Response, standard: Standard) -> dict[str, set[str]]:
-    """``{city name: accepted codes}`` of the other cities in the wave (submitted or validated)."""
-    others = Response.objects.filter(wave=response.wave).exclude(pk=response.pk).select_related("city")
-    names = {r.pk: r.city.name for r in others}
+    """``{city name: accepted codes}`` of the programme's other cities, from each one's newest
+    reviewed assessment of the same standard (any wave), so a new round still names peers."""
+    others = (
+        Response.objects.filter(
+            wave__programme=response.wave.programme,
+            wave__instrument__form_id=response.wave.instrument.form_id,
+        )
+        .exclude(city=response.city)
+        .filter(criterion_reviews__isnull=False)
+        .distinct()
+        .select_related("city", "wave")
+        .order_by("wave__opens_on", "wave__code")
+    )
+    newest = {r.city_id: r for r in others}  # later waves overwrite earlier ones
+    names = {r.pk: r.city.name for r in newest.values()}
     latest: dict[int, dict[str, str]] = defaultdict(dict)
     rows = CriterionReview.objects.filter(response__in=list(names)).order_by("at", "pk")
     for response_id, criterion, outcome in rows.values_list("response_id", "criterion", "outcome"):
