@@ -77,6 +77,8 @@ class CityRecommendationsTests(TestCase):
         self.assertContains(page, "no formal strategy, while 100% of peers have one")
         self.assertContains(page, "Bilbao (100%)")
         self.assertContains(page, '<li lang="en"><strong>')  # the shipped cases are in English
+        self.assertContains(page, "No data-use assessment is paired with wave 2020")
+        self.assertNotContains(page, "criteria triggers were not checked")
         add = reverse("agenda:add", args=[self.w.programme.slug, self.w.city_a.slug])
         self.assertContains(page, f"{add}?recommendation=3&amp;wave=2020")
         self.client.logout()

@@ -113,6 +113,14 @@ class CityRecommendations:
     wave: Wave
     result: RecommendationResult
     names: dict[str, str]  # city slug -> name, for the strong cities
+    assessment: Wave | None  # the data-use assessment wave whose accepted criteria were read
+    assessed: bool  # the city has reviewed criteria there
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """The result's notes but the one on criteria, which the page words itself (translated,
+        naming why: no assessment paired with the wave, or none reviewed for the city)."""
+        return tuple(n for n in self.result.notes if "criteria triggers were not checked" not in n)
 
 
 def scored_survey_waves(programme, city) -> list[Wave]:
@@ -146,4 +154,5 @@ def city_recommendations(wave: Wave, city, *, peers: str = "all") -> CityRecomme
     result = recommend(rules, instrument, city.slug, group, evidence, cases)
     strong = {slug for t in result.items for slug, _ in t.strong_cities}
     names = dict(City.objects.filter(slug__in=strong).values_list("slug", "name"))
-    return CityRecommendations(wave, result, names)
+    assessment = data_use_wave(wave)
+    return CityRecommendations(wave, result, names, assessment, city.slug in evidence.criteria)
