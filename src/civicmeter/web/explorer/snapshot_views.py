@@ -135,7 +135,13 @@ def compare(request):
     """Two to four cities side by side in one published wave (``?cities=a,b,c&wave=2018``)."""
     site = published.current()
     choice = comparing.parse_choice(request.GET, site)
-    context = {"choice": choice, "options": comparing.city_options(site)}
+
+    def form() -> str:
+        context = {"choice": choice, "options": comparing.city_options(site)}
+        return render_to_string("explorer/_compare_form.html", context)
+
+    keys = (tuple(r.key for r in site.rows), choice.slugs, choice.wave.code if choice.wave else None)
+    context = {"choice": choice, "form": BODIES.get_or_render(("compare-form", *keys, get_language()), form)}
     if choice.problem or not choice.slugs:
         return render(request, "explorer/compare.html", context, status=choice.status)
 
