@@ -23,7 +23,7 @@ from civicmeter.charts.builders import (
     line_chart,
     stacked_bar_chart,
 )
-from civicmeter.charts.chart import Chart, ChartTable
+from civicmeter.charts.chart import Chart, ChartTable, without_svg
 
 __all__ = [
     "Chart",
@@ -33,4 +33,5 @@ __all__ = [
     "interval_chart",
     "line_chart",
     "stacked_bar_chart",
+    "without_svg",
 ]

@@ -20,6 +20,9 @@ def publish(
         None, "--language", help="A page language (repeat for several) [default: every language]."
     ),
     pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="Write each snapshot and the findings as PDF."),
+    workers: int = typer.Option(
+        None, "--workers", min=1, help="Processes rendering pages [default: one per core]."
+    ),
     programme: str = PROGRAMME_OPTION,
 ) -> None:
     """Write the public site of a published wave into OUT: map, city snapshots, findings, PDFs and
@@ -47,6 +50,7 @@ def publish(
                 out,
                 languages=languages,
                 pdfs=pdf,
+                workers=workers,
                 on_start=lambda total: progress.update(task, total=total),
                 on_step=lambda path: progress.advance(task),
             )

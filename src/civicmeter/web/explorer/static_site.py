@@ -13,6 +13,9 @@ returned or unpublished answer cannot reach the files.
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
+import os
 import posixpath
 import re
 import shutil
@@ -27,9 +30,10 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import translation
 
+from civicmeter.charts import without_svg
 from civicmeter.web.programmes.models import Wave
 
-from . import published
+from . import published, site_worker
 from .static_data import data_page, write_data
 
 #: Static files the public pages use (the rest, e.g. the admin's, stay out of the site).
@@ -230,12 +234,95 @@ def write_index(out: Path, languages: tuple[str, ...]) -> None:
     )
 
 
+def _render(client: Client, page: Page, router: Router, out: Path, report: SiteReport) -> None:
+    """Render one page through the live view and write it; a city's snapshot page is left for the
+    browser to draw its charts (its table shows without script), every other page and PDF draws
+    them as SVG on the server."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = page.language
+    bulk = not page.pdf and page.path.count("/") == 3  # <language>/cities/<slug>/index.html
+    with without_svg() if bulk else contextlib.nullcontext():
+        response = client.get(page.url)
+    if response.status_code != 200:
+        raise PublishError(f"{page.url} answered {response.status_code} in {page.language}")
+    target = out / page.path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if page.pdf:
+        target.write_bytes(response.content)
+        report.pdfs += 1
+    else:
+        target.write_text(rewrite(response.content.decode(), page, router, report), encoding="utf-8")
+        report.pages += 1
+
+
+def render_chunk(job: tuple[list[Page], Router, str]) -> SiteReport:
+    """A worker's share of the pages (in a forked process: its own database connection)."""
+    pages, router, out = job
+    report = SiteReport()
+    with override_settings(**LIVE_VIEW):
+        client = Client()
+        for page in pages:
+            _render(client, page, router, Path(out), report)
+    return report
+
+
+def _merge(total: SiteReport, part: SiteReport) -> None:
+    total.pages += part.pages
+    total.pdfs += part.pdfs
+    total.dropped_links |= part.dropped_links
+
+
+def _workers(requested: int | None) -> int:
+    if requested is not None:
+        return max(1, requested)
+    return max(1, min(len(os.sched_getaffinity(0)), 8))
+
+
+#: How the static build reaches the live views: as a local client, whatever the deployment says.
+LIVE_VIEW = {"ALLOWED_HOSTS": ["testserver"], "SECURE_SSL_REDIRECT": False, "DEBUG": False}
+CHUNK = 25  # pages per job: small enough for a smooth progress bar, large enough to amortise a job
+
+
+def render_pages(
+    pages: list[Page], router: Router, out: Path, *, workers: int, on_step: Callable[[str], None]
+) -> SiteReport:
+    """Render ``pages``: the first of each kind here (so a page that fails, fails at once), the rest
+    in ``workers`` processes, so a 1,000-city site uses every core."""
+    report = SiteReport()
+    first = {p.path.split("/", 1)[1].split("/")[0] + str(p.pdf): p for p in reversed(pages)}
+    warm = list(first.values())
+    warmed = set(warm)
+    rest = [p for p in pages if p not in warmed]
+    _merge(report, render_chunk((warm, router, str(out))))
+    for page in warm:
+        on_step(page.path)
+    jobs = [(rest[i : i + CHUNK], router, str(out)) for i in range(0, len(rest), CHUNK)]
+    if workers == 1 or len(jobs) < 2:
+        results = map(render_chunk, jobs)
+        pool = None
+    else:
+        # Fresh processes, not forks: vl-convert runs threads, and a fork can inherit a held lock.
+        spawn = multiprocessing.get_context("spawn")
+        pool = spawn.Pool(min(workers, len(jobs)), initializer=site_worker.start)
+        results = pool.imap_unordered(site_worker.render, jobs)
+    try:
+        for part in results:
+            _merge(report, part)
+            for _ in range(part.pages + part.pdfs):
+                on_step("")
+    finally:
+        if pool is not None:
+            pool.close()
+            pool.join()
+    return report
+
+
 def build_site(
     wave: Wave,
     out: Path,
     *,
     languages: tuple[str, ...],
     pdfs: bool = True,
+    workers: int | None = None,
     on_start: Callable[[int], None] = lambda total: None,
     on_step: Callable[[str], None] = lambda path: None,
 ) -> SiteReport:
@@ -251,32 +338,16 @@ def build_site(
     out.mkdir(parents=True, exist_ok=True)
     router = Router(wave, set(public.cities), languages, pdfs)
     pages = plan(wave, public, languages, pdfs)
-    report = SiteReport()
     on_start(len(pages) + 2)
-    with override_settings(ALLOWED_HOSTS=["testserver"], SECURE_SSL_REDIRECT=False, DEBUG=False):
-        client = Client()
-        for page in pages:
-            client.cookies[settings.LANGUAGE_COOKIE_NAME] = page.language
-            response = client.get(page.url)
-            if response.status_code != 200:
-                raise PublishError(f"{page.url} answered {response.status_code} in {page.language}")
-            target = out / page.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if page.pdf:
-                target.write_bytes(response.content)
-                report.pdfs += 1
-            else:
-                target.write_text(rewrite(response.content.decode(), page, router, report), encoding="utf-8")
-                report.pages += 1
-            on_step(page.path)
-        resources = write_data(wave, public, out, languages)
-        report.data_files = len(resources) + 2
-        for language in languages:
-            page = Page("", f"{language}/data/index.html", language)
-            html = data_page(public, resources, language)
-            (out / page.path).parent.mkdir(parents=True, exist_ok=True)
-            (out / page.path).write_text(rewrite(html, page, router, report), encoding="utf-8")
-        on_step("data/")
+    report = render_pages(pages, router, out, workers=_workers(workers), on_step=on_step)
+    resources = write_data(wave, public, out, languages)
+    report.data_files = len(resources) + 2
+    for language in languages:
+        page = Page("", f"{language}/data/index.html", language)
+        html = data_page(public, resources, language)
+        (out / page.path).parent.mkdir(parents=True, exist_ok=True)
+        (out / page.path).write_text(rewrite(html, page, router, report), encoding="utf-8")
+    on_step("data/")
     report.static_files = copy_static(out)
     write_index(out, languages)
     on_step("static/")

@@ -32,10 +32,15 @@
     target.className = "chart-interactive";
     vegaEmbed(target, spec, options).then(function (result) {
       var svg = target.querySelector("svg");
-      var label = holder.querySelector("svg[aria-label]");
-      if (svg && label) {
+      if (svg) {
+        /* one image named by the chart's description; Vega's per-mark roles inside it are noise */
+        svg.querySelectorAll("[role], [aria-roledescription], [aria-label]").forEach(function (el) {
+          el.removeAttribute("role");
+          el.removeAttribute("aria-roledescription");
+          el.removeAttribute("aria-label");
+        });
         svg.setAttribute("role", "img");
-        svg.setAttribute("aria-label", label.getAttribute("aria-label"));
+        svg.setAttribute("aria-label", holder.getAttribute("data-description") || "");
       }
       holder.replaceChildren(target);
       holder.classList.add("is-interactive");

@@ -127,12 +127,13 @@
     }
 
     function remember() {
-      var params = new URLSearchParams(new FormData(form));
-      params.forEach(function (value, name) { if (!value) params.delete(name); });
+      var params = new URLSearchParams();
+      new FormData(form).forEach(function (value, name) { if (value) params.append(name, value); });
       window.history.replaceState(null, "", "?" + params.toString());
     }
 
     form.addEventListener("change", function (event) {
+      if (event.target.name === "q") return;  /* typed names filter on input, without moving the map */
       if (event.target.name === "wave") { form.submit(); return; }
       redraw(event.target.name !== "colour");
       remember();
