@@ -81,7 +81,8 @@ def version_name(version: ContentVersion | None, kind: str) -> str:
     return f"{kind} v{version.number}.yaml" if version else f"{kind} ({SHIPPED}).yaml"
 
 
-#: Loaded rules and case libraries by (kind, version id or None for shipped, instrument sha256).
+#: Loaded rules and case libraries by what they are made from: the kind, the version (id, number and
+#: the text's sha256; None for the shipped file) and the instrument's sha256.
 _LOADED: dict[tuple, object] = {}
 
 
@@ -102,14 +103,16 @@ def active_rules(programme, instrument: Instrument) -> RuleSet:
         )
     name = version_name(version, "rules")
     return _cached(
-        ("rules", version.pk, instrument.sha256), lambda: rules_from_text(version.text, instrument, name=name)
+        ("rules", version.pk, version.number, version.sha256, instrument.sha256),
+        lambda: rules_from_text(version.text, instrument, name=name),
     )
 
 
 def active_cases(programme, rules: RuleSet, instrument: Instrument) -> CaseLibrary:
     """The shipped cases plus the programme's newest case file, checked against ``rules``."""
     version = latest(programme, ContentVersion.Kind.CASES)
-    key = ("cases", version.pk if version else None, rules.sha256, instrument.sha256)
+    own = (version.pk, version.number, version.sha256) if version else None
+    key = ("cases", own, rules.sha256, rules.source, instrument.sha256)
     name = version_name(version, "cases")
     return _cached(
         key, lambda: cases_from_text(version.text if version else None, rules, instrument, name=name)
