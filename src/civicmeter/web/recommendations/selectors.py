@@ -3,8 +3,8 @@
 Nothing is stored: a recommendation follows from the wave's scored answers, its newest score runs
 and the programme's rules and cases, all of which are kept with their versions, so it is computed
 when read. One wave's :class:`~civicmeter.narrative.Evidence` is kept per process under a key that
-changes whenever any of those inputs does (the responses' versions, the run ids, the rules and case
-versions), so every city of a wave shares one evidence and a stale one is never used.
+changes whenever any of those inputs does (the responses' count, versions and last activity, the
+newest runs), so every city of a wave shares one evidence and a stale one is never used.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from civicmeter.web.results.models import CityScore
 from civicmeter.web.results.selectors import DATA_USE, PSI, SCORED_STATUSES, data_use_wave, latest_run
 
 from . import content
-from .models import ContentVersion
 
 #: Peer groups a page may ask for, in the order offered.
 PEER_KINDS = ("all", "continent", "population_band")
@@ -82,8 +81,7 @@ def _key(wave: Wave, runs) -> tuple:
     state = Response.objects.filter(wave=wave).aggregate(
         n=Count("id"), versions=Sum("version"), last=Max("last_activity_at")
     )
-    versions = ContentVersion.objects.filter(programme_id=wave.programme_id).aggregate(last=Max("id"))
-    return (wave.pk, tuple(r.pk for r in runs), tuple(state.values()), versions["last"])
+    return (wave.pk, tuple((r.pk, r.created_at) for r in runs), tuple(state.values()))
 
 
 def wave_evidence(wave: Wave) -> Evidence:
