@@ -18,6 +18,7 @@ changes the number of cities (e.g. 200 for a quick look).
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -38,6 +39,7 @@ def _environment(home: Path) -> dict[str, str]:
         DATABASE_URL=f"sqlite:///{home / 'bench.sqlite3'}",
         DJANGO_SETTINGS_MODULE="civicmeter.web.settings",
         CIVICMETER_LOCAL_HTTP="1",
+        SECRET_KEY=secrets.token_urlsafe(50),  # a throwaway installation
     )
 
 
