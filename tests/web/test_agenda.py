@@ -253,7 +253,10 @@ class AgendaViewTests(TestCase):
         self.assertContains(page, "someone else changed this action meanwhile", status_code=400)
         self.action.refresh_from_db()
         self.assertEqual((self.action.title, self.action.version), ("Publish the strategy", 2))
-        self.assertContains(self.client.get(url), "Publish an innovation strategy → Publish the strategy")
+        self.assertContains(
+            self.client.get(url), "What will be done: Publish an innovation strategy → Publish the strategy"
+        )
+        self.assertContains(self.client.get(url), "Status: Planned → In progress")
 
     def test_an_upload_with_bad_cells_lists_them(self):
         login(self.client, self.w.respondent_a)

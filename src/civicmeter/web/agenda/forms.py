@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
-from .models import AgendaAction, Source
+from .models import FIELD_LABELS, AgendaAction, Source
 
 #: Largest agenda CSV accepted from an upload, in bytes.
 MAX_UPLOAD_BYTES = 5_000_000
@@ -25,16 +25,7 @@ class ActionForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 5}),
             "links": forms.Textarea(attrs={"rows": 3}),
         }
-        labels = {
-            "title": _("What will be done"),
-            "owner": _("Owner"),
-            "owner_email": _("Owner's e-mail"),
-            "status": _("Status"),
-            "starts_on": _("Starts on"),
-            "due_on": _("Due on"),
-            "notes": _("Notes"),
-            "links": _("Links"),
-        }
+        labels = FIELD_LABELS
 
     def clean_links(self):
         links = self.cleaned_data["links"].split()

@@ -57,6 +57,18 @@ class AgendaAction(models.Model):
 #: The choices by their short names (the goals app reads ``Status.DONE``).
 Status = AgendaAction.Status
 Source = AgendaAction.Source
+#: What each field is called on the form and in an action's history.
+FIELD_LABELS = {
+    "title": _("What will be done"),
+    "owner": _("Owner"),
+    "owner_email": _("Owner's e-mail"),
+    "status": _("Status"),
+    "starts_on": _("Starts on"),
+    "due_on": _("Due on"),
+    "notes": _("Notes"),
+    "links": _("Links"),
+    "source": _("Source"),
+}
 #: Statuses of work still to do: their actions can be overdue and are reminded.
 OPEN_STATUSES = (Status.PLANNED, Status.IN_PROGRESS, Status.BLOCKED)
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from django.http import Http404
 
-from .models import OPEN_STATUSES, AgendaAction, Status
+from .models import FIELD_LABELS, OPEN_STATUSES, AgendaAction, Source, Status
 
 
 def city_actions(programme, city):
@@ -96,3 +96,29 @@ def timeline(programme, city, today: date) -> Timeline:
             months.append((x(month), month.strftime("%Y-%m")))
         month = date(month.year + (month.month // 12), month.month % 12 + 1, 1)
     return Timeline(bars, undated, first, last, months, x(today), 30 + len(bars) * ROW + 10)
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str  # the field's label
+    before: str
+    after: str
+
+
+def history(action: AgendaAction, limit: int = 50) -> list[tuple]:
+    """``(event, [Change])``, newest first: each change with the field's label and, for the status
+    and the source, the value's label rather than its code."""
+    choices = {"status": dict(Status.choices), "source": dict(Source.choices)}
+
+    def shown(name: str, value) -> str:
+        return "" if value in (None, "") else str(choices.get(name, {}).get(value, value))
+
+    out = []
+    for event in action.events.select_related("by")[:limit]:
+        changes = [
+            Change(str(FIELD_LABELS.get(name, name)), shown(name, old), shown(name, new))
+            for name, (old, new) in event.changes.items()
+            if isinstance(event.changes.get(name), list)
+        ]
+        out.append((event, changes))
+    return out

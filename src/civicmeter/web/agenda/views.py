@@ -142,7 +142,7 @@ def edit(request, programme: str, city: str, action: int):
             can_edit,
             form=form,
             action=row,
-            events=row.events.select_related("by")[:50],
+            events=selectors.history(row),
         ),
         status=400 if form.errors else 200,
     )
