@@ -59,7 +59,7 @@ def pages() -> dict[str | None, list[str]]:
     wave = {"programme": world.programme.slug, "code": world.wave.code}
     dashboard = reverse("collection:dashboard", kwargs=wave)
     walk = {
-        None: [reverse("explorer:home"), reverse("accounts:login")],
+        None: [reverse("explorer:home"), reverse("accounts:login"), reverse("explorer:map")],
         "baltimore-us": [reverse("accounts:home")]
         + [f"{survey}?section={s}" for s in sections]
         + city_team_pages(world),
