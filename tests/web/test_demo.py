@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 
 from django.contrib.auth import authenticate
 from django.test import TestCase
@@ -10,7 +11,9 @@ from django.test import TestCase
 from civicmeter import instruments
 from civicmeter.demo.answers import synthetic_answers
 from civicmeter.web.accounts.permissions import SYSTEM
+from civicmeter.web.agenda.models import AgendaAction
 from civicmeter.web.collection.models import CriterionReview, Response
+from civicmeter.web.goals.progress import city_progress
 from civicmeter.web.programmes.demo import DEMO_PASSWORD, DemoIncomplete, demo_load
 from civicmeter.web.programmes.instrument_cache import instrument_for
 from civicmeter.web.programmes.models import City, Wave
@@ -56,10 +59,32 @@ class DemoTests(TestCase):
         self.assertIn("published facts", response.provenance)
         self.assertIn("s2_team_size", response.provenance)
 
-    def test_baltimore_2020_is_left_to_answer_and_some_drafts_remain(self):
-        self.assertFalse(Response.objects.filter(wave__code="2020", city__slug="baltimore-us").exists())
+    def test_rochester_2020_is_left_to_answer_and_some_drafts_remain(self):
+        self.assertFalse(Response.objects.filter(wave__code="2020", city__slug="rochester-us").exists())
         self.assertGreaterEqual(Response.objects.filter(wave__code="2020", status="draft").count(), 5)
         self.assertEqual(Wave.objects.get(code="2020").status, "open")
+
+    def test_baltimore_sees_its_change_from_2018_to_2020_beside_an_action_done_in_between(self):
+        baltimore = Response.objects.get(wave__code="2020", city__slug="baltimore-us")
+        self.assertEqual((baltimore.status, baltimore.synthetic), ("validated", True))
+        for code in ("2018", "2020"):
+            scores_compute(actor=SYSTEM, wave=Wave.objects.get(code=code))
+        progress, _waves = city_progress(self.summary.programme, baltimore.city)
+        self.assertEqual((progress.before.wave, progress.after.wave), ("2018", "2020"))
+        for score in (progress.before, progress.after):
+            self.assertLessEqual(score.rank_p5, score.rank, score)
+            self.assertLessEqual(score.rank, score.rank_p95, score)
+        actions = AgendaAction.objects.filter(city=baltimore.city)
+        self.assertEqual(
+            sorted(actions.values_list("source_wave", "status")),
+            [
+                ("2018", "done"),
+                ("2020", "in_progress"),
+                ("2020", "planned"),
+            ],
+        )
+        done = actions.get(status="done")
+        self.assertEqual([(a.title, a.done_on) for a in progress.actions], [(done.title, date(2019, 11, 29))])
 
     def test_demo_logins_work_with_the_documented_password(self):
         for username in ("admin", "reviewer", "baltimore-us", "bilbao-es"):
@@ -113,7 +138,7 @@ class DemoTests(TestCase):
         Response.objects.filter(wave__code="2020", city__slug="bilbao-es").delete()
         with self.assertRaises(DemoIncomplete) as caught:
             demo_load()
-        self.assertIn("its 2020 wave has 149 of 150 responses", str(caught.exception))
+        self.assertIn("its 2020 wave has 150 of 151 responses", str(caught.exception))
         self.assertIn("Delete the database", str(caught.exception))
 
     def test_loading_again_changes_nothing(self):

@@ -45,9 +45,12 @@ from civicmeter.web.programmes.services import CityRecord, Member, WaveSpec
 
 PROGRAMME_SLUG = "innovation-capacity"
 DEMO_PASSWORD = "demo"  # noqa: S105 - the documented demo password, local use only
-#: 2020 responses left unfinished so the survey can be tried (Baltimore's is not even started).
+#: 2020 responses left unfinished so the survey can be tried (Rochester's is not even started).
 DRAFT_CITIES_2020 = ("bilbao-es", "athens-gr", "lima-pe", "wellington-nz", "bologna-it", "tempe-us")
-NOT_STARTED_2020 = ("baltimore-us", "rochester-us")
+NOT_STARTED_2020 = ("rochester-us",)
+#: 2020 responses also validated, so Baltimore's team page compares its 2018 and 2020 scores
+#: (progress across waves) beside its agenda; the other submitted ones wait for the reviewer.
+VALIDATED_2020 = ("baltimore-us",)
 #: The data-use assessment wave (US cities: the OECD drew data-use data from What Works Cities
 #: assessments of US cities) and the survey wave whose results table shows its scores.
 ASSESSMENT_WAVE, ASSESSMENT_PAIRS_WITH = "2020-data-use", "2020"
@@ -340,9 +343,11 @@ def _load_survey_wave(wave: Wave, cities: list[City], known: dict) -> int:
     groups = _survey_answers(instrument_for(wave.instrument), wave, cities, known)
     for provenance, answers in groups.items():
         _import(wave, answers, provenance=provenance, on=on)
-    if wave.code == "2018":
-        for response in Response.objects.filter(wave=wave):
-            collection.response_validate(actor=SYSTEM.as_of(on), response=response)
+    validated = Response.objects.filter(wave=wave)
+    if wave.code == "2020":
+        validated = validated.filter(city__slug__in=VALIDATED_2020)
+    for response in validated:
+        collection.response_validate(actor=SYSTEM.as_of(on), response=response)
     return sum(len(answers) for answers in groups.values())
 
 
