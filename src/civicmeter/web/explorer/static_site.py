@@ -259,7 +259,7 @@ def render_chunk(job: tuple[list[Page], Router, str]) -> SiteReport:
     pages, router, out = job
     report = SiteReport()
     with override_settings(**LIVE_VIEW):
-        client = Client()
+        client = Client(raise_request_exception=False)  # a failing page is reported by its address
         for page in pages:
             _render(client, page, router, Path(out), report)
     return report
