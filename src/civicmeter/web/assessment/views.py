@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -23,11 +23,8 @@ from civicmeter.web.accounts.permissions import (
     Action,
     access_wave_by_code,
     user_has_permission,
-    waves_visible_to,
 )
-from civicmeter.web.accounts.selectors import waves_for_city
-from civicmeter.web.collection import services as collection_services
-from civicmeter.web.programmes.models import City, Wave
+from civicmeter.web.collection.starting import start_response
 
 from . import display, selectors, services
 from .forms import AssignForm, CriterionForm, DecisionForm
@@ -86,16 +83,8 @@ def _verdict_context(response, standard):
 @require_POST
 def start(request, programme: str, code: str, city: str):
     """Open (or create) the city's assessment, then show it."""
-    wave = waves_visible_to(request.user).filter(programme__slug=programme, code=code).first()
-    city_row = get_object_or_404(City, slug=city)
-    if wave is None or not waves_for_city(Wave.objects.filter(pk=wave.pk), city_row).exists():
-        raise Http404("No such wave.")
-    try:
-        response = collection_services.response_start(actor=request.user, wave=wave, city=city_row)
-    except PermissionDenied:
-        raise Http404("No such wave.") from None
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    response = start_response(request, programme, code, city)
+    if response is None:
         return redirect("accounts:home")
     return redirect("assessment:overview", response.pk)
 

@@ -12,9 +12,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -34,14 +34,13 @@ from civicmeter.web.accounts.permissions import (
     Action,
     responses_visible_to,
     user_has_permission,
-    waves_visible_to,
 )
-from civicmeter.web.accounts.selectors import waves_for_city
 from civicmeter.web.collection import services
 from civicmeter.web.collection.fragment_cache import PageCache
 from civicmeter.web.collection.models import Response
+from civicmeter.web.collection.starting import start_response
 from civicmeter.web.programmes.instrument_cache import instrument_for
-from civicmeter.web.programmes.models import City, Instrument, Wave
+from civicmeter.web.programmes.models import Instrument, Wave
 
 from . import survey_display as display
 from . import survey_fragments as fragments
@@ -277,16 +276,8 @@ class SurveyPage:
 @require_POST
 def start(request, programme: str, code: str, city: str):
     """Create (or reopen) the city's response to the wave, then go to its first section."""
-    wave = waves_visible_to(request.user).filter(programme__slug=programme, code=code).first()
-    city_row = get_object_or_404(City, slug=city)
-    if wave is None or not waves_for_city(Wave.objects.filter(pk=wave.pk), city_row).exists():
-        raise Http404("No such wave.")
-    try:
-        response = services.response_start(actor=request.user, wave=wave, city=city_row)
-    except PermissionDenied:
-        raise Http404("No such wave.") from None
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    response = start_response(request, programme, code, city)
+    if response is None:
         return redirect("accounts:home")
     return redirect(_survey_url(response))
 
