@@ -17,8 +17,9 @@ from civicmeter.indexing.errors import ProblemCollector
 from civicmeter.instruments import Instrument
 from civicmeter.narrative import errors as E
 from civicmeter.narrative.errors import NarrativeError
-from civicmeter.narrative.rule_reader import RuleReader, file_messages
+from civicmeter.narrative.rule_reader import RuleReader, file_messages, missing_languages
 from civicmeter.narrative.rules import RuleSet
+from civicmeter.narrative.texts import Text
 from civicmeter.params import NONE, InstanceOf, validate_params
 from civicmeter.yaml_schema import read_yaml_mapping
 
@@ -53,14 +54,23 @@ class Source:
 class CaseEntry:
     id: str
     city: str
-    country: str
-    title: str
-    summary: str
+    country: Text
+    title: Text
+    summary: Text
     recommendations: tuple[int, ...]
     component: str
     policy_areas: tuple[str, ...]
     source: Source
     file: str = ""
+
+    def text_language(self, language: str) -> str:
+        """The language the case is shown in for a page in ``language`` (English if untranslated)."""
+        return self.summary.language_of(language)
+
+    def in_language(self, language: str) -> dict[str, str]:
+        """Country, title and summary in ``language`` (all in English when the case is untranslated)."""
+        shown = self.text_language(language)
+        return {k: getattr(self, k).in_language(shown) for k in ("country", "title", "summary")}
 
 
 @dataclass(frozen=True)
@@ -95,7 +105,8 @@ def _source(r: _CaseReader) -> Source | None:
 def _case(r: _CaseReader, rules: RuleSet, areas: tuple[str, ...], file: str) -> CaseEntry | None:
     r.only(CASE_KEYS)
     case_id = r.code("id")
-    texts = {key: r.text(key) for key in ("city", "country", "title", "summary")}
+    city = r.text("city")
+    texts = {key: r.translated(key) for key in ("country", "title", "summary")}
     numbers = r.content.get("recommendations")
     known = [rec.number for rec in rules.recommendations]
     if not isinstance(numbers, list) or not numbers:
@@ -128,11 +139,11 @@ def _case(r: _CaseReader, rules: RuleSet, areas: tuple[str, ...], file: str) -> 
                 E.NO_POLICY_AREA.format(value=area, options=", ".join(areas)),
             )
     source = _source(r)
-    if None in (case_id, numbers, component, policy_areas, source) or not all(texts.values()):
+    if None in (case_id, numbers, component, policy_areas, source) or not city or not all(texts.values()):
         return None
     return CaseEntry(
         case_id,
-        texts["city"],
+        city,
         texts["country"],
         texts["title"],
         texts["summary"],
@@ -142,6 +153,20 @@ def _case(r: _CaseReader, rules: RuleSet, areas: tuple[str, ...], file: str) -> 
         source,
         file,
     )
+
+
+def _check_languages(root: _CaseReader, cases: list[CaseEntry]) -> None:
+    """Every language a file's texts use is given for every text of every case of that file
+    (``narrative.E018``); staff files are checked on their own, so an English-only one loads."""
+    texts = {c.id: {k: getattr(c, k) for k in ("country", "title", "summary")} for c in cases}
+    languages = {lang for each in texts.values() for text in each.values() for lang in text.translations}
+    for case_id, each in texts.items():
+        for lang, places in missing_languages(each, languages).items():
+            root.problem(
+                f"cases.{case_id}",
+                "narrative.E018",
+                E.MISSING_LANGUAGE.format(what=f"case {case_id}", lang=lang, places=", ".join(places)),
+            )
 
 
 FILE_MESSAGES = file_messages("case file", "narrative.E011", TOP_KEYS)
@@ -189,6 +214,7 @@ def load_cases(
                 )
             seen.setdefault(case.id, str(file))
             cases.append(case)
+        _check_languages(root, [c for c in cases if c.file == str(file)])
     problems.raise_if_any()
     return CaseLibrary(tuple(cases), files)
 
@@ -227,7 +253,8 @@ def _folded(text: str) -> str:
     {"library": [InstanceOf(CaseLibrary, "a CaseLibrary")], "query": [InstanceOf(str, "search words")]}
 )
 def search_cases(library: CaseLibrary, query: str) -> tuple[CaseEntry, ...]:
-    """Cases whose city, country, title, summary or tags contain every word of ``query``.
+    """Cases whose city, country, title, summary (in any of their languages) or tags contain every
+    word of ``query``.
 
     CaseEntry and accents are ignored. An empty query returns every case.
     """
@@ -235,7 +262,18 @@ def search_cases(library: CaseLibrary, query: str) -> tuple[CaseEntry, ...]:
     found = []
     for case in library.cases:
         haystack = _folded(
-            " ".join([case.city, case.country, case.title, case.summary, case.component, *case.policy_areas])
+            " ".join(
+                [
+                    case.city,
+                    *(
+                        text
+                        for field in (case.country, case.title, case.summary)
+                        for text in field.translations.values()
+                    ),
+                    case.component,
+                    *case.policy_areas,
+                ]
+            )
         )
         if all(word in haystack for word in words):
             found.append(case)

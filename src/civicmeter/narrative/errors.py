@@ -26,6 +26,10 @@ DUPLICATE = "{what} {code!r} is used twice; give every {what} its own code"
 NO_RECOMMENDATION = "recommendation {number!r} is not in the rules file; use one of {numbers}"
 NO_POLICY_AREA = "{value!r} is not a policy area; use one of {options}"
 BAD_PLACEHOLDER = "uses {{{name}}}, which this text cannot fill; it may use {allowed}"
+MISSING_LANGUAGE = (
+    "{what} has no {lang!r} text for {places}, though the file gives {lang!r} texts elsewhere; "
+    "write them as {{en: ..., {lang}: ...}} or remove the file's {lang!r} texts"
+)
 NOT_A_PEER = (
     "city {city!r} is not a member of peer group {group!r}; benchmark a city against a group it belongs to"
 )

@@ -19,14 +19,13 @@ from civicmeter.narrative import errors as E
 from civicmeter.narrative.cases import CaseEntry, CaseLibrary
 from civicmeter.narrative.errors import NarrativeError
 from civicmeter.narrative.evidence import Evidence, without
-from civicmeter.narrative.numbers import NumberFormat
 from civicmeter.narrative.peers import PeerGroup
 from civicmeter.narrative.rules import RecommendationRule, RuleSet, Trigger
+from civicmeter.narrative.texts import LANGUAGES
 from civicmeter.narrative.triggers import Finding
-from civicmeter.params import NONE, InstanceOf, Interval, check_param, validate_params
+from civicmeter.narrative.wording import reason_wording
+from civicmeter.params import NONE, InstanceOf, Interval, Options, check_param, validate_params
 
-#: Shares in reasons are written the English way; reasons are English text in the rules file.
-ENGLISH = NumberFormat(".", ",", 4, "{value}%", (1,))
 #: What each field of :class:`RecommendationSettings` accepts, checked when the object is made.
 CONSTRAINTS = {"examples": [Interval(int, 0, 20)], "strong_share": [Interval(float, 0, 1)]}
 
@@ -46,12 +45,15 @@ class RecommendationSettings:
 
 @dataclass(frozen=True)
 class Reason:
-    """One trigger that fired, in words, with the share of peers (of ``peer_n``) who have it."""
+    """One trigger that fired, in words, with the share of peers (of ``peer_n``) who have it.
+    ``language`` is the language ``text`` is written in: the one asked for, or English when the
+    rules file has no translation of the trigger."""
 
     trigger: str
     text: str
     peer_share: float | None
     peer_n: int
+    language: str = "en"
 
 
 @dataclass(frozen=True)
@@ -65,14 +67,24 @@ class Triggered:
     priority: float | None
     cases: tuple[CaseEntry, ...]
     strong_cities: tuple[tuple[str, float], ...]
+    language: str = "en"
 
     @property
     def number(self) -> int:
         return self.recommendation.number
 
     @property
+    def text_language(self) -> str:
+        """The language the title and first actions are shown in (English when untranslated)."""
+        return self.recommendation.title.language_of(self.language)
+
+    @property
+    def title(self) -> str:
+        return self.recommendation.title.in_language(self.language)
+
+    @property
     def first_actions(self) -> tuple[str, ...]:
-        return self.recommendation.first_actions
+        return tuple(a.in_language(self.language) for a in self.recommendation.first_actions)
 
 
 @dataclass(frozen=True)
@@ -121,14 +133,33 @@ class RecommendationResult:
         return "\n".join(lines)
 
 
-def _reason(trigger: Trigger, own: Finding, counts: tuple[int, int]) -> Reason:
-    """The trigger's reason, with the share of the *other* members that do not trigger it."""
-    text = trigger.reason.format(answer=own.answer, count=own.count, criteria=", ".join(own.unmet))
+def _answer(instrument: Instrument, trigger: Trigger, own: Finding, language: str) -> str:
+    """The city's answer as the option's label in ``language`` (the English one for English)."""
+    if language == "en" or not own.choice:
+        return own.answer
+    return instrument.choice_label(instrument.question(trigger.question).list_name, own.choice, language)
+
+
+def _reason(
+    instrument: Instrument, trigger: Trigger, own: Finding, counts: tuple[int, int], language: str
+) -> Reason:
+    """The trigger's reason in ``language`` (English when the trigger is not translated), with the
+    share of the *other* members that do not trigger it written the way that language writes it."""
+    language = trigger.reason.language_of(language)
+    wording = reason_wording(language)
+    text = trigger.reason.in_language(language).format(
+        answer=_answer(instrument, trigger, own, language),
+        count=wording.numbers.number(own.count),
+        criteria=", ".join(own.unmet),
+    )
     usable, fires = counts[0] - 1, counts[1] - 1  # the city itself has evidence and fires
     if not usable:
-        return Reason(trigger.id, f"{text} (no peer has a comparable answer)", None, 0)
+        return Reason(trigger.id, wording.reasons["no_peers"].format(reason=text), None, 0, language)
     share = (usable - fires) / usable
-    return Reason(trigger.id, f"{text}, while {ENGLISH.share(share)} of peers {trigger.peers}", share, usable)
+    sentence = wording.reasons["with_peers"].format(
+        reason=text, share=wording.numbers.share(share), peers=trigger.peers.in_language(language)
+    )
+    return Reason(trigger.id, sentence, share, usable, language)
 
 
 def _closing(counts: tuple[int, int]) -> float | None:
@@ -168,6 +199,7 @@ def _strong(evidence: Evidence, component: str, city: str, settings: Recommendat
         "evidence": [InstanceOf(Evidence, "an Evidence")],
         "cases": [InstanceOf(CaseLibrary, "a CaseLibrary"), NONE],
         "settings": [InstanceOf(RecommendationSettings, "a RecommendationSettings")],
+        "language": [Options(LANGUAGES)],
     }
 )
 def recommend(
@@ -178,12 +210,15 @@ def recommend(
     evidence: Evidence,
     cases: CaseLibrary | None = None,
     settings: RecommendationSettings = RecommendationSettings(),  # noqa: B008 - frozen, shared safely
+    language: str = "en",
 ) -> RecommendationResult:
     """The recommendations ``city``'s evidence triggers, ordered by priority (see module docstring).
 
     Ties (and recommendations without a priority, last) are ordered by the share of peers that close
-    them, then by the number of reasons, then by number. Raises :class:`NarrativeError` when the
-    city is not in ``peers`` (``narrative.E016``) or has no answers (``narrative.E017``).
+    them, then by the number of reasons, then by number. Texts are in ``language`` where the rules
+    file translates them, else in English (each reason and item records which). Raises
+    :class:`NarrativeError` when the city is not in ``peers`` (``narrative.E016``) or has no
+    answers (``narrative.E017``).
     """
     if city not in peers.members:
         raise NarrativeError.single(
@@ -198,7 +233,7 @@ def recommend(
         if not fired:
             continue
         reasons = tuple(
-            _reason(t, f, evidence.trigger_counts(instrument, t, peers))
+            _reason(instrument, t, f, evidence.trigger_counts(instrument, t, peers), language)
             for t, f in zip(recommendation.triggers, own, strict=True)
             if f.fires
         )
@@ -207,7 +242,7 @@ def recommend(
         priority = None if gap is None or closing is None else round(gap * closing, 9)
         library = cases.tagged(recommendation.number) if cases is not None else ()
         strong = _strong(evidence, recommendation.component, city, settings)
-        items.append(Triggered(recommendation, reasons, gap, closing, priority, library, strong))
+        items.append(Triggered(recommendation, reasons, gap, closing, priority, library, strong, language))
     items.sort(
         key=lambda t: (
             t.priority is None,

@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 from civicmeter.narrative import errors as E
 from civicmeter.narrative.errors import NarrativeError
+from civicmeter.narrative.texts import LANGUAGES, SOURCE_LANGUAGE, Text
 from civicmeter.yaml_schema import FileMessages, MappingReader, is_whole
 
 
@@ -28,7 +29,26 @@ def file_messages(what: str, code: str, keys: tuple[str, ...]) -> FileMessages:
 
 
 def check_placeholders(reader: MappingReader, key: str, text: str, allowed: tuple[str, ...]) -> None:
-    """Record a placeholder in ``text`` that the code will not fill (or a broken brace)."""
+    """Record a placeholder in ``text`` (in any of its languages) that the code will not fill (or a
+    broken brace)."""
+    if isinstance(text, Text):
+        for lang, each in text.translations.items():
+            where = key if lang == SOURCE_LANGUAGE and len(text.translations) == 1 else f"{key}.{lang}"
+            _check_one(reader, where, each, allowed)
+        return
+    _check_one(reader, key, text, allowed)
+
+
+def missing_languages(texts: dict[str, Text], languages: set[str]) -> dict[str, list[str]]:
+    """``{language: [places]}``: for each of ``languages``, the places whose text lacks it."""
+    return {
+        lang: [place for place, text in texts.items() if lang not in text.translations]
+        for lang in sorted(languages)
+        if any(lang not in text.translations for text in texts.values())
+    }
+
+
+def _check_one(reader: MappingReader, key: str, text: str, allowed: tuple[str, ...]) -> None:
     try:
         names = [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
     except ValueError as exc:
@@ -78,6 +98,38 @@ class RuleReader(MappingReader):
             self.problem(key, self.VALUE_CODE, E.BAD_TEXT.format(value=value))
             return ""
         return " ".join(value.split())
+
+    def translated(self, key: str, required: bool = True) -> Text | None:
+        """Text in English, or ``{en: ..., es: ..., fr: ...}`` (English required, the others optional)."""
+        value = self.content.get(key)
+        if value is None and not required:
+            return None
+        if not isinstance(value, dict):
+            text = self.text(key, required)
+            return Text({SOURCE_LANGUAGE: text}) if text else None
+        return self._languages(self.nested(value, key), key)
+
+    def _languages(self, sub: RuleReader, key: str) -> Text | None:
+        sub.only(LANGUAGES)
+        texts = {lang: sub.text(lang) for lang in LANGUAGES if lang in sub.content or lang == SOURCE_LANGUAGE}
+        return Text(texts) if all(texts.values()) else None
+
+    def translated_list(self, key: str, what: str) -> tuple[Text, ...] | None:
+        """A non-empty list whose items are each a text or a ``{language: text}`` mapping."""
+        value: Any = self.content.get(key)
+        if not isinstance(value, list) or not value:
+            self.problem(key, self.VALUE_CODE, E.BAD_LIST.format(what=what, value=value))
+            return None
+        items = []
+        for k, item in enumerate(value):
+            if isinstance(item, dict):
+                items.append(self._languages(self.nested(item, f"{key}.{k}"), key))
+            elif isinstance(item, str) and item.strip():
+                items.append(Text({SOURCE_LANGUAGE: " ".join(item.split())}))
+            else:
+                self.problem(f"{key}.{k}", self.VALUE_CODE, E.BAD_TEXT.format(value=item))
+                items.append(None)
+        return None if None in items else tuple(items)
 
     def whole(self, key: str, low: int) -> int | None:
         value = self.content.get(key)

@@ -11,6 +11,12 @@ with exactly one operator, and says in plain words what it found and what peers 
       reason: no formal strategy
       peers: have one            # -> "no formal strategy, while 50% of peers have one"
 
+Every text (``title``, each first action, ``reason``, ``peers``) is either English text or a mapping
+``{en: ..., es: ..., fr: ...}``; English is required. Why: a file programme staff wrote in English
+only stays valid and is shown in English (marked ``lang="en"``) on Spanish and French pages, while
+the shipped file carries its own translations in place, beside the text they translate. A language
+given anywhere in a file must be given for every text of every rule (``narrative.E018``).
+
 Why checked against the instrument and the recipes on load: a misspelt question or option would
 otherwise never fire, and nobody would notice that a recommendation had gone quiet. Every problem is
 reported at once, each naming the rule's key path and the fix (``narrative.E001``-``E010``).
@@ -27,7 +33,8 @@ from civicmeter.indexing.errors import ProblemCollector
 from civicmeter.instruments import Instrument
 from civicmeter.narrative import errors as E
 from civicmeter.narrative.errors import NarrativeError
-from civicmeter.narrative.rule_reader import RuleReader, check_placeholders, file_messages
+from civicmeter.narrative.rule_reader import RuleReader, check_placeholders, file_messages, missing_languages
+from civicmeter.narrative.texts import Text
 from civicmeter.params import InstanceOf, validate_params
 from civicmeter.scoring import ScoringRecipe
 from civicmeter.yaml_schema import content_sha256, read_yaml_mapping
@@ -59,8 +66,8 @@ class Trigger:
     id: str
     operator: str
     value: Any
-    reason: str
-    peers: str
+    reason: Text
+    peers: Text
     question: str | None = None
 
 
@@ -68,9 +75,9 @@ class Trigger:
 class RecommendationRule:
     number: int
     layer: str
-    title: str
+    title: Text
     component: str
-    first_actions: tuple[str, ...]
+    first_actions: tuple[Text, ...]
     triggers: tuple[Trigger, ...]
 
 
@@ -186,8 +193,8 @@ def _trigger(r: RuleReader, context: _Context) -> Trigger | None:
     operator = found[0]
     question = r.code("question", required=OPERATORS[operator] is not None)
     value = _operator_value(r, operator, context)
-    reason = r.text("reason")
-    peers = r.text("peers")
+    reason = r.translated("reason")
+    peers = r.translated("peers")
     if reason:
         check_placeholders(r, "reason", reason, REASON_SLOTS)
     if peers:
@@ -227,7 +234,7 @@ def _recommendation(r: RuleReader, context: _Context) -> RecommendationRule | No
     r.only(RECOMMENDATION_KEYS)
     number = r.whole("number", low=1)
     layer = r.choice("layer", LAYERS)
-    title = r.text("title")
+    title = r.translated("title")
     component = r.code("component")
     if component is not None and component not in context.components:
         r.problem(
@@ -235,13 +242,38 @@ def _recommendation(r: RuleReader, context: _Context) -> RecommendationRule | No
             "narrative.E010",
             E.NO_COMPONENT.format(code=component, codes=", ".join(context.components)),
         )
-    actions = r.texts("first_actions", "first actions (text)")
+    actions = r.translated_list("first_actions", "first actions (text or {en: ..., es: ..., fr: ...})")
     triggers, listed = _entries(
         r, "triggers", "id", "trigger", "list the triggers under triggers", lambda e: _trigger(e, context)
     )
     if None in (number, layer, component, actions) or not title or len(triggers) != listed or not listed:
         return None
     return RecommendationRule(number, layer, title, component, actions, tuple(triggers))
+
+
+def _texts(rule: RecommendationRule) -> dict[str, Text]:
+    """Every text of ``rule`` under its key path."""
+    texts = {"title": rule.title}
+    texts.update({f"first_actions.{k}": action for k, action in enumerate(rule.first_actions)})
+    for t in rule.triggers:
+        texts.update({f"triggers.{t.id}.reason": t.reason, f"triggers.{t.id}.peers": t.peers})
+    return texts
+
+
+def _check_languages(root: RuleReader, recommendations: list[RecommendationRule]) -> None:
+    """Every language any text of the file is written in is given for every text of every rule
+    (``narrative.E018``), so a page never mixes a translated rule with an untranslated one's gaps."""
+    texts = {rule.number: _texts(rule) for rule in recommendations}
+    languages = {lang for each in texts.values() for text in each.values() for lang in text.translations}
+    for number, each in texts.items():
+        for lang, places in missing_languages(each, languages).items():
+            root.problem(
+                f"recommendations.{number}",
+                "narrative.E018",
+                E.MISSING_LANGUAGE.format(
+                    what=f"recommendation {number}", lang=lang, places=", ".join(places)
+                ),
+            )
 
 
 def _rules_from_dict(
@@ -274,6 +306,7 @@ def _rules_from_dict(
         "list the recommendations",
         lambda e: _recommendation(e, context),
     )
+    _check_languages(root, recommendations)
     problems.raise_if_any()
     return RuleSet(
         rules_id,

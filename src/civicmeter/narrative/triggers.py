@@ -16,10 +16,12 @@ from civicmeter.narrative.rules import Trigger
 
 @dataclass(frozen=True)
 class Finding:
-    """What one trigger found for one city; ``answer``, ``count``, ``unmet`` fill its reason."""
+    """What one trigger found for one city; ``answer`` (the English label of option ``choice``),
+    ``count``, ``unmet`` fill its reason."""
 
     fires: bool | None
     answer: str = ""
+    choice: str = ""
     count: int = 0
     unmet: tuple[str, ...] = ()
 
@@ -52,4 +54,4 @@ def check_trigger(
             fires = len(chosen) < trigger.value
         return Finding(fires, count=len(chosen))
     label = instrument.choice_label(question.list_name, value, "en")
-    return Finding(fires, answer=label)
+    return Finding(fires, answer=label, choice=value)

@@ -9,6 +9,7 @@ the instrument really has.
 
 from __future__ import annotations
 
+import functools
 import string
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,11 +21,11 @@ from civicmeter.narrative.errors import NarrativeError
 from civicmeter.narrative.numbers import NumberFormat
 from civicmeter.narrative.peers import CONTINENTS
 from civicmeter.narrative.rule_reader import file_messages
+from civicmeter.narrative.texts import LANGUAGES
 from civicmeter.params import NONE, InstanceOf, Options, validate_params
 from civicmeter.yaml_schema import MappingReader, is_whole, read_yaml_mapping
 
 MESSAGES = Path(__file__).resolve().parent.parent / "content" / "recommendations" / "messages"
-LANGUAGES = ("en", "es", "fr")
 CODE = "narrative.E015"
 TOP_KEYS = (
     "language",
@@ -35,6 +36,7 @@ TOP_KEYS = (
     "excluded",
     "sentence",
     "generic",
+    "reasons",
     "phrases",
 )
 NUMBER_KEYS = ("decimal", "group", "min_group_digits", "percent", "singular")
@@ -59,6 +61,7 @@ SLOTS = {
         "not_chose": ("choice", "question"),
     },
     "sentence": {"plain": ("main",), "with_excluded": ("main", "excluded")},
+    "reasons": {"with_peers": ("reason", "share", "peers"), "no_peers": ("reason",)},
 }
 PLURAL_FORMS = ("one", "other")
 
@@ -76,6 +79,7 @@ class Wording:
     sentence: dict[str, str]
     generic: dict[str, str]
     phrases: dict[str, dict[str, str]]
+    reasons: dict[str, str]
     sha256: str = ""
 
 
@@ -178,7 +182,30 @@ def load_wording(language: str, instrument: Instrument, path: str | Path | None 
         sentence=root.texts("sentence", SLOTS["sentence"]),
         generic=root.texts("generic", SLOTS["generic"]),
         phrases=_phrases(root, instrument),
+        reasons=root.texts("reasons", SLOTS["reasons"]),
         sha256=sha256,
     )
+    problems.raise_if_any()
+    return wording
+
+
+@dataclass(frozen=True)
+class ReasonWording:
+    """What a recommendation's reasons need of a language: its numbers and the two reason patterns."""
+
+    language: str
+    numbers: NumberFormat
+    reasons: dict[str, str]
+
+
+@functools.lru_cache(maxsize=len(LANGUAGES))
+def reason_wording(language: str) -> ReasonWording:
+    """The shipped wording of ``language`` as far as reasons need it (no instrument: the reason
+    patterns and number marks do not name questions), read and checked once per process."""
+    path = MESSAGES / f"{language}.yaml"
+    content, _ = read_yaml_mapping(path, file_messages("wording file", CODE, TOP_KEYS))
+    problems = ProblemCollector(NarrativeError)
+    root = _Reader(content, str(path), "", problems)
+    wording = ReasonWording(language, _numbers(root), root.texts("reasons", SLOTS["reasons"]))
     problems.raise_if_any()
     return wording
