@@ -56,6 +56,16 @@ class PublicMapTestCase(TestCase):
         Response.objects.filter(city__name="Rochester").update(status=Response.Status.VALIDATED)
         self.assertIn("Rochester", [r["name"] for r in map_rows(self.get_map())])
 
+    def test_a_newer_wave_with_no_public_city_is_not_the_default(self):
+        w = self.world
+        Wave.objects.create(programme=w.programme, code="2022", instrument=w.wave.instrument,
+                            status=Wave.Status.PUBLISHED)
+        self.assertContains(self.get_map(), "Showing 2 of 2 cities.")
+        self.assertContains(self.get_map(wave="2022"), "Showing 0 of 0 cities.")
+        response = self.client.get(reverse("explorer:findings_latest"))
+        target = reverse("explorer:findings", args=["2020"])
+        self.assertRedirects(response, target, fetch_redirect_response=False)
+
     def test_filters_narrow_the_table_the_script_reads_every_row(self):
         response = self.get_map(continent="EU")
         table = response.text.split('id="map-table"')[1].split("</table>")[0]

@@ -44,10 +44,11 @@ def findings_context(wave, public, language: str) -> dict:
 @require_GET
 def findings_latest(request):
     """``/findings/``: the newest published survey wave's findings."""
-    waves = published.published_survey_waves()
-    if not waves:
-        raise Http404("no published wave")
-    return redirect("explorer:findings", code=waves[0].code)
+    for wave in published.published_survey_waves():
+        public = published.public_wave(wave)
+        if public is not None and public.cities:
+            return redirect("explorer:findings", code=wave.code)
+    raise Http404("no published wave with a public city")
 
 
 @require_GET

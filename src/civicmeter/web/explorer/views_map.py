@@ -31,13 +31,22 @@ def _payload(data: dict, colour: str) -> dict:
     }
 
 
+def _chosen_wave(waves: list, code: str) -> tuple:
+    """The wave asked for, else the newest published wave with a public city (a wave published
+    before any response was validated shows nothing yet, so it is not the default)."""
+    asked = [w for w in waves if w.code == code] if code else []
+    for wave in asked or waves:
+        public = published.public_wave(wave)
+        if public is not None and (public.cities or asked):
+            return wave, public
+    return None, None
+
+
 @require_GET
 def city_map(request):
     waves = published.published_survey_waves()
     codes = [w.code for w in waves]
-    code = request.GET.get("wave") or (codes[0] if codes else "")
-    wave = next((w for w in waves if w.code == code), waves[0] if waves else None)
-    public = published.public_wave(wave) if wave is not None else None
+    wave, public = _chosen_wave(waves, request.GET.get("wave", ""))
     if public is None:
         return render(request, "explorer/map.html", {"nothing": True})
     language = get_language()
