@@ -9,8 +9,6 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from civicmeter.web.accounts.permissions import access_wave_by_code
-
 from . import results_table, selectors
 from .roadmap_export import roadmap_csv, roadmap_filename, roadmap_pdf
 
@@ -20,9 +18,7 @@ CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "pdf": "application/pdf"}
 @login_required
 @require_GET
 def results(request, programme: str, code: str):
-    wave = access_wave_by_code(request.user, programme, code)
-    if not selectors.is_assessment(wave):
-        raise Http404("No such assessment wave.")
+    wave = selectors.access_assessment_wave(request.user, programme, code)
     lang = (get_language() or "en")[:2]
     return render(request, "assessment/results.html", {"wave": wave, **results_table.wave_table(wave, lang)})
 
@@ -30,9 +26,7 @@ def results(request, programme: str, code: str):
 @login_required
 @require_GET
 def results_csv(request, programme: str, code: str):
-    wave = access_wave_by_code(request.user, programme, code)
-    if not selectors.is_assessment(wave):
-        raise Http404("No such assessment wave.")
+    wave = selectors.access_assessment_wave(request.user, programme, code)
     http = HttpResponse(results_table.export_csv(wave).encode("utf-8-sig"), content_type=CONTENT_TYPES["csv"])
     http["Content-Disposition"] = f'attachment; filename="results-{wave.code}.csv"'
     return http

@@ -17,6 +17,7 @@ from civicmeter.assessment.loader import SHIPPED_STANDARD
 from civicmeter.web.accounts.permissions import (
     Action,
     SystemActor,
+    access_wave_by_code,
     responses_visible_to,
     user_has_permission,
 )
@@ -54,6 +55,15 @@ def standard_for(wave: Wave) -> Standard:
 
 def is_assessment(wave: Wave) -> bool:
     return wave.instrument.kind == Instrument.Kind.ASSESSMENT
+
+
+def access_assessment_wave(user, programme: str, code: str) -> Wave:
+    """The wave ``code`` of ``programme`` if ``user`` may open it and it is an assessment wave;
+    otherwise 404: a survey wave has no assessment pages."""
+    wave = access_wave_by_code(user, programme, code)
+    if not is_assessment(wave):
+        raise Http404("No such assessment wave.")
+    return wave
 
 
 def today():

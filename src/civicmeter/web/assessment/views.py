@@ -21,7 +21,6 @@ from django.views.decorators.http import require_GET, require_POST
 from civicmeter import assessment
 from civicmeter.web.accounts.permissions import (
     Action,
-    access_wave_by_code,
     user_has_permission,
 )
 from civicmeter.web.collection.starting import start_response
@@ -84,9 +83,7 @@ def _verdict_context(response, standard):
 def start(request, programme: str, code: str, city: str):
     """Open (or create) the city's assessment, then show it."""
     response = start_response(request, programme, code, city)
-    if response is None:
-        return redirect("accounts:home")
-    return redirect("assessment:overview", response.pk)
+    return redirect("assessment:overview", response.pk) if response else redirect("accounts:home")
 
 
 @login_required
@@ -375,9 +372,7 @@ def validate(request, pk: int):
 @require_GET
 def wave_assessments(request, programme: str, code: str):
     """The assessments of a wave: admins see all and assign reviewers; reviewers see theirs."""
-    wave = access_wave_by_code(request.user, programme, code)
-    if not selectors.is_assessment(wave):
-        raise Http404("No such assessment wave.")
+    wave = selectors.access_assessment_wave(request.user, programme, code)
     is_admin = user_has_permission(request.user, Action.MANAGE_WAVE, programme=wave.programme)
     rows = selectors.assessments_of(wave)
     if not is_admin:

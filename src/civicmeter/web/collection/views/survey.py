@@ -277,9 +277,7 @@ class SurveyPage:
 def start(request, programme: str, code: str, city: str):
     """Create (or reopen) the city's response to the wave, then go to its first section."""
     response = start_response(request, programme, code, city)
-    if response is None:
-        return redirect("accounts:home")
-    return redirect(_survey_url(response))
+    return redirect(_survey_url(response) if response else "accounts:home")
 
 
 @login_required
