@@ -55,7 +55,7 @@ class Timeline:
     undated: list[AgendaAction]
     first: date | None
     last: date | None
-    months: list[tuple[float, str]]  # (x, "2026-03") month ticks
+    months: list[tuple[float, str]]  # (x, label) axis ticks, thinned by span (see axis_ticks)
     today_x: float | None
     height: int
 
@@ -90,12 +90,31 @@ def timeline(programme, city, today: date) -> Timeline:
         )
         for k, (a, s, e) in enumerate(spans)
     ]
-    months, month = [], date(first.year, first.month, 1)
+    ticks = [(x(day), label) for day, label in axis_ticks(first, last)]
+    return Timeline(bars, undated, first, last, ticks, x(today), 30 + len(bars) * ROW + 10)
+
+
+MAX_TICKS = 16  # about as many "2026-03" labels as fit side by side across the 1000-unit axis
+
+
+def axis_ticks(first: date, last: date) -> list[tuple[date, str]]:
+    """The axis labels for a timeline from ``first`` to ``last``: every month under 18 months,
+    every quarter (labelled by its first month) under about four and a half years, then years,
+    every n-th year when even those would crowd, so labels never overlap however long the agenda."""
+    span = (last.year - first.year) * 12 + last.month - first.month
+    if span < 18:
+        step, fmt = 1, "%Y-%m"
+    elif span < 3 * MAX_TICKS:
+        step, fmt = 3, "%Y-%m"
+    else:
+        step, fmt = 12 * -(-span // (12 * MAX_TICKS)), "%Y"
+    ticks, month = [], date(first.year, 1, 1)
     while month < last:
         if month >= first:
-            months.append((x(month), month.strftime("%Y-%m")))
-        month = date(month.year + (month.month // 12), month.month % 12 + 1, 1)
-    return Timeline(bars, undated, first, last, months, x(today), 30 + len(bars) * ROW + 10)
+            ticks.append((month, month.strftime(fmt)))
+        total = month.month - 1 + step
+        month = date(month.year + total // 12, total % 12 + 1, 1)
+    return ticks
 
 
 @dataclass(frozen=True)
