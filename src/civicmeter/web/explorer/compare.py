@@ -177,11 +177,13 @@ def city_rows(site: published.Site, query: str = "") -> list[CityRow]:
     """Each city with published results once, in its newest published wave, filtered by ``query``
     (kept per data key, query and language: the list is the same for every visitor)."""
     key = (tuple(r.key for r in site.rows), query.casefold(), page_language())
-    if key not in _ROWS:
-        if len(_ROWS) > 64:
+    rows = _ROWS.get(key)
+    if rows is None:
+        rows = _city_rows(site, query)
+        if len(_ROWS) > 64:  # searches by name: keep the memory bounded
             _ROWS.clear()
-        _ROWS[key] = _city_rows(site, query)
-    return _ROWS[key]
+        _ROWS[key] = rows
+    return rows
 
 
 def _city_rows(site: published.Site, query: str) -> list[CityRow]:
