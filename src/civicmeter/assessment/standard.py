@@ -23,9 +23,9 @@ def translated(texts: Mapping[str, str], lang: str, default: str = "en") -> str:
     return texts.get(lang) or texts.get(default) or next(iter(texts.values()), "")
 
 
-@dataclass(frozen=True)
-class ChecklistItem:
-    code: str
+class Worded:
+    """A part of the standard stated in several languages (``texts`` by language code), read in one."""
+
     texts: Mapping[str, str]
 
     def text(self, lang: str = "en") -> str:
@@ -33,27 +33,27 @@ class ChecklistItem:
 
 
 @dataclass(frozen=True)
-class Freshness:
+class ChecklistItem(Worded):
+    code: str
+    texts: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Freshness(Worded):
     """Dated evidence must fall within the last ``months`` (e.g. 4 for "at least quarterly")."""
 
     months: int
     texts: Mapping[str, str]
 
-    def text(self, lang: str = "en") -> str:
-        return translated(self.texts, lang)
-
 
 @dataclass(frozen=True)
-class EvidenceNeed:
+class EvidenceNeed(Worded):
     """At least one piece of evidence of one of ``kinds``; with a freshness window, at least
     ``records`` of them dated inside it."""
 
     kinds: tuple[str, ...]
     texts: Mapping[str, str]
     records: int = 0
-
-    def text(self, lang: str = "en") -> str:
-        return translated(self.texts, lang)
 
 
 @dataclass(frozen=True)
