@@ -3,7 +3,9 @@ and the permission policy; the admin is for fixing reference data (cities, progr
 
 from django.contrib import admin
 
-from .models import City, Instrument, Invitation, Programme, Wave
+from civicmeter.web.core.admin import ReadOnlyAdmin
+
+from .models import City, CityDisclosure, Instrument, Invitation, Programme, Wave, WaveEvent
 
 
 @admin.register(Programme)
@@ -33,8 +35,28 @@ class InstrumentAdmin(admin.ModelAdmin):
 
 @admin.register(Wave)
 class WaveAdmin(admin.ModelAdmin):
+    """The status changes only through the publication services (the dashboard, ``civicmeter wave
+    close|publish|unpublish``), which keep their rules and record each change: read-only here."""
+
     list_display = ("programme", "code", "title", "instrument", "status", "opens_on", "closes_on")
     list_filter = ("programme", "status")
+    readonly_fields = ("status",)
+
+
+@admin.register(WaveEvent)
+class WaveEventAdmin(ReadOnlyAdmin):
+    """Who closed, published or unpublished a wave, and when."""
+
+    list_display = ("wave", "action", "from_status", "to_status", "actor", "at")
+    list_filter = ("action", "wave__programme")
+
+
+@admin.register(CityDisclosure)
+class CityDisclosureAdmin(ReadOnlyAdmin):
+    """What each city agreed to publish (set by the city's team through ``disclosure_set``)."""
+
+    list_display = ("city", "profile_fields", "private_texts", "updated_at", "updated_by")
+    search_fields = ("city__name", "city__slug")
 
 
 @admin.register(Invitation)
