@@ -52,8 +52,10 @@ def city_map(request):
     language = get_language()
     data = wave_map_data(wave, public, language)
     colourings = [(c.key, c.label) for c in data["colourings"]]
-    form = MapFilterForm(request.GET or None, waves=codes, colourings=colourings, choices=data["choices"])
-    chosen = form.chosen() if request.GET else {}
+    given = request.GET.copy()
+    given.setdefault("wave", wave.code)  # the form shows the wave on the map, asked for or not
+    form = MapFilterForm(given, waves=codes, colourings=colourings, choices=data["choices"])
+    chosen = form.chosen()
     colour = chosen.get("colour") or (colourings[0][0] if colourings else "")
     rows = [row for row in data["rows"] if matches(row, chosen)]
     current = next((c for c in data["colourings"] if c.key == colour), None)
