@@ -51,3 +51,20 @@ def test_a_component_only_one_wave_has_is_kept_with_no_change():
     after = WaveScore("2020", 4.0, BEFORE.components[:4], 50, 40, 70, 150, "1.0")
     last = wave_progress(BEFORE, after, []).components[-1]
     assert (last.code, last.before, last.after, last.change) == ("C5", 1.0, None, None)
+
+
+def test_the_window_ends_when_the_later_answers_were_submitted_not_when_an_open_wave_closes():
+    after = WaveScore(
+        "2020", 5.0, BEFORE.components, 40, 30, 50, 150, "1.0", date(2030, 12, 31), date(2020, 6, 1)
+    )
+    assert after.fixed_on == date(2020, 6, 1)
+    actions = [ActionDone("In time", date(2020, 6, 1)), ActionDone("Done today", date(2026, 12, 1))]
+    assert [a.title for a in wave_progress(BEFORE, after, actions).actions] == ["In time"]
+
+
+def test_a_close_before_the_submission_is_the_bound_and_no_date_means_no_bound():
+    late = WaveScore(
+        "2020", 5.0, BEFORE.components, 40, 30, 50, 150, "1.0", date(2020, 9, 30), date(2020, 10, 5)
+    )
+    assert late.fixed_on == date(2020, 9, 30)
+    assert WaveScore("2020", 5.0, (), 40, 30, 50, 150, "1.0").fixed_on is None

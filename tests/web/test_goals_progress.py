@@ -101,3 +101,29 @@ class ProgressPanelTests(TestCase):
         )
         login(self.client, w.respondent_a)
         self.assertContains(self.client.get(self.url), "Publish a data strategy")
+
+    def test_the_window_ends_when_the_later_answers_were_submitted_even_if_the_wave_is_still_open(self):
+        w = self.world
+        Wave.objects.filter(pk=w.wave.pk).update(closes_on=date(2030, 12, 31))
+        for wave, day in (
+            (self.first, datetime(2018, 6, 1, tzinfo=UTC)),
+            (w.wave, datetime(2020, 5, 1, tzinfo=UTC)),
+        ):
+            Response.objects.filter(wave=wave, city=w.city_a).update(submitted_at=day)
+        for wave in (self.first, w.wave):
+            results_services.scores_compute(actor=SYSTEM, wave=wave)
+        for title, day in (("Open data portal", datetime(2019, 5, 2, tzinfo=UTC)), ("Done today", None)):
+            action = agenda.action_create(
+                actor=SYSTEM, programme=w.programme, city=w.city_a, spec=agenda.ActionSpec(title)
+            )
+            agenda.action_update(
+                actor=SYSTEM.as_of(day) if day else SYSTEM, action=action, values={"status": "done"}
+            )
+        progress, _waves = city_progress(w.programme, w.city_a)
+        self.assertEqual([a.title for a in progress.actions], ["Open data portal"])
+        login(self.client, w.respondent_a)
+        html = self.client.get(self.url).content.decode()
+        self.assertIn(
+            "Actions done between the 2018 answers (2018-06-01) and the 2020 answers (2020-05-01)", html
+        )
+        self.assertNotIn("Done today", html)

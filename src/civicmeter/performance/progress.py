@@ -39,6 +39,14 @@ class WaveScore:
     ranked: int
     recipe_version: str
     closes_on: date | None = None
+    answered_on: date | None = None  # when the city's answers were fixed (submitted)
+
+    @property
+    def fixed_on(self) -> date | None:
+        """When this wave's answers stopped changing: the day they were submitted, or the wave's
+        close if that came first (a wave open for years must not stretch the window to its close)."""
+        days = [d for d in (self.answered_on, self.closes_on) if d is not None]
+        return min(days) if days else None
 
 
 @dataclass(frozen=True)
@@ -105,8 +113,8 @@ def rank_verdict(before: WaveScore, after: WaveScore) -> Verdict:
 )
 def wave_progress(before: WaveScore, after: WaveScore, actions: list[ActionDone]) -> Progress:
     """The change from ``before`` to ``after``, component by component (in ``after``'s order, then
-    components only ``before`` had), with the actions done after ``before`` closed and by the time
-    ``after`` closed (all of them when a wave has no closing date), oldest first."""
+    components only ``before`` had), with the actions done after ``before``'s answers were fixed and
+    by the time ``after``'s were (``fixed_on``; no bound on a side whose date is unknown), oldest first."""
     old = {c.code: c for c in before.components}
     new = {c.code: c for c in after.components}
     order = [*new, *(code for code in old if code not in new)]
@@ -126,7 +134,7 @@ def wave_progress(before: WaveScore, after: WaveScore, actions: list[ActionDone]
     if before.ranked != after.ranked:
         caveats.append(Caveat.OTHER_CITIES)
     done = sorted(
-        (a for a in actions if _between(a.done_on, before.closes_on, after.closes_on)),
+        (a for a in actions if _between(a.done_on, before.fixed_on, after.fixed_on)),
         key=lambda a: (a.done_on, a.title),
     )
     return Progress(before, after, changes, rank_verdict(before, after), tuple(caveats), tuple(done))

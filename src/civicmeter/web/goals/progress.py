@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from civicmeter.performance import ActionDone, ComponentScore, Progress, WaveScore, wave_progress
 from civicmeter.web.agenda.models import AgendaAction, Status
+from civicmeter.web.collection.models import Response
 from civicmeter.web.programmes.models import City, Instrument, Programme
 from civicmeter.web.results.models import CityScore
 from civicmeter.web.results.selectors import PSI, latest_run
@@ -40,7 +41,15 @@ def wave_score(wave, score: CityScore) -> WaveScore:
         ranked=score.run.n,
         recipe_version=score.run.recipe_version,
         closes_on=wave.closes_on,
+        answered_on=answered_on(wave, score.city_id),
     )
+
+
+def answered_on(wave, city_id: int):
+    """The day the city's answers in ``wave`` were fixed: when its response was (last) submitted,
+    submitting being the step after which only a return for changes can alter them."""
+    response = Response.objects.filter(wave=wave, city_id=city_id, submitted_at__isnull=False).first()
+    return response.submitted_at.date() if response else None
 
 
 def actions_done(programme: Programme, city: City) -> list[ActionDone]:
