@@ -350,13 +350,6 @@ def _paired_assessment(wave: Wave) -> int | None:
     return Wave.objects.filter(pairs_with=wave).values_list("pk", flat=True).first()
 
 
-def fingerprint(wave: Wave) -> tuple | None:
-    """The key of ``wave``'s public data (as :func:`current` computes it), None when the wave is
-    not published. The status is read from the database, never from the object passed in."""
-    row = next((r for r in current().rows if r.pk == wave.pk), None)
-    return None if row is None else row.key
-
-
 def public_wave(wave: Wave) -> PublicWave | None:
     """The public view of ``wave``; None when it is not published."""
     return current().wave(wave.pk)
