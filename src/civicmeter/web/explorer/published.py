@@ -9,10 +9,11 @@ logic, private free text and assessment evidence are never read here, so "never 
 enforced in one place.
 
 Why one cached object per wave: a snapshot, the map and a static site all need the same small
-tables. :func:`public_wave` computes them once per *fingerprint* (the wave's status, counts and
-versions of its validated responses, its newest score runs and the disclosures), read in a few
-aggregate queries per call; any change to what is public changes the key, so a stale object can
-never be served and nothing needs invalidating. Unpublishing changes the status in the key.
+tables. Each :class:`PublicWave` is built once per *key* (the wave's status, the counts and
+versions of its validated responses, its newest score runs, the consent records and the city
+directory); :func:`current` reads every published wave's key in one statement per request. Any
+change to what is public changes the key, so a stale object can never be served and nothing needs
+invalidating; an unpublished wave is simply no longer among the published ones.
 """
 
 from __future__ import annotations
