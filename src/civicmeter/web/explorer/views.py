@@ -17,7 +17,11 @@ def _url(name: str, *args) -> str | None:
 def home(request):
     site = published.current()
     waves = [
-        {"wave": site.wave(row.pk), "findings": _url("explorer:findings", row.code)} for row in site.rows
+        {
+            "wave": site.wave(row.pk),
+            "findings": _url("explorer:findings", row.code) if row.kind == published.SURVEY else None,
+        }
+        for row in site.rows
     ]
     return render(
         request,
