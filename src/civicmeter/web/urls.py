@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("civicmeter.web.recommendations.urls")),
     path("", include("civicmeter.web.agenda.urls")),
     path("", include("civicmeter.web.goals.urls")),
+    path("", include("civicmeter.web.assessment.urls")),
     path("api/", include("civicmeter.web.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
