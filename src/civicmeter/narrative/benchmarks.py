@@ -27,7 +27,7 @@ from civicmeter.narrative import errors as E
 from civicmeter.narrative.benchmark_settings import BenchmarkSettings
 from civicmeter.narrative.errors import NarrativeError
 from civicmeter.narrative.peers import PeerGroup
-from civicmeter.narrative.tally import PeerTally, QuestionTally, tally_answers
+from civicmeter.narrative.tally import PEER_GROUP, WAVE_ANSWERS, PeerTally, QuestionTally, tally_answers
 from civicmeter.params import InstanceOf, validate_params
 
 
@@ -153,15 +153,7 @@ def benchmarks_from_tally(tally: PeerTally, city: str) -> BenchmarkSet:
     )
 
 
-@validate_params(
-    {
-        "instrument": [InstanceOf(Instrument, "an Instrument")],
-        "answers": [InstanceOf(Mapping, "a mapping of city -> {question: answer}")],
-        "city": [InstanceOf(str, "a city code")],
-        "peers": [InstanceOf(PeerGroup, "a PeerGroup")],
-        "settings": [InstanceOf(BenchmarkSettings, "a BenchmarkSettings")],
-    }
-)
+@validate_params({**WAVE_ANSWERS, "city": [InstanceOf(str, "a city code")], **PEER_GROUP})
 def benchmark_statements(
     instrument: Instrument,
     answers: Mapping[str, Mapping[str, str]],

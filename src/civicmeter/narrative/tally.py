@@ -53,14 +53,19 @@ def _usable(value: str, question: Question, settings: BenchmarkSettings) -> froz
     return (chosen - frozenset(settings.missing_choices)) or None
 
 
-@validate_params(
-    {
-        "instrument": [InstanceOf(Instrument, "an Instrument")],
-        "answers": [InstanceOf(Mapping, "a mapping of city -> {question: answer}")],
-        "peers": [InstanceOf(PeerGroup, "a PeerGroup")],
-        "settings": [InstanceOf(BenchmarkSettings, "a BenchmarkSettings")],
-    }
-)
+#: The checks on a wave's answers and on the peer group they are tallied for, shared by
+#: :func:`tally_answers` and the benchmark functions built on it so both refuse bad input alike.
+WAVE_ANSWERS = {
+    "instrument": [InstanceOf(Instrument, "an Instrument")],
+    "answers": [InstanceOf(Mapping, "a mapping of city -> {question: answer}")],
+}
+PEER_GROUP = {
+    "peers": [InstanceOf(PeerGroup, "a PeerGroup")],
+    "settings": [InstanceOf(BenchmarkSettings, "a BenchmarkSettings")],
+}
+
+
+@validate_params({**WAVE_ANSWERS, **PEER_GROUP})
 def tally_answers(
     instrument: Instrument,
     answers: Mapping[str, Mapping[str, str]],
