@@ -14,6 +14,14 @@ def city_actions(programme, city):
     return AgendaAction.objects.filter(programme=programme, city=city).select_related("city")
 
 
+def by_recommendation(programme, city) -> dict[int, AgendaAction]:
+    """The city's actions made from a recommendation, by its number (the newest when there are
+    several), so the recommendations panel shows what is already planned instead of offering to
+    add it again."""
+    found = city_actions(programme, city).filter(source=Source.RECOMMENDATION).order_by("id")
+    return {int(a.source_ref): a for a in found if a.source_ref.isdigit()}
+
+
 def access_action(action_id: int, *, programme, city) -> AgendaAction:
     """The action if it is in ``city``'s agenda in ``programme``; otherwise 404 (another city's
     action and a missing one look the same)."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from civicmeter.narrative import SHIPPED_CASES, Triggered
 from civicmeter.web.accounts.permissions import Action, user_has_permission
+from civicmeter.web.agenda.selectors import by_recommendation
 
 from . import content, selectors
 
@@ -18,6 +19,7 @@ class ShownRecommendation:
     item: Triggered
     component: str
     strong: list[tuple[str, int]]  # (city name, share of the maximum in whole percent)
+    on_agenda: object = None  # the city's agenda action made from it, if there is one
 
     @property
     def cases(self) -> list[tuple]:
@@ -34,13 +36,14 @@ def component_names() -> dict[str, str]:
     return {c.code: c.name for recipe in content.recipes() for c in recipe.components}
 
 
-def shown(found: selectors.CityRecommendations) -> list[ShownRecommendation]:
+def shown(found: selectors.CityRecommendations, planned: dict | None = None) -> list[ShownRecommendation]:
     names = component_names()
     return [
         ShownRecommendation(
             t,
             names.get(t.recommendation.component, t.recommendation.component),
             [(found.names.get(slug, slug), round(100 * share)) for slug, share in t.strong_cities],
+            (planned or {}).get(t.number),
         )
         for t in found.result.items
     ]
@@ -59,7 +62,7 @@ def recommendations_context(request, programme, city) -> dict | None:
         "peers": peers,
         "peer_kinds": selectors.PEER_KINDS,
         "found": found,
-        "items": shown(found) if found else [],
+        "items": shown(found, by_recommendation(programme, city)) if found else [],
         "can_plan": user_has_permission(request.user, Action.EDIT_AGENDA, programme=programme, city=city),
         "is_staff": user_has_permission(request.user, Action.VIEW_WAVE, programme=programme),
     }
