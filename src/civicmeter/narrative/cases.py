@@ -17,7 +17,7 @@ from civicmeter.indexing.errors import ProblemCollector
 from civicmeter.instruments import Instrument
 from civicmeter.narrative import errors as E
 from civicmeter.narrative.errors import NarrativeError
-from civicmeter.narrative.rule_reader import RuleReader, file_messages, missing_languages
+from civicmeter.narrative.rule_reader import RuleReader, check_languages, file_messages
 from civicmeter.narrative.rules import RuleSet
 from civicmeter.narrative.texts import Text
 from civicmeter.params import NONE, InstanceOf, validate_params
@@ -159,14 +159,7 @@ def _check_languages(root: _CaseReader, cases: list[CaseEntry]) -> None:
     """Every language a file's texts use is given for every text of every case of that file
     (``narrative.E018``); staff files are checked on their own, so an English-only one loads."""
     texts = {c.id: {k: getattr(c, k) for k in ("country", "title", "summary")} for c in cases}
-    languages = {lang for each in texts.values() for text in each.values() for lang in text.translations}
-    for case_id, each in texts.items():
-        for lang, places in missing_languages(each, languages).items():
-            root.problem(
-                f"cases.{case_id}",
-                "narrative.E018",
-                E.MISSING_LANGUAGE.format(what=f"case {case_id}", lang=lang, places=", ".join(places)),
-            )
+    check_languages(root, texts, key="cases", what="case")
 
 
 FILE_MESSAGES = file_messages("case file", "narrative.E011", TOP_KEYS)

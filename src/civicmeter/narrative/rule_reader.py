@@ -48,6 +48,20 @@ def missing_languages(texts: dict[str, Text], languages: set[str]) -> dict[str, 
     }
 
 
+def check_languages(reader: MappingReader, texts: dict[Any, dict[str, Text]], *, key: str, what: str) -> None:
+    """Every language any text of a file is written in is given for every text of every entry
+    (``narrative.E018``). ``texts`` holds each entry's texts by place, under the entry's id; a gap
+    is a problem at ``{key}.{id}`` that names the entry as ``{what} {id}``."""
+    languages = {lang for each in texts.values() for text in each.values() for lang in text.translations}
+    for entry, each in texts.items():
+        for lang, places in missing_languages(each, languages).items():
+            reader.problem(
+                f"{key}.{entry}",
+                "narrative.E018",
+                E.MISSING_LANGUAGE.format(what=f"{what} {entry}", lang=lang, places=", ".join(places)),
+            )
+
+
 def _check_one(reader: MappingReader, key: str, text: str, allowed: tuple[str, ...]) -> None:
     try:
         names = [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]

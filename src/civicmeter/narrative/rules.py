@@ -33,7 +33,7 @@ from civicmeter.indexing.errors import ProblemCollector
 from civicmeter.instruments import Instrument
 from civicmeter.narrative import errors as E
 from civicmeter.narrative.errors import NarrativeError
-from civicmeter.narrative.rule_reader import RuleReader, check_placeholders, file_messages, missing_languages
+from civicmeter.narrative.rule_reader import RuleReader, check_languages, check_placeholders, file_messages
 from civicmeter.narrative.texts import Text
 from civicmeter.params import InstanceOf, validate_params
 from civicmeter.scoring import ScoringRecipe
@@ -264,16 +264,7 @@ def _check_languages(root: RuleReader, recommendations: list[RecommendationRule]
     """Every language any text of the file is written in is given for every text of every rule
     (``narrative.E018``), so a page never mixes a translated rule with an untranslated one's gaps."""
     texts = {rule.number: _texts(rule) for rule in recommendations}
-    languages = {lang for each in texts.values() for text in each.values() for lang in text.translations}
-    for number, each in texts.items():
-        for lang, places in missing_languages(each, languages).items():
-            root.problem(
-                f"recommendations.{number}",
-                "narrative.E018",
-                E.MISSING_LANGUAGE.format(
-                    what=f"recommendation {number}", lang=lang, places=", ".join(places)
-                ),
-            )
+    check_languages(root, texts, key="recommendations", what="recommendation")
 
 
 def _rules_from_dict(
