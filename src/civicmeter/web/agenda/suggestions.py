@@ -46,9 +46,10 @@ def roadmap_items(user, programme, city, lang: str) -> list[RoadmapItem]:
     return items
 
 
-def recommendation_titles(programme) -> list[tuple[int, str]]:
+def recommendation_titles(programme, lang: str = "en") -> list[tuple[int, str]]:
+    """The rules' recommendation titles in ``lang`` (English where the rules are not translated)."""
     rules = content.active_rules(programme, survey_instrument(programme))
-    return [(r.number, r.title) for r in rules.recommendations]
+    return [(r.number, r.title.in_language(lang)) for r in rules.recommendations]
 
 
 def suggestion(user, programme, city, query, lang: str) -> dict:
@@ -60,8 +61,8 @@ def suggestion(user, programme, city, query, lang: str) -> dict:
         found = next((r for r in rules.recommendations if r.number == int(number)), None)
         if found is not None:
             return {
-                "title": found.title,
-                "notes": "\n".join(f"• {action}" for action in found.first_actions),
+                "title": found.title.in_language(lang),
+                "notes": "\n".join(f"• {action.in_language(lang)}" for action in found.first_actions),
                 "source": Source.RECOMMENDATION,
                 "source_ref": str(found.number),
                 "source_wave": query.get("wave", "")[:30],

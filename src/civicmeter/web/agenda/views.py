@@ -100,7 +100,7 @@ def add(request, programme: str, city: str):
         form, source = ActionForm(initial=initial), SourceForm(initial=initial)
         if initial["source"] == Source.OWN:
             starts = {
-                "recommendations": recommendation_titles(programme_row),
+                "recommendations": recommendation_titles(programme_row, lang),
                 "roadmap": roadmap_items(request.user, programme_row, city_row, lang),
             }
     return render(

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from civicmeter.narrative import SHIPPED_CASES, Triggered
+from django.utils.translation import get_language
+
+from civicmeter.narrative import LANGUAGES, SHIPPED_CASES, CaseEntry, Triggered
 from civicmeter.web.accounts.permissions import Action, user_has_permission
 from civicmeter.web.agenda.selectors import by_recommendation
 
@@ -22,14 +24,37 @@ class ShownRecommendation:
     on_agenda: object = None  # the city's agenda action made from it, if there is one
 
     @property
+    def lang(self) -> str:
+        """``lang`` for the title and first actions: "" when they are in the page's language,
+        else the language they fell back to (English, where the rules are not translated)."""
+        shown = self.item.text_language
+        return "" if shown == self.item.language else shown
+
+    @property
     def cases(self) -> list[tuple]:
-        """``(case, language)``: the shipped cases are written in English (``lang="en"`` on other
-        pages); a programme's own cases in whatever language its staff wrote them ("")."""
-        return [(c, "en" if c.file == str(SHIPPED_CASES) else "") for c in self.item.cases]
+        """``(case, texts, lang)``: the case's country, title and summary in the page's language
+        (see :func:`shown_case`) and the ``lang`` to mark them with ("" when none is needed)."""
+        return [(c, *shown_case(c, self.item.language)) for c in self.item.cases]
 
     @property
     def priority_percent(self) -> int | None:
         return None if self.item.priority is None else round(100 * self.item.priority)
+
+
+def page_language() -> str:
+    """The active language if the narrative texts have it (they have the site's), else English."""
+    language = (get_language() or "en").split("-")[0]
+    return language if language in LANGUAGES else "en"
+
+
+def shown_case(case: CaseEntry, language: str) -> tuple[dict[str, str], str]:
+    """A case's texts in ``language`` (English where it is not translated) and the ``lang`` they
+    need: "" in the page's language; "en" for an English fallback of the shipped file or of a
+    translated staff file; "" for an untranslated staff case, written in whatever language its
+    staff chose."""
+    shown = case.text_language(language)
+    translated = case.file == str(SHIPPED_CASES) or len(case.summary.translations) > 1
+    return case.in_language(language), ("" if shown == language or not translated else shown)
 
 
 def component_names() -> dict[str, str]:
@@ -55,7 +80,7 @@ def recommendations_context(request, programme, city) -> dict | None:
         return {"waves": [], "found": None}
     chosen = next((w for w in waves if w.code == request.GET.get("wave")), waves[0])
     peers = request.GET.get("peers") if request.GET.get("peers") in selectors.PEER_KINDS else "all"
-    found = selectors.city_recommendations(chosen, city, peers=peers)
+    found = selectors.city_recommendations(chosen, city, peers=peers, language=page_language())
     return {
         "waves": waves,
         "wave": chosen,

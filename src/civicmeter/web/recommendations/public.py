@@ -33,10 +33,10 @@ def _evidence(wave) -> Evidence:
     return _EVIDENCE[wave.key]
 
 
-def public_top(wave, slug: str, n: int = 3) -> list[ShownRecommendation]:
+def public_top(wave, slug: str, n: int = 3, language: str = "en") -> list[ShownRecommendation]:
     """The city's ``n`` highest-priority recommendations in the public ``wave`` (a ``PublicWave``),
-    against all public cities of the wave; [] when the city is not public there or the wave is not
-    a survey the rules read."""
+    against all public cities of the wave, worded in ``language`` where translated; [] when the
+    city is not public there or the wave is not a survey the rules read."""
     if slug not in wave.cities or wave.kind != "survey":
         return []
     programme = Programme.objects.filter(slug=wave.programme_slug).first()
@@ -48,7 +48,13 @@ def public_top(wave, slug: str, n: int = 3) -> list[ShownRecommendation]:
         return []
     cases = content.active_cases(programme, rules, wave.instrument)
     result = recommend(
-        rules, wave.instrument, slug, PeerGroup("all", frozenset(wave.cities)), evidence, cases
+        rules,
+        wave.instrument,
+        slug,
+        PeerGroup("all", frozenset(wave.cities)),
+        evidence,
+        cases,
+        language=language,
     )
     names = component_names()
     return [

@@ -131,9 +131,12 @@ def scored_survey_waves(programme, city) -> list[Wave]:
     ]
 
 
-def city_recommendations(wave: Wave, city, *, peers: str = "all") -> CityRecommendations | None:
-    """``city``'s recommendations in ``wave`` against its ``peers`` group, or None when the city
-    has no scored answers there, the group is unknown, or the rules are for another instrument."""
+def city_recommendations(
+    wave: Wave, city, *, peers: str = "all", language: str = "en"
+) -> CityRecommendations | None:
+    """``city``'s recommendations in ``wave`` against its ``peers`` group, worded in ``language``
+    where the rules translate them, or None when the city has no scored answers there, the group is
+    unknown, or the rules are for another instrument."""
     from civicmeter.web.programmes.models import City
 
     if wave.instrument.kind != Instrument.Kind.SURVEY:
@@ -149,7 +152,7 @@ def city_recommendations(wave: Wave, city, *, peers: str = "all") -> CityRecomme
     if group is None:
         return None
     cases = content.active_cases(wave.programme, rules, instrument)
-    result = recommend(rules, instrument, city.slug, group, evidence, cases)
+    result = recommend(rules, instrument, city.slug, group, evidence, cases, language=language)
     strong = {slug for t in result.items for slug, _ in t.strong_cities}
     names = dict(City.objects.filter(slug__in=strong).values_list("slug", "name"))
     assessment = data_use_wave(wave)

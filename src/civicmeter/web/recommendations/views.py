@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from civicmeter.narrative import SHIPPED_CASES, SHIPPED_RULES, filter_cases, search_cases
@@ -18,7 +17,7 @@ from civicmeter.web.programmes.models import Programme
 from . import content, services
 from .forms import CaseForm, ContentForm
 from .models import ContentVersion
-from .panel import component_names
+from .panel import component_names, page_language, shown_case
 
 SAVE = {ContentVersion.Kind.RULES: services.rules_save, ContentVersion.Kind.CASES: services.cases_save}
 EDIT = {ContentVersion.Kind.RULES: Action.EDIT_RECOMMENDATIONS, ContentVersion.Kind.CASES: Action.ADD_CASES}
@@ -112,14 +111,23 @@ def _library_choices(row: Programme):
     names = component_names()
     components = sorted({r.component for r in rules.recommendations})
     areas = instrument.choices(POLICY_AREA_QUESTION).choices
-    language = get_language() or "en"
+    language = page_language()
     return {
         "rules": rules,
         "library": library,
-        "recommendations": [(r.number, f"{r.number}. {r.title}") for r in rules.recommendations],
+        "recommendations": [
+            (r.number, f"{r.number}. {r.title.in_language(language)}", _lang(r.title, language))
+            for r in rules.recommendations
+        ],
         "components": [(c, names.get(c, c)) for c in components],
         "policy_areas": [(c.name, instrument.text(c.labels, language)) for c in areas],
     }
+
+
+def _lang(text, language: str) -> str:
+    """``lang`` for a rules text shown on a ``language`` page: "" unless it fell back to English."""
+    shown = text.language_of(language)
+    return "" if shown == language else shown
 
 
 def _int_or_none(value: str | None) -> int | None:
@@ -137,13 +145,15 @@ def cases(request, programme: str):
     query = request.GET.get("q", "").strip()
     found = filter_cases(choices["library"], recommendation=number, component=component, policy_area=area)
     matching = {c.id for c in search_cases(choices["library"], query)}
-    titles, names = dict(choices["recommendations"]), dict(choices["components"])
+    titles = {n: (title, lang) for n, title, lang in choices["recommendations"]}
+    names = dict(choices["components"])
     areas = dict(choices["policy_areas"])
+    language = page_language()
     shown = [
         {
             "case": c,
-            "lang": "en" if c.file == str(SHIPPED_CASES) else "",
-            "recommendations": [titles.get(n, str(n)) for n in c.recommendations],
+            **dict(zip(("texts", "lang"), shown_case(c, language), strict=True)),
+            "recommendations": [titles.get(n, (str(n), "")) for n in c.recommendations],
             "component": names.get(c.component, c.component),
             "policy_areas": [areas.get(a, a) for a in c.policy_areas],
         }
@@ -174,7 +184,8 @@ def case_add(request, programme: str):
     if not user_has_permission(request.user, Action.ADD_CASES, programme=row):
         raise Http404("No such page.")
     choices = _library_choices(row)
-    options = {k: choices[k] for k in ("recommendations", "components", "policy_areas")}
+    options = {k: choices[k] for k in ("components", "policy_areas")}
+    options["recommendations"] = [(n, title) for n, title, _ in choices["recommendations"]]
     problems: list[str] = []
     if request.method == "POST":
         form = CaseForm(request.POST, **options)
