@@ -13,12 +13,20 @@ from civicmeter.demo.answers import synthetic_answers
 from civicmeter.web.accounts.permissions import SYSTEM
 from civicmeter.web.agenda.models import AgendaAction
 from civicmeter.web.collection.models import CriterionReview, Response
+from civicmeter.web.explorer import published
 from civicmeter.web.goals.progress import city_progress
 from civicmeter.web.programmes.demo import DEMO_PASSWORD, DemoIncomplete, demo_load
 from civicmeter.web.programmes.instrument_cache import instrument_for
 from civicmeter.web.programmes.models import City, Wave
+from civicmeter.web.programmes.services import wave_close, wave_publish
 from civicmeter.web.results import selectors as results_selectors
 from civicmeter.web.results.services import scores_compute
+
+
+def public_city_slugs_in(wave: Wave) -> set[str]:
+    """The cities a public page of ``wave`` shows (none while it is not published)."""
+    public = published.public_wave(wave)
+    return set() if public is None else set(public.cities)
 
 
 class DemoTests(TestCase):
@@ -63,6 +71,22 @@ class DemoTests(TestCase):
         self.assertFalse(Response.objects.filter(wave__code="2020", city__slug="rochester-us").exists())
         self.assertGreaterEqual(Response.objects.filter(wave__code="2020", status="draft").count(), 5)
         self.assertEqual(Wave.objects.get(code="2020").status, "open")
+
+    def test_2020_is_validated_but_for_a_few_left_to_try_each_step(self):
+        status = dict(Response.objects.filter(wave__code="2020").values_list("city__slug", "status"))
+        for slug in ("lisbon-pt", "athens-gr", "bilbao-es", "baltimore-us"):
+            self.assertEqual(status[slug], "validated", slug)
+        waiting = sorted(slug for slug, s in status.items() if s == "submitted")
+        self.assertEqual(waiting, ["leipzig-de", "oslo-no", "seattle-us", "tallinn-ee"])
+
+    def test_closing_and_publishing_2020_makes_its_validated_cities_public(self):
+        wave = Wave.objects.get(code="2020")
+        self.assertNotIn("lisbon-pt", public_city_slugs_in(wave))
+        wave_close(actor=SYSTEM, wave=wave)
+        wave_publish(actor=SYSTEM, wave=wave)
+        public = public_city_slugs_in(wave)
+        self.assertTrue({"lisbon-pt", "athens-gr", "bilbao-es"} <= public)
+        self.assertFalse({"leipzig-de", "graz-at", "rochester-us"} & public)
 
     def test_baltimore_sees_its_change_from_2018_to_2020_beside_an_action_done_in_between(self):
         baltimore = Response.objects.get(wave__code="2020", city__slug="baltimore-us")

@@ -46,11 +46,13 @@ from civicmeter.web.programmes.services import CityRecord, Member, WaveSpec
 PROGRAMME_SLUG = "innovation-capacity"
 DEMO_PASSWORD = "demo"  # noqa: S105 - the documented demo password, local use only
 #: 2020 responses left unfinished so the survey can be tried (Rochester's is not even started).
-DRAFT_CITIES_2020 = ("bilbao-es", "athens-gr", "lima-pe", "wellington-nz", "bologna-it", "tempe-us")
+DRAFT_CITIES_2020 = ("graz-at", "riga-lv", "lima-pe", "wellington-nz", "bologna-it", "tempe-us")
 NOT_STARTED_2020 = ("rochester-us",)
-#: 2020 responses also validated, so Baltimore's team page compares its 2018 and 2020 scores
-#: (progress across waves) beside its agenda; the other submitted ones wait for the reviewer.
-VALIDATED_2020 = ("baltimore-us",)
+#: Submitted 2020 responses left waiting for the programme's validation, so that step can be tried.
+#: Every other submitted 2020 response is validated: once an admin closes and publishes the wave, its
+#: cities (Lisbon, Athens, Bilbao, Baltimore...) appear on the public pages, and Baltimore's team page
+#: compares its 2018 and 2020 scores (progress across waves) beside its agenda.
+AWAITING_VALIDATION_2020 = ("leipzig-de", "oslo-no", "seattle-us", "tallinn-ee")
 #: The data-use assessment wave (US cities: the OECD drew data-use data from What Works Cities
 #: assessments of US cities) and the survey wave whose results table shows its scores.
 ASSESSMENT_WAVE, ASSESSMENT_PAIRS_WITH = "2020-data-use", "2020"
@@ -343,9 +345,9 @@ def _load_survey_wave(wave: Wave, cities: list[City], known: dict) -> int:
     groups = _survey_answers(instrument_for(wave.instrument), wave, cities, known)
     for provenance, answers in groups.items():
         _import(wave, answers, provenance=provenance, on=on)
-    validated = Response.objects.filter(wave=wave)
+    validated = Response.objects.filter(wave=wave, status=Response.Status.SUBMITTED)
     if wave.code == "2020":
-        validated = validated.filter(city__slug__in=VALIDATED_2020)
+        validated = validated.exclude(city__slug__in=AWAITING_VALIDATION_2020)
     for response in validated:
         collection.response_validate(actor=SYSTEM.as_of(on), response=response)
     return sum(len(answers) for answers in groups.values())
