@@ -9,7 +9,9 @@ from unittest import mock
 import pytest
 import schemathesis
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from civicmeter.testing import make_published_world
@@ -25,7 +27,18 @@ def test_the_schema_validates_without_warnings(tmp_path):
 
 
 @pytest.fixture
-def admin_key(db):
+def open_connection():
+    """Requests through the WSGI app keep the test's database connection (and its transaction), as
+    Django's test client does: the end of a request would otherwise close it (PostgreSQL)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def admin_key(db, open_connection):
     world = make_published_world()
     return services.token_create(actor=SYSTEM, user=world.admin, name="schemathesis").key
 
