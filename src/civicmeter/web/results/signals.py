@@ -2,7 +2,8 @@
 
 What changes scores: a status change (submit, validate, return), a change to a response that is
 being scored (an import into a submitted or validated response) and a reviewer's criterion outcome.
-Each wave is queued at most once per transaction, after it commits, so the task sees the change.
+Each wave is queued at most once per transaction, after it commits, so the task sees the change,
+and not at all when a rescoring of the wave is already waiting in the queue (``tasks.rescoring_waiting``).
 """
 
 from __future__ import annotations
@@ -20,16 +21,18 @@ def queue_rescoring(wave_id: int) -> None:
     """Queue ``score_wave(wave_id)`` when the current transaction commits, once per wave.
 
     A wave already waiting in this transaction's commit callbacks is not added again (an import
-    saves many responses in one transaction); a rolled-back transaction queues nothing.
+    saves many responses in one transaction); a rolled-back transaction queues nothing; a wave
+    whose rescoring is queued and not started is not queued again.
     """
     connection = transaction.get_connection()
     if any(getattr(entry[1], "rescores_wave", None) == wave_id for entry in connection.run_on_commit):
         return
 
     def enqueue() -> None:
-        from .tasks import score_wave
+        from .tasks import rescoring_waiting, score_wave
 
-        score_wave.enqueue(wave_id)
+        if not rescoring_waiting(wave_id):
+            score_wave.enqueue(wave_id)
 
     enqueue.rescores_wave = wave_id
     transaction.on_commit(enqueue, robust=True)
