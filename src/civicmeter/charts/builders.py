@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import altair as alt
+from altair.utils.schemapi import debug_mode
 
 from civicmeter.charts import theme
 from civicmeter.charts.chart import Chart, ChartTable
@@ -51,18 +52,15 @@ _SHAPES_LOCK = threading.Lock()
 _SHAPES_MAX = 2048
 
 
-def _shape(key: tuple, build: Callable[[], alt.TopLevelMixin], *, title: str, subtitle: str | None,
-           n: int | None, language: str) -> dict:
-    """The spec without its rows, built once per ``key`` (the builder and every argument but rows)."""
-    full = (*key, title, subtitle, n, language)
+def _shape(key: tuple, build: Callable[[], alt.TopLevelMixin], language: str) -> dict:
+    """The spec without its rows and titles, built once per ``key`` (the builder and its arguments
+    but rows and titles) and language; Altair's own checks are off while building, since the tests
+    validate every kind against the Vega-Lite schema."""
+    full = (*key, language)
     text = _SHAPES.get(full)
     if text is None:
-        chart = build().properties(
-            title=alt.TitleParams(
-                text=_lines(title, TITLE_CHARS), subtitle=_subtitle(subtitle, n) or alt.Undefined
-            ),
-        ).configure(**theme.config(language))
-        spec = chart.to_dict(validate=False)  # the tests validate every kind against the schema
+        with debug_mode(False):
+            spec = build().configure(**theme.config(language)).to_dict(validate=False)
         spec.pop("$schema", None)
         text = json.dumps(spec)
         with _SHAPES_LOCK:
@@ -76,7 +74,10 @@ def _finish(
     key: tuple, build: Callable[[], alt.TopLevelMixin], *, title: str, subtitle: str | None, n: int | None,
     language: str, description: str, table: ChartTable, values: list[dict[str, Any]],
 ) -> Chart:
-    spec = _shape(key, build, title=title, subtitle=subtitle, n=n, language=language)
+    spec = _shape(key, build, language)
+    spec["title"] = {"text": _lines(title, TITLE_CHARS)}
+    if lines := _subtitle(subtitle, n):
+        spec["title"]["subtitle"] = lines
     spec["datasets"] = {"table": values}
     spec["description"] = description
     return Chart(spec=spec, title=title, description=description, n=n, _table=table)
