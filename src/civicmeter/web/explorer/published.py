@@ -33,6 +33,7 @@ from civicmeter.narrative import (
     BenchmarkSet,
     PeerGroup,
     PeerTally,
+    band_of,
     benchmarks_from_tally,
     peer_groups,
     tally_answers,
@@ -151,11 +152,33 @@ class PublicWave:
     def answers(self) -> dict[str, Mapping[str, str]]:
         return {slug: city.answers for slug, city in self.cities.items()}
 
+    @functools.cached_property
+    def _peer_facts(self) -> dict[str, dict[str, object]]:
+        return {s: c.peer_facts for s, c in self.cities.items()}
+
+    @functools.cached_property
+    def _groups_by_facts(self) -> dict[tuple, dict[str, PeerGroup]]:
+        return {}
+
     def peer_groups(self, slug: str) -> dict[str, PeerGroup]:
         """The city's peer groups among the wave's public cities, by kind (all, continent,
-        population_band); a group is missing when the city's own fact is unknown."""
-        facts = {s: c.peer_facts for s, c in self.cities.items()}
-        return {group.kind: group for group in peer_groups(slug, facts)}
+        population_band); a group is missing when the city's own fact is unknown.
+
+        A city's groups depend only on its continent and population band, so they are built once
+        per such pair and shared (building them for every city from every city's facts made the
+        snapshots of a large wave cost quadratic time); sharing also keeps each group's tally
+        cached once."""
+        facts = self._peer_facts
+        if slug not in facts:
+            return {group.kind: group for group in peer_groups(slug, facts)}  # says what is wrong
+        population = facts[slug]["population"]
+        counted = isinstance(population, int) and not isinstance(population, bool)
+        key = (facts[slug]["continent"], band_of(population) if counted else None)
+        groups = self._groups_by_facts.get(key)
+        if groups is None:
+            groups = {group.kind: group for group in peer_groups(slug, facts)}
+            self._groups_by_facts[key] = groups
+        return dict(groups)
 
     def tally(self, peers: PeerGroup) -> PeerTally:
         """How many of ``peers`` gave each closed answer (computed once per group and key)."""
