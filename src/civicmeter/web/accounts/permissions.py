@@ -20,6 +20,8 @@ from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from .role_memo import roles_of
+
 
 @dataclass(frozen=True)
 class SystemActor:
@@ -103,10 +105,13 @@ def user_has_permission(user, action: Action, *, programme, city=None) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     kinds = _GRANTS[action]
-    roles = user.roles.filter(programme=programme, kind__in=kinds)
-    if "respondent" in kinds:
-        roles = roles.filter(Q(kind__in=kinds - {"respondent"}) | Q(kind="respondent", city=city))
-    return roles.exists()
+    programme_id, city_id = getattr(programme, "pk", programme), getattr(city, "pk", city)
+    return any(
+        held.programme_id == programme_id
+        and held.kind in kinds
+        and (held.kind != "respondent" or held.city_id == city_id)
+        for held in roles_of(user)  # read once per request
+    )
 
 
 def require_permission(user, action: Action, *, programme, city=None) -> None:
@@ -118,7 +123,7 @@ def require_instrument_admin(user) -> None:
     """Instruments are shared by all programmes: site admins and any programme admin may add them."""
     if _is_system(user):
         return
-    if getattr(user, "is_authenticated", False) and user.roles.filter(kind="admin").exists():
+    if getattr(user, "is_authenticated", False) and any(held.kind == "admin" for held in roles_of(user)):
         return
     raise PermissionDenied("Only programme admins may register instruments.")
 
