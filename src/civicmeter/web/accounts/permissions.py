@@ -73,9 +73,9 @@ class Action(enum.StrEnum):
     REVIEW_RESPONSE = "review_response"  # record each assessment criterion's review outcome
     VIEW_CITY = "view_city"  # the city team page: the city's scores, recommendations, agenda
     EDIT_AGENDA = "edit_agenda"  # the city's implementation agenda: only its own team
+    EDIT_GOALS = "edit_goals"  # the city's goals, KPI values and goals page: only its own team
     EDIT_RECOMMENDATIONS = "edit_recommendations"  # a programme's recommendation rules
     ADD_CASES = "add_cases"  # a programme's case library
-    EDIT_GOALS = "edit_goals"  # the city's goals, KPI values and goals page: only its own team
 
 
 # Which role kinds grant which action. Respondents are further limited to their own city.
@@ -88,9 +88,9 @@ _GRANTS: dict[Action, frozenset[str]] = {
     Action.REVIEW_RESPONSE: frozenset({"admin", "reviewer"}),
     Action.VIEW_CITY: frozenset({"admin", "reviewer", "respondent"}),
     Action.EDIT_AGENDA: frozenset({"respondent"}),
+    Action.EDIT_GOALS: frozenset({"respondent"}),
     Action.EDIT_RECOMMENDATIONS: frozenset({"admin"}),
     Action.ADD_CASES: frozenset({"admin", "reviewer"}),
-    Action.EDIT_GOALS: frozenset({"respondent"}),
 }
 
 
