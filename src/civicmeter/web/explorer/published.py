@@ -19,8 +19,6 @@ invalidating; an unpublished wave is simply no longer among the published ones.
 from __future__ import annotations
 
 import functools
-import threading
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -39,6 +37,7 @@ from civicmeter.narrative import (
     tally_answers,
 )
 from civicmeter.web.collection.models import Answer, Response
+from civicmeter.web.explorer.memo import KeyedMemo
 from civicmeter.web.programmes.instrument_cache import instrument_for
 from civicmeter.web.programmes.models import City, CityDisclosure, Programme, Wave
 from civicmeter.web.programmes.models import Instrument as InstrumentRow
@@ -412,32 +411,7 @@ def preview_wave(wave: Wave) -> PublicWave:
 # -- building ----------------------------------------------------------------------------------
 
 
-class _Cache:
-    """A small per-process LRU of built public waves, keyed by fingerprint."""
-
-    def __init__(self, size: int = 16):
-        self.size = size
-        self._items: OrderedDict[tuple, PublicWave] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get_or_build(self, key: tuple, build) -> PublicWave:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        built = build()
-        with self._lock:
-            self._items[key] = built
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return built
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-
-_CACHE = _Cache()
+_CACHE = KeyedMemo(size=16)  # built public waves, by fingerprint
 
 
 def _public_text(question, disclosure: CityDisclosure | None) -> bool:
@@ -583,7 +557,7 @@ def _tally(wave: PublicWave, peers: PeerGroup) -> PeerTally:
     )
 
 
-_TALLIES = _Cache(size=256)
+_TALLIES = KeyedMemo(size=256)
 
 
 def previous_wave(wave: Wave) -> Wave | None:
