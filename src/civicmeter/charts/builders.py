@@ -45,17 +45,27 @@ def _subtitle(subtitle: str | None, n: int | None) -> list[str]:
 
 
 #: The chart's rows are a named dataset, so a spec's shape (everything but the numbers) is built by
-#: Altair once and reused: a snapshot per city draws the same shapes with other values.
+#: Altair once and reused: a snapshot per city draws the same shapes with other values. The lists
+#: that follow the data (the categories' order, a city's own name among the series) are slots in the
+#: shape, filled per chart, so a city's own labels do not rebuild it.
 TABLE = alt.Data(name="table")
 _SHAPES: dict[tuple, str] = {}
 _SHAPES_LOCK = threading.Lock()
 _SHAPES_MAX = 2048
 
 
-def _shape(key: tuple, build: Callable[[], alt.TopLevelMixin], language: str) -> dict:
+def _slot(name: str) -> str:
+    """A stand-in for the list ``name`` while the shape is built; NUL keeps it apart from any label."""
+    return f"\x00slot:{name}"
+
+
+def _shape(
+    key: tuple, build: Callable[[], alt.TopLevelMixin], language: str, slots: Mapping[str, list]
+) -> dict:
     """The spec without its rows and titles, built once per ``key`` (the builder and its arguments
-    but rows and titles) and language; Altair's own checks are off while building, since the tests
-    validate every kind against the Vega-Lite schema."""
+    but rows, titles and ``slots``) and language, then each slot's stand-in replaced by its list.
+    Altair's own checks are off while building, since the tests validate every kind against the
+    Vega-Lite schema."""
     full = (*key, language)
     text = _SHAPES.get(full)
     if text is None:
@@ -67,14 +77,17 @@ def _shape(key: tuple, build: Callable[[], alt.TopLevelMixin], language: str) ->
             if len(_SHAPES) >= _SHAPES_MAX:
                 _SHAPES.clear()
             _SHAPES[full] = text
+    for name, values in slots.items():
+        text = text.replace(json.dumps(_slot(name)), json.dumps(values))
     return json.loads(text)
 
 
 def _finish(
     key: tuple, build: Callable[[], alt.TopLevelMixin], *, title: str, subtitle: str | None, n: int | None,
     language: str, description: str, table: ChartTable, values: list[dict[str, Any]],
+    slots: Mapping[str, list],
 ) -> Chart:
-    spec = _shape(key, build, language)
+    spec = _shape(key, build, language, slots)
     spec["title"] = {"text": _lines(title, TITLE_CHARS)}
     if lines := _subtitle(subtitle, n):
         spec["title"]["subtitle"] = lines
@@ -129,7 +142,7 @@ def bar_chart(
 
     def build() -> alt.TopLevelMixin:
         base = alt.Chart(TABLE).encode(
-            y=alt.Y(f"{category}:N", sort=domain, title=None),
+            y=alt.Y(f"{category}:N", sort=_slot("domain"), title=None),
             x=alt.X(f"{value}:Q", title=value_title, scale=_share_scale(kind), axis=alt.Axis(format=fmt)),
             tooltip=[alt.Tooltip(f"{category}:N", title=category_title),
                      alt.Tooltip(f"{value}:Q", title=value_title, format=fmt)],
@@ -144,9 +157,10 @@ def bar_chart(
 
     cells = [(str(r[category]), format_value(r[value], kind, language)) for r in order]
     table = ChartTable(title, (category_title, value_title), tuple(cells))
-    key = ("bar", category, value, category_title, value_title, kind, tuple(domain))
+    key = ("bar", category, value, category_title, value_title, kind)
     return _finish(key, build, title=title, subtitle=subtitle, n=n, language=language,
-                   description=_describe(title, cells), table=table, values=values)
+                   description=_describe(title, cells), table=table, values=values,
+                   slots={"domain": domain})
 
 
 def _wide_table(values, *, category, series, value, kind, language, title, category_title, series_order):
@@ -193,11 +207,11 @@ def stacked_bar_chart(
 
     def build() -> alt.TopLevelMixin:
         return alt.Chart(TABLE).mark_bar(stroke="white", strokeWidth=0.5).encode(
-            y=alt.Y(f"{category}:N", sort=categories, title=None),
+            y=alt.Y(f"{category}:N", sort=_slot("categories"), title=None),
             x=alt.X(f"{value}:Q", title=value_title, stack="zero", scale=_share_scale(kind),
                     axis=alt.Axis(format=fmt)),
-            color=alt.Color(f"{series}:N", title=series_title, sort=order,
-                            scale=alt.Scale(domain=order, range=theme.ramp(len(order)))),
+            color=alt.Color(f"{series}:N", title=series_title, sort=_slot("order"),
+                            scale=alt.Scale(domain=_slot("order"), range=theme.ramp(len(order)))),
             order=alt.Order("_order:Q"),
             tooltip=[alt.Tooltip(f"{category}:N", title=category_title),
                      alt.Tooltip(f"{series}:N", title=series_title),
@@ -207,10 +221,10 @@ def stacked_bar_chart(
     table = _wide_table(values, category=category, series=series, value=value, kind=kind,
                         language=language, title=title, category_title=category_title, series_order=order)
     pairs = _series_pairs(table, order)
-    key = ("stacked", category, series, value, category_title, series_title, value_title, kind,
-           tuple(order), tuple(categories))
+    key = ("stacked", category, series, value, category_title, series_title, value_title, kind, len(order))
     return _finish(key, build, title=title, subtitle=subtitle, n=n, language=language,
-                   description=_describe(title, pairs), table=table, values=values)
+                   description=_describe(title, pairs), table=table, values=values,
+                   slots={"order": order, "categories": categories})
 
 
 @validate_params(SERIES_PARAMS)
@@ -228,11 +242,12 @@ def grouped_bar_chart(
 
     def build() -> alt.TopLevelMixin:
         return alt.Chart(TABLE).mark_bar().encode(
-            y=alt.Y(f"{category}:N", sort=categories, title=None),
-            yOffset=alt.YOffset(f"{series}:N", sort=order),
+            y=alt.Y(f"{category}:N", sort=_slot("categories"), title=None),
+            yOffset=alt.YOffset(f"{series}:N", sort=_slot("order")),
             x=alt.X(f"{value}:Q", title=value_title, scale=_share_scale(kind), axis=alt.Axis(format=fmt)),
-            color=alt.Color(f"{series}:N", title=series_title, sort=order,
-                            scale=alt.Scale(domain=order, range=list(theme.CATEGORICAL[: len(order)]))),
+            color=alt.Color(f"{series}:N", title=series_title, sort=_slot("order"),
+                            scale=alt.Scale(domain=_slot("order"),
+                                            range=list(theme.CATEGORICAL[: len(order)]))),
             tooltip=[alt.Tooltip(f"{category}:N", title=category_title),
                      alt.Tooltip(f"{series}:N", title=series_title),
                      alt.Tooltip(f"{value}:Q", title=value_title, format=fmt)],
@@ -241,10 +256,10 @@ def grouped_bar_chart(
     table = _wide_table(values, category=category, series=series, value=value, kind=kind,
                         language=language, title=title, category_title=category_title, series_order=order)
     pairs = _series_pairs(table, order)
-    key = ("grouped", category, series, value, category_title, series_title, value_title, kind,
-           tuple(order), tuple(categories))
+    key = ("grouped", category, series, value, category_title, series_title, value_title, kind, len(order))
     return _finish(key, build, title=title, subtitle=subtitle, n=n, language=language,
-                   description=_describe(title, pairs), table=table, values=values)
+                   description=_describe(title, pairs), table=table, values=values,
+                   slots={"order": order, "categories": categories})
 
 
 @validate_params({
@@ -266,7 +281,7 @@ def interval_chart(
     categories = _ordered(values, category)
 
     def build() -> alt.TopLevelMixin:
-        y = alt.Y(f"{category}:N", sort=categories, title=None)
+        y = alt.Y(f"{category}:N", sort=_slot("categories"), title=None)
         base = alt.Chart(TABLE)
         tooltip = [alt.Tooltip(f"{category}:N", title=category_title),
                    alt.Tooltip(f"{estimate}:Q", title=value_title, format=fmt),
@@ -284,7 +299,7 @@ def interval_chart(
                 color=theme.MUTED, strokeDash=[4, 3]).encode(x="zero:Q"))
         plot = alt.layer(*layers).properties(width=theme.WIDTH - 260, height=alt.Step(STEP + 4))
         counts = base.mark_text(align="left", color=theme.TEXT, fontSize=11).encode(
-            y=alt.Y(f"{category}:N", sort=categories, title=None, axis=None),
+            y=alt.Y(f"{category}:N", sort=_slot("categories"), title=None, axis=None),
             text=f"{label}:N",
         ).properties(width=90, height=alt.Step(STEP + 4), title=alt.TitleParams(label_title, fontSize=11))
         return alt.hconcat(plot, counts, spacing=8).resolve_scale(y="shared")
@@ -298,9 +313,10 @@ def interval_chart(
     table = ChartTable(title, (category_title, value_title, interval_title, label_title), cells)
     pairs = [(c[0], f"{c[1]} [{c[2]}], {c[3]}") for c in cells]
     key = ("interval", category, estimate, lower, upper, label, category_title, value_title, interval_title,
-           label_title, kind, zero_line, tuple(categories))
+           label_title, kind, zero_line)
     return _finish(key, build, title=title, subtitle=subtitle, n=n, language=language,
-                   description=_describe(title, pairs), table=table, values=values)
+                   description=_describe(title, pairs), table=table, values=values,
+                   slots={"categories": categories})
 
 
 @validate_params({
@@ -321,7 +337,7 @@ def line_chart(
 
     def build() -> alt.TopLevelMixin:
         encoding = {
-            "x": alt.X(f"{x}:O", title=x_title, sort=steps),
+            "x": alt.X(f"{x}:O", title=x_title, sort=_slot("steps")),
             "y": alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=fmt), scale=_share_scale(kind)),
             "tooltip": [alt.Tooltip(f"{x}:O", title=x_title),
                         alt.Tooltip(f"{y}:Q", title=y_title, format=fmt)],
@@ -340,7 +356,8 @@ def line_chart(
         for r in values
     )
     pairs = [(" ".join(c[:-1]), c[-1]) for c in cells]
-    key = ("line", x, y, series, x_title, y_title, series_title, kind, tuple(steps))
+    key = ("line", x, y, series, x_title, y_title, series_title, kind)
     table = ChartTable(title, columns, cells)
     return _finish(key, build, title=title, subtitle=subtitle, n=n, language=language,
-                   description=_describe(title, pairs), table=table, values=values)
+                   description=_describe(title, pairs), table=table, values=values,
+                   slots={"steps": steps})
