@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sys
 import tempfile
 
 os.environ.setdefault("CIVICMETER_TESTING", "1")
@@ -40,3 +41,13 @@ def _hypothesis_profile() -> None:
 
 
 _hypothesis_profile()
+
+
+def pytest_runtest_teardown(item) -> None:
+    """Put the default language back after every test. A request with a language cookie (or a test
+    that activates one) leaves that language active in the thread, and a later test calling a
+    service directly would then get its messages in Spanish: a failure that depends on test order."""
+    if "django.utils.translation" in sys.modules:
+        from django.utils import translation
+
+        translation.deactivate()
