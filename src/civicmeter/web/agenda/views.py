@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicmeter.web.accounts.permissions import Action, access_city_by_slug, user_has_permission
+from civicmeter.web.core.refusals import shown_refusal
 
 from . import pdf, selectors, services, table
 from .forms import ActionForm, ImportForm, SourceForm
@@ -158,16 +159,13 @@ def set_status(request, programme: str, city: str, action: int):
     if status not in Status.values:
         raise Http404("No such status.")
     version = request.POST.get("version")
-    try:
+    with shown_refusal(request):
         services.action_update(
             actor=request.user,
             action=row,
             values={"status": status},
             version=int(version) if version and version.isdigit() else None,
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
         messages.success(
             request,
             _("“%(title)s” is now %(status)s.")

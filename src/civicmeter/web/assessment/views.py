@@ -24,10 +24,14 @@ from civicmeter.web.accounts.permissions import (
     user_has_permission,
 )
 from civicmeter.web.collection.starting import start_response
+from civicmeter.web.core.refusals import shown_refusal
 
 from . import display, selectors, services
 from .forms import AssignForm, CriterionForm, DecisionForm
 from .models import CriterionClaim, CriterionReply, EvidencePiece
+
+#: What a user who may not act on an assessment learns: the same 404 as for one that does not exist.
+NO_ASSESSMENT = "No such assessment."
 
 
 def _lang() -> str:
@@ -175,7 +179,7 @@ def criterion(request, pk: int, code: str):
         form = CriterionForm(request.POST, request.FILES, criterion=found, lang=_lang())
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with shown_refusal(request, each=True, hidden=NO_ASSESSMENT):
                 services.criterion_save(
                     actor=request.user,
                     response=response,
@@ -189,28 +193,24 @@ def criterion(request, pk: int, code: str):
                     dated=data["dated"],
                     reply=data["reply"],
                 )
-            except PermissionDenied:
-                raise Http404("No such assessment.") from None
-            except ValidationError as exc:
-                for message in exc.messages:
-                    messages.error(request, message)
-                # the claim was saved before the evidence was refused: show it, keep what was typed
-                kept = {k: request.POST.get(k, "") for k in ("url", "label", "dated", "reply")}
-                form = CriterionForm(
-                    initial={
-                        **initial,
-                        **kept,
-                        "items": data["items"],
-                        "text": data["text"],
-                        "version": _claim_version(response, found.code),
-                    },
-                    criterion=found,
-                    lang=_lang(),
-                )
-                context = _criterion_context(request, response, found, form)
-                return render(request, "assessment/criterion.html", context, status=400)
-            messages.success(request, _("%(code)s saved.") % {"code": found.code})
-            return redirect("assessment:criterion", response.pk, found.code)
+                messages.success(request, _("%(code)s saved.") % {"code": found.code})
+                return redirect("assessment:criterion", response.pk, found.code)
+            # refused (the messages say why); the claim was saved before the evidence was refused: show it,
+            # keep what was typed
+            kept = {k: request.POST.get(k, "") for k in ("url", "label", "dated", "reply")}
+            form = CriterionForm(
+                initial={
+                    **initial,
+                    **kept,
+                    "items": data["items"],
+                    "text": data["text"],
+                    "version": _claim_version(response, found.code),
+                },
+                criterion=found,
+                lang=_lang(),
+            )
+            context = _criterion_context(request, response, found, form)
+            return render(request, "assessment/criterion.html", context, status=400)
     else:
         form = CriterionForm(initial=initial, criterion=found, lang=_lang())
     return render(request, "assessment/criterion.html", _criterion_context(request, response, found, form))
@@ -232,7 +232,7 @@ def autosave(request, pk: int, code: str):
             version=int(version) if version and version.isdigit() else None,
         )
     except PermissionDenied:
-        raise Http404("No such assessment.") from None
+        raise Http404(NO_ASSESSMENT) from None
     except ValidationError as exc:
         return JsonResponse({"saved": False, "message": " ".join(exc.messages)}, status=409)
     return JsonResponse({"saved": True, "version": claim.version, "message": _("Saved.")})
@@ -242,12 +242,8 @@ def autosave(request, pk: int, code: str):
 @require_POST
 def evidence_remove(request, key):
     evidence = selectors.access_evidence(request.user, key)
-    try:
+    with shown_refusal(request, hidden="No such evidence."):
         services.evidence_remove(actor=request.user, evidence=evidence)
-    except PermissionDenied:
-        raise Http404("No such evidence.") from None
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
     return redirect("assessment:criterion", evidence.response_id, evidence.criterion)
 
 
@@ -274,15 +270,9 @@ def evidence_file(request, key):
 @require_POST
 def submit(request, pk: int):
     response = selectors.access_assessment(request.user, pk)
-    try:
+    with shown_refusal(request, each=True, hidden=NO_ASSESSMENT):
         services.assessment_submit(actor=request.user, response=response)
-    except PermissionDenied:
-        raise Http404("No such assessment.") from None
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-        return redirect("assessment:overview", pk)
-    messages.success(request, _("Submitted. A reviewer will go through each criterion."))
+        messages.success(request, _("Submitted. A reviewer will go through each criterion."))
     return redirect("assessment:overview", pk)
 
 
@@ -321,7 +311,7 @@ def decide(request, pk: int, code: str):
     if not form.is_valid():
         messages.error(request, _("%(code)s: choose a decision.") % {"code": code})
         return redirect(reverse("assessment:review", args=[pk]) + f"#c-{code}")
-    try:
+    with shown_refusal(request, prefix=f"{code}: ", hidden=NO_ASSESSMENT):
         services.review_decide(
             actor=request.user,
             response=response,
@@ -329,25 +319,14 @@ def decide(request, pk: int, code: str):
             outcome=form.cleaned_data["outcome"],
             note=form.cleaned_data["note"],
         )
-    except PermissionDenied:
-        raise Http404("No such assessment.") from None
-    except ValidationError as exc:
-        messages.error(request, f"{code}: " + " ".join(exc.messages))
-    else:
         messages.success(request, _("%(code)s: decision recorded.") % {"code": code})
     return redirect(reverse("assessment:review", args=[pk]) + f"#c-{code}")
 
 
 def _review_step(request, pk: int, service, done: str):
     response = selectors.access_assessment(request.user, pk, review=True)
-    try:
+    with shown_refusal(request, each=True, hidden=NO_ASSESSMENT):
         service(actor=request.user, response=response)
-    except PermissionDenied:
-        raise Http404("No such assessment.") from None
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
         messages.success(request, done)
     return redirect("assessment:review", pk)
 
@@ -411,15 +390,10 @@ def assign(request, pk: int):
     if not form.is_valid():
         messages.error(request, _("Choose a reviewer."))
         return redirect(target)
-    try:
+    with shown_refusal(request, hidden=NO_ASSESSMENT):
         services.reviewer_assign(
             actor=request.user, response=response, reviewer=form.cleaned_data["reviewer"]
         )
-    except PermissionDenied:
-        raise Http404("No such assessment.") from None
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
         messages.success(
             request,
             _("%(user)s now reviews %(city)s.")

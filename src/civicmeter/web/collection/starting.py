@@ -8,8 +8,6 @@ refusal (e.g. a closed wave) goes into the messages and the caller sends the use
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -17,6 +15,7 @@ from civicmeter.web.accounts.permissions import waves_visible_to
 from civicmeter.web.accounts.selectors import waves_for_city
 from civicmeter.web.collection import services
 from civicmeter.web.collection.models import Response
+from civicmeter.web.core.refusals import shown_refusal
 from civicmeter.web.programmes.models import City, Wave
 
 
@@ -26,10 +25,6 @@ def start_response(request, programme: str, code: str, city: str) -> Response | 
     city_row = get_object_or_404(City, slug=city)
     if wave is None or not waves_for_city(Wave.objects.filter(pk=wave.pk), city_row).exists():
         raise Http404("No such wave.")
-    try:
+    with shown_refusal(request, hidden="No such wave."):
         return services.response_start(actor=request.user, wave=wave, city=city_row)
-    except PermissionDenied:
-        raise Http404("No such wave.") from None
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return None
+    return None

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from civicmeter.performance import Frequency, Period, ValuesFileError, write_values
 from civicmeter.web.accounts.permissions import access_city_by_slug
+from civicmeter.web.core.refusals import shown_refusal
 from civicmeter.web.programmes.models import City
 
 from . import selectors, services
@@ -66,11 +66,6 @@ def _back(programme, city, anchor: str = ""):
     return response
 
 
-def _refused(request, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
-
-
 def _form_errors(request, form) -> None:
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
@@ -86,7 +81,7 @@ def settings_set(request, programme: str, city: str):
     if not form.is_valid():
         _form_errors(request, form)
         return _back(programme_row, city_row, "#settings")
-    try:
+    with shown_refusal(request, each=True):
         services.goals_settings_set(
             actor=request.user,
             programme=programme_row,
@@ -96,9 +91,6 @@ def settings_set(request, programme: str, city: str):
             cap=form.cleaned_data["cap"],
             public=form.cleaned_data["public"],
         )
-    except ValidationError as exc:
-        _refused(request, exc)
-    else:
         messages.success(request, _("Saved the status rule and the goals page setting."))
     return _back(programme_row, city_row, "#settings")
 
@@ -140,11 +132,8 @@ def indicator_add(request, programme: str, city: str):
         _form_errors(request, form)
         return _back(programme_row, city_row, "#add-indicator")
     goal, spec = goals.get(pk=form.cleaned_data["goal"]), _spec(form)
-    try:
+    with shown_refusal(request, each=True):
         services.indicator_create(actor=request.user, goal=goal, spec=spec)
-    except ValidationError as exc:
-        _refused(request, exc)
-    else:
         messages.success(request, _("Added the indicator %(code)s.") % {"code": spec.code})
     return _back(programme_row, city_row, "#add-indicator")
 
@@ -160,7 +149,7 @@ def value_add(request, programme: str, city: str):
         return _back(programme_row, city_row, "#add-value")
     by_id = {i.pk: i for i in indicators.values()}
     data = form.cleaned_data
-    try:
+    with shown_refusal(request, each=True):
         row = services.value_record(
             actor=request.user,
             indicator=by_id[data["indicator"]],
@@ -168,9 +157,6 @@ def value_add(request, programme: str, city: str):
             value=data["value"],
             note=data["note"],
         )
-    except ValidationError as exc:
-        _refused(request, exc)
-    else:
         messages.success(request, _("Saved the value of %(code)s.") % {"code": row.indicator.code})
     return _back(programme_row, city_row, "#add-value")
 
@@ -264,15 +250,13 @@ def indicator_edit(request, programme: str, city: str, code: str):
     if not form.is_valid():
         _form_errors(request, form)
         return redirect("goals:indicator", programme, city, code)
-    try:
+    with shown_refusal(request, each=True):
         row = services.indicator_update(
             actor=request.user, indicator=row, goal=goals.get(pk=form.cleaned_data["goal"]), spec=_spec(form)
         )
-    except ValidationError as exc:
-        _refused(request, exc)
-        return redirect("goals:indicator", programme, city, code)
-    messages.success(request, _("Saved the indicator %(code)s.") % {"code": row.code})
-    return redirect("goals:indicator", programme, city, row.code)
+        messages.success(request, _("Saved the indicator %(code)s.") % {"code": row.code})
+        return redirect("goals:indicator", programme, city, row.code)
+    return redirect("goals:indicator", programme, city, code)
 
 
 @login_required
@@ -292,11 +276,8 @@ def value_delete(request, programme: str, city: str, code: str, pk: int):
 def take_outcomes(request, programme: str, city: str, code: str):
     programme_row, city_row = access_city_by_slug(request.user, programme, city)
     row = _indicator(programme_row, city_row, code)
-    try:
+    with shown_refusal(request, each=True):
         result = services.values_from_outcomes(actor=request.user, indicator=row)
-    except ValidationError as exc:
-        _refused(request, exc)
-    else:
         messages.success(request, _("Took %(n)d value(s) from the outcome data.") % {"n": result.taken})
         if result.skipped:
             messages.warning(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicmeter.web.accounts.permissions import Action, user_has_permission
+from civicmeter.web.core.refusals import shown_refusal
 
 from . import services
 from .models import Delivery
@@ -32,11 +32,8 @@ def _access_delivery(user, pk: int) -> Delivery:
 @require_POST
 def resend(request, pk: int):
     delivery = _access_delivery(request.user, pk)
-    try:
+    with shown_refusal(request):
         services.delivery_resend(actor=request.user, delivery=delivery)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
         messages.success(
             request, _("The e-mail to %(to)s is queued again.") % {"to": ", ".join(delivery.recipients)}
         )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 from civicmeter.web.accounts.permissions import Action, access_wave_by_code, user_has_permission
 from civicmeter.web.collection.fragment_cache import FragmentCache, PageCache
 from civicmeter.web.collection.selectors import cities_fingerprint
+from civicmeter.web.core.refusals import shown_refusal
 
 from . import explain, selectors, services
 
@@ -84,11 +84,8 @@ def city_score(request, programme: str, code: str, city: str):
 @require_POST
 def compute(request, programme: str, code: str):
     wave = access_wave_by_code(request.user, programme, code)
-    try:
+    with shown_refusal(request):
         run = services.scores_compute(actor=request.user, wave=wave)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
         messages.success(
             request,
             _("Scored %(n)d cities with %(recipe)s version %(version)s.")

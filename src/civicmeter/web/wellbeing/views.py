@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from civicmeter.outcomes import OutcomesError
 from civicmeter.web.accounts.permissions import access_wave_by_code
+from civicmeter.web.core.refusals import shown_refusal
 
 from . import selectors, services
 from .forms import ConfirmNamesForm, IndicatorCatalogueForm, OutcomeUploadForm
@@ -138,10 +138,8 @@ def analysis(request, programme: str, code: str):
 @require_POST
 def analysis_begin(request, programme: str, code: str):
     wave = access_wave_by_code(request.user, programme, code)
-    try:
+    with shown_refusal(request):
         analysis_start(actor=request.user, wave=wave)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
     return redirect("wellbeing:analysis", programme, code)
 
 

@@ -21,6 +21,7 @@ from civicmeter.web.accounts.permissions import (
     access_wave_by_code,
     user_has_permission,
 )
+from civicmeter.web.core.refusals import shown_refusal
 from civicmeter.web.programmes import services as programme_services
 from civicmeter.web.programmes.models import City, Wave
 from civicmeter.web.results import selectors as results_selectors
@@ -199,13 +200,10 @@ def remind(request, programme: str, code: str):
 def set_status(request, programme: str, code: str):
     """Open, close or publish the wave (drafts and returned responses can be edited only while open)."""
     wave = access_wave_by_code(request.user, programme, code)
-    try:
+    with shown_refusal(request):
         programme_services.wave_set_status(
             actor=request.user, wave=wave, status=request.POST.get("status", "")
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
         messages.success(
             request, _("The wave is now %(status)s.") % {"status": wave.get_status_display().lower()}
         )
@@ -224,13 +222,10 @@ def _staff_response(request, pk: int) -> Response:
 def return_response(request, pk: int):
     response = _staff_response(request, pk)
     form = ReturnForm(request.POST)
-    try:
+    with shown_refusal(request):
         if not form.is_valid():
             raise ValidationError(form.errors["note"])
         services.response_return(actor=request.user, response=response, note=form.cleaned_data["note"])
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
         messages.success(
             request,
             _("%(city)s's response was returned for changes.") % {"city": response.city.name},
@@ -242,10 +237,7 @@ def return_response(request, pk: int):
 @require_POST
 def validate_response(request, pk: int):
     response = _staff_response(request, pk)
-    try:
+    with shown_refusal(request):
         services.response_validate(actor=request.user, response=response)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
         messages.success(request, _("%(city)s's response is validated.") % {"city": response.city.name})
     return _back_to_dashboard(request, response.wave.programme.slug, response.wave.code)
