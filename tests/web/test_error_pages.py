@@ -61,3 +61,33 @@ class ErrorPageTests(TestCase):
         self.assertIn("Forbidden", lines[0])
         self.assertIn(url, lines[0])
         self.assertNotIn("Traceback", stream.getvalue())
+
+
+@override_settings(DEBUG=False)
+class RefusedFormPageTests(TestCase):
+    """A refused form says which check failed, so a blocked cookie and a wrong address can be told apart."""
+
+    def setUp(self):
+        from django.test import Client
+
+        self.client = Client(enforce_csrf_checks=True)
+
+    def test_a_post_without_the_cookie_says_the_cookie_was_not_sent_back(self):
+        page = self.client.post(reverse("accounts:login"), {"username": "admin", "password": "x"})
+        self.assertContains(page, "This form has expired", status_code=403)
+        self.assertContains(page, "did not send back the cookie", status_code=403)
+        self.assertContains(page, "CSRF cookie not set", status_code=403)
+
+    def test_a_post_from_another_origin_names_that_origin(self):
+        self.client.get(reverse("accounts:login"))
+        page = self.client.post(
+            reverse("accounts:login"),
+            {"username": "admin", "password": "x", "csrfmiddlewaretoken": self.client.cookies["csrftoken"].value},
+            headers={"origin": "http://elsewhere.example"},
+        )
+        self.assertContains(page, "sent from another address", status_code=403)
+        self.assertContains(page, "http://elsewhere.example", status_code=403)
+
+    def test_the_explanation_is_translated(self):
+        page = self.client.post(reverse("accounts:login"), headers={"accept-language": "es"})
+        self.assertContains(page, "no devolvió la cookie", status_code=403)

@@ -232,6 +232,7 @@ CIVICMETER_BASE_URL = os.environ.get("CIVICMETER_BASE_URL", "http://127.0.0.1:80
 # Security defaults: on unless DEBUG. Behind a TLS-terminating proxy set SECURE_PROXY_SSL_HEADER.
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
+CSRF_FAILURE_VIEW = "civicmeter.web.core.csrf.csrf_failure"  # says which check failed
 SESSION_COOKIE_SECURE = not PLAIN_HTTP
 CSRF_COOKIE_SECURE = not PLAIN_HTTP
 SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", default=not PLAIN_HTTP)
