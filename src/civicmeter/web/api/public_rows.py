@@ -8,11 +8,9 @@ change to the published data changes the key, so nothing stale is served and not
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
 from civicmeter.narrative.peers import CONTINENTS, PeerGroup, band_of
 from civicmeter.web.explorer import published
+from civicmeter.web.explorer.memo import KeyedMemo
 from civicmeter.web.programmes.models import Wave, WaveEvent
 
 from .rowset import RowSet
@@ -38,29 +36,7 @@ def continent_code(value: str) -> str | None:
     return None
 
 
-class Memo:
-    """Values per key (which holds the public-wave keys they were built from), least recently used
-    dropped first; one per kind of value."""
-
-    def __init__(self, size: int = 64):
-        self.size = size
-        self._items: OrderedDict[tuple, list[dict]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple, build) -> list[dict]:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        rows = build()
-        with self._lock:
-            self._items[key] = rows
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return rows
-
-
-_ROWS = Memo()
+_ROWS = KeyedMemo(size=64)  # rows per (table, public-wave key[, peer group])
 
 
 def public_waves(programme: str | None = None, code: str | None = None) -> list[published.PublicWave]:
@@ -110,7 +86,7 @@ def city_rows(wave: published.PublicWave) -> RowSet:
             for city in wave.cities.values()
         ]
 
-    return RowSet(_ROWS.get(("cities", wave.key), build))
+    return RowSet(_ROWS.get_or_build(("cities", wave.key), build))
 
 
 def own_run(wave: published.PublicWave) -> published.PublicRun | None:
@@ -152,7 +128,7 @@ def result_rows(wave: published.PublicWave) -> RowSet:
             )
         return sorted(rows, key=lambda r: (r["rank"], r["city"]))
 
-    return RowSet(_ROWS.get(("results", wave.key), build))
+    return RowSet(_ROWS.get_or_build(("results", wave.key), build))
 
 
 def peer_groups(wave: published.PublicWave) -> dict[str, PeerGroup]:
@@ -185,4 +161,4 @@ def share_rows(wave: published.PublicWave, group: PeerGroup) -> RowSet:
             for row in wave.answer_shares(group)
         ]
 
-    return RowSet(_ROWS.get(("shares", wave.key, group.code), build))
+    return RowSet(_ROWS.get_or_build(("shares", wave.key, group.code), build))

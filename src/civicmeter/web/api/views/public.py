@@ -16,6 +16,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 
 from civicmeter.web.explorer import published
+from civicmeter.web.explorer.memo import KeyedMemo
 from civicmeter.web.programmes.models import City, Programme, Wave
 from civicmeter.web.wellbeing.models import AnalysisRun, OutcomeValue
 
@@ -24,7 +25,7 @@ from ..conditional import ConditionalGetMixin
 from ..ordering import StrictOrderingFilter
 from ..rowset import RowSet
 
-_LISTS = public_rows.Memo(size=256)
+_LISTS = KeyedMemo(size=256)
 
 
 class PublicList(ConditionalGetMixin, generics.ListAPIView):
@@ -66,7 +67,7 @@ class PublicList(ConditionalGetMixin, generics.ListAPIView):
         params = self.request.query_params
         query = tuple(sorted((k, tuple(v)) for k, v in params.lists() if k not in ("page", "page_size")))
         key = (type(self).__name__, tuple(w.key for w in self.waves()), query)
-        return _LISTS.get(key, lambda: RowSet(super(PublicList, self).filter_queryset(queryset)))
+        return _LISTS.get_or_build(key, lambda: RowSet(super(PublicList, self).filter_queryset(queryset)))
 
 
 @extend_schema(tags=["public"], summary="Programmes with at least one published wave")
