@@ -8,7 +8,7 @@ once and a page can never disagree with its values.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from civicmeter.performance import (
     DEFAULTS,
@@ -53,16 +53,13 @@ def city_indicators(programme: Programme, city: City) -> dict[str, Kpi]:
     }
 
 
+#: What defines an indicator, named as the domain's ``Indicator`` and the ``Kpi`` model both name it:
+#: the one list the form, the services and the reads go by.
+INDICATOR_FIELDS = tuple(f.name for f in fields(Indicator))
+
+
 def facts(indicator: Kpi) -> Indicator:
-    return Indicator(
-        indicator.code,
-        indicator.name,
-        indicator.unit,
-        Direction(indicator.direction),
-        Frequency(indicator.frequency),
-        indicator.baseline,
-        indicator.target,
-    )
+    return Indicator(**{name: getattr(indicator, name) for name in INDICATOR_FIELDS})
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ record of what it inserted, changed and left as it was.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from civicmeter.performance import (
     Frequency,
+    Indicator,
     StatusRule,
     ValueProblem,
     ValuesFileError,
@@ -57,16 +58,10 @@ def check_size(filename: str, size: int) -> None:
 
 
 @dataclass(frozen=True)
-class IndicatorSpec:
-    """What defines an indicator, as a form or a file gives it."""
+class IndicatorSpec(Indicator):
+    """What defines an indicator, as a form or a file gives it: the domain's ``Indicator`` (checked as
+    it is built) and the outcome indicator its values may be taken from."""
 
-    code: str
-    name: str
-    unit: str
-    direction: str
-    frequency: str
-    baseline: float | None = None
-    target: float | None = None
     outcome_indicator_id: int | None = None
 
 
@@ -114,18 +109,7 @@ def indicator_create(*, actor, goal: Goal, spec: IndicatorSpec) -> Kpi:
     require_goals_editor(actor, goal.programme, goal.city)
     if Kpi.objects.filter(goal__programme=goal.programme, goal__city=goal.city, code=spec.code).exists():
         raise ValidationError(DUPLICATE_CODE % {"code": spec.code}, code="goals.E013")
-    return Kpi.objects.create(
-        goal=goal,
-        code=spec.code,
-        name=spec.name,
-        unit=spec.unit,
-        direction=spec.direction,
-        frequency=spec.frequency,
-        baseline=spec.baseline,
-        target=spec.target,
-        outcome_indicator_id=spec.outcome_indicator_id,
-        created_at=now_for(actor),
-    )
+    return Kpi.objects.create(goal=goal, **asdict(spec), created_at=now_for(actor))
 
 
 @transaction.atomic(durable=True)
@@ -146,10 +130,10 @@ def indicator_update(*, actor, indicator: Kpi, goal: Goal, spec: IndicatorSpec) 
         detail = FREQUENCY_LOCKED % {"code": indicator.code, "n": stored}
         raise ValidationError(detail, code="goals.E017")
     indicator.goal = goal
-    fields = ("code", "name", "unit", "direction", "frequency", "baseline", "target", "outcome_indicator_id")
-    for name in fields:
+    names = [f.name for f in fields(spec)]
+    for name in names:
         setattr(indicator, name, getattr(spec, name))
-    indicator.save(update_fields=["goal", *(f.removesuffix("_id") for f in fields)])
+    indicator.save(update_fields=["goal", *(name.removesuffix("_id") for name in names)])
     return indicator
 
 

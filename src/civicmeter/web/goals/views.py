@@ -110,16 +110,8 @@ def goal_add(request, programme: str, city: str):
 
 def _spec(form: IndicatorForm) -> services.IndicatorSpec:
     data = form.cleaned_data
-    return services.IndicatorSpec(
-        code=data["code"],
-        name=data["name"],
-        unit=data["unit"],
-        direction=data["direction"],
-        frequency=data["frequency"],
-        baseline=data["baseline"],
-        target=data["target"],
-        outcome_indicator_id=data["outcome_indicator"],
-    )
+    definition = {name: data[name] for name in selectors.INDICATOR_FIELDS}
+    return services.IndicatorSpec(**definition, outcome_indicator_id=data["outcome_indicator"])
 
 
 @login_required
@@ -232,8 +224,7 @@ def indicator(request, programme: str, city: str, code: str):
                 initial={
                     "goal": row.goal_id,
                     "outcome_indicator": row.outcome_indicator_id,
-                    **{f: getattr(row, f) for f in ("code", "name", "unit", "direction", "frequency")},
-                    **{f: getattr(row, f) for f in ("baseline", "target")},
+                    **{name: getattr(row, name) for name in selectors.INDICATOR_FIELDS},
                 },
             ),
         },
