@@ -240,6 +240,28 @@ def _stacked(ctx: _Context, figure: Figure, title: str, subtitle: str) -> Built:
     return chart, tallies
 
 
+def _side_by_side(ctx: _Context, figure: Figure, rows: list[dict], axes: tuple[str, str, str], title: str,
+                  subtitle: str, groups: list[tuple[str, int]]) -> Chart:
+    """Shares side by side, one series per group (the waves of a question pair, the continents):
+    ``axes`` names the category and series fields and the value axis; each group's n goes in the
+    subtitle, since the groups answered in different numbers."""
+    category, series, value_title = axes
+    counts = "; ".join(f"{group}: n = {n}" for group, n in groups)
+    return grouped_bar_chart(
+        rows,
+        category=category,
+        series=series,
+        value="share",
+        title=title,
+        category_title=_(figure.category_title),
+        series_title="",
+        value_title=value_title,
+        subtitle=f"{subtitle} ({counts})",
+        language=ctx.language,
+        series_order=[group for group, _n in groups],
+    )
+
+
 def _grouped(ctx: _Context, figure: Figure, title: str, subtitle: str) -> Built:
     tallies = [ctx.tally[name] for name in figure.source]
     series = [_(label) for label in figure.series]
@@ -248,21 +270,8 @@ def _grouped(ctx: _Context, figure: Figure, title: str, subtitle: str) -> Built:
         for option, label in ctx.options(figure.source[0])
         for i, tally in enumerate(tallies)
     ]
-    counts = "; ".join(f"{s}: n = {t.valid}" for s, t in zip(series, tallies, strict=True))
-    chart = grouped_bar_chart(
-        rows,
-        category="answer",
-        series="when",
-        value="share",
-        title=title,
-        category_title=_(figure.category_title),
-        series_title="",
-        value_title=str(SHARE),
-        subtitle=f"{subtitle} ({counts})",
-        language=ctx.language,
-        series_order=series,
-    )
-    return chart, tallies
+    groups = [(s, t.valid) for s, t in zip(series, tallies, strict=True)]
+    return _side_by_side(ctx, figure, rows, ("answer", "when", str(SHARE)), title, subtitle, groups), tallies
 
 
 def _by_continent(ctx: _Context, figure: Figure, title: str, subtitle: str) -> Built:
@@ -284,21 +293,9 @@ def _by_continent(ctx: _Context, figure: Figure, title: str, subtitle: str) -> B
         for group, tallies in groups
     ]
     option_label = dict(ctx.options(names[0]))[figure.option]
-    counts = "; ".join(f"{g}: n = {max(t[n].valid for n in names)}" for g, t in groups)
-    chart = grouped_bar_chart(
-        rows,
-        category="area",
-        series="group",
-        value="share",
-        title=title,
-        category_title=_(figure.category_title),
-        series_title="",
-        value_title=f"{SHARE}: {option_label}",
-        subtitle=f"{subtitle} ({counts})",
-        language=ctx.language,
-        series_order=[g for g, _t in groups],
-    )
-    return chart, [ctx.tally[name] for name in names]
+    sizes = [(g, max(t[n].valid for n in names)) for g, t in groups]
+    axes = ("area", "group", f"{SHARE}: {option_label}")
+    return _side_by_side(ctx, figure, rows, axes, title, subtitle, sizes), [ctx.tally[name] for name in names]
 
 
 BUILDERS = {"bar": _bar, "stacked": _stacked, "grouped": _grouped, "by_continent": _by_continent}
