@@ -29,17 +29,24 @@ class ResponsesImportRequest(serializers.Serializer):
     )
 
 
-class ResponsesImportRunSerializer(serializers.Serializer):
+class ImportRunSerializer(serializers.Serializer):
+    """What every import run reports: the file read and how many values it wrote, kept or left."""
+
     id = serializers.IntegerField()
-    wave = serializers.CharField(source="wave.code")
     filename = serializers.CharField()
     sha256 = serializers.CharField()
-    size = serializers.IntegerField()
     status = serializers.CharField()
     inserted = serializers.IntegerField()
     updated = serializers.IntegerField()
-    cleared = serializers.IntegerField()
     unchanged = serializers.IntegerField()
+
+
+class ResponsesImportRunSerializer(ImportRunSerializer):
+    """A responses import (all or nothing); ``cleared`` counts the answers an empty cell emptied."""
+
+    wave = serializers.CharField(source="wave.code")
+    size = serializers.IntegerField()
+    cleared = serializers.IntegerField()
     started_at = serializers.DateTimeField()
     finished_at = serializers.DateTimeField()
 
@@ -66,15 +73,10 @@ class OutcomesImportRequest(serializers.Serializer):
         return ImportSpec(**options)
 
 
-class OutcomesImportRunSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+class OutcomesImportRunSerializer(ImportRunSerializer):
+    """An outcomes import, with the problems that refused it and the city names it could not match."""
+
     programme = serializers.CharField(source="programme.slug")
-    filename = serializers.CharField()
-    sha256 = serializers.CharField()
-    status = serializers.CharField()
-    inserted = serializers.IntegerField()
-    updated = serializers.IntegerField()
-    unchanged = serializers.IntegerField()
     problems = serializers.SerializerMethodField()
     unmatched_names = serializers.SerializerMethodField()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, status
 from rest_framework.exceptions import ValidationError as BadRequest
 from rest_framework.response import Response
@@ -102,35 +102,49 @@ class OutcomesImportView(StaffView):
         return Response(s.OutcomesImportRunSerializer(run).data, status=code)
 
 
-class ScoreView(StaffView):
-    @extend_schema(
-        operation_id="wave_score",
-        request=None,
-        responses={201: s.ScoreRunSerializer, 400: s.RefusedSerializer},
-        tags=["staff"],
-        summary="Score the wave's submitted and validated responses (a new stored run)",
-    )
+# A staff action on one wave through its service (``service(actor=, wave=)``): a refusal (the
+# service's ValidationError) is 400 with every message, else the serialized result. (A comment, not a
+# docstring: the schema would take a docstring as each operation's description.)
+class WaveActionView(StaffView):
+    service = None  # a staticmethod: the web form's service
+    refusal = ""  # "scored", "published": said in "wave <code> cannot be <refusal>"
+    serializer = None
+    done = status.HTTP_200_OK
+
     def post(self, request, programme: str, code: str):
         wave = access_wave_by_code(request.user, programme, code)
         try:
-            run = scores_compute(actor=request.user, wave=wave)
+            result = self.service(actor=request.user, wave=wave)
         except ValidationError as exc:
-            return refused(f"wave {wave.code} cannot be scored", exc.messages)
-        return Response(s.ScoreRunSerializer(run).data, status=status.HTTP_201_CREATED)
+            return refused(f"wave {wave.code} cannot be {self.refusal}", exc.messages)
+        return Response(self.serializer(result).data, status=self.done)
 
 
-class PublishView(StaffView):
-    @extend_schema(
-        operation_id="wave_publish",
-        request=None,
-        responses={200: s.WaveStatusSerializer, 400: s.RefusedSerializer},
-        tags=["staff"],
-        summary="Publish a closed wave: its validated data becomes public (the web's status form)",
-    )
-    def post(self, request, programme: str, code: str):
-        wave = access_wave_by_code(request.user, programme, code)
-        try:
-            wave = wave_publish(actor=request.user, wave=wave)
-        except ValidationError as exc:
-            return refused(f"wave {wave.code} cannot be published", exc.messages)
-        return Response(s.WaveStatusSerializer(wave).data)
+def wave_action(operation_id: str, summary: str):
+    """Document a WaveActionView: its responses come from the class's ``serializer`` and ``done``."""
+
+    def document(view: type[WaveActionView]) -> type[WaveActionView]:
+        responses = {view.done: view.serializer, 400: s.RefusedSerializer}
+        schema = extend_schema(
+            operation_id=operation_id, request=None, responses=responses, tags=["staff"], summary=summary
+        )
+        return extend_schema_view(post=schema)(view)
+
+    return document
+
+
+@wave_action("wave_score", "Score the wave's submitted and validated responses (a new stored run)")
+class ScoreView(WaveActionView):
+    service = staticmethod(scores_compute)
+    refusal = "scored"
+    serializer = s.ScoreRunSerializer
+    done = status.HTTP_201_CREATED
+
+
+@wave_action(
+    "wave_publish", "Publish a closed wave: its validated data becomes public (the web's status form)"
+)
+class PublishView(WaveActionView):
+    service = staticmethod(wave_publish)
+    refusal = "published"
+    serializer = s.WaveStatusSerializer
