@@ -251,3 +251,20 @@ def test_the_demo_runs_without_debug(monkeypatch):
         platform.demo(port=8000, serve=False)
     assert "DEBUG" not in os.environ
     assert os.environ["CIVICMETER_DEMO"] == "1" and os.environ["CIVICMETER_LOCAL_HTTP"] == "1"
+
+
+def test_serve_refuses_a_busy_port_before_starting_anything(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert _server.port_in_use("127.0.0.1", port)
+        for argv in (["serve", "--port", str(port)], ["demo", "--port", str(port)]):
+            run = subprocess.run(
+                [CLI, *argv], env=_production_env(tmp_path), capture_output=True, text=True, timeout=60
+            )
+            assert run.returncode == 2, run.stderr
+            assert f"127.0.0.1:{port} is already in use" in run.stderr
+            assert "Serving on" not in run.stdout
+    assert not list(tmp_path.glob("*.sqlite3"))  # nothing migrated or loaded
+    assert not _server.port_in_use("127.0.0.1", port)

@@ -8,9 +8,11 @@ the kernel to stop if the parent dies without cleaning up (SIGKILL), so no worke
 from __future__ import annotations
 
 import ctypes
+import errno
 import ipaddress
 import os
 import signal
+import socket
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -62,6 +64,22 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def port_in_use(host: str, port: int) -> bool:
+    """Whether something already listens on ``host:port``.
+
+    Checked before anything starts: gunicorn would retry for five seconds and give up after our
+    "Serving on" line was printed, while a client of that address reached the other server.
+    """
+    family = socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
+        try:
+            probe.bind((host.strip("[]"), port))
+        except OSError as exc:
+            return exc.errno == errno.EADDRINUSE
+    return False
 
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec

@@ -26,6 +26,8 @@ def demo(
     into CIVICMETER_HOME and writes e-mail to files there instead of sending it.
     """
     os.environ["CIVICMETER_DEMO"] = "1"
+    if serve:
+        _refuse_busy_port("127.0.0.1", port)
     _allow_local_http("127.0.0.1", port)
     setup_django()
     _migrate()
@@ -92,6 +94,7 @@ def serve(
     """
     if dev:
         os.environ.setdefault("DEBUG", "1")
+    _refuse_busy_port(host, port)
     _allow_local_http(host, port)
     try:
         size = _server.ServerSize.choose(workers, threads)
@@ -100,6 +103,18 @@ def serve(
     setup_django()
     _migrate()
     _serve(host, port, size, dev=dev)
+
+
+def _refuse_busy_port(host: str, port: int) -> None:
+    """Stop before any work when the address is taken: a client would reach the other server."""
+    if _server.port_in_use(host, port):
+        typer.secho(
+            f"error: {host}:{port} is already in use (another server, perhaps an earlier "
+            "`civicmeter serve` or `make demo` still running). Stop it, or choose another --port.",
+            err=True,
+            fg=typer.colors.RED,
+        )
+        raise typer.Exit(code=2)
 
 
 def _allow_local_http(host: str, port: int) -> None:
