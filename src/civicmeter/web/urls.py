@@ -3,18 +3,24 @@
 from django.contrib import admin
 from django.urls import include, path
 
+#: The apps whose URL maps start at the root, in the order Django tries them: each names its own
+#: prefixes (public pages, ``p/<programme>/...``, ``responses/...``).
+ROOT_APPS = (
+    "explorer",
+    "collection",
+    "results",
+    "wellbeing",
+    "mail",
+    "cityhome",
+    "recommendations",
+    "agenda",
+    "goals",
+    "assessment",
+)
+
 urlpatterns = [
-    path("", include("civicmeter.web.explorer.urls")),
     path("accounts/", include("civicmeter.web.accounts.urls")),
-    path("", include("civicmeter.web.collection.urls")),
-    path("", include("civicmeter.web.results.urls")),
-    path("", include("civicmeter.web.wellbeing.urls")),
-    path("", include("civicmeter.web.mail.urls")),
-    path("", include("civicmeter.web.cityhome.urls")),
-    path("", include("civicmeter.web.recommendations.urls")),
-    path("", include("civicmeter.web.agenda.urls")),
-    path("", include("civicmeter.web.goals.urls")),
-    path("", include("civicmeter.web.assessment.urls")),
+    *(path("", include(f"civicmeter.web.{app}.urls")) for app in ROOT_APPS),
     path("api/", include("civicmeter.web.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
