@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicmeter.web.accounts.permissions import Action, access_city_by_slug, user_has_permission
-from civicmeter.web.core.refusals import shown_refusal
+from civicmeter.web.core.refusals import refusal_on_form, shown_refusal
 
 from . import pdf, selectors, services, table
 from .forms import ActionForm, ImportForm, SourceForm
@@ -88,11 +88,8 @@ def add(request, programme: str, city: str):
         form, source = ActionForm(request.POST), SourceForm(request.POST)
         if form.is_valid() and source.is_valid():
             spec = services.ActionSpec(**form.values(), **source.cleaned_data)
-            try:
+            with refusal_on_form(form):
                 services.action_create(actor=request.user, programme=programme_row, city=city_row, spec=spec)
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
                 messages.success(request, _("Action added to the agenda."))
                 return redirect("agenda:board", programme_row.slug, city_row.slug)
     else:
@@ -121,13 +118,10 @@ def edit(request, programme: str, city: str, action: int):
             raise PermissionDenied(_("Only the city's own team changes its agenda."))
         form = ActionForm(request.POST, instance=None)
         if form.is_valid():
-            try:
+            with refusal_on_form(form):
                 services.action_update(
                     actor=request.user, action=row, values=form.values(), version=form.cleaned_data["version"]
                 )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
                 messages.success(request, _("Action saved."))
                 return redirect("agenda:board", programme_row.slug, city_row.slug)
     else:

@@ -4,7 +4,8 @@ Services refuse in two ways: ``ValidationError`` for a rule of the use case (a c
 version, a missing note) and ``PermissionDenied`` for a user who may not act. A view that redirects
 after a POST shows the first as error messages on the next page; where the object must stay hidden
 from such a user, the second is the same 404 as an object that does not exist (the policy's "not
-yours" answer). Each view used to spell this out in its own ``try``/``except``.
+yours" answer). A page that shows its form again instead puts the refusal on the form. Each view
+used to spell this out in its own ``try``/``except``.
 
     with shown_refusal(request):
         run = services.scores_compute(actor=request.user, wave=wave)
@@ -43,3 +44,13 @@ def shown_refusal(
     except ValidationError as exc:
         for text in exc.messages if each else [" ".join(exc.messages)]:
             messages.error(request, prefix + text)
+
+
+@contextmanager
+def refusal_on_form(form) -> Iterator[None]:
+    """Run the ``with`` body; a ``ValidationError`` it raises stops the body and becomes the form's
+    errors above its fields, for a page that shows the form again with what was typed."""
+    try:
+        yield
+    except ValidationError as exc:
+        form.add_error(None, exc)
