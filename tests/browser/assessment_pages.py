@@ -17,10 +17,12 @@ def assessment_pages(world) -> dict[str, list[str]]:
     services.criterion_save(
         actor=SYSTEM,
         response=response,
-        criterion="OD1",
-        items=["codified", "public"],
-        text="Order 12",
-        url="https://example.org/open-data-order",
+        entry=services.CriterionEntry(
+            "OD1",
+            ["codified", "public"],
+            "Order 12",
+            evidence=services.NewEvidence(url="https://example.org/open-data-order"),
+        ),
     )
     services.claim_save(actor=SYSTEM, response=response, criterion="DG1", items=["named"], text="")
     services.assessment_submit(actor=SYSTEM, response=response)

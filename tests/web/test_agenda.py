@@ -307,10 +307,12 @@ class RoadmapSuggestionTests(TestCase):
         assessment.criterion_save(
             actor=cls.w.respondent_a,
             response=response,
-            criterion="OD1",
-            items=["codified", "public"],
-            text="Order 12",
-            url="https://data.example.org/policy",
+            entry=assessment.CriterionEntry(
+                "OD1",
+                ["codified", "public"],
+                "Order 12",
+                evidence=assessment.NewEvidence(url="https://data.example.org/policy"),
+            ),
         )
         assessment.assessment_submit(actor=cls.w.respondent_a, response=response)
 

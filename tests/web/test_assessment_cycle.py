@@ -56,10 +56,12 @@ class CycleTestCase(TestCase):
         services.criterion_save(
             actor=actor,
             response=self.response,
-            criterion="OD1",
-            items=["codified", "public"],
-            text="Order 12",
-            upload=pdf("order.pdf"),
+            entry=services.CriterionEntry(
+                "OD1",
+                ["codified", "public"],
+                "Order 12",
+                evidence=services.NewEvidence(upload=pdf("order.pdf")),
+            ),
         )
 
     def submit(self):
@@ -114,10 +116,12 @@ class ClaimAndEvidenceTests(CycleTestCase):
             services.criterion_save(
                 actor=self.world.respondent_a,
                 response=self.response,
-                criterion="DG1",
-                items=["named", "written"],
-                text="Data board",
-                upload=pdf("minutes.pdf", PNG),
+                entry=services.CriterionEntry(
+                    "DG1",
+                    ["named", "written"],
+                    "Data board",
+                    evidence=services.NewEvidence(upload=pdf("minutes.pdf", PNG)),
+                ),
             )
         message = caught.exception.messages[0]
         self.assertIn("DG1", message)
@@ -219,10 +223,12 @@ class SubmitTests(CycleTestCase):
         services.criterion_save(
             actor=self.world.respondent_a,
             response=self.response,
-            criterion="OD3",
-            items=["portal", "formats"],
-            text="data.city",
-            url="https://data.example.org",
+            entry=services.CriterionEntry(
+                "OD3",
+                ["portal", "formats"],
+                "data.city",
+                evidence=services.NewEvidence(url="https://data.example.org"),
+            ),
         )
         with self.assertRaises(ValidationError) as caught:
             self.submit()
@@ -268,11 +274,13 @@ class ReviewCycleTests(CycleTestCase):
         services.criterion_save(
             actor=self.world.respondent_a,
             response=self.response,
-            criterion="OD1",
-            items=["codified", "public", "proactive"],
-            text="Order 12",
-            url="https://example.org/order",
-            reply="Added the adopted order",
+            entry=services.CriterionEntry(
+                "OD1",
+                ["codified", "public", "proactive"],
+                "Order 12",
+                evidence=services.NewEvidence(url="https://example.org/order"),
+                reply="Added the adopted order",
+            ),
         )
         self.submit()
         services.review_decide(actor=reviewer, response=self.response, criterion="OD1", outcome="accepted")
@@ -319,10 +327,12 @@ class ReviewCycleTests(CycleTestCase):
         services.criterion_save(
             actor=self.world.respondent_a,
             response=self.response,
-            criterion="DG1",
-            items=["named", "written", "quarterly"],
-            text="Data board",
-            upload=pdf("charter.pdf"),
+            entry=services.CriterionEntry(
+                "DG1",
+                ["named", "written", "quarterly"],
+                "Data board",
+                evidence=services.NewEvidence(upload=pdf("charter.pdf")),
+            ),
         )
         for days in (200, 300):  # older than the 4-month window of "meets at least every quarter"
             services.evidence_add(
@@ -615,10 +625,9 @@ class SecondStandardTests(TestCase):
         services.criterion_save(
             actor=world.respondent_a,
             response=response,
-            criterion="CO1",
-            items=["a", "b"],
-            text="x",
-            upload=pdf(),
+            entry=services.CriterionEntry(
+                "CO1", ["a", "b"], "x", evidence=services.NewEvidence(upload=pdf())
+            ),
         )
         services.assessment_submit(actor=world.respondent_a, response=response)
         services.review_decide(actor=world.admin, response=response, criterion="CO1", outcome="accepted")

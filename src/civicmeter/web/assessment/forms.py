@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from civicmeter.web.collection.models import CriterionReview
 
+from .services import CriterionEntry, NewEvidence
+
 
 class CriterionForm(forms.Form):
     """One criterion as the city fills it in: ticks, explanation, and optionally one new piece of
@@ -43,6 +45,20 @@ class CriterionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["items"].choices = [(i.code, i.text(lang)) for i in criterion.items]
         self.fields["items"].label = _("Checklist")
+        self.criterion = criterion
+
+    def entry(self) -> CriterionEntry:
+        """The valid form as the service's one argument."""
+        data = self.cleaned_data
+        evidence = NewEvidence(upload=data["file"], url=data["url"], label=data["label"], dated=data["dated"])
+        return CriterionEntry(
+            self.criterion.code,
+            data["items"],
+            data["text"],
+            version=data["version"],
+            evidence=evidence,
+            reply=data["reply"],
+        )
 
 
 class DecisionForm(forms.Form):

@@ -10,7 +10,9 @@ illegal step is refused in one place, and writes in one transaction. Decisions a
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
@@ -395,38 +397,60 @@ def assessment_validate(*, actor, response: Response) -> Response:
     return response
 
 
-def criterion_save(
-    *,
-    actor,
-    response: Response,
-    criterion: str,
-    items: list[str],
-    text: str,
-    version: int | None = None,
-    upload=None,
-    url: str = "",
-    label: str = "",
-    dated: date | None = None,
-    reply: str = "",
-) -> CriterionClaim:
+@dataclass(frozen=True)
+class NewEvidence:
+    """A piece of evidence as the city gives it on the criterion form: a file (a Django
+    ``UploadedFile``) or a link, with a label and the date the document bears."""
+
+    upload: Any = None
+    url: str = ""
+    label: str = ""
+    dated: date | None = None
+
+    @property
+    def given(self) -> bool:
+        return self.upload is not None or bool(self.url.strip())
+
+
+@dataclass(frozen=True)
+class CriterionEntry:
+    """Everything the city's form for one criterion sends: the ticked checklist items and the text
+    (saved with the version the form was read at), new evidence, and a reply to a reviewer's request.
+    One object, so a field added to the form is added here and read where it is used."""
+
+    criterion: str
+    items: list[str]
+    text: str
+    version: int | None = None
+    evidence: NewEvidence = field(default_factory=NewEvidence)
+    reply: str = ""
+
+
+def criterion_save(*, actor, response: Response, entry: CriterionEntry) -> CriterionClaim:
     """The city's criterion form saved as a whole: the claim first, then a new piece of evidence and
     a reply when given, each in its own transaction, so evidence that is refused (a wrong file type,
     a future date) never costs the ticks and text already entered."""
     claim = claim_save(
-        actor=actor, response=response, criterion=criterion, items=items, text=text, version=version
+        actor=actor,
+        response=response,
+        criterion=entry.criterion,
+        items=entry.items,
+        text=entry.text,
+        version=entry.version,
     )
-    if upload is not None or url.strip():
+    if entry.evidence.given:
+        evidence = entry.evidence
         evidence_add(
             actor=actor,
             response=response,
-            criterion=criterion,
-            upload=upload,
-            url=url,
-            label=label,
-            dated=dated,
+            criterion=entry.criterion,
+            upload=evidence.upload,
+            url=evidence.url,
+            label=evidence.label,
+            dated=evidence.dated,
         )
-    if reply.strip():
-        reply_save(actor=actor, response=response, criterion=criterion, text=reply)
+    if entry.reply.strip():
+        reply_save(actor=actor, response=response, criterion=entry.criterion, text=entry.reply)
     return claim
 
 

@@ -180,19 +180,7 @@ def criterion(request, pk: int, code: str):
         if form.is_valid():
             data = form.cleaned_data
             with shown_refusal(request, each=True, hidden=NO_ASSESSMENT):
-                services.criterion_save(
-                    actor=request.user,
-                    response=response,
-                    criterion=found.code,
-                    items=data["items"],
-                    text=data["text"],
-                    version=data["version"],
-                    upload=data["file"],
-                    url=data["url"],
-                    label=data["label"],
-                    dated=data["dated"],
-                    reply=data["reply"],
-                )
+                services.criterion_save(actor=request.user, response=response, entry=form.entry())
                 messages.success(request, _("%(code)s saved.") % {"code": found.code})
                 return redirect("assessment:criterion", response.pk, found.code)
             # refused (the messages say why); the claim was saved before the evidence was refused: show it,
