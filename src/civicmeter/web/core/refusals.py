@@ -54,3 +54,16 @@ def refusal_on_form(form) -> Iterator[None]:
         yield
     except ValidationError as exc:
         form.add_error(None, exc)
+
+
+def valid_data(form) -> dict:
+    """The form's cleaned data; when it is not valid, a ``ValidationError`` with one message per
+    problem led by its field's label, so that inside ``shown_refusal`` a page that does not show the
+    form again answers a bad form as it answers a refused service."""
+    if form.is_valid():
+        return form.cleaned_data
+    problems = []
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        problems += [f"{label}: {error}" if label else error for error in errors]
+    raise ValidationError(problems)

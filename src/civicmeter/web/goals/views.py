@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from civicmeter.performance import Frequency, Period, ValuesFileError, write_values
 from civicmeter.web.accounts.permissions import access_city_by_slug
-from civicmeter.web.core.refusals import shown_refusal
+from civicmeter.web.core.refusals import shown_refusal, valid_data
 from civicmeter.web.programmes.models import City
 
 from . import selectors, services
@@ -66,30 +66,21 @@ def _back(programme, city, anchor: str = ""):
     return response
 
 
-def _form_errors(request, form) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
-
-
 @login_required
 @require_POST
 def settings_set(request, programme: str, city: str):
     programme_row, city_row = access_city_by_slug(request.user, programme, city)
     form = SettingsForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _back(programme_row, city_row, "#settings")
     with shown_refusal(request, each=True):
+        data = valid_data(form)
         services.goals_settings_set(
             actor=request.user,
             programme=programme_row,
             city=city_row,
-            rule=form.cleaned_data["rule"],
+            rule=data["rule"],
             band=form.share(),
-            cap=form.cleaned_data["cap"],
-            public=form.cleaned_data["public"],
+            cap=data["cap"],
+            public=data["public"],
         )
         messages.success(request, _("Saved the status rule and the goals page setting."))
     return _back(programme_row, city_row, "#settings")
@@ -99,11 +90,9 @@ def settings_set(request, programme: str, city: str):
 @require_POST
 def goal_add(request, programme: str, city: str):
     programme_row, city_row = access_city_by_slug(request.user, programme, city)
-    form = GoalForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-    else:
-        services.goal_create(actor=request.user, programme=programme_row, city=city_row, **form.cleaned_data)
+    with shown_refusal(request, each=True):
+        data = valid_data(GoalForm(request.POST))
+        services.goal_create(actor=request.user, programme=programme_row, city=city_row, **data)
         messages.success(request, _("Added the goal; now give it an indicator."))
     return _back(programme_row, city_row, "#add-indicator")
 
@@ -120,11 +109,8 @@ def indicator_add(request, programme: str, city: str):
     programme_row, city_row = access_city_by_slug(request.user, programme, city)
     goals = Goal.objects.filter(programme=programme_row, city=city_row)
     form = IndicatorForm(request.POST, goals=goals, programme=programme_row)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _back(programme_row, city_row, "#add-indicator")
-    goal, spec = goals.get(pk=form.cleaned_data["goal"]), _spec(form)
     with shown_refusal(request, each=True):
+        goal, spec = goals.get(pk=valid_data(form)["goal"]), _spec(form)
         services.indicator_create(actor=request.user, goal=goal, spec=spec)
         messages.success(request, _("Added the indicator %(code)s.") % {"code": spec.code})
     return _back(programme_row, city_row, "#add-indicator")
@@ -136,12 +122,9 @@ def value_add(request, programme: str, city: str):
     programme_row, city_row = access_city_by_slug(request.user, programme, city)
     indicators = selectors.city_indicators(programme_row, city_row)
     form = ValueForm(request.POST, indicators=indicators.values())
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _back(programme_row, city_row, "#add-value")
     by_id = {i.pk: i for i in indicators.values()}
-    data = form.cleaned_data
     with shown_refusal(request, each=True):
+        data = valid_data(form)
         row = services.value_record(
             actor=request.user,
             indicator=by_id[data["indicator"]],
@@ -157,33 +140,31 @@ def value_add(request, programme: str, city: str):
 @require_POST
 def values_import(request, programme: str, city: str):
     programme_row, city_row = access_city_by_slug(request.user, programme, city)
-    form = ValuesFileForm(request.POST, request.FILES)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _back(programme_row, city_row, "#import")
-    upload = form.cleaned_data["file"]
-    try:
-        services.check_size(upload.name, upload.size)
-        run = services.values_import(
-            actor=request.user,
-            programme=programme_row,
-            city=city_row,
-            filename=upload.name,
-            content=upload.read(),
+    with shown_refusal(request, each=True):
+        upload = valid_data(ValuesFileForm(request.POST, request.FILES))["file"]
+        try:
+            services.check_size(upload.name, upload.size)
+            run = services.values_import(
+                actor=request.user,
+                programme=programme_row,
+                city=city_row,
+                filename=upload.name,
+                content=upload.read(),
+            )
+        except ValuesFileError as exc:
+            messages.error(
+                request, _("Nothing was imported: %(file)s has problems to fix.") % {"file": upload.name}
+            )
+            for problem in exc.problems:
+                messages.error(request, str(problem))
+            return _back(programme_row, city_row, "#import")
+        messages.success(
+            request,
+            _("Imported %(file)s: %(i)d new, %(u)d changed, %(n)d unchanged.")
+            % {"file": run.filename, "i": run.inserted, "u": run.updated, "n": run.unchanged},
         )
-    except ValuesFileError as exc:
-        messages.error(
-            request, _("Nothing was imported: %(file)s has problems to fix.") % {"file": upload.name}
-        )
-        for problem in exc.problems:
-            messages.error(request, str(problem))
-        return _back(programme_row, city_row, "#import")
-    messages.success(
-        request,
-        _("Imported %(file)s: %(i)d new, %(u)d changed, %(n)d unchanged.")
-        % {"file": run.filename, "i": run.inserted, "u": run.updated, "n": run.unchanged},
-    )
-    return _back(programme_row, city_row)
+        return _back(programme_row, city_row)
+    return _back(programme_row, city_row, "#import")
 
 
 @login_required
@@ -238,13 +219,9 @@ def indicator_edit(request, programme: str, city: str, code: str):
     row = _indicator(programme_row, city_row, code)
     goals = Goal.objects.filter(programme=programme_row, city=city_row)
     form = IndicatorForm(request.POST, goals=goals, programme=programme_row)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("goals:indicator", programme, city, code)
     with shown_refusal(request, each=True):
-        row = services.indicator_update(
-            actor=request.user, indicator=row, goal=goals.get(pk=form.cleaned_data["goal"]), spec=_spec(form)
-        )
+        goal = goals.get(pk=valid_data(form)["goal"])
+        row = services.indicator_update(actor=request.user, indicator=row, goal=goal, spec=_spec(form))
         messages.success(request, _("Saved the indicator %(code)s.") % {"code": row.code})
         return redirect("goals:indicator", programme, city, row.code)
     return redirect("goals:indicator", programme, city, code)
