@@ -105,20 +105,25 @@ def colourings(public: PublicWave, indicators: list[tuple[str, str]], language: 
     return found
 
 
+#: The map's two scores: the public run's attribute, the colourings of its band and of its index,
+#: the score's band attribute, and the band's colours and names.
+SCORES = (
+    ("psi", "psi_class", "psi_index", "score_class", CLASS_COLOURS, CLASS_NAMES),
+    ("data_use", "data_use_tier", "data_use_index", "tier", TIER_COLOURS, TIER_NAMES),
+)
+
+
 def _colours(public: PublicWave, slug: str, outcomes: dict[str, float], language: str) -> tuple[dict, dict]:
     colour, text = {}, {}
-    psi = public.psi.scores.get(slug) if public.psi else None
-    if psi is not None:
-        colour["psi_class"] = CLASS_COLOURS.get(psi.score_class, NONE_COLOUR)
-        text["psi_class"] = str(CLASS_NAMES.get(psi.score_class, psi.score_class))
-        colour["psi_index"] = _binned(psi.index, SCALE_MAX["psi_index"])
-        text["psi_index"] = format_value(psi.index, "number", language)
-    use = public.data_use.scores.get(slug) if public.data_use else None
-    if use is not None:
-        colour["data_use_tier"] = TIER_COLOURS.get(use.tier, NONE_COLOUR)
-        text["data_use_tier"] = str(TIER_NAMES.get(use.tier, use.tier))
-        colour["data_use_index"] = _binned(use.index, SCALE_MAX["data_use_index"])
-        text["data_use_index"] = format_value(use.index, "number", language)
+    for run_name, band_name, index_name, band_of, colours, names in SCORES:
+        run = getattr(public, run_name)
+        score = run.scores.get(slug) if run else None
+        if score is not None:
+            band = getattr(score, band_of)
+            colour[band_name] = colours.get(band, NONE_COLOUR)
+            text[band_name] = str(names.get(band, band))
+            colour[index_name] = _binned(score.index, SCALE_MAX[index_name])
+            text[index_name] = format_value(score.index, "number", language)
     for code, points in outcomes.items():
         colour[f"outcome:{code}"] = _binned(points, SCALE_MAX["outcome"])
         text[f"outcome:{code}"] = format_value(points, "number", language)
