@@ -166,6 +166,26 @@ class ClaimAndEvidenceTests(CycleTestCase):
             self.assertRegex(row.file.name, r"^\d+/[0-9a-f]{32}\.pdf$")
             self.assertTrue(row.file.path.startswith(HOME))
 
+    def test_a_stored_file_is_removed_when_its_transaction_rolls_back(self):
+        """The file store is not part of the database's transaction: a failure after the file was
+        written (here, touching the response) must not leave it on disk without a row."""
+        before = {p for p in Path(HOME).rglob("*") if p.is_file()}
+
+        def failing_touch(response, actor):
+            raise RuntimeError("database went away")
+
+        original = services._touch
+        services._touch = failing_touch
+        try:
+            with self.assertRaises(RuntimeError):
+                services.evidence_add(
+                    actor=self.world.respondent_a, response=self.response, criterion="DG1", upload=pdf()
+                )
+        finally:
+            services._touch = original
+        self.assertFalse(EvidencePiece.objects.exists())
+        self.assertEqual({p for p in Path(HOME).rglob("*") if p.is_file()}, before)
+
     def test_a_date_in_the_future_is_refused_naming_the_criterion(self):
         tomorrow = timezone.localdate() + timedelta(days=1)
         with self.assertRaises(ValidationError) as caught:

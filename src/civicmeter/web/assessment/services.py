@@ -171,7 +171,6 @@ def _checked_date(found, dated: date | None) -> None:
         )
 
 
-@transaction.atomic(durable=True)
 def evidence_add(
     *,
     actor,
@@ -186,8 +185,24 @@ def evidence_add(
 
     The file's type is read from its content, its size and name checked (``uploads.check_upload``);
     a date in the future is refused. The file is stored under a random name in the private
-    evidence storage; nothing is written when a check fails.
+    evidence storage; nothing is written when a check fails, and a stored file is removed again when
+    the transaction does not commit (a file store cannot take part in the database's rollback).
     """
+    given = NewEvidence(upload=upload, url=url, label=label, dated=dated)
+    stored: list[EvidencePiece] = []
+    try:
+        with transaction.atomic(durable=True):
+            return _evidence_write(actor, response, criterion, given, stored)
+    except BaseException:
+        for row in stored:
+            row.file.delete(save=False)
+        raise
+
+
+def _evidence_write(
+    actor, response: Response, criterion: str, given: NewEvidence, stored: list
+) -> EvidencePiece:
+    upload, url, label, dated = given.upload, given.url, given.label, given.dated
     response = _locked_editable(actor, response)
     found = _criterion(selectors.standard_for(response.wave), criterion)
     _checked_date(found, dated)
@@ -212,18 +227,14 @@ def evidence_add(
         row.filename, row.extension = checked.filename, checked.extension
         row.content_type, row.size = checked.content_type, checked.size
         row.file.save(checked.filename, upload, save=False)
+        stored.append(row)
     else:
         try:
             URLValidator(schemes=["http", "https"])(url.strip())
         except ValidationError as exc:
             raise ValidationError(BAD_LINK % {"criterion": found.code}, code="assessment.E018") from exc
         row.kind, row.url = EvidencePiece.Kind.LINK, url.strip()
-    try:
-        row.save()
-    except Exception:
-        if row.file:
-            row.file.delete(save=False)
-        raise
+    row.save()
     _touch(response, actor)
     return row
 
