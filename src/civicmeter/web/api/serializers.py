@@ -34,19 +34,30 @@ class WaveSerializer(serializers.Serializer):
     links = serializers.DictField(child=serializers.URLField(), help_text="Lists and files of the wave")
 
 
-class CitySerializer(serializers.Serializer):
+class CityFactsSerializer(serializers.Serializer):
+    """Who a row is about: the city in one published wave (the cities and results tables begin so)."""
+
     programme = serializers.CharField()
     wave = serializers.CharField()
-    city = serializers.CharField(help_text="Slug: name and ISO country code")
-    name = serializers.CharField()
-    country = serializers.CharField()
-    continent = serializers.CharField(allow_null=True)
-    synthetic = serializers.BooleanField(help_text="Demo city whose answers are generated, not real")
-    region = serializers.CharField(allow_blank=True)
-    population = serializers.IntegerField(allow_null=True)
-    population_year = serializers.IntegerField(allow_null=True)
-    latitude = serializers.FloatField(allow_null=True)
-    longitude = serializers.FloatField(allow_null=True)
+    city = serializers.CharField(help_text="City slug: name and ISO 3166-1 alpha-2 country code")
+    name = serializers.CharField(help_text="City name")
+    country = serializers.CharField(help_text="ISO 3166-1 alpha-2 country code")
+    continent = serializers.CharField(allow_null=True, help_text="Continent code (AF, AS, EU, NA, OC, SA)")
+    synthetic = serializers.BooleanField(
+        help_text="True for a demo city whose answers are generated, not real"
+    )
+
+
+class CitySerializer(CityFactsSerializer):
+    """A city with a public (validated) response in a published wave, with its directory facts."""
+
+    region = serializers.CharField(allow_blank=True, help_text="State, province or region")
+    population = serializers.IntegerField(
+        allow_null=True, help_text="Residents (GeoNames or the programme's figure)"
+    )
+    population_year = serializers.IntegerField(allow_null=True, help_text="Year of the population figure")
+    latitude = serializers.FloatField(allow_null=True, help_text="Latitude, WGS84 degrees")
+    longitude = serializers.FloatField(allow_null=True, help_text="Longitude, WGS84 degrees")
     profile = serializers.DictField(
         child=serializers.CharField(), help_text="Profile facts the city agreed to publish"
     )
@@ -59,40 +70,39 @@ class ComponentSerializer(serializers.Serializer):
     max = serializers.FloatField()
 
 
-class ResultSerializer(serializers.Serializer):
-    programme = serializers.CharField()
-    wave = serializers.CharField()
-    city = serializers.CharField()
-    name = serializers.CharField()
-    country = serializers.CharField()
-    continent = serializers.CharField(allow_null=True)
-    synthetic = serializers.BooleanField()
-    index = serializers.CharField(help_text="psi-capacity (0-10) or data-use")
-    recipe_version = serializers.CharField()
-    score = serializers.FloatField()
-    share = serializers.FloatField(help_text="Score as a share of its maximum")
-    score_class = serializers.CharField()
-    tier = serializers.CharField(allow_blank=True)
-    rank = serializers.IntegerField()
-    rank_p5 = serializers.FloatField(help_text="5th percentile of the rank under uncertainty")
-    rank_median = serializers.FloatField()
-    rank_p95 = serializers.FloatField(help_text="95th percentile of the rank under uncertainty")
+class ResultSerializer(CityFactsSerializer):
+    """A city's published index score with its components, class, tier and rank interval."""
+
+    index = serializers.CharField(help_text="The index: psi-capacity (0-10) or data-use")
+    recipe_version = serializers.CharField(help_text="Version of the scoring recipe")
+    score = serializers.FloatField(help_text="The city's index score")
+    share = serializers.FloatField(help_text="The score as a share of its maximum (0-1)")
+    score_class = serializers.CharField(help_text="Score class of the recipe (e.g. low, medium, high)")
+    tier = serializers.CharField(allow_blank=True, help_text="Data-use tier, where the recipe defines tiers")
+    rank = serializers.IntegerField(help_text="Rank by score (1 = highest)")
+    rank_p5 = serializers.FloatField(
+        help_text="5th percentile of the rank under the recipe's uncertainty analysis"
+    )
+    rank_median = serializers.FloatField(help_text="Median rank under the uncertainty analysis")
+    rank_p95 = serializers.FloatField(help_text="95th percentile of the rank under the uncertainty analysis")
     components = ComponentSerializer(many=True)
 
 
 class ShareSerializer(serializers.Serializer):
     programme = serializers.CharField()
     wave = serializers.CharField()
-    peer_group = serializers.CharField(help_text="all, continent:EU, population_band:250000-499999")
-    peer_group_size = serializers.IntegerField(help_text="Public cities in the group")
-    question = serializers.CharField()
+    peer_group = serializers.CharField(help_text="all, continent:<code> or population_band:<low>-<high>")
+    peer_group_size = serializers.IntegerField(help_text="Public cities in the peer group")
+    question = serializers.CharField(help_text="Question name in the instrument")
     label = serializers.CharField(help_text="The question's English wording")
-    type = serializers.CharField()
-    option = serializers.CharField()
+    type = serializers.CharField(help_text="Question type (select_one, select_multiple)")
+    option = serializers.CharField(help_text="Answer option name")
     count = serializers.IntegerField(help_text="Cities of the group that chose the option")
-    valid = serializers.IntegerField(help_text="Cities of the group with a usable answer")
+    valid = serializers.IntegerField(help_text="Cities of the group with a usable answer to the question")
     excluded = serializers.IntegerField(help_text="Cities of the group without one")
-    share = serializers.FloatField(allow_null=True, help_text="count / valid")
+    share = serializers.FloatField(
+        allow_null=True, help_text="count / valid (empty when no city of the group answered)"
+    )
 
 
 class PeerGroupSerializer(serializers.Serializer):

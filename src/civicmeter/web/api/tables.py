@@ -1,6 +1,7 @@
 """The tables of a published wave as files: cities, results and answer shares, in CSV and XLSX.
 
-Each table is declared once (its columns with type and meaning) and filled from ``public_rows``;
+Each table's columns (name, type, meaning) are the API serializer's fields for the same rows, and it
+is filled from ``public_rows``;
 the API downloads, the Data Package (``datapackage.py``) and the static site write the same files.
 Text cells a spreadsheet would run as formulas are neutralised (``tabular_files.neutralise``, a
 leading ``'``), as in every Civicmeter export.
@@ -12,10 +13,13 @@ import csv
 import io
 from dataclasses import dataclass
 
+from rest_framework.fields import BooleanField, CharField, FloatField, IntegerField
+from rest_framework.serializers import Serializer
+
 from civicmeter.tabular_files import neutralise
 from civicmeter.web.explorer.published import PublicWave
 
-from . import public_rows
+from . import public_rows, serializers
 
 TABLES = ("cities", "results", "shares")
 FORMATS = ("csv", "xlsx")
@@ -43,46 +47,30 @@ class Table:
         return [[row.get(c.name) for c in self.columns] for row in self.rows]
 
 
-CITY = (
-    Column("city", "string", "City slug: name and ISO 3166-1 alpha-2 country code"),
-    Column("name", "string", "City name"),
-    Column("country", "string", "ISO 3166-1 alpha-2 country code"),
-    Column("continent", "string", "Continent code (AF, AS, EU, NA, OC, SA)"),
-    Column("synthetic", "boolean", "True for a demo city whose answers are generated, not real"),
+#: Table Schema types of the serializer fields a table holds.
+TYPES = (
+    (BooleanField, "boolean"),
+    (IntegerField, "integer"),
+    (FloatField, "number"),
+    (CharField, "string"),
 )
-CITY_COLUMNS = (
-    *CITY,
-    Column("region", "string", "State, province or region"),
-    Column("population", "integer", "Residents (GeoNames or the programme's figure)"),
-    Column("population_year", "integer", "Year of the population figure"),
-    Column("latitude", "number", "Latitude, WGS84 degrees"),
-    Column("longitude", "number", "Longitude, WGS84 degrees"),
-)
-RESULT_COLUMNS = (
-    *CITY,
-    Column("index", "string", "The index: psi-capacity (0-10) or data-use"),
-    Column("recipe_version", "string", "Version of the scoring recipe"),
-    Column("score", "number", "The city's index score"),
-    Column("share", "number", "The score as a share of its maximum (0-1)"),
-    Column("score_class", "string", "Score class of the recipe (e.g. low, medium, high)"),
-    Column("tier", "string", "Data-use tier, where the recipe defines tiers"),
-    Column("rank", "integer", "Rank by score (1 = highest)"),
-    Column("rank_p5", "number", "5th percentile of the rank under the recipe's uncertainty analysis"),
-    Column("rank_median", "number", "Median rank under the uncertainty analysis"),
-    Column("rank_p95", "number", "95th percentile of the rank under the uncertainty analysis"),
-)
-SHARE_COLUMNS = (
-    Column("peer_group", "string", "all, continent:<code> or population_band:<low>-<high>"),
-    Column("peer_group_size", "integer", "Public cities in the peer group"),
-    Column("question", "string", "Question name in the instrument"),
-    Column("label", "string", "The question's English wording"),
-    Column("type", "string", "Question type (select_one, select_multiple)"),
-    Column("option", "string", "Answer option name"),
-    Column("count", "integer", "Cities of the group that chose the option"),
-    Column("valid", "integer", "Cities of the group with a usable answer to the question"),
-    Column("excluded", "integer", "Cities of the group without one"),
-    Column("share", "number", "count / valid (empty when no city of the group answered)"),
-)
+
+
+def columns_of(serializer: type[Serializer]) -> tuple[Column, ...]:
+    """A table's columns are the API's fields for the same rows (name, type, help text), so a file
+    and the API describe each field alike; left out are the programme and wave (a file is of one
+    wave) and what does not fit a flat table (a city's profile, the components, spread apart)."""
+    found = []
+    for name, field in serializer().fields.items():
+        kind = next((t for cls, t in TYPES if isinstance(field, cls)), None)
+        if kind is not None and name not in ("programme", "wave"):
+            found.append(Column(name, kind, str(field.help_text)))
+    return tuple(found)
+
+
+CITY_COLUMNS = columns_of(serializers.CitySerializer)
+RESULT_COLUMNS = columns_of(serializers.ResultSerializer)
+SHARE_COLUMNS = columns_of(serializers.ShareSerializer)
 
 
 def _component_columns(rows: list[dict]) -> tuple[Column, ...]:
