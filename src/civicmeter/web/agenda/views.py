@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicmeter.web.accounts.permissions import Action, access_city_by_slug, user_has_permission
+from civicmeter.web.core.downloads import CSV, download
 from civicmeter.web.core.refusals import refusal_on_form, shown_refusal
 
 from . import pdf, selectors, services, table
@@ -172,9 +173,7 @@ def set_status(request, programme: str, city: str, action: int):
 def export(request, programme: str, city: str):
     programme_row, city_row, _can_edit = _city(request, programme, city)
     text = table.write_csv(selectors.city_actions(programme_row, city_row).order_by("id"))
-    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{city_row.slug}-agenda.csv"'
-    return response
+    return download(text, filename=f"{city_row.slug}-agenda.csv", content_type=CSV)
 
 
 @login_required
@@ -224,6 +223,4 @@ def council_pdf(request, programme: str, city: str):
             _context(programme_row, city_row, False, reason=str(exc)),
             status=503,
         )
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{city_row.slug}-agenda.pdf"'
-    return response
+    return download(data, filename=f"{city_row.slug}-agenda.pdf", content_type="application/pdf", inline=True)

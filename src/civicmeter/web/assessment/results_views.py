@@ -4,10 +4,12 @@ best first) and a city's roadmap as CSV or PDF."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
+
+from civicmeter.web.core.downloads import download
 
 from . import results_table, selectors
 from .roadmap_export import roadmap_csv, roadmap_filename, roadmap_pdf
@@ -27,9 +29,8 @@ def results(request, programme: str, code: str):
 @require_GET
 def results_csv(request, programme: str, code: str):
     wave = selectors.access_assessment_wave(request.user, programme, code)
-    http = HttpResponse(results_table.export_csv(wave).encode("utf-8-sig"), content_type=CONTENT_TYPES["csv"])
-    http["Content-Disposition"] = f'attachment; filename="results-{wave.code}.csv"'
-    return http
+    content = results_table.export_csv(wave).encode("utf-8-sig")
+    return download(content, filename=f"results-{wave.code}.csv", content_type=CONTENT_TYPES["csv"])
 
 
 @login_required
@@ -43,6 +44,4 @@ def roadmap_file(request, pk: int, fmt: str):
         body = roadmap_csv(response, lang)
     else:
         body = roadmap_pdf(response, lang, base_url=request.build_absolute_uri("/"))
-    http = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
-    http["Content-Disposition"] = f'attachment; filename="{roadmap_filename(response, fmt)}"'
-    return http
+    return download(body, filename=roadmap_filename(response, fmt), content_type=CONTENT_TYPES[fmt])

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicmeter.performance import Frequency, Period, ValuesFileError, write_values
 from civicmeter.web.accounts.permissions import access_city_by_slug
+from civicmeter.web.core.downloads import CSV, download
 from civicmeter.web.core.refusals import shown_refusal, valid_data
 from civicmeter.web.programmes.models import City
 
@@ -171,9 +172,7 @@ def values_import(request, programme: str, city: str):
 def values_export(request, programme: str, city: str):
     programme_row, city_row = access_city_by_slug(request.user, programme, city)
     text = write_values(selectors.export_rows(programme_row, city_row))
-    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{city_row.slug}-kpi-values.csv"'
-    return response
+    return download(text, filename=f"{city_row.slug}-kpi-values.csv", content_type=CSV)
 
 
 def _indicator(programme, city, code: str) -> Kpi:

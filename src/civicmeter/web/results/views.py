@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from civicmeter.web.accounts.permissions import Action, access_wave_by_code, user_has_permission
 from civicmeter.web.collection.fragment_cache import FragmentCache, PageCache
 from civicmeter.web.collection.selectors import cities_fingerprint
+from civicmeter.web.core.downloads import CSV, download
 from civicmeter.web.core.refusals import shown_refusal
 
 from . import explain, selectors, services
@@ -97,6 +98,4 @@ def compute(request, programme: str, code: str):
 @login_required
 def export(request, programme: str, code: str):
     wave = access_wave_by_code(request.user, programme, code)
-    response = HttpResponse(selectors.export_csv(wave), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{programme}-{code}-results.csv"'
-    return response
+    return download(selectors.export_csv(wave), filename=f"{programme}-{code}-results.csv", content_type=CSV)

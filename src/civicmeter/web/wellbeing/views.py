@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from civicmeter.outcomes import OutcomesError
 from civicmeter.web.accounts.permissions import access_wave_by_code
+from civicmeter.web.core.downloads import CSV, download
 from civicmeter.web.core.refusals import shown_refusal
 
 from . import selectors, services
@@ -174,6 +175,4 @@ def analysis_table(request, programme: str, code: str, pk: int, name: str):
     _wave, run = _run_of(request, programme, code, pk)
     if name not in run.tables:
         raise Http404(_("No such table."))
-    response = HttpResponse(run.tables[name], content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{programme}-{code}-{name}.csv"'
-    return response
+    return download(run.tables[name], filename=f"{programme}-{code}-{name}.csv", content_type=CSV)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from civicmeter.instruments import ResponsesImportError
 from civicmeter.web.accounts.permissions import Action, access_wave_by_code, require_permission
+from civicmeter.web.core.downloads import download
 
 from ..services import transfer
 from ..staff_forms import ImportForm
@@ -33,9 +34,8 @@ def export(request, programme: str, code: str, fmt: str):
     except ValidationError as exc:
         return HttpResponseBadRequest(" ".join(exc.messages))
     suffix = f"-labels-{labels}" if labels else ""
-    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{programme}-{code}-responses{suffix}.{fmt}"'
-    return response
+    filename = f"{programme}-{code}-responses{suffix}.{fmt}"
+    return download(content, filename=filename, content_type=CONTENT_TYPES[fmt])
 
 
 @login_required
