@@ -180,6 +180,28 @@ def _series_pairs(table: ChartTable, order: Sequence[str]) -> list[tuple[str, st
     ]
 
 
+def _series_values(rows, category: str, series: str, value: str, series_order) -> tuple[list, list, list]:
+    """The rows' fields, the series in their given order (else as they come) and the categories."""
+    values = _values(rows, (category, series, value))
+    order = list(series_order) if series_order else _ordered(values, series)
+    return values, order, _ordered(values, category)
+
+
+def _series_finish(
+    shape: str, build: Callable[[], alt.TopLevelMixin], values: list, order: list, categories: list, *,
+    category: str, series: str, value: str, title: str, category_title: str, series_title: str,
+    value_title: str, n: int | None, kind: str, subtitle: str | None, language: str,
+) -> Chart:
+    """What stacked and grouped bars share once their Altair shape is written: the wide table (a
+    column per series), the description, the cached shape's key and the order slots."""
+    table = _wide_table(values, category=category, series=series, value=value, kind=kind,
+                        language=language, title=title, category_title=category_title, series_order=order)
+    key = (shape, category, series, value, category_title, series_title, value_title, kind, len(order))
+    return _finish(key, build, title=title, subtitle=subtitle, n=n, language=language,
+                   description=_describe(title, _series_pairs(table, order)), table=table, values=values,
+                   slots={"order": order, "categories": categories})
+
+
 SERIES_PARAMS = {
     "rows": ROWS, "category": TEXT, "series": TEXT, "value": TEXT, "title": TEXT,
     "category_title": TEXT, "series_title": TEXT, "value_title": TEXT, "n": N, "kind": KIND,
@@ -197,13 +219,11 @@ def stacked_bar_chart(
 ) -> Chart:
     """One horizontal bar per category split into ordered answers ("very important" ... "not
     important"), darkest first; categories keep the rows' order. Shares stack to 100 %."""
-    values = _values(rows, (category, series, value))
-    order = list(series_order) if series_order else _ordered(values, series)
+    values, order, categories = _series_values(rows, category, series, value, series_order)
     rank = {s: i for i, s in enumerate(order)}
     for row in values:
         row["_order"] = rank.get(row[series], len(order))
     fmt = D3_FORMATS[kind]
-    categories = _ordered(values, category)
 
     def build() -> alt.TopLevelMixin:
         return alt.Chart(TABLE).mark_bar(stroke="white", strokeWidth=0.5).encode(
@@ -218,13 +238,9 @@ def stacked_bar_chart(
                      alt.Tooltip(f"{value}:Q", title=value_title, format=fmt)],
         ).properties(width=theme.WIDTH - 200, height=alt.Step(STEP))
 
-    table = _wide_table(values, category=category, series=series, value=value, kind=kind,
-                        language=language, title=title, category_title=category_title, series_order=order)
-    pairs = _series_pairs(table, order)
-    key = ("stacked", category, series, value, category_title, series_title, value_title, kind, len(order))
-    return _finish(key, build, title=title, subtitle=subtitle, n=n, language=language,
-                   description=_describe(title, pairs), table=table, values=values,
-                   slots={"order": order, "categories": categories})
+    return _series_finish("stacked", build, values, order, categories, category=category, series=series,
+                          value=value, title=title, category_title=category_title, series_title=series_title,
+                          value_title=value_title, n=n, kind=kind, subtitle=subtitle, language=language)
 
 
 @validate_params(SERIES_PARAMS)
@@ -235,10 +251,8 @@ def grouped_bar_chart(
     series_order: Sequence[str] | None = None,
 ) -> Chart:
     """Bars side by side within each category (funding sources now and in future), one hue per series."""
-    values = _values(rows, (category, series, value))
-    order = list(series_order) if series_order else _ordered(values, series)
+    values, order, categories = _series_values(rows, category, series, value, series_order)
     fmt = D3_FORMATS[kind]
-    categories = _ordered(values, category)
 
     def build() -> alt.TopLevelMixin:
         return alt.Chart(TABLE).mark_bar().encode(
@@ -253,13 +267,9 @@ def grouped_bar_chart(
                      alt.Tooltip(f"{value}:Q", title=value_title, format=fmt)],
         ).properties(width=theme.WIDTH - 200, height=alt.Step(STEP // 2 + 2, **{"for": "position"}))
 
-    table = _wide_table(values, category=category, series=series, value=value, kind=kind,
-                        language=language, title=title, category_title=category_title, series_order=order)
-    pairs = _series_pairs(table, order)
-    key = ("grouped", category, series, value, category_title, series_title, value_title, kind, len(order))
-    return _finish(key, build, title=title, subtitle=subtitle, n=n, language=language,
-                   description=_describe(title, pairs), table=table, values=values,
-                   slots={"order": order, "categories": categories})
+    return _series_finish("grouped", build, values, order, categories, category=category, series=series,
+                          value=value, title=title, category_title=category_title, series_title=series_title,
+                          value_title=value_title, n=n, kind=kind, subtitle=subtitle, language=language)
 
 
 @validate_params({
