@@ -1,5 +1,6 @@
 """The interfaces of criterion reviews and wave pairing: ``civicmeter assessment review`` (bulk, all or
-nothing, through ``criteria_review_import``) and ``civicmeter wave pair`` (through ``wave_pair``);
+nothing, through ``review_import``: the review page's rules, then ``criteria_review_import``) and
+``civicmeter wave pair`` (through ``wave_pair``);
 and the system actor recording history at a stated time."""
 
 from __future__ import annotations
@@ -15,13 +16,15 @@ from typer.testing import CliRunner
 from civicmeter.cli import app
 from civicmeter.testing import assessment_claims, make_assessment_wave, make_world
 from civicmeter.web.accounts.permissions import SYSTEM, now_for, user_of
+from civicmeter.web.assessment.services import reviewer_assign
 from civicmeter.web.collection.models import CriterionReview, Response, ResponseEvent
 from civicmeter.web.collection.services import criteria_review_import, response_validate
 from civicmeter.web.programmes.instrument_cache import instrument_for
 from civicmeter.web.programmes.models import Wave
 
-GOOD = b"criterion,decision,comment\ndg1,accepted,\ndg2,needs_evidence,Send the minutes.\ndg2,accepted,\n"
-BAD = b"criterion,decision,comment\ndg1,accepted,\ndg99,accepted,\ndg2,met,\ndg3,needs_evidence,\n"
+# DG3 and DG4 ask for no dated records, so accepting them never depends on the day
+GOOD = b"criterion,decision,comment\ndg3,accepted,\ndg4,needs_evidence,Send the audit.\ndg4,accepted,\n"
+BAD = b"criterion,decision,comment\ndg3,accepted,\ndg99,accepted,\ndg4,met,\ndg3,needs_evidence,\n"
 
 
 class ReviewImportTests(TestCase):
@@ -29,7 +32,7 @@ class ReviewImportTests(TestCase):
     def setUpTestData(cls):
         cls.world = make_world()
         cls.wave = make_assessment_wave(cls.world)
-        claims = assessment_claims(instrument_for(cls.wave.instrument), {"dg1", "dg2"})
+        claims = assessment_claims(instrument_for(cls.wave.instrument), {"dg1", "dg3", "dg4"})
         cls.response = Response.objects.create(wave=cls.wave, city=cls.world.city_a, status="submitted")
         for question, value in claims.items():
             cls.response.answers.create(question=question, value=value)
@@ -49,9 +52,9 @@ class ReviewImportTests(TestCase):
         self.assertEqual(
             [(r.criterion, r.outcome, r.note, r.reviewer) for r in rows],
             [
-                ("dg1", "accepted", "", None),
-                ("dg2", "needs_evidence", "Send the minutes.", None),
-                ("dg2", "accepted", "", None),
+                ("dg3", "accepted", "", None),
+                ("dg4", "needs_evidence", "Send the audit.", None),
+                ("dg4", "accepted", "", None),
             ],
         )
 
@@ -61,6 +64,32 @@ class ReviewImportTests(TestCase):
         for text in ("Row 3: [review.E002] dg99", "Row 4: [review.E003] met", "Row 5: [review.E005]"):
             self.assertIn(text, result.output)
         self.assertNotIn("Row 2", result.output)
+        self.assertFalse(CriterionReview.objects.exists())
+
+    def test_accepting_without_fresh_dated_records_is_refused_at_its_row(self):
+        result = self.run_cli(b"criterion,decision,comment\ndg3,accepted,\ndg1,accepted,\n")
+        self.assertEqual(result.exit_code, 2, result.output)
+        self.assertIn("Row 3: [assessment.E024] DG1 cannot be accepted", result.output)
+        self.assertNotIn("Row 2", result.output)
+        self.assertFalse(CriterionReview.objects.exists())
+
+    def test_a_named_reviewer_must_be_assigned_and_the_decisions_are_theirs(self):
+        reviewer = self.world.reviewer
+        result = self.run_cli(GOOD, "--reviewer", reviewer.username)
+        self.assertEqual(result.exit_code, 2, result.output)
+        self.assertIn("Only reviewers assigned to this assessment may review it", result.output)
+        self.assertFalse(CriterionReview.objects.exists())
+        reviewer_assign(actor=SYSTEM, response=self.response, reviewer=reviewer)
+        result = self.run_cli(GOOD, "--reviewer", reviewer.username, "--decided-on", "2026-03-02")
+        self.assertEqual(result.exit_code, 0, result.output)
+        rows = CriterionReview.objects.filter(response=self.response)
+        self.assertEqual({(r.reviewer, r.at.date().isoformat()) for r in rows}, {(reviewer, "2026-03-02")})
+        self.assertIn("no user is named 'nobody'", self.run_cli(GOOD, "--reviewer", "nobody").output)
+
+    def test_an_assessment_not_yet_submitted_cannot_be_reviewed(self):
+        Response.objects.filter(pk=self.response.pk).update(status="draft")
+        result = self.run_cli(GOOD)
+        self.assertEqual(result.exit_code, 2, result.output)
         self.assertFalse(CriterionReview.objects.exists())
 
     def test_a_file_without_the_decision_column_is_refused(self):

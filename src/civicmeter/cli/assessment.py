@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import typer
@@ -21,17 +22,27 @@ def review(
     ),
     wave: str = WAVE_OPTION,
     city: str = typer.Option(..., "--city", help="City code (slug), e.g. baltimore-us."),
+    reviewer: str = typer.Option(
+        None, "--reviewer", help="Username whose decisions these are; must be assigned to the assessment."
+    ),
+    decided_on: datetime = typer.Option(
+        None, "--decided-on", formats=["%Y-%m-%d"], help="Day the decisions were made (past reviews)."
+    ),
     programme: str = PROGRAMME_OPTION,
 ) -> None:
     """Record one decision per row (accepted, needs_evidence or not_met) for the city's response,
-    all or nothing: every bad row is reported and nothing is written."""
+    all or nothing: every bad row is reported and nothing is written. The rules of the review page
+    apply: the assessment must be under review, and an accepted criterion's dated evidence must be
+    inside its freshness window on the day of the decision (today, or --decided-on)."""
     setup_django()
-    from django.core.exceptions import ValidationError
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.utils import timezone
 
     from civicmeter.instruments import ResponsesImportError
     from civicmeter.web.accounts.permissions import SYSTEM
+    from civicmeter.web.assessment.services import review_import
     from civicmeter.web.collection.models import Response
-    from civicmeter.web.collection.services import criteria_review_import
 
     with user_errors(NotFound, ResponsesImportError):
         target = find_wave(wave, programme)
@@ -40,12 +51,22 @@ def review(
             raise NotFound(
                 f"{city} has no response in wave {target.code}; check the city code (its slug) and the wave"
             )
+        user = None
+        if reviewer:
+            user = get_user_model().objects.filter(username=reviewer).first()
+            if user is None:
+                raise NotFound(f"--reviewer: no user is named {reviewer!r}; check the username")
+    when = timezone.make_aware(decided_on) if decided_on else timezone.now()
     try:
-        reviews = criteria_review_import(
-            actor=SYSTEM, response=response, filename=file.name, content=file.read_bytes()
+        reviews = review_import(
+            actor=SYSTEM.as_of(when, by=user),
+            response=response,
+            filename=file.name,
+            content=file.read_bytes(),
         )
-    except ValidationError as exc:
-        typer.secho("error: " + "\n".join(exc.messages), err=True, fg=typer.colors.RED)
+    except (ValidationError, PermissionDenied) as exc:
+        messages = exc.messages if isinstance(exc, ValidationError) else [f"--reviewer: {exc}"]
+        typer.secho("error: " + "\n".join(messages), err=True, fg=typer.colors.RED)
         raise typer.Exit(code=2) from exc
     typer.echo(f"Recorded {len(reviews)} review decisions for {city} in wave {target.code}.")
 

@@ -4,8 +4,8 @@ assignment and the review cycle (decide, return for more evidence, validate).
 Each takes keyword-only arguments including ``actor``, checks the permission policy (and, for
 reviewers, the assignment), moves the response through ``civicmeter.assessment.workflow`` so an
 illegal step is refused in one place, and writes in one transaction. Decisions are recorded by
-``collection.services.criterion_review`` (append-only, what scores), the same service the
-``civicmeter assessment review`` command reaches through ``criteria_review_import``.
+``collection.services.criterion_review`` (append-only, what scores); decisions in bulk
+(``civicmeter assessment review``) pass the same checks in ``review_import`` first.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from civicmeter.assessment import IllegalTransition, workflow
 from civicmeter.web.accounts.models import Role
 from civicmeter.web.accounts.permissions import Action, SystemActor, now_for, require_permission, user_of
 from civicmeter.web.collection import notifications
+from civicmeter.web.collection import services as collection
 from civicmeter.web.collection.models import Answer, CriterionReview, Response
 from civicmeter.web.collection.services import _record_event, criterion_review, write_answer
 
@@ -349,11 +350,11 @@ def _require_reviewer(actor, response: Response) -> None:
         raise PermissionDenied("Only reviewers assigned to this assessment may review it.")
 
 
-def _require_fresh(response: Response, standard, found) -> None:
+def _require_fresh(response: Response, standard, found, *, today: date | None = None) -> None:
     """Freshness is a rule of the standard, not a judgement: a criterion whose dated records fall
     outside its window (or in the future) on the day of the decision cannot be accepted."""
     claims = selectors.claims_of(response, standard)
-    check = assessment.check_claims(standard, claims, today=selectors.today())[found.code]
+    check = assessment.check_claims(standard, claims, today=today or selectors.today())[found.code]
     stale = [s for s in check.shortfalls if s.kind in ("records", "future")]
     if stale:
         raise ValidationError(
@@ -376,6 +377,28 @@ def review_decide(*, actor, response: Response, criterion: str, outcome: str, no
         _require_fresh(response, standard, found)
     return criterion_review(
         actor=actor, response=response, criterion=found.question, outcome=outcome, note=note
+    )
+
+
+def review_import(*, actor, response: Response, filename: str, content: bytes):
+    """Decisions in bulk from a CSV or XLSX (criterion, decision, comment), under the rules of a
+    decision made on the review page: the actor (or the user the system actor acts for) must be
+    assigned or a programme admin, the assessment must be under review, and an accepted criterion's
+    dated evidence must be inside its freshness window on the day of the decision (the system
+    actor's ``as_of`` day when past reviews are moved in). Recorded by ``criteria_review_import``:
+    every refused row reported at once, nothing written."""
+    _require_reviewer(user_of(actor) or actor, response)
+    response = Response.objects.select_related("wave__instrument").get(pk=response.pk)
+    _move(response, workflow.DECIDE)
+    standard = selectors.standard_for(response.wave)
+    day = now_for(actor).date()
+
+    def fresh_when_accepted(response, criterion, decision):
+        if decision == CriterionReview.Outcome.ACCEPTED:
+            _require_fresh(response, standard, _criterion(standard, criterion), today=day)
+
+    return collection.criteria_review_import(
+        actor=actor, response=response, filename=filename, content=content, row_check=fresh_when_accepted
     )
 
 

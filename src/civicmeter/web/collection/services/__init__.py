@@ -347,22 +347,9 @@ def criterion_review(
     return _record_review(actor, response, criterion, outcome, note)
 
 
-@transaction.atomic(durable=True)
-def criteria_review_import(
-    *, actor, response: Response, filename: str, content: bytes
-) -> list[CriterionReview]:
-    """Record many review decisions for one response from a CSV or XLSX file, all or nothing.
-
-    The file has the columns ``criterion``, ``decision`` (accepted, needs_evidence or not_met) and
-    ``comment`` (required for needs_evidence), one row per decision, applied in file order with
-    the same checks as ``criterion_review``. Every bad row is reported at once
-    (``ValidationError`` with one message per row) and nothing is written.
-    """
-    response = _locked_for_review(actor, response)
-    parsed, criteria = _criteria_of(response)
-    problem = _status_problem(response)
-    if problem is not None:
-        raise problem
+def _review_rows(filename: str, content: bytes) -> list[tuple[int, str, str, str]]:
+    """A decisions file read as (row number, criterion, decision, comment), the decision lower-cased;
+    a missing ``criterion`` or ``decision`` column is refused (``review.E006``)."""
     frame = files.read_table(content, name=filename)
     missing = [c for c in REVIEW_COLUMNS[:2] if c not in frame.columns]
     if missing:
@@ -370,15 +357,41 @@ def criteria_review_import(
             MISSING_REVIEW_COLUMNS % {"file": filename, "columns": " or ".join(missing)}, code="review.E006"
         )
     notes = frame["comment"] if "comment" in frame.columns else [""] * len(frame)
-    rows = [
+    return [
         (number, criterion.strip(), decision.strip().lower(), note.strip())
         for number, criterion, decision, note in zip(
             range(2, len(frame) + 2), frame["criterion"], frame["decision"], notes, strict=True
         )
     ]
+
+
+@transaction.atomic(durable=True)
+def criteria_review_import(
+    *, actor, response: Response, filename: str, content: bytes, row_check=None
+) -> list[CriterionReview]:
+    """Record many review decisions for one response from a CSV or XLSX file, all or nothing.
+
+    The file has the columns ``criterion``, ``decision`` (accepted, needs_evidence or not_met) and
+    ``comment`` (required for needs_evidence), one row per decision, applied in file order with
+    the same checks as ``criterion_review``, then ``row_check(response, criterion, decision)`` (a
+    caller's own rule, e.g. the assessment's freshness: it raises ``ValidationError``) on the rows
+    that pass them. Every bad row is reported at once (``ValidationError`` with one message per
+    row) and nothing is written.
+    """
+    response = _locked_for_review(actor, response)
+    parsed, criteria = _criteria_of(response)
+    problem = _status_problem(response)
+    if problem is not None:
+        raise problem
+    rows = _review_rows(filename, content)
     problems = []
     for number, criterion, decision, note in rows:
         problem = _review_problem(parsed, criteria, criterion, decision, note)
+        if problem is None and row_check is not None:
+            try:
+                row_check(response, criterion, decision)
+            except ValidationError as exc:
+                problem = exc
         if problem is not None:
             problems.append(REVIEW_ROW % {"row": number, "problem": " ".join(problem.messages)})
     if problems:
