@@ -32,7 +32,7 @@ from django_htmx.http import (
 from civicmeter import instruments
 from civicmeter.web.accounts.permissions import (
     Action,
-    responses_visible_to,
+    access_response_by_id,
     user_has_permission,
 )
 from civicmeter.web.collection import services
@@ -50,15 +50,6 @@ SURVEY_TEMPLATE = "collection/survey.html"
 #: Whole survey pages per process (see ``fragment_cache.PageCache``); the parts shared between
 #: pages are kept by ``survey_fragments``.
 PAGES = PageCache(size=256)
-
-
-def _response(user, pk: int) -> Response:
-    """The response if ``user`` may see it (else 404), without its instrument's workbook: the
-    parsed instrument comes from the cache by file digest, so the 25 KB file stays in the database."""
-    response = responses_visible_to(user).defer("wave__instrument__content").filter(pk=pk).first()
-    if response is None:
-        raise Http404("No such response.")
-    return response
 
 
 def _survey_url(response: Response, section: str | None = None) -> str:
@@ -283,7 +274,7 @@ def start(request, programme: str, code: str, city: str):
 @login_required
 @require_GET
 def survey(request, pk: int):
-    response = _response(request.user, pk)
+    response = access_response_by_id(request.user, pk)
     if response.wave.instrument.kind == Instrument.Kind.ASSESSMENT:  # criteria, evidence and review
         return redirect("assessment:overview", response.pk)
     page = SurveyPage(request, response, request.GET.get("section"))
@@ -362,7 +353,7 @@ def answer(request, pk: int):
         # A session that expired mid-survey: send the whole page to sign-in, not into a field.
         sign_in = redirect_to_login(_survey_url_for_pk(pk))
         return HttpResponseClientRedirect(sign_in.url) if request.htmx else sign_in
-    response = _response(request.user, pk)
+    response = access_response_by_id(request.user, pk)
     page = SurveyPage(request, response, request.POST.get("section"))
     try:
         if not request.htmx:
@@ -419,7 +410,7 @@ def answer(request, pk: int):
 @login_required
 @require_POST
 def submit(request, pk: int):
-    response = _response(request.user, pk)
+    response = access_response_by_id(request.user, pk)
     try:
         services.response_submit(actor=request.user, response=response)
     except ValidationError as exc:
@@ -439,7 +430,7 @@ def submit(request, pk: int):
 @require_GET
 def history(request, pk: int):
     """Who changed which answer, when, from what to what; for one question with ``?question=``."""
-    response = _response(request.user, pk)
+    response = access_response_by_id(request.user, pk)
     page = SurveyPage(request, response)
     question = request.GET.get("question") or None
     if question and not page.instrument.has_question(question):
