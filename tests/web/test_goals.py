@@ -272,6 +272,18 @@ class PageTests(TestCase):
         self.assertContains(response, "[goals.E009] row 2, column value: &#x27;lots&#x27; is not a number")
         self.assertEqual(KpiValue.objects.count(), before)
 
+    def test_a_bad_form_names_each_field_and_goes_back_to_its_form(self):
+        w = self.world
+        login(self.client, w.respondent_a)
+        url = reverse("goals:value_add", args=[w.programme.slug, w.city_a.slug])
+        before = KpiValue.objects.count()
+        response = self.client.post(url, {"indicator": "", "period": "2024-03", "value": "x"})
+        self.assertRedirects(response, self.url + "#add-value", fetch_redirect_response=False)
+        page = self.client.get(self.url)
+        self.assertContains(page, "Indicator: This field is required.")
+        self.assertContains(page, "Value: Enter a number.")
+        self.assertEqual(KpiValue.objects.count(), before)
+
     def test_a_value_entered_in_the_form_shows_with_its_status(self):
         w = self.world
         login(self.client, w.respondent_a)

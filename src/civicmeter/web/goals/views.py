@@ -3,6 +3,8 @@ file export, and the public goals page a city switches on. Every write goes thro
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -67,35 +69,49 @@ def _back(programme, city, anchor: str = ""):
     return response
 
 
-@login_required
-@require_POST
-def settings_set(request, programme: str, city: str):
-    programme_row, city_row = access_city_by_slug(request.user, programme, city)
+def _page_action(anchor: str):
+    """A form of the goals page, posted: the city as the user may see it; a bad form or a refused
+    service shown as one message per problem; back to the page at ``anchor`` unless the action
+    answers otherwise. The action gets ``(request, programme, city)`` as rows."""
+
+    def wrap(action):
+        @login_required
+        @require_POST
+        @functools.wraps(action)
+        def view(request, programme: str, city: str):
+            programme_row, city_row = access_city_by_slug(request.user, programme, city)
+            with shown_refusal(request, each=True):
+                answer = action(request, programme_row, city_row)
+                if answer is not None:
+                    return answer
+            return _back(programme_row, city_row, anchor)
+
+        return view
+
+    return wrap
+
+
+@_page_action("#settings")
+def settings_set(request, programme_row, city_row):
     form = SettingsForm(request.POST)
-    with shown_refusal(request, each=True):
-        data = valid_data(form)
-        services.goals_settings_set(
-            actor=request.user,
-            programme=programme_row,
-            city=city_row,
-            rule=data["rule"],
-            band=form.share(),
-            cap=data["cap"],
-            public=data["public"],
-        )
-        messages.success(request, _("Saved the status rule and the goals page setting."))
-    return _back(programme_row, city_row, "#settings")
+    data = valid_data(form)
+    services.goals_settings_set(
+        actor=request.user,
+        programme=programme_row,
+        city=city_row,
+        rule=data["rule"],
+        band=form.share(),
+        cap=data["cap"],
+        public=data["public"],
+    )
+    messages.success(request, _("Saved the status rule and the goals page setting."))
 
 
-@login_required
-@require_POST
-def goal_add(request, programme: str, city: str):
-    programme_row, city_row = access_city_by_slug(request.user, programme, city)
-    with shown_refusal(request, each=True):
-        data = valid_data(GoalForm(request.POST))
-        services.goal_create(actor=request.user, programme=programme_row, city=city_row, **data)
-        messages.success(request, _("Added the goal; now give it an indicator."))
-    return _back(programme_row, city_row, "#add-indicator")
+@_page_action("#add-indicator")
+def goal_add(request, programme_row, city_row):
+    data = valid_data(GoalForm(request.POST))
+    services.goal_create(actor=request.user, programme=programme_row, city=city_row, **data)
+    messages.success(request, _("Added the goal; now give it an indicator."))
 
 
 def _spec(form: IndicatorForm) -> services.IndicatorSpec:
@@ -104,68 +120,55 @@ def _spec(form: IndicatorForm) -> services.IndicatorSpec:
     return services.IndicatorSpec(**definition, outcome_indicator_id=data["outcome_indicator"])
 
 
-@login_required
-@require_POST
-def indicator_add(request, programme: str, city: str):
-    programme_row, city_row = access_city_by_slug(request.user, programme, city)
+@_page_action("#add-indicator")
+def indicator_add(request, programme_row, city_row):
     goals = Goal.objects.filter(programme=programme_row, city=city_row)
     form = IndicatorForm(request.POST, goals=goals, programme=programme_row)
-    with shown_refusal(request, each=True):
-        goal, spec = goals.get(pk=valid_data(form)["goal"]), _spec(form)
-        services.indicator_create(actor=request.user, goal=goal, spec=spec)
-        messages.success(request, _("Added the indicator %(code)s.") % {"code": spec.code})
-    return _back(programme_row, city_row, "#add-indicator")
+    goal, spec = goals.get(pk=valid_data(form)["goal"]), _spec(form)
+    services.indicator_create(actor=request.user, goal=goal, spec=spec)
+    messages.success(request, _("Added the indicator %(code)s.") % {"code": spec.code})
 
 
-@login_required
-@require_POST
-def value_add(request, programme: str, city: str):
-    programme_row, city_row = access_city_by_slug(request.user, programme, city)
+@_page_action("#add-value")
+def value_add(request, programme_row, city_row):
     indicators = selectors.city_indicators(programme_row, city_row)
-    form = ValueForm(request.POST, indicators=indicators.values())
+    data = valid_data(ValueForm(request.POST, indicators=indicators.values()))
     by_id = {i.pk: i for i in indicators.values()}
-    with shown_refusal(request, each=True):
-        data = valid_data(form)
-        row = services.value_record(
+    row = services.value_record(
+        actor=request.user,
+        indicator=by_id[data["indicator"]],
+        period=data["period"],
+        value=data["value"],
+        note=data["note"],
+    )
+    messages.success(request, _("Saved the value of %(code)s.") % {"code": row.indicator.code})
+
+
+@_page_action("#import")
+def values_import(request, programme_row, city_row):
+    upload = valid_data(ValuesFileForm(request.POST, request.FILES))["file"]
+    try:
+        services.check_size(upload.name, upload.size)
+        run = services.values_import(
             actor=request.user,
-            indicator=by_id[data["indicator"]],
-            period=data["period"],
-            value=data["value"],
-            note=data["note"],
+            programme=programme_row,
+            city=city_row,
+            filename=upload.name,
+            content=upload.read(),
         )
-        messages.success(request, _("Saved the value of %(code)s.") % {"code": row.indicator.code})
-    return _back(programme_row, city_row, "#add-value")
-
-
-@login_required
-@require_POST
-def values_import(request, programme: str, city: str):
-    programme_row, city_row = access_city_by_slug(request.user, programme, city)
-    with shown_refusal(request, each=True):
-        upload = valid_data(ValuesFileForm(request.POST, request.FILES))["file"]
-        try:
-            services.check_size(upload.name, upload.size)
-            run = services.values_import(
-                actor=request.user,
-                programme=programme_row,
-                city=city_row,
-                filename=upload.name,
-                content=upload.read(),
-            )
-        except ValuesFileError as exc:
-            messages.error(
-                request, _("Nothing was imported: %(file)s has problems to fix.") % {"file": upload.name}
-            )
-            for problem in exc.problems:
-                messages.error(request, str(problem))
-            return _back(programme_row, city_row, "#import")
-        messages.success(
-            request,
-            _("Imported %(file)s: %(i)d new, %(u)d changed, %(n)d unchanged.")
-            % {"file": run.filename, "i": run.inserted, "u": run.updated, "n": run.unchanged},
+    except ValuesFileError as exc:
+        messages.error(
+            request, _("Nothing was imported: %(file)s has problems to fix.") % {"file": upload.name}
         )
-        return _back(programme_row, city_row)
-    return _back(programme_row, city_row, "#import")
+        for problem in exc.problems:
+            messages.error(request, str(problem))
+        return None  # back to the page at #import
+    messages.success(
+        request,
+        _("Imported %(file)s: %(i)d new, %(u)d changed, %(n)d unchanged.")
+        % {"file": run.filename, "i": run.inserted, "u": run.updated, "n": run.unchanged},
+    )
+    return _back(programme_row, city_row)
 
 
 @login_required
