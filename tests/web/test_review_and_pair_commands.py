@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from civicmeter.cli import app
 from civicmeter.testing import assessment_claims, make_assessment_wave, make_world
 from civicmeter.web.accounts.permissions import SYSTEM, now_for, user_of
-from civicmeter.web.assessment.services import reviewer_assign
+from civicmeter.web.assessment.services import review_import, reviewer_assign
 from civicmeter.web.collection.models import CriterionReview, Response, ResponseEvent
 from civicmeter.web.collection.services import criteria_review_import, response_validate
 from civicmeter.web.programmes.instrument_cache import instrument_for
@@ -91,6 +91,12 @@ class ReviewImportTests(TestCase):
         result = self.run_cli(GOOD)
         self.assertEqual(result.exit_code, 2, result.output)
         self.assertFalse(CriterionReview.objects.exists())
+
+    def test_a_survey_wave_has_no_criteria_to_review(self):
+        survey = Response.objects.create(wave=self.world.wave, city=self.world.city_a, status="submitted")
+        with self.assertRaises(ValidationError) as caught:
+            review_import(actor=SYSTEM, response=survey, filename="r.csv", content=GOOD)
+        self.assertEqual(caught.exception.code, "review.E001")
 
     def test_a_file_without_the_decision_column_is_refused(self):
         with self.assertRaises(ValidationError) as caught:

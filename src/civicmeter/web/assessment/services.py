@@ -389,6 +389,10 @@ def review_import(*, actor, response: Response, filename: str, content: bytes):
     every refused row reported at once, nothing written."""
     _require_reviewer(user_of(actor) or actor, response)
     response = Response.objects.select_related("wave__instrument").get(pk=response.pk)
+    if not selectors.is_assessment(response.wave):  # a survey wave: refused there with its code
+        return collection.criteria_review_import(
+            actor=actor, response=response, filename=filename, content=content
+        )
     _move(response, workflow.DECIDE)
     standard = selectors.standard_for(response.wave)
     day = now_for(actor).date()
