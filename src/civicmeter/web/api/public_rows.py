@@ -59,6 +59,12 @@ def published_at(wave_ids: list[int]) -> dict[int, object]:
     return latest
 
 
+def score_components(score: published.PublicScore) -> list[dict]:
+    """A score's components as the API, the files and the static site give them: code, name,
+    points and maximum (the stored raw points are not among the published fields)."""
+    return [{field: c[field] for field in ("code", "name", "points", "max")} for c in score.components]
+
+
 def _city_facts(city: published.PublicCity) -> dict:
     return {
         "city": city.slug,
@@ -120,10 +126,7 @@ def result_rows(wave: published.PublicWave) -> RowSet:
                     "rank_p5": score.rank_p5,
                     "rank_median": score.rank_median,
                     "rank_p95": score.rank_p95,
-                    "components": [
-                        {"code": c["code"], "name": c["name"], "points": c["points"], "max": c["max"]}
-                        for c in score.components
-                    ],
+                    "components": score_components(score),
                 }
             )
         return sorted(rows, key=lambda r: (r["rank"], r["city"]))

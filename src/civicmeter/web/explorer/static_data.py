@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from civicmeter.web.api.datapackage import write_datapackage
+from civicmeter.web.api.public_rows import score_components
 from civicmeter.web.programmes.models import Wave
 
 from .published import PublicRun, PublicWave
@@ -27,10 +28,7 @@ def _run(run: PublicRun | None, slug: str) -> dict | None:
         "rank": score.rank,
         "rank_p5": score.rank_p5,
         "rank_p95": score.rank_p95,
-        "components": [
-            {"code": c["code"], "name": c["name"], "points": c["points"], "max": c["max"]}
-            for c in score.components
-        ],
+        "components": score_components(score),
     }
 
 
