@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from civicmeter.testing import PSI_FULL_ANSWERS, PSI_MIXED_ANSWERS, complete_answers, make_city, make_world
 from civicmeter.web.accounts.permissions import SYSTEM
 from civicmeter.web.collection.models import Answer, Response
-from civicmeter.web.explorer import published
+from civicmeter.web.explorer import public_pages, published
 from civicmeter.web.programmes import services
 from civicmeter.web.programmes.instrument_cache import instrument_for
 from civicmeter.web.programmes.models import CityDisclosure, Wave
@@ -26,6 +26,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def published_world():
     """Three cities with validated answers in a published wave, scored, Baltimore's profile public."""
     published.clear_cache()
+    public_pages.PAGES.clear()
     world = make_world(wave_status=Wave.Status.CLOSED)
     instrument = instrument_for(world.wave.instrument)
     lisbon = make_city("Lisbon", "PT", population=547_733)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from civicmeter.testing import make_city, make_published_world
 from civicmeter.web.accounts.permissions import SYSTEM
 from civicmeter.web.collection.models import Response
-from civicmeter.web.explorer import published
+from civicmeter.web.explorer import public_pages, published
 from civicmeter.web.explorer.findings import wave_findings
 from civicmeter.web.programmes import services as programme_services
 from civicmeter.web.programmes.models import Wave
@@ -33,6 +33,7 @@ class PublicMapTestCase(TestCase):
 
     def setUp(self):
         published.clear_cache()
+        public_pages.PAGES.clear()
 
     def get_map(self, **query):
         return self.client.get(reverse("explorer:map"), query)
@@ -109,6 +110,7 @@ class FindingsTestCase(TestCase):
 
     def setUp(self):
         published.clear_cache()
+        public_pages.PAGES.clear()
 
     def test_nothing_before_publication(self):
         programme_services.wave_unpublish(actor=SYSTEM, wave=self.world.wave)

@@ -19,7 +19,7 @@ from civicmeter.testing import (
 )
 from civicmeter.web.accounts.permissions import SYSTEM
 from civicmeter.web.collection.models import Answer, Response
-from civicmeter.web.explorer import published, snapshot_views
+from civicmeter.web.explorer import public_pages, published, snapshot_views
 from civicmeter.web.programmes import services
 from civicmeter.web.programmes.instrument_cache import instrument_for
 from civicmeter.web.programmes.models import CityDisclosure, Wave
@@ -68,6 +68,7 @@ class SnapshotPagesTestCase(TestCase):
     def setUp(self):
         published.clear_cache()
         snapshot_views.BODIES.clear()
+        public_pages.PAGES.clear()
         snapshot_views.PDFS.clear()
 
     def publish(self):
@@ -261,6 +262,7 @@ class ChangeAndDataUseTestCase(TestCase):
     def setUp(self):
         published.clear_cache()
         snapshot_views.BODIES.clear()
+        public_pages.PAGES.clear()
 
     def test_change_since_the_previous_wave(self):
         page = self.client.get(reverse("explorer:snapshot", args=["baltimore-us"]))

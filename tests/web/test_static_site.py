@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from civicmeter.cli import app
 from civicmeter.testing import make_published_world
 from civicmeter.web.accounts.permissions import SYSTEM
-from civicmeter.web.explorer import published
+from civicmeter.web.explorer import public_pages, published
 from civicmeter.web.explorer.static_site import PublishError, build_site
 from civicmeter.web.programmes import services as programme_services
 from civicmeter.web.programmes.models import Wave
@@ -29,6 +29,7 @@ class StaticSiteTestCase(TestCase):
 
     def setUp(self):
         published.clear_cache()
+        public_pages.PAGES.clear()
 
     def build(self, tmp, **options):
         wave = Wave.objects.get(pk=self.world.wave.pk)

@@ -42,6 +42,7 @@ from civicmeter.web.programmes.instrument_cache import instrument_for
 from civicmeter.web.programmes.models import City, CityDisclosure, Programme, Wave
 from civicmeter.web.programmes.models import Instrument as InstrumentRow
 from civicmeter.web.results.models import CityScore, ScoreRun
+from civicmeter.web.wellbeing.models import OutcomeValue
 
 PUBLIC_WAVE = Wave.Status.PUBLISHED
 #: The only responses whose answers are public: checked and accepted by the programme.
@@ -238,10 +239,25 @@ class Site:
     kept per key. A page reads one ``Site`` and derives everything else from it."""
 
     rows: tuple[PublishedWaveRow, ...]
+    #: The stored outcome figures' fingerprint (count, id sum, newest import run): the map and the
+    #: findings show public cities' outcomes, which no wave's key covers.
+    outcomes: tuple = ()
+
+    @property
+    def version(self) -> tuple:
+        """Everything a public page can show depends on: every published wave's key and the outcome
+        figures. A whole page kept under it is never stale (``public_pages``)."""
+        return (tuple(r.key for r in self.rows), self.outcomes)
 
     def wave(self, pk: int) -> PublicWave | None:
         row = next((r for r in self.rows if r.pk == pk), None)
         return None if row is None else _CACHE.get_or_build(row.key, lambda: _build(row.key))
+
+    def among(self, waves: list[Wave]) -> list[Wave]:
+        """Those of ``waves`` (model rows) that are published in this site: a page keyed on this
+        site lists no wave published after it was read."""
+        pks = {r.pk for r in self.rows}
+        return [w for w in waves if w.pk in pks]
 
     def survey_waves(self) -> list[PublicWave]:
         """Published questionnaire waves, newest code first within each programme."""
@@ -268,11 +284,12 @@ def _state_sql() -> str:
     """One statement reading every fact a public key depends on, as rows of text tagged by kind:
     ``w`` a published wave, ``r`` its validated responses' count, id sum, version sum and last
     change, ``s`` its newest score run per recipe, ``d`` the consent records, ``c`` the city
-    directory. Plain SQL that SQLite and PostgreSQL both run (every value cast to text so the
-    branches of the UNION agree)."""
+    directory, ``o`` the stored outcome figures. Plain SQL that SQLite and PostgreSQL both run
+    (every value cast to text so the branches of the UNION agree)."""
     wave, programme, instrument = Wave._meta.db_table, Programme._meta.db_table, InstrumentRow._meta.db_table
     response, run = Response._meta.db_table, ScoreRun._meta.db_table
     disclosure, city = CityDisclosure._meta.db_table, City._meta.db_table
+    outcome = OutcomeValue._meta.db_table
     # Table names come from the models' metadata; every value is a query parameter.
     return f"""
         SELECT 'w', CAST(w.id AS TEXT), w.code, w.title, p.slug, i.kind, i.sha256,
@@ -294,6 +311,9 @@ def _state_sql() -> str:
                NULL, NULL FROM {disclosure}
         UNION ALL
         SELECT 'c', CAST(COUNT(*) AS TEXT), CAST(SUM(id) AS TEXT), NULL, NULL, NULL, NULL, NULL FROM {city}
+        UNION ALL
+        SELECT 'o', CAST(COUNT(*) AS TEXT), CAST(SUM(id) AS TEXT), CAST(MAX(import_run_id) AS TEXT), NULL,
+               NULL, NULL, NULL FROM {outcome}
     """  # noqa: S608
 
 
@@ -328,7 +348,8 @@ def current() -> Site:
             "public",
         )
         rows.append(PublishedWaveRow(pk, code, title, programme, kind, key))
-    return Site(tuple(rows))
+    outcomes = next((tuple(r[1:4]) for r in found if r[0] == "o"), ())
+    return Site(tuple(rows), outcomes)
 
 
 def published_waves(programme: Programme | None = None) -> list[Wave]:
@@ -588,8 +609,6 @@ def public_city_slugs(programme: Programme) -> set[str]:
 def public_outcomes(programme: Programme):
     """The programme's stored outcome values (figures from published sources) of its public cities
     only: a city that is in no published wave is not named through its outcomes either."""
-    from civicmeter.web.wellbeing.models import OutcomeValue
-
     return OutcomeValue.objects.filter(
         programme=programme, city__slug__in=public_city_slugs(programme)
     ).select_related("city", "indicator")

@@ -1,9 +1,10 @@
 """Public city pages: the snapshot (`/cities/<slug>/`), its PDF, the list of cities and the
 comparison (`/compare/`). Everything is read through ``published`` and built by ``snapshot``.
 
-Each page body is rendered once per fingerprint of the public data, city, peer group and language
-(a FragmentCache): a snapshot is the same for every visitor, so a request costs the fingerprint's
-few aggregate queries and the site header (sign-in state, CSRF token) only.
+Each whole page is kept per version of the published data, visitor, language and address
+(``public_pages``), so a repeated request costs the version's one query. Under it, a snapshot's body
+is rendered once per fingerprint of the public data, city, peer group and language (a
+FragmentCache), which every visitor and address of the same snapshot share.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from civicmeter.web.collection.fragment_cache import FragmentCache
 
 from . import compare as comparing
 from . import published
+from .public_pages import public_page
 from .snapshot import PEER_KINDS, build_snapshot
 
 BODIES = FragmentCache(size=512)
@@ -50,9 +52,8 @@ def _notice(request, heading: str, message: str, status: int):
     return render(request, "explorer/notice.html", {"heading": heading, "message": message}, status=status)
 
 
-def _choose(request, slug: str) -> Chosen | HttpResponse:
+def _choose(request, slug: str, site: published.Site) -> Chosen | HttpResponse:
     """The checked choice, or a page saying what is wrong with the address and how to fix it."""
-    site = published.current()
     waves = site.city_waves(slug)
     if not waves:
         message = gettext(
@@ -83,8 +84,9 @@ def _choose(request, slug: str) -> Chosen | HttpResponse:
 
 
 @require_GET
-def city_snapshot(request, slug: str):
-    chosen = _choose(request, slug)
+@public_page
+def city_snapshot(request, slug: str, *, site: published.Site, extra: dict):
+    chosen = _choose(request, slug, site)
     if isinstance(chosen, HttpResponse):
         return chosen
 
@@ -97,12 +99,12 @@ def city_snapshot(request, slug: str):
         "wave": chosen.public,
         "body": BODIES.get_or_render(("page", *chosen.key), body),
     }
-    return render(request, "explorer/snapshot.html", context)
+    return render(request, "explorer/snapshot.html", context | extra)
 
 
 @require_GET
 def city_snapshot_pdf(request, slug: str):
-    chosen = _choose(request, slug)
+    chosen = _choose(request, slug, published.current())
     if isinstance(chosen, HttpResponse):
         return chosen
     pdf = PDFS.get_or_render(("pdf", *chosen.key), lambda: snapshot_pdf(chosen.build()))
@@ -123,17 +125,18 @@ def snapshot_pdf(snapshot) -> bytes:
 
 
 @require_GET
-def city_list(request):
+@public_page
+def city_list(request, *, site: published.Site, extra: dict):
     """Every city with published results and its newest published PSI index, filtered by name."""
     query = request.GET.get("q", "").strip()
-    rows = comparing.city_rows(published.current(), query)
-    return render(request, "explorer/cities.html", {"rows": rows, "query": query})
+    rows = comparing.city_rows(site, query)
+    return render(request, "explorer/cities.html", {"rows": rows, "query": query} | extra)
 
 
 @require_GET
-def compare(request):
+@public_page
+def compare(request, *, site: published.Site, extra: dict):
     """Two to four cities side by side in one published wave (``?cities=a,b,c&wave=2018``)."""
-    site = published.current()
     choice = comparing.parse_choice(request.GET, site)
 
     def form() -> str:
@@ -141,7 +144,8 @@ def compare(request):
         return render_to_string("explorer/_compare_form.html", context)
 
     keys = (tuple(r.key for r in site.rows), choice.slugs, choice.wave.code if choice.wave else None)
-    context = {"choice": choice, "form": BODIES.get_or_render(("compare-form", *keys, get_language()), form)}
+    form_html = BODIES.get_or_render(("compare-form", *keys, get_language()), form)
+    context = {"choice": choice, "form": form_html} | extra
     if choice.problem or not choice.slugs:
         return render(request, "explorer/compare.html", context, status=choice.status)
 

@@ -1,4 +1,5 @@
-"""Public findings pages: a published wave's aggregate charts, on the web and as one PDF."""
+"""Public findings pages: a published wave's aggregate charts, on the web and as one PDF (the
+page kept whole per version of the published data, ``public_pages``)."""
 
 from __future__ import annotations
 
@@ -12,18 +13,19 @@ from django.views.decorators.http import require_GET
 from . import published
 from .findings import wave_findings
 from .findings_outcomes import outcome_charts, outcome_groups
+from .public_pages import public_page
 
 
-def _wave_or_404(request, code: str):
+def _wave_or_404(request, code: str, site: published.Site):
     """The published wave ``code`` (``?programme=`` picks one when two programmes share a code)."""
     wave = published.find_published_wave(request.GET.get("programme") or None, code)
-    public = published.public_wave(wave) if wave is not None else None
+    public = site.wave(wave.pk) if wave is not None else None
     if public is None:
         raise Http404("no published wave with this code")
     return wave, public
 
 
-def findings_context(wave, public, language: str) -> dict:
+def findings_context(wave, public, language: str, site: published.Site) -> dict:
     """Everything the findings page and its PDF show, computed once per public-data key."""
     cities = public.cities.values()
     return {
@@ -37,7 +39,9 @@ def findings_context(wave, public, language: str) -> dict:
         "language": language,
         "n_cities": len(public.cities),
         "n_synthetic": sum(1 for c in cities if c.synthetic),
-        "waves": [w for w in published.published_survey_waves() if w.programme_id == wave.programme_id],
+        "waves": [
+            w for w in site.among(published.published_survey_waves()) if w.programme_id == wave.programme_id
+        ],
     }
 
 
@@ -52,22 +56,25 @@ def findings_latest(request):
 
 
 @require_GET
-def findings(request, code: str):
-    wave, public = _wave_or_404(request, code)
-    context = findings_context(wave, public, get_language())
+@public_page
+def findings(request, code: str, *, site: published.Site, extra: dict):
+    wave, public = _wave_or_404(request, code, site)
+    context = findings_context(wave, public, get_language(), site)
     context["pdf_url"] = reverse("explorer:findings_pdf", args=[wave.code])
-    return render(request, "explorer/findings.html", context)
+    return render(request, "explorer/findings.html", context | extra)
 
 
 @require_GET
 def findings_pdf(request, code: str):
-    wave, public = _wave_or_404(request, code)
-    response = HttpResponse(findings_pdf_bytes(wave, public, get_language()), content_type="application/pdf")
+    site = published.current()
+    wave, public = _wave_or_404(request, code, site)
+    pdf = findings_pdf_bytes(wave, public, get_language(), site)
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="findings-{wave.programme.slug}-{wave.code}.pdf"'
     return response
 
 
-def findings_pdf_bytes(wave, public, language: str) -> bytes:
+def findings_pdf_bytes(wave, public, language: str, site: published.Site) -> bytes:
     """The findings drawn as a PDF (WeasyPrint) with the same charts as SVG, kept per key."""
     key = ("findings-pdf", public.key, language)
     cached = _PDFS.get(key)
@@ -76,7 +83,7 @@ def findings_pdf_bytes(wave, public, language: str) -> bytes:
 
         from .pdf_style import pdf_css
 
-        context = findings_context(wave, public, language) | {"css": pdf_css(), "print": True}
+        context = findings_context(wave, public, language, site) | {"css": pdf_css(), "print": True}
         cached = HTML(string=render_to_string("explorer/findings_pdf.html", context)).write_pdf()
         _PDFS[key] = cached
         while len(_PDFS) > 6:

@@ -1,4 +1,7 @@
-"""The public map of cities with published results, with its table (the same rows, no script)."""
+"""The public map of cities with published results, with its table (the same rows, no script).
+
+The whole page is kept per version of the published data (``public_pages``); under it, a wave's
+rows are built once per public-data key, outcome data and language."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from .findings_outcomes import outcomes_key
 from .map_filters import MapFilterForm
 from .mapdata import map_data, matches
 from .memo import KeyedMemo
+from .public_pages import public_page
 
 _DATA = KeyedMemo(size=12)
 
@@ -31,24 +35,25 @@ def _payload(data: dict, colour: str) -> dict:
     }
 
 
-def _chosen_wave(waves: list, code: str) -> tuple:
+def _chosen_wave(site: published.Site, waves: list, code: str) -> tuple:
     """The wave asked for, else the newest published wave with a public city (a wave published
     before any response was validated shows nothing yet, so it is not the default)."""
     asked = [w for w in waves if w.code == code] if code else []
     for wave in asked or waves:
-        public = published.public_wave(wave)
+        public = site.wave(wave.pk)
         if public is not None and (public.cities or asked):
             return wave, public
     return None, None
 
 
 @require_GET
-def city_map(request):
-    waves = published.published_survey_waves()
+@public_page
+def city_map(request, *, site: published.Site, extra: dict):
+    waves = site.among(published.published_survey_waves())
     codes = [w.code for w in waves]
-    wave, public = _chosen_wave(waves, request.GET.get("wave", ""))
+    wave, public = _chosen_wave(site, waves, request.GET.get("wave", ""))
     if public is None:
-        return render(request, "explorer/map.html", {"nothing": True})
+        return render(request, "explorer/map.html", {"nothing": True} | extra)
     language = get_language()
     data = wave_map_data(wave, public, language)
     colourings = [(c.key, c.label) for c in data["colourings"]]
@@ -71,4 +76,4 @@ def city_map(request):
         "world": static("vendor/world-countries-110m.json"),
     }
     status = 400 if request.GET and form.errors else 200
-    return render(request, "explorer/map.html", context, status=status)
+    return render(request, "explorer/map.html", context | extra, status=status)
