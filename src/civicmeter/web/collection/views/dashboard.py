@@ -22,6 +22,7 @@ from civicmeter.web.accounts.permissions import (
     user_has_permission,
 )
 from civicmeter.web.core.refusals import shown_refusal
+from civicmeter.web.mail import selectors as mail_selectors
 from civicmeter.web.programmes import services as programme_services
 from civicmeter.web.programmes.models import City, Wave
 from civicmeter.web.results import selectors as results_selectors
@@ -102,6 +103,9 @@ def dashboard(request, programme: str, code: str):
 
 
 def _undelivered_mail(request, wave: Wave) -> str:
+    """The mail app's block, drawn only when it has something to show (usually it has not)."""
+    if not mail_selectors.has_undelivered(wave):
+        return ""
     return render_to_string("collection/_dashboard_mail.html", {"wave": wave}, request=request)
 
 
