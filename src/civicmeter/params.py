@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import inspect
 import numbers
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -141,6 +142,24 @@ class Columns(Constraint):
 
     def invalid_examples(self) -> list[Any]:
         return [[1, 2, 3]]
+
+
+class _DataFrameConstraint(Constraint):
+    """A pandas DataFrame, checked without importing pandas: no frame exists before pandas is
+    imported, so a function that also takes a path does not pay pandas' start-up to check one."""
+
+    def is_satisfied_by(self, value: Any) -> bool:
+        pandas = sys.modules.get("pandas")
+        return pandas is not None and isinstance(value, pandas.DataFrame)
+
+    def describe(self) -> str:
+        return "a pandas DataFrame"
+
+    def invalid_examples(self) -> list[Any]:
+        return [object()]
+
+
+DATA_FRAME = _DataFrameConstraint()
 
 
 class _NoneConstraint(Constraint):

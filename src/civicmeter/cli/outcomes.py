@@ -255,9 +255,8 @@ def microdata_command(
         result = summarise_microdata(file, spec, progress=progress)
     typer.echo(result.to_text())
     if out is not None:
-        frame = result.to_frame().assign(method=result.method, alpha=result.alpha)
-        frame.to_csv(out, index=False)
-        typer.echo(f"\nWrote {len(frame)} row(s) to {out}")
+        result.write_estimates(out)
+        typer.echo(f"\nWrote {len(result.table_columns['estimate'])} row(s) to {out}")
 
 
 def register(app: typer.Typer) -> None:

@@ -8,19 +8,21 @@ file is reduced in bounded memory. Every cleaning rule (blank, missing code, sca
 bad weight) is then applied to the few thousand cells by the same code as for a pandas frame.
 
 Row numbers for the notes (where an odd value or a bad weight first occurs) are not kept by a
-``GROUP BY``; :func:`locate_rows` finds them afterwards by reading the file in chunks and stopping as
-soon as every example is found, which for real files is within the first chunks.
+``GROUP BY``; :func:`locate_rows` finds them afterwards by reading the file row by row (the csv
+module, as fast here as pandas' chunks and without its start-up) and stopping as soon as every
+example is found, which for real files is within the first rows.
 
 Used for UTF-8 CSV files only; other encodings, spreadsheets and data frames take the pandas path.
 """
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 #: The texts pandas reads as missing by default, so both paths call the same cells blank.
 NA_TEXTS = (
@@ -28,9 +30,37 @@ NA_TEXTS = (
     "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
 )  # fmt: skip
 ENCODINGS = ("utf-8", "utf-8-sig", "ascii")
-LOCATE_CHUNK = 50_000
 #: Extra columns of a grouped frame: respondents per cell, usable-weight flag, squared weights.
 COUNT, USABLE, SQUARES = "__n", "__usable", "__w2"
+
+
+@dataclass(frozen=True)
+class Coded:
+    """A text column as each row's position among its sorted distinct labels (-1 = blank).
+
+    What a pandas categorical holds (``cat.codes``, ``cat.categories``), built here without pandas
+    so a command reducing a large file does not pay pandas' start-up (see
+    ``benchmarks/bench_outcomes.py``).
+    """
+
+    codes: np.ndarray
+    labels: list
+
+
+#: Respondent rows or summed cells, by column: grouping and item columns :class:`Coded`, weights
+#: and the cell columns (:data:`COUNT`, :data:`USABLE`, :data:`SQUARES`) numeric arrays.
+Columns = dict[str, "Coded | np.ndarray"]
+
+
+def coded(values: np.ndarray) -> Coded:
+    """Texts (NULL or a missing-value text = blank) as :class:`Coded`, labels sorted as pandas does."""
+    data = np.ma.getdata(values).astype(object)
+    data[np.ma.getmaskarray(values)] = ""
+    present = ~np.isin(data, NA_TEXTS)
+    labels, inverse = np.unique(data[present], return_inverse=True)
+    codes = np.full(len(data), -1, dtype=np.int32)
+    codes[present] = inverse.ravel()
+    return Coded(codes, labels.tolist())
 
 
 def _quote(name: str) -> str:
@@ -43,9 +73,9 @@ def _literal(text: str) -> str:
 
 def grouped_cells(
     path: Path, columns: dict[str, str], delimiter: str, progress: Callable[[float], None] | None = None
-) -> pd.DataFrame | None:
-    """One row per cell: the grouping and item columns as text (NULL for blank), the weight sum,
-    and the cell's count (:data:`COUNT`), usable flag (:data:`USABLE`) and squared-weight sum
+) -> Columns | None:
+    """One row per cell: the grouping and item columns (:class:`Coded`), the weight sum, and the
+    cell's count (:data:`COUNT`), usable flag (:data:`USABLE`) and squared-weight sum
     (:data:`SQUARES`). None when a weight is not a number: the pandas path then reports those
     cells by row (``outcomes.E022``)."""
     import duckdb
@@ -79,7 +109,10 @@ def grouped_cells(
     connection = duckdb.connect()
     try:
         connection.execute(f"SET enable_progress_bar = {'true' if progress else 'false'}")
-        frame = _with_progress(connection, query, progress) if progress else connection.execute(query).df()
+        if progress:
+            cells = _with_progress(connection, query, progress)
+        else:
+            cells = connection.execute(query).fetchnumpy()
     except duckdb.ConversionException:
         return None
     except duckdb.InvalidInputException as exc:
@@ -88,24 +121,27 @@ def grouped_cells(
         raise
     finally:
         connection.close()
-    for column in groups:
-        frame[column] = frame[column].where(~frame[column].isin(NA_TEXTS))
     if weight is not None:
-        frame = _split_usable(frame, weight)
-    for column in groups:
-        frame[column] = frame[column].astype("category")
-    return frame
+        cells = _split_usable(dict(cells), weight)
+    return {name: coded(cells[name]) if name in groups else np.asarray(cells[name]) for name in cells}
 
 
-def _split_usable(frame: pd.DataFrame, weight: str) -> pd.DataFrame:
-    """Each cell as up to two rows: respondents with a usable weight, and the others."""
-    usable = frame.assign(**{COUNT: frame["__n_ok"], USABLE: True})
-    others = frame.assign(**{COUNT: frame[COUNT] - frame["__n_ok"], USABLE: False, weight: 0.0, SQUARES: 0.0})
-    both = pd.concat([usable, others[others[COUNT] > 0]], ignore_index=True)
-    return both.drop(columns="__n_ok")
+def _split_usable(cells: dict[str, np.ndarray], weight: str) -> dict[str, np.ndarray]:
+    """Each cell as up to two rows: respondents with a usable weight, then the others."""
+    usable = np.asarray(cells.pop("__n_ok"))
+    others = np.asarray(cells[COUNT]) - usable
+    rows = np.concatenate([np.arange(len(usable)), np.flatnonzero(others > 0)])
+    split = {name: values[rows] for name, values in cells.items()}
+    second = slice(len(usable), None)
+    split[COUNT] = np.concatenate([usable, others[rows[second]]])
+    split[USABLE] = np.arange(len(rows)) < len(usable)
+    for name in (weight, SQUARES):
+        split[name] = np.asarray(split[name], dtype=float)
+        split[name][second] = 0.0
+    return split
 
 
-def _with_progress(connection, query: str, progress: Callable[[float], None]) -> pd.DataFrame:
+def _with_progress(connection, query: str, progress: Callable[[float], None]) -> dict[str, np.ndarray]:
     """Run ``query`` in a thread and report DuckDB's own progress (0-100) while it reads."""
     import threading
 
@@ -115,7 +151,7 @@ def _with_progress(connection, query: str, progress: Callable[[float], None]) ->
 
     def work() -> None:
         try:
-            result["frame"] = connection.execute(query).df()
+            result["cells"] = connection.execute(query).fetchnumpy()
         except duckdb.Error as exc:  # re-raised in the caller's thread
             result["error"] = exc
 
@@ -130,28 +166,46 @@ def _with_progress(connection, query: str, progress: Callable[[float], None]) ->
     if "error" in result:
         raise result["error"]  # type: ignore[misc]
     progress(100.0)
-    return result["frame"]  # type: ignore[return-value]
+    return result["cells"]  # type: ignore[return-value]
+
+
+def read_header(path: Path, delimiter: str) -> list[str]:
+    """The header row's names (the first non-blank line), read without pandas."""
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        for row in csv.reader(handle, delimiter=delimiter):
+            if not _blank_line(row):
+                return row
+    return []
+
+
+def _blank_line(row: list[str]) -> bool:
+    """A line pandas skips (``skip_blank_lines``): empty or only spaces, so row numbers agree."""
+    return len(row) <= 1 and not "".join(row).strip()
 
 
 def locate_rows(
     path: Path,
-    columns: dict[str, str],
+    columns: list[str],
     delimiter: str,
-    wanted: Callable[[pd.DataFrame], dict[str, np.ndarray]],
-    enough: Callable[[dict[str, list[int]]], bool],
+    examples: Callable[[list[str | None]], list[str]],
+    need: dict[str, int],
 ) -> dict[str, list[int]]:
-    """Spreadsheet rows (header = 1) of the examples ``wanted`` picks from each chunk, until
-    ``enough`` says every example has been found (or the file ends)."""
-    found: dict[str, list[int]] = {}
-    usecols = list(dict.fromkeys(columns.values()))
-    reader = pd.read_csv(
-        path, usecols=usecols, dtype=str, sep=delimiter, chunksize=LOCATE_CHUNK, encoding="utf-8-sig"
-    )
-    with reader:
-        for chunk in reader:
-            for key, positions in wanted(chunk).items():
-                rows = found.setdefault(key, [])
-                rows.extend(int(i) + 2 for i in chunk.index[positions])
-            if enough(found):
+    """Spreadsheet rows (header = 1) of the first ``need[key]`` rows that ``examples`` files under
+    each key, given a row's ``columns`` as text (None for a missing-value text); reading stops as
+    soon as every key has its rows. Rows are numbered as pandas numbers them (blank lines skipped)."""
+    found: dict[str, list[int]] = {key: [] for key in need}
+    wanting = {key for key, n in need.items() if n > 0}
+    missing = frozenset(NA_TEXTS)
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        reader = (row for row in csv.reader(handle, delimiter=delimiter) if not _blank_line(row))
+        header = next(reader, [])
+        positions = [header.index(c) for c in columns]
+        for number, row in enumerate(reader, start=2):
+            if not wanting:
                 break
+            values = [row[i] if i < len(row) and row[i] not in missing else None for i in positions]
+            for key in wanting.intersection(examples(values)):
+                found[key].append(number)
+                if len(found[key]) >= need[key]:
+                    wanting.discard(key)
     return found

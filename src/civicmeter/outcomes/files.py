@@ -18,11 +18,10 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from civicmeter.outcomes.errors import OutcomesError, Problem
-from civicmeter.params import NONE, InstanceOf, Interval, validate_params
+from civicmeter.params import DATA_FRAME, NONE, InstanceOf, Interval, validate_params
 from civicmeter.tabular_files import (
     OLD_EXCEL,
     EncodingPolicy,
@@ -36,6 +35,9 @@ from civicmeter.tabular_files import (
     sniff_delimiter,
     workbook_rows,
 )
+
+if TYPE_CHECKING:  # pandas is imported by the readers that build frames, so that a microdata
+    import pandas as pd  # reduction needing only csv_dialect does not pay its start-up
 
 #: Bytes looked at to decide the encoding and the layout; enough for any header block.
 SAMPLE_BYTES = 1 << 20
@@ -242,6 +244,8 @@ def open_workbook(path: Path, sheet: str | int | None) -> pd.DataFrame:
 
 
 def _xls_rows(path: Path, sheet: str | int | None) -> list[list[str]]:
+    import pandas as pd
+
     book = pd.ExcelFile(path)
     names = book.sheet_names
     if sheet is not None and not (sheet in names or isinstance(sheet, int) and 0 <= sheet < len(names)):
@@ -252,6 +256,8 @@ def _xls_rows(path: Path, sheet: str | int | None) -> list[list[str]]:
 
 def _grid(rows: list[list[str]]) -> pd.DataFrame:
     """Rows of text as a rectangle: trailing blank rows and columns dropped, short rows padded."""
+    import pandas as pd
+
     filled = [i for i, row in enumerate(rows) if any(cell.strip() for cell in row)]
     rows = rows[: filled[-1] + 1] if filled else []
     ends = [max((i for i, cell in enumerate(row) if cell.strip()), default=-1) for row in rows]
@@ -287,6 +293,8 @@ def read_table(
     Cells are kept as strings ("" for empty) so that nothing is silently turned into NaN.
     Fully empty columns (trailing commas) and rows are dropped.
     """
+    import pandas as pd
+
     path = Path(path)
     if not path.exists():
         raise OutcomesError([Problem("outcomes.E010", E010_NOT_FOUND.format(path=path))])
@@ -352,7 +360,7 @@ def year_columns(columns: list[str]) -> list[str]:
 
 @validate_params(
     {
-        "frame": [InstanceOf(pd.DataFrame, "a pandas DataFrame")],
+        "frame": [DATA_FRAME],
         "value_name": [InstanceOf(str, "a column name")],
     }
 )

@@ -11,9 +11,12 @@ The reduction is a short pipeline, one step per function: read the needed column
 respondents into (city, period, answer, weight ok) cells in one row pass (:func:`_tally`), estimate
 per group from those sums (:func:`_estimate`), and describe what was dropped (:func:`_notes`).
 
-Speed: the grouping and item columns are pandas categoricals, so each distinct answer ("4", "9",
-"DK") is parsed and classified once and rows are handled through integer codes and ``np.bincount``
-(see :mod:`civicmeter.outcomes.estimators` for the formulas).
+Speed: the grouping and item columns are integer codes into their distinct texts
+(:class:`~civicmeter.outcomes.cells.Coded`), so each distinct answer ("4", "9", "DK") is parsed and
+classified once and rows are handled through integer codes and ``np.bincount`` (see
+:mod:`civicmeter.outcomes.estimators` for the formulas). The reduction of a large CSV imports no
+pandas: DuckDB sums the cells, numpy does the rest, the result builds its data frames when asked
+for them and prints and writes its tables through :mod:`~civicmeter.outcomes.plain_table`.
 """
 
 from __future__ import annotations
@@ -21,20 +24,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import IntEnum
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
-from civicmeter.outcomes.cells import COUNT, SQUARES, USABLE
+from civicmeter.outcomes import plain_table
+from civicmeter.outcomes.cells import COUNT, SQUARES, USABLE, Coded, Columns
 from civicmeter.outcomes.errors import OutcomesError, Problem
 from civicmeter.outcomes.estimators import GroupEstimates, cell_estimates
 from civicmeter.outcomes.microdata_spec import STATISTICS, MicrodataSpec
-from civicmeter.outcomes.outcome_table import TIDY_COLUMNS
 from civicmeter.outcomes.respondents import EXAMPLE_ROWS, read_respondents
-from civicmeter.params import NONE, InstanceOf, validate_params
+from civicmeter.params import DATA_FRAME, NONE, InstanceOf, validate_params
 from civicmeter.provenance import Provenance
 from civicmeter.results_protocol import SUMMARY_COLUMNS, write_csv
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["STATISTICS", "MicrodataResult", "MicrodataSpec", "summarise_microdata"]
 
@@ -89,15 +96,32 @@ def plain(value: object) -> str:
 class MicrodataResult:
     """City (and period) estimates from microdata, their cleaning report and the method used.
 
-    Follows the shared result shape (:mod:`civicmeter.results_protocol`).
+    Follows the shared result shape (:mod:`civicmeter.results_protocol`). The estimates and the
+    cleaning report are kept as columns (numpy arrays) and become data frames (:attr:`table`,
+    :attr:`cleaning`) on first use, so printing and writing them needs no pandas.
     """
 
     spec: MicrodataSpec
     method: str
-    table: pd.DataFrame
-    cleaning: pd.DataFrame
+    table_columns: dict[str, np.ndarray]
+    cleaning_columns: dict[str, np.ndarray]
     notes: list[str] = field(default_factory=list)
     provenance: Provenance = field(default_factory=Provenance)
+
+    @cached_property
+    def table(self) -> pd.DataFrame:
+        """One row per city and period: city_name, period, indicator, estimate, se, ci_lower,
+        ci_upper, n, n_eff."""
+        import pandas as pd
+
+        return pd.DataFrame(self.table_columns)
+
+    @cached_property
+    def cleaning(self) -> pd.DataFrame:
+        """One row per city and period: how many rows each cleaning rule kept or removed."""
+        import pandas as pd
+
+        return pd.DataFrame(self.cleaning_columns)
 
     @property
     def indicator(self) -> str:
@@ -129,6 +153,10 @@ class MicrodataResult:
         period without a valid answer has no estimate, so it is refused (``outcomes.E023``)
         rather than stored as a blank.
         """
+        import pandas as pd
+
+        from civicmeter.outcomes.outcome_table import TIDY_COLUMNS
+
         rows = self.table
         empty = rows[rows["n"] == 0]
         if len(empty):
@@ -176,6 +204,24 @@ class MicrodataResult:
         lower, upper = self.interval_labels()
         return self.table.rename(columns={"ci_lower": lower, "ci_upper": upper})
 
+    def _display_columns(self) -> dict[str, np.ndarray]:
+        """:meth:`display_frame`'s columns, without building the frame."""
+        names = dict(zip(("ci_lower", "ci_upper"), self.interval_labels(), strict=True))
+        return {names.get(name, name): values for name, values in self.table_columns.items()}
+
+    def write_estimates(self, path: str | Path) -> None:
+        """The estimates with the method and alpha in every row, as a CSV (what
+        ``outcomes microdata --out`` writes)."""
+        rows = len(self.table_columns["estimate"])
+        plain_table.write_csv(
+            {
+                **self.table_columns,
+                "method": np.full(rows, self.method, dtype=object),
+                "alpha": np.full(rows, self.alpha, dtype=float),
+            },
+            str(path),
+        )
+
     def numbered_notes(self) -> list[str]:
         return [f"[{i}] {note}" for i, note in enumerate(self.notes, start=1)]
 
@@ -184,10 +230,10 @@ class MicrodataResult:
         lines = [
             f"{spec.indicator}: {spec.statistic} of {spec.item} ({self.method})",
             "; ".join(f"{k}: {v}" for k, v in self.provenance.items()),
-            self.display_frame().to_string(index=False),
+            plain_table.text_table(self._display_columns()),
             "",
             "Cleaning report",
-            self.cleaning.to_string(index=False),
+            plain_table.text_table(self.cleaning_columns),
             "",
             *self.numbered_notes(),
         ]
@@ -214,37 +260,54 @@ class Answers:
 
     values: np.ndarray
     status: np.ndarray
-    labels: pd.Index
+    labels: list
     half_point: np.ndarray
     row_codes: np.ndarray
 
 
-def _classify(item: pd.Series, spec: MicrodataSpec) -> Answers:
+def _number(text: str) -> float:
+    """A stripped answer or weight as a number as pandas' ``to_numeric`` reads it, NaN if it is
+    none (Python's ``float`` would also take "1_000" and non-ASCII digits)."""
+    if not text.isascii() or "_" in text:
+        return float("nan")
+    try:
+        return float(text)
+    except ValueError:
+        return float("nan")
+
+
+def _folded(labels: list) -> list[str]:
+    """Answer texts as missing codes are compared: stripped, lower case."""
+    return [str(label).strip().lower() for label in labels]
+
+
+def _classify(item: Coded, spec: MicrodataSpec) -> Answers:
     """Value and status of each distinct answer ("4", "9", "DK"), done once, not per respondent."""
-    categories = item.cat.categories
-    text = pd.Index(categories.astype(str)).str.strip()
-    numbers_ = pd.to_numeric(pd.Series(text), errors="coerce").to_numpy(dtype=float)
+    text = [str(label).strip() for label in item.labels]
+    numbers_ = np.array([_number(t) for t in text], dtype=float)
     low, high = spec.scale
     codes = spec.codes
     numeric_codes = [float(c) for c in codes if not isinstance(c, str)]
     text_codes = {c.strip().lower() for c in codes if isinstance(c, str)}
-    is_missing = np.isin(numbers_, numeric_codes) | np.asarray(text.str.lower().isin(text_codes))
+    is_missing = np.isin(numbers_, numeric_codes) | np.array(
+        [t in text_codes for t in _folded(item.labels)], dtype=bool
+    )
     in_range = (numbers_ >= low) & (numbers_ <= high)
     whole = numbers_ == np.round(numbers_)
     half = in_range & ~whole & (2 * numbers_ == np.round(2 * numbers_))
     valid = in_range & (whole | (half if spec.half_points == "keep" else False))
-    status = np.full(len(categories), Status.VALID, dtype=np.int8)
+    status = np.full(len(text), Status.VALID, dtype=np.int8)
     status[~valid] = Status.OUT_OF_RANGE
     status[np.isnan(numbers_)] = Status.NON_NUMERIC
     status[is_missing] = Status.MISSING_CODE
-    status[np.asarray(text == "")] = Status.BLANK
+    status[np.array([t == "" for t in text], dtype=bool)] = Status.BLANK
     dropped_half = half & (status == Status.OUT_OF_RANGE)
     return Answers(
         values=np.concatenate([[np.nan], numbers_]),
         status=np.concatenate([[Status.BLANK], status]).astype(np.int8),
-        labels=categories,
+        labels=item.labels,
         half_point=np.concatenate([[False], dropped_half]),
-        row_codes=item.cat.codes.to_numpy(),
+        row_codes=item.codes,
     )
 
 
@@ -277,7 +340,7 @@ class Tally:
         return (self.shape[0] - 1) * (self.shape[1] - 1)
 
 
-def _tally(frame: pd.DataFrame, spec: MicrodataSpec, answers: Answers) -> Tally:
+def _tally(frame: Columns, spec: MicrodataSpec, answers: Answers) -> Tally:
     """The one pass over the rows: an integer cell per respondent, then ``np.bincount``.
 
     Index 0 of each axis is "blank", so pandas' -1 codes need no special case. Arrays are built
@@ -285,9 +348,10 @@ def _tally(frame: pd.DataFrame, spec: MicrodataSpec, answers: Answers) -> Tally:
     summed by DuckDB (:mod:`~civicmeter.outcomes.cells`) passes through the same code, each row
     weighted by its respondent count.
     """
-    grouped = COUNT in frame.columns
-    city_index, city_names = _group_codes(frame, spec.city_column, spec.city)
-    period_index, period_names = _group_codes(frame, spec.period_column, spec.period or "")
+    grouped = COUNT in frame
+    rows = len(answers.row_codes)
+    city_index, city_names = _group_codes(frame, rows, spec.city_column, spec.city)
+    period_index, period_names = _group_codes(frame, rows, spec.period_column, spec.period or "")
     weighted = spec.weight_column is not None
     shape = (len(city_names) + 1, len(period_names) + 1, len(answers.values), 2 if weighted else 1)
     cell = city_index.astype(np.int64)
@@ -303,13 +367,13 @@ def _tally(frame: pd.DataFrame, spec: MicrodataSpec, answers: Answers) -> Tally:
     size = int(np.prod(shape))
     bad_weight_rows = np.empty(0, dtype=np.int64)
     if weighted:
-        weights = frame[spec.weight_column].to_numpy(dtype=float)
+        weights = np.asarray(frame[spec.weight_column], dtype=float)
         # blank (NaN), zero or negative weights go to the second slot
-        unusable = ~frame[USABLE].to_numpy(dtype=bool) if grouped else ~(weights > 0)
+        unusable = ~np.asarray(frame[USABLE], dtype=bool) if grouped else ~(weights > 0)
         cell *= 2
         cell += unusable
         weight_sum = np.bincount(cell, weights=weights, minlength=size).reshape(shape)
-        squares = frame[SQUARES].to_numpy(dtype=float) if grouped else np.square(weights)
+        squares = np.asarray(frame[SQUARES], dtype=float) if grouped else np.square(weights)
         weight_sq_sum = np.bincount(cell, weights=squares, minlength=size).reshape(shape)
         del squares
         if not grouped:
@@ -317,7 +381,7 @@ def _tally(frame: pd.DataFrame, spec: MicrodataSpec, answers: Answers) -> Tally:
             answered = _counted(answers.status, spec)[answers.row_codes[candidates] + 1]
             bad_weight_rows = candidates[answered & ~blank_group[candidates]]
     if grouped:
-        multiplicity = frame[COUNT].to_numpy(dtype=float)
+        multiplicity = np.asarray(frame[COUNT], dtype=float)
         count = (
             np.rint(np.bincount(cell, weights=multiplicity, minlength=size)).astype(np.int64).reshape(shape)
         )
@@ -375,8 +439,8 @@ def _estimate(tally: Tally, answers: Answers, spec: MicrodataSpec) -> GroupEstim
 
 def _frames(
     tally: Tally, answers: Answers, estimates: GroupEstimates, spec: MicrodataSpec
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The estimates table and the cleaning report, one row per city and period present."""
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """The estimates table and the cleaning report as columns, one row per city and period present."""
     shape = tally.shape
     status_table = np.repeat(answers.status[:, None], shape[3], axis=1)
     if shape[3] == 2:
@@ -388,10 +452,10 @@ def _frames(
         "city_name": np.asarray(tally.city_names, dtype=object)[present // (shape[1] - 1)],
         "period": np.asarray(tally.period_names, dtype=object)[present % (shape[1] - 1)],
     }
-    table = pd.DataFrame(
+    table = dict(
         {
             **identity,
-            "indicator": spec.indicator,
+            "indicator": np.full(len(present), spec.indicator, dtype=object),
             "estimate": estimates.estimate[present],
             "se": estimates.se[present],
             "ci_lower": estimates.ci_lower[present],
@@ -400,7 +464,7 @@ def _frames(
             "n_eff": estimates.n_eff[present],
         }
     )
-    cleaning = pd.DataFrame(
+    cleaning = dict(
         {
             **identity,
             "rows": tally_by_status[present].sum(axis=1),
@@ -415,7 +479,7 @@ def _frames(
 
 @validate_params(
     {
-        "path_or_frame": [InstanceOf((str, Path, pd.DataFrame), "a file path or a pandas DataFrame")],
+        "path_or_frame": [InstanceOf((str, Path), "a file path"), DATA_FRAME],
         "spec": [InstanceOf(MicrodataSpec, "a MicrodataSpec"), NONE],
         "progress": [InstanceOf(Callable, "a function taking the percentage read"), NONE],
     }
@@ -468,26 +532,26 @@ def summarise_microdata(
     return MicrodataResult(
         spec=spec,
         method=method,
-        table=table,
-        cleaning=cleaning,
+        table_columns=table,
+        cleaning_columns=cleaning,
         notes=_notes(spec, tally, answers, table),
         provenance=Provenance(
             recipe_version=f"microdata {spec.statistic} of {spec.item}: {method}",
-            sources=() if isinstance(path_or_frame, pd.DataFrame) else (str(path_or_frame),),
+            sources=(str(path_or_frame),) if isinstance(path_or_frame, (str, Path)) else (),
             periods=periods,
         ),
     )
 
 
 def _group_codes(
-    frame: pd.DataFrame, column: str | None, constant: str | None
+    frame: Columns, rows: int, column: str | None, constant: str | None
 ) -> tuple[np.ndarray, list[str]]:
     """1-based group indexes (0 = blank) and names for a grouping column, or one constant group."""
     if column is None:
-        return np.ones(len(frame), dtype=np.int16), [constant or ""]
-    categorical = frame[column]
-    names = [str(c).strip() for c in categorical.cat.categories]
-    codes = categorical.cat.codes.to_numpy()
+        return np.ones(rows, dtype=np.int16), [constant or ""]
+    coded = frame[column]
+    names = [str(c).strip() for c in coded.labels]
+    codes = coded.codes
     # " Kansas City" and "Kansas City" are one city, and a blank name is no city: merge categories
     # after stripping spaces and send blanks to 0 (pandas codes empty cells -1).
     merged = [n for n in dict.fromkeys(names) if n]
@@ -518,7 +582,7 @@ def _rows_text(rows: np.ndarray, total: int | None = None) -> str:
     return shown + (f" and {total - len(listed)} more" if total > len(listed) else "")
 
 
-def _notes(spec: MicrodataSpec, tally: Tally, answers: Answers, table: pd.DataFrame) -> list[str]:
+def _notes(spec: MicrodataSpec, tally: Tally, answers: Answers, table: dict[str, np.ndarray]) -> list[str]:
     """What the estimate is, then what each cleaning rule removed and where the odd values are."""
     notes = []
     if tally.blank_count:
@@ -536,7 +600,7 @@ def _notes(spec: MicrodataSpec, tally: Tally, answers: Answers, table: pd.DataFr
             f"column {spec.weight_column!r} "
             f"(rows {_rows_text(tally.bad_weight_rows, tally.bad_weight_count)})."
         )
-    small = table.loc[table["n"] < SMALL_N, "city_name"].astype(str).unique()
+    small = list(dict.fromkeys(str(name) for name in table["city_name"][table["n"] < SMALL_N]))
     if len(small):
         notes.append(
             f"fewer than {SMALL_N} valid answers (estimates unstable) in: "
@@ -550,7 +614,7 @@ def _removed_note(spec: MicrodataSpec, answers: Answers, per_answer: np.ndarray,
     totals = per_answer.sum(axis=1)
     status = answers.status
     parts = [f"blank: {int(totals[status == Status.BLANK].sum())}"]
-    folded = np.asarray(pd.Index(answers.labels.astype(str)).str.strip().str.lower())
+    folded = np.array(_folded(answers.labels), dtype=object)
     for code in spec.codes:
         if isinstance(code, str):
             hit = folded == code.strip().lower()
@@ -655,41 +719,37 @@ def _method_notes(spec: MicrodataSpec) -> list[str]:
 
 def _find_examples(tally: Tally, answers: Answers, spec: MicrodataSpec, locate) -> None:
     """For cells summed without their rows: find the first rows of each example the notes name
-    (odd values, blank groups, bad weights) with one early-stopping chunked read."""
+    (odd values, blank groups, bad weights) with one early-stopping read."""
     totals = tally.count[1:, 1:].sum(axis=(0, 1, 3))
     positions = np.concatenate(_shown_odd_values(spec, answers, totals))
-    labels = {answers.labels[p - 1]: int(p) for p in positions}
+    keys = {answers.labels[p - 1]: str(p) for p in positions}
     counted = _counted(answers.status, spec)
     counted_labels = {label for p, label in enumerate(answers.labels, start=1) if counted[p]}
-    need = {str(p): min(NOTE_ROWS, int(totals[p])) for p in positions}
+    # the notes name an answer's first rows in the whole file, blank cities and periods included
+    in_file = tally.count.sum(axis=(0, 1, 3))
+    need = {str(p): min(NOTE_ROWS, int(in_file[p])) for p in positions}
     need["blank"] = min(EXAMPLE_ROWS, tally.blank_count)
     need["bad_weight"] = min(EXAMPLE_ROWS, tally.bad_weight_count)
+    groups = [c for c in (spec.city_column, spec.period_column) if c is not None]
+    weighted = spec.weight_column is not None
 
-    def wanted(chunk: pd.DataFrame) -> dict[str, np.ndarray]:
-        """Only what is still needed is computed, so the usual single chunk costs little."""
-        item = chunk[spec.item]
-        out = {
-            str(p): np.flatnonzero(item.eq(label).to_numpy()) for label, p in labels.items() if need[str(p)]
-        }
-        if need["blank"] or need["bad_weight"]:
-            blank = np.zeros(len(chunk), dtype=bool)
-            for column in (spec.city_column, spec.period_column):
-                if column is not None:
-                    blank |= chunk[column].fillna("").str.strip().eq("").to_numpy()
-            out["blank"] = np.flatnonzero(blank)
-        if need["bad_weight"]:
-            weights = pd.to_numeric(chunk[spec.weight_column], errors="coerce").to_numpy()
-            bad = ~(weights > 0) & item.isin(counted_labels).to_numpy() & ~blank
-            out["bad_weight"] = np.flatnonzero(bad)
-        return out
-
-    def enough(found: dict[str, list[int]]) -> bool:
-        return all(len(found.get(key, [])) >= n for key, n in need.items())
+    def examples(row: list[str | None]) -> list[str]:
+        """Which examples a row is: row = [answer, *grouping texts, weight] (None = missing)."""
+        answer = row[0]
+        found = [keys[answer]] if answer in keys else []
+        if any(text is None or not text.strip() for text in row[1 : 1 + len(groups)]):
+            found.append("blank")
+        elif weighted and answer in counted_labels:
+            weight = row[-1]
+            if weight is None or not _number(weight.strip()) > 0:
+                found.append("bad_weight")
+        return found
 
     if not any(need.values()):
         tally.example_rows = {}
         return
-    found = locate(wanted, enough)
+    columns = [spec.item, *groups, *([spec.weight_column] if weighted else [])]
+    found = locate(columns, examples=examples, need=need)
     as_index = {key: np.asarray(rows, dtype=np.int64) - 2 for key, rows in found.items()}
     tally.example_rows = {int(p): as_index.get(str(p), np.empty(0, np.int64))[:NOTE_ROWS] for p in positions}
     tally.blank_rows = as_index.get("blank", np.empty(0, np.int64))

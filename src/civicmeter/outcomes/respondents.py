@@ -1,8 +1,10 @@
 """Read only the columns of a respondent file that a reduction needs, in compact types.
 
 A ten-million-row survey file must not be loaded whole: the city, period and item columns are read
-as pandas categoricals (each distinct text parsed once, rows kept as small integer codes) and the
-weight as float64. A missing column or a non-numeric weight is reported with the fix.
+as integer codes into their distinct texts (:class:`~civicmeter.outcomes.cells.Coded`, each text
+parsed once) and the weight as float64. A missing column or a non-numeric weight is reported with
+the fix. A large UTF-8 CSV never loads pandas (DuckDB sums it into cells); other files are read
+with pandas, imported then.
 """
 
 from __future__ import annotations
@@ -11,13 +13,24 @@ import difflib
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
-from civicmeter.outcomes.cells import ENCODINGS, NA_TEXTS, grouped_cells, locate_rows
+from civicmeter.outcomes.cells import (
+    ENCODINGS,
+    NA_TEXTS,
+    Coded,
+    Columns,
+    grouped_cells,
+    locate_rows,
+    read_header,
+)
 from civicmeter.outcomes.errors import OutcomesError, Problem
-from civicmeter.outcomes.files import EXCEL_SUFFIXES, csv_dialect, open_workbook, unique_headers
+from civicmeter.outcomes.files import EXCEL_SUFFIXES, csv_dialect
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 EXAMPLE_ROWS = 5
 
@@ -33,10 +46,6 @@ E022_BAD_WEIGHTS = (
 )
 
 
-def _categorical(values: pd.Series) -> pd.Series:
-    return values if isinstance(values.dtype, pd.CategoricalDtype) else values.astype("category")
-
-
 #: Files at least this large are summed by DuckDB into cells (:mod:`~civicmeter.outcomes.cells`);
 #: smaller ones are read into memory, where DuckDB's start-up would cost more than it saves.
 DUCKDB_MIN_BYTES = 8 * 1024 * 1024
@@ -47,7 +56,7 @@ def read_respondents(
     columns: dict[str, str],
     encoding: str | None,
     progress: Callable[[float], None] | None = None,
-) -> tuple[pd.DataFrame, str, Callable | None]:
+) -> tuple[Columns, str, Callable | None]:
     """The needed columns, as respondent rows or as cells already summed, plus a row locator.
 
     A large UTF-8 CSV goes through DuckDB (one streaming ``GROUP BY``, memory bounded by the
@@ -55,17 +64,17 @@ def read_respondents(
     with non-numeric weights (reported by row, ``outcomes.E022``), is read with pandas and the
     locator is None (the rows are in memory).
     """
-    path = None if isinstance(source, pd.DataFrame) else Path(source)
+    path = Path(source) if isinstance(source, (str, Path)) else None
     if path is not None and path.suffix.lower() not in EXCEL_SUFFIXES and _duckdb_available():
         if path.exists() and path.stat().st_size >= DUCKDB_MIN_BYTES:
             used_encoding, delimiter = csv_dialect(path, encoding)
             if used_encoding in ENCODINGS:
-                _check_columns(path, str(path), columns, used_encoding, delimiter)
-                frame = grouped_cells(path, columns, delimiter, progress)
-                if frame is not None:
-                    return frame, str(path), partial(locate_rows, path, columns, delimiter)
+                _require_columns(str(path), columns, read_header(path, delimiter))
+                cells = grouped_cells(path, columns, delimiter, progress)
+                if cells is not None:
+                    return cells, str(path), partial(locate_rows, path, delimiter=delimiter)
     frame, label = _read_columns(source, columns, encoding)
-    return frame, label, None
+    return _coded_columns(frame, columns), label, None
 
 
 def _duckdb_available() -> bool:
@@ -74,13 +83,6 @@ def _duckdb_available() -> bool:
     except ImportError:
         return False
     return True
-
-
-def _check_columns(path: Path, label: str, columns: dict[str, str], encoding: str, delimiter: str) -> None:
-    available = list(pd.read_csv(path, nrows=0, encoding=encoding, sep=delimiter).columns)
-    problems = _missing_columns(label, columns, available)
-    if problems:
-        raise OutcomesError(problems)
 
 
 def _missing_columns(label: str, columns: dict[str, str], available: list) -> list[Problem]:
@@ -108,6 +110,8 @@ def _read_columns(
     source: str | Path | pd.DataFrame, columns: dict[str, str], encoding: str | None
 ) -> tuple[pd.DataFrame, str]:
     """The needed columns only: grouping and item columns as categoricals, weights as floats."""
+    import pandas as pd
+
     if isinstance(source, pd.DataFrame):
         label = "the data frame"
         _require_columns(label, columns, list(source.columns))
@@ -119,16 +123,35 @@ def _read_columns(
         label = str(source)
         frame = _read_csv_columns(Path(source), columns, encoding)
     for column in (c for role, c in columns.items() if role != "weight"):
-        frame[column] = _categorical(frame[column])
+        if not isinstance(frame[column].dtype, pd.CategoricalDtype):
+            frame[column] = frame[column].astype("category")
     weight = columns.get("weight")
     if weight is not None and not pd.api.types.is_numeric_dtype(frame[weight]):
         frame[weight] = _numeric_weights(frame[weight], label, weight)
     return frame, label
 
 
+def _coded_columns(frame: pd.DataFrame, columns: dict[str, str]) -> Columns:
+    """The frame's categoricals as :class:`Coded` and its weights as an array: the form both
+    paths hand to the reduction."""
+    weight = columns.get("weight")
+    coded = {
+        c: Coded(frame[c].cat.codes.to_numpy(), list(frame[c].cat.categories))
+        for role, c in columns.items()
+        if role != "weight"
+    }
+    if weight is not None:
+        coded[weight] = frame[weight].to_numpy(dtype=float)
+    return coded
+
+
 def _workbook_columns(path: Path, columns: dict[str, str], label: str) -> pd.DataFrame:
     """The needed columns of the first sheet, read by the shared workbook reader, as text with
     blank and missing-value cells ("NA", "null", ...) as missing, as pandas reads a CSV."""
+    import pandas as pd
+
+    from civicmeter.outcomes.files import open_workbook, unique_headers
+
     grid = open_workbook(path, None)
     header = unique_headers(grid.iloc[0].tolist()) if len(grid) else []
     _require_columns(label, columns, header)
@@ -144,6 +167,8 @@ def _require_columns(label: str, columns: dict[str, str], available: list) -> No
 
 def _read_csv_columns(path: Path, columns: dict[str, str], encoding: str | None) -> pd.DataFrame:
     """The needed CSV columns in compact types; a non-numeric weight column is read as text."""
+    import pandas as pd
+
     used_encoding, delimiter = csv_dialect(path, encoding)
     available = list(pd.read_csv(path, nrows=0, encoding=used_encoding, sep=delimiter).columns)
     _require_columns(str(path), columns, available)
@@ -162,6 +187,8 @@ def _read_csv_columns(path: Path, columns: dict[str, str], encoding: str | None)
 
 def _numeric_weights(values: pd.Series, label: str, column: str) -> pd.Series:
     """Weights as floats; any cell that is neither blank nor a number is reported by row (E022)."""
+    import pandas as pd
+
     as_text = values.astype("string").str.strip()
     numeric = pd.to_numeric(as_text, errors="coerce")
     bad = np.flatnonzero(numeric.isna() & as_text.fillna("").ne(""))
