@@ -12,7 +12,8 @@ from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils import timezone
 
-from civicmeter.testing import PSI_FULL_ANSWERS, complete_answers, login, make_city, make_world
+from civicmeter.testing import PASSWORD, PSI_FULL_ANSWERS, complete_answers, login, make_city, make_world
+from civicmeter.web.accounts import views as accounts_views
 from civicmeter.web.accounts.permissions import SYSTEM
 from civicmeter.web.collection import services
 from civicmeter.web.collection.models import Answer, Response
@@ -42,7 +43,7 @@ class PageCacheTestCase(TestCase):
     def setUp(self):
         # Tests reuse ids and names after each rollback, so a page kept by an earlier test can be
         # exactly this test's page; start each test with empty caches to see every draw.
-        for pages in (survey.PAGES, dashboard.PAGES, results_views.PAGES):
+        for pages in (survey.PAGES, dashboard.PAGES, results_views.PAGES, accounts_views._SIGN_IN_PAGES):
             pages.clear()
 
     def as_user(self, user) -> Client:
@@ -50,7 +51,12 @@ class PageCacheTestCase(TestCase):
         login(client, user)
         return client
 
-    PAGE_TEMPLATES = {"collection/survey.html", "collection/dashboard.html", "results/wave.html"}
+    PAGE_TEMPLATES = {
+        "collection/survey.html",
+        "collection/dashboard.html",
+        "results/wave.html",
+        "accounts/login.html",
+    }
 
     def drawn(self, page) -> set[str]:
         self.assertEqual(page.status_code, 200)
@@ -123,6 +129,28 @@ class SurveyPageTests(PageCacheTestCase):
         page = client.get(self.url(self.response_a))
         self.assertDrawn(page)
         self.assertIn("not open", page.content.decode())
+
+
+class SignInPageTests(PageCacheTestCase):
+    url = reverse("accounts:login")
+
+    def test_a_kept_sign_in_form_carries_each_visitors_token_and_signs_in(self):
+        Client().get(self.url)
+        visitor = Client(enforce_csrf_checks=True)
+        page = visitor.get(self.url)
+        self.assertFromCache(page)
+        tokens = csrf_tokens(page)
+        self.assertTrue(tokens)
+        self.assertEqual({_unmask_cipher_token(t) for t in tokens}, {visitor.cookies["csrftoken"].value})
+        form = {"username": self.world.admin.username, "password": PASSWORD}
+        self.assertEqual(visitor.post(self.url, form).status_code, 403)  # no token: refused as before
+        signed_in = visitor.post(self.url, form | {"csrfmiddlewaretoken": tokens.pop()})
+        self.assertEqual(signed_in.status_code, 302)
+
+    def test_each_next_address_has_its_own_form(self):
+        for target in ("/accounts/", "/p/elsewhere/"):
+            page = Client().get(self.url, {"next": target})
+            self.assertIn(f'name="next" value="{target}"', page.content.decode())
 
 
 class DashboardPageTests(PageCacheTestCase):

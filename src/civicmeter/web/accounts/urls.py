@@ -15,7 +15,7 @@ def _auth_page(route: str, view, name: str, then: str | None = None, **options):
 
 app_name = "accounts"
 urlpatterns = [
-    _auth_page("login/", auth_views.LoginView, "login"),
+    _auth_page("login/", views.SignInView, "login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.home, name="home"),
     path("invitations/<str:token>/", views.invitation, name="invitation"),
