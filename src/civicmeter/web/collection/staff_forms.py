@@ -24,6 +24,7 @@ class ReturnForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("Responses file (CSV or XLSX)"),
+        widget=forms.FileInput(attrs={"accept": ".csv,.xlsx"}),
         help_text=_("The export layout, or a KoboToolbox / ODK Central export of the same form."),
     )
     city_column = forms.CharField(
