@@ -4,6 +4,8 @@ asked for twice (the second answer comes from the cache: no template is drawn) a
 
 from __future__ import annotations
 
+from unittest import mock
+
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client, TestCase, override_settings
 from django.urls import reverse
@@ -144,3 +146,8 @@ class PublicPageCacheTests(TestCase):
         continent = self.client.get(url, {"peers": "continent"})
         self.assertDrawn(continent)
         self.assertContains(continent, "Cities in North America")
+
+    def test_a_starting_server_process_builds_the_public_data_before_its_first_visitor(self):
+        public_pages.warm()
+        with mock.patch.object(published, "_build", side_effect=AssertionError("built on a request")):
+            self.assertContains(self.client.get(PAGES["snapshot"][0]), "Baltimore")
