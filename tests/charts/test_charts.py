@@ -11,7 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from civicmeter.charts import (
+    Caption,
     ChartTable,
+    Field,
+    Span,
     bar_chart,
     grouped_bar_chart,
     interval_chart,
@@ -27,23 +30,23 @@ ANSWERS = [
     for f in ("Leadership", "Funding")
     for a, v in (("Very important", 0.5), ("Somewhat important", 0.3), ("Not important", 0.2))
 ]
-SERIES = {"category": "factor", "series": "answer", "value": "share", "category_title": "Factor",
-          "series_title": "Answer", "value_title": "Share of cities"}
+SERIES = {"category": Field("factor", "Factor"), "series": Field("answer", "Answer"),
+          "value": Field("share", "Share of cities")}
+FACTOR, SHARE = Field("factor", "Factor"), Field("share", "Share")
 
 
 def _all_charts():
     return {
-        "bar": bar_chart(FACTORS, category="factor", value="share", title="Factors lacking",
-                         category_title="Factor", value_title="Share of cities", n=87,
-                         highlight="Leadership"),
-        "stacked": stacked_bar_chart(ANSWERS, title="Importance", n=80, **SERIES),
-        "grouped": grouped_bar_chart(ANSWERS, title="Funding", n=80, **SERIES),
+        "bar": bar_chart(FACTORS, category=FACTOR, value=Field("share", "Share of cities"),
+                         caption=Caption("Factors lacking", kind="percent", n=87), highlight="Leadership"),
+        "stacked": stacked_bar_chart(ANSWERS, caption=Caption("Importance", kind="percent", n=80), **SERIES),
+        "grouped": grouped_bar_chart(ANSWERS, caption=Caption("Funding", kind="percent", n=80), **SERIES),
         "interval": interval_chart(
-            [{"o": "Trust", "e": 3.0, "lo": -1.0, "hi": 7.0, "n": "31 / 29"}], category="o", estimate="e",
-            lower="lo", upper="hi", label="n", title="High minus low", category_title="Outcome",
-            value_title="Difference", interval_title="95% interval", label_title="Cities"),
-        "line": line_chart([{"w": "2018", "v": 5.0}, {"w": "2020", "v": 6.0}], x="w", y="v", title="PSI",
-                           x_title="Wave", y_title="Index"),
+            [{"o": "Trust", "e": 3.0, "lo": -1.0, "hi": 7.0, "n": "31 / 29"}], category=Field("o", "Outcome"),
+            estimate=Field("e", "Difference"), interval=Span("lo", "hi", "95% interval"),
+            label=Field("n", "Cities"), caption=Caption("High minus low", kind="number")),
+        "line": line_chart([{"w": "2018", "v": 5.0}, {"w": "2020", "v": 6.0}], x=Field("w", "Wave"),
+                           y=Field("v", "Index"), caption=Caption("PSI", kind="number")),
     }
 
 
@@ -74,8 +77,8 @@ def test_json_block_cannot_close_its_script_element():
 
 
 def test_bar_table_sorted_and_formatted_with_the_language_marks():
-    chart = bar_chart(FACTORS, category="factor", value="share", title="T", category_title="Factor",
-                      value_title="Share", language="fr")
+    caption = Caption("T", kind="percent", language="fr")
+    chart = bar_chart(FACTORS, category=FACTOR, value=SHARE, caption=caption)
     assert chart.table() == ChartTable(
         "T", ("Factor", "Share"), (("Leadership", "80\u202f%"), ("Funding <script>x</script>", "55\u202f%"))
     )
@@ -96,14 +99,14 @@ def test_wide_table_has_one_column_per_answer_in_order():
 
 def test_a_missing_field_names_the_fields_needed():
     with pytest.raises(ValueError, match=r"lack the fields \['share'\]"):
-        bar_chart([{"factor": "x"}], category="factor", value="share", title="T", category_title="F",
-                  value_title="S")
+        bar_chart([{"factor": "x"}], category=FACTOR, value=SHARE, caption=Caption("T", kind="percent"))
 
 
 def test_a_bad_kind_is_refused_with_the_standard_message():
-    with pytest.raises(ParameterError, match="'kind' parameter of bar_chart"):
-        bar_chart(FACTORS, category="factor", value="share", title="T", category_title="F",
-                  value_title="S", kind="money")
+    with pytest.raises(ParameterError, match="'kind' parameter of Caption"):
+        Caption("T", kind="money")
+    with pytest.raises(ParameterError, match="'category' parameter of bar_chart"):
+        bar_chart(FACTORS, category="factor", value=SHARE, caption=Caption("T", kind="percent"))
 
 
 @given(st.integers(min_value=-10**9, max_value=10**9))
@@ -122,7 +125,7 @@ def test_format_value(value, kind, language, text):
 
 
 def test_a_shape_is_built_once_and_filled_with_each_charts_rows():
-    names = {"category": "factor", "value": "share", "title": "T", "category_title": "F", "value_title": "S"}
+    names = {"category": FACTOR, "value": SHARE, "caption": Caption("T", kind="percent")}
     first = bar_chart(FACTORS, **names)
     other = [{"factor": "Leadership", "share": 0.9}, {"factor": "Funding <script>x</script>", "share": 0.1}]
     second = bar_chart(other, **names)

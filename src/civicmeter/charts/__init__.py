@@ -6,8 +6,9 @@ interactively in the browser by vega-embed with Vega's expression interpreter (n
 strict Content-Security-Policy stays). Every chart carries its text alternative: a one-sentence
 description and the table of the numbers it draws.
 
-    from civicmeter.charts import bar_chart
-    chart = bar_chart(rows, category="factor", value="share", title="Factors lacking", n=87)
+    from civicmeter.charts import Caption, Field, bar_chart
+    chart = bar_chart(rows, category=Field("factor", "Factor"), value=Field("share", "Share of cities"),
+                      caption=Caption("Factors lacking", kind="percent", n=87))
     chart.spec      # the Vega-Lite dict
     chart.svg()     # the SVG text (cached per spec)
     chart.table()   # ChartTable(caption, columns, rows) with formatted cells
@@ -24,10 +25,14 @@ from civicmeter.charts.builders import (
     stacked_bar_chart,
 )
 from civicmeter.charts.chart import Chart, ChartTable, without_svg
+from civicmeter.charts.options import Caption, Field, Span
 
 __all__ = [
+    "Caption",
     "Chart",
     "ChartTable",
+    "Field",
+    "Span",
     "bar_chart",
     "grouped_bar_chart",
     "interval_chart",

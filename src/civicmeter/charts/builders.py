@@ -1,9 +1,11 @@
 """The chart kinds Civicmeter draws, each a function from rows (dicts) to a :class:`Chart`.
 
 Rows are plain dicts so the domain, a selector or a DataFrame's ``to_dict("records")`` can feed a
-chart alike. Titles, axis titles and table headers come from the caller already translated; values
-are written with the page language's number marks. Every builder states ``n`` (the cities behind the
-chart) in the subtitle, since a share means little without it.
+chart alike. Which column each channel reads, with its title, is a :class:`~.options.Field`; the
+chart's own title, value kind, language, ``n`` and subtitle are one :class:`~.options.Caption`.
+Titles come from the caller already translated; values are written with the page language's number
+marks. Every builder states ``n`` (the cities behind the chart) in the subtitle, since a share means
+little without it.
 """
 
 from __future__ import annotations
@@ -19,15 +21,14 @@ from altair.utils.schemapi import debug_mode
 
 from civicmeter.charts import theme
 from civicmeter.charts.chart import Chart, ChartTable
-from civicmeter.charts.formats import D3_FORMATS, KINDS, LANGUAGES, format_value
-from civicmeter.params import NONE, InstanceOf, Interval, Options, validate_params
+from civicmeter.charts.formats import D3_FORMATS, format_value
+from civicmeter.charts.options import Caption, Field, Span
+from civicmeter.params import NONE, InstanceOf, validate_params
 
 ROWS = [InstanceOf((list, tuple), "a list of dicts")]
-TEXT = [InstanceOf(str, "a str")]
 OPTIONAL_TEXT = [InstanceOf((str, type(None)), "a str or None")]
-N = [Interval(int, 0, None, closed="left"), NONE]
-KIND = [Options(KINDS)]
-LANGUAGE = [Options(LANGUAGES)]
+FIELD = [InstanceOf(Field, "a Field (column name and title)")]
+CAPTION = [InstanceOf(Caption, "a Caption (title, kind, language, n, subtitle)")]
 STEP = 24  # pixels per bar or row
 TITLE_CHARS, SUBTITLE_CHARS = 60, 80  # characters per title line at 15 px and subtitle line at 12 px
 
@@ -83,17 +84,16 @@ def _shape(
 
 
 def _finish(
-    key: tuple, build: Callable[[], alt.TopLevelMixin], *, title: str, subtitle: str | None, n: int | None,
-    language: str, description: str, table: ChartTable, values: list[dict[str, Any]],
-    slots: Mapping[str, list],
+    key: tuple, build: Callable[[], alt.TopLevelMixin], caption: Caption, *, description: str,
+    table: ChartTable, values: list[dict[str, Any]], slots: Mapping[str, list],
 ) -> Chart:
-    spec = _shape(key, build, language, slots)
-    spec["title"] = {"text": _lines(title, TITLE_CHARS)}
-    if lines := _subtitle(subtitle, n):
+    spec = _shape(key, build, caption.language, slots)
+    spec["title"] = {"text": _lines(caption.title, TITLE_CHARS)}
+    if lines := _subtitle(caption.subtitle, caption.n):
         spec["title"]["subtitle"] = lines
     spec["datasets"] = {"table": values}
     spec["description"] = description
-    return Chart(spec=spec, title=title, description=description, n=n, _table=table)
+    return Chart(spec=spec, title=caption.title, description=description, n=caption.n, _table=table)
 
 
 def _values(rows: Sequence[Mapping[str, Any]], fields: Sequence[str]) -> list[dict[str, Any]]:
@@ -119,59 +119,57 @@ def _share_scale(kind: str) -> alt.Scale:
 
 
 @validate_params({
-    "rows": ROWS, "category": TEXT, "value": TEXT, "title": TEXT, "category_title": TEXT,
-    "value_title": TEXT, "n": N, "kind": KIND, "subtitle": OPTIONAL_TEXT, "language": LANGUAGE,
+    "rows": ROWS, "category": FIELD, "value": FIELD, "caption": CAPTION,
     "highlight": OPTIONAL_TEXT, "sort": [InstanceOf(bool, "a bool")],
 })
 def bar_chart(
-    rows: Sequence[Mapping[str, Any]], *, category: str, value: str, title: str, category_title: str,
-    value_title: str, n: int | None = None, kind: str = "percent", subtitle: str | None = None,
-    language: str = "en", highlight: str | None = None, sort: bool = True,
+    rows: Sequence[Mapping[str, Any]], *, category: Field, value: Field, caption: Caption,
+    highlight: str | None = None, sort: bool = True,
 ) -> Chart:
-    """Horizontal bars, one per category, labelled with their value ("share of cities" by default).
+    """Horizontal bars, one per category, labelled with their value (a share of cities, say).
 
     ``highlight`` marks one category (a city's own answer) in a second colour; ``sort`` puts the
     largest first, else the rows' order is kept (an answer scale's own order).
     """
-    values = _values(rows, (category, value))
+    cat, val, kind, language = category.name, value.name, caption.kind, caption.language
+    values = _values(rows, (cat, val))
     for row in values:
-        row["_highlight"] = highlight is not None and row[category] == highlight
-    order = (sorted(values, key=lambda r: -(r[value] or 0)) if sort else values)
-    domain = [row[category] for row in order]
+        row["_highlight"] = highlight is not None and row[cat] == highlight
+    order = (sorted(values, key=lambda r: -(r[val] or 0)) if sort else values)
+    domain = [row[cat] for row in order]
     fmt = D3_FORMATS[kind]
 
     def build() -> alt.TopLevelMixin:
         base = alt.Chart(TABLE).encode(
-            y=alt.Y(f"{category}:N", sort=_slot("domain"), title=None),
-            x=alt.X(f"{value}:Q", title=value_title, scale=_share_scale(kind), axis=alt.Axis(format=fmt)),
-            tooltip=[alt.Tooltip(f"{category}:N", title=category_title),
-                     alt.Tooltip(f"{value}:Q", title=value_title, format=fmt)],
+            y=alt.Y(f"{cat}:N", sort=_slot("domain"), title=None),
+            x=alt.X(f"{val}:Q", title=value.title, scale=_share_scale(kind), axis=alt.Axis(format=fmt)),
+            tooltip=[alt.Tooltip(f"{cat}:N", title=category.title),
+                     alt.Tooltip(f"{val}:Q", title=value.title, format=fmt)],
         )
         bars = base.mark_bar().encode(
             color=alt.condition("datum._highlight", alt.value(theme.HIGHLIGHT), alt.value(theme.BAR))
         )
         labels = base.mark_text(align="left", dx=4, color=theme.TEXT, fontSize=11).encode(
-            text=alt.Text(f"{value}:Q", format=fmt)
+            text=alt.Text(f"{val}:Q", format=fmt)
         )
         return alt.layer(bars, labels).properties(width=theme.WIDTH - 200, height=alt.Step(STEP))
 
-    cells = [(str(r[category]), format_value(r[value], kind, language)) for r in order]
-    table = ChartTable(title, (category_title, value_title), tuple(cells))
-    key = ("bar", category, value, category_title, value_title, kind)
-    return _finish(key, build, title=title, subtitle=subtitle, n=n, language=language,
-                   description=_describe(title, cells), table=table, values=values,
-                   slots={"domain": domain})
+    cells = [(str(r[cat]), format_value(r[val], kind, language)) for r in order]
+    table = ChartTable(caption.title, (category.title, value.title), tuple(cells))
+    key = ("bar", category, value, kind)
+    return _finish(key, build, caption, description=_describe(caption.title, cells), table=table,
+                   values=values, slots={"domain": domain})
 
 
-def _wide_table(values, *, category, series, value, kind, language, title, category_title, series_order):
+def _wide_table(values, category: Field, series: Field, value: Field, caption: Caption, order) -> ChartTable:
     by_category: dict[str, dict[str, Any]] = {}
     for row in values:
-        by_category.setdefault(row[category], {})[row[series]] = row[value]
+        by_category.setdefault(row[category.name], {})[row[series.name]] = row[value.name]
     cells = tuple(
-        (str(cat), *(format_value(parts.get(s), kind, language) for s in series_order))
+        (str(cat), *(format_value(parts.get(s), caption.kind, caption.language) for s in order))
         for cat, parts in by_category.items()
     )
-    return ChartTable(title, (category_title, *map(str, series_order)), cells)
+    return ChartTable(caption.title, (category.title, *map(str, order)), cells)
 
 
 def _series_pairs(table: ChartTable, order: Sequence[str]) -> list[tuple[str, str]]:
@@ -180,41 +178,36 @@ def _series_pairs(table: ChartTable, order: Sequence[str]) -> list[tuple[str, st
     ]
 
 
-def _series_values(rows, category: str, series: str, value: str, series_order) -> tuple[list, list, list]:
+def _series_values(
+    rows, category: Field, series: Field, value: Field, series_order
+) -> tuple[list, list, list]:
     """The rows' fields, the series in their given order (else as they come) and the categories."""
-    values = _values(rows, (category, series, value))
-    order = list(series_order) if series_order else _ordered(values, series)
-    return values, order, _ordered(values, category)
+    values = _values(rows, (category.name, series.name, value.name))
+    order = list(series_order) if series_order else _ordered(values, series.name)
+    return values, order, _ordered(values, category.name)
 
 
 def _series_finish(
-    shape: str, build: Callable[[], alt.TopLevelMixin], values: list, order: list, categories: list, *,
-    category: str, series: str, value: str, title: str, category_title: str, series_title: str,
-    value_title: str, n: int | None, kind: str, subtitle: str | None, language: str,
+    shape: str, build: Callable[[], alt.TopLevelMixin], values: list, order: list, categories: list,
+    fields: tuple[Field, Field, Field], caption: Caption,
 ) -> Chart:
     """What stacked and grouped bars share once their Altair shape is written: the wide table (a
     column per series), the description, the cached shape's key and the order slots."""
-    table = _wide_table(values, category=category, series=series, value=value, kind=kind,
-                        language=language, title=title, category_title=category_title, series_order=order)
-    key = (shape, category, series, value, category_title, series_title, value_title, kind, len(order))
-    return _finish(key, build, title=title, subtitle=subtitle, n=n, language=language,
-                   description=_describe(title, _series_pairs(table, order)), table=table, values=values,
-                   slots={"order": order, "categories": categories})
+    table = _wide_table(values, *fields, caption, order)
+    key = (shape, *fields, caption.kind, len(order))
+    return _finish(key, build, caption, description=_describe(caption.title, _series_pairs(table, order)),
+                   table=table, values=values, slots={"order": order, "categories": categories})
 
 
 SERIES_PARAMS = {
-    "rows": ROWS, "category": TEXT, "series": TEXT, "value": TEXT, "title": TEXT,
-    "category_title": TEXT, "series_title": TEXT, "value_title": TEXT, "n": N, "kind": KIND,
-    "subtitle": OPTIONAL_TEXT, "language": LANGUAGE,
+    "rows": ROWS, "category": FIELD, "series": FIELD, "value": FIELD, "caption": CAPTION,
     "series_order": [InstanceOf((list, tuple, type(None)), "a list of series values or None")],
 }
 
 
 @validate_params(SERIES_PARAMS)
 def stacked_bar_chart(
-    rows: Sequence[Mapping[str, Any]], *, category: str, series: str, value: str, title: str,
-    category_title: str, series_title: str, value_title: str, n: int | None = None,
-    kind: str = "percent", subtitle: str | None = None, language: str = "en",
+    rows: Sequence[Mapping[str, Any]], *, category: Field, series: Field, value: Field, caption: Caption,
     series_order: Sequence[str] | None = None,
 ) -> Chart:
     """One horizontal bar per category split into ordered answers ("very important" ... "not
@@ -222,152 +215,139 @@ def stacked_bar_chart(
     values, order, categories = _series_values(rows, category, series, value, series_order)
     rank = {s: i for i, s in enumerate(order)}
     for row in values:
-        row["_order"] = rank.get(row[series], len(order))
+        row["_order"] = rank.get(row[series.name], len(order))
+    cat, ser, val, kind = category.name, series.name, value.name, caption.kind
     fmt = D3_FORMATS[kind]
 
     def build() -> alt.TopLevelMixin:
         return alt.Chart(TABLE).mark_bar(stroke="white", strokeWidth=0.5).encode(
-            y=alt.Y(f"{category}:N", sort=_slot("categories"), title=None),
-            x=alt.X(f"{value}:Q", title=value_title, stack="zero", scale=_share_scale(kind),
+            y=alt.Y(f"{cat}:N", sort=_slot("categories"), title=None),
+            x=alt.X(f"{val}:Q", title=value.title, stack="zero", scale=_share_scale(kind),
                     axis=alt.Axis(format=fmt)),
-            color=alt.Color(f"{series}:N", title=series_title, sort=_slot("order"),
+            color=alt.Color(f"{ser}:N", title=series.title, sort=_slot("order"),
                             scale=alt.Scale(domain=_slot("order"), range=theme.ramp(len(order)))),
             order=alt.Order("_order:Q"),
-            tooltip=[alt.Tooltip(f"{category}:N", title=category_title),
-                     alt.Tooltip(f"{series}:N", title=series_title),
-                     alt.Tooltip(f"{value}:Q", title=value_title, format=fmt)],
+            tooltip=[alt.Tooltip(f"{cat}:N", title=category.title),
+                     alt.Tooltip(f"{ser}:N", title=series.title),
+                     alt.Tooltip(f"{val}:Q", title=value.title, format=fmt)],
         ).properties(width=theme.WIDTH - 200, height=alt.Step(STEP))
 
-    return _series_finish("stacked", build, values, order, categories, category=category, series=series,
-                          value=value, title=title, category_title=category_title, series_title=series_title,
-                          value_title=value_title, n=n, kind=kind, subtitle=subtitle, language=language)
+    return _series_finish("stacked", build, values, order, categories, (category, series, value), caption)
 
 
 @validate_params(SERIES_PARAMS)
 def grouped_bar_chart(
-    rows: Sequence[Mapping[str, Any]], *, category: str, series: str, value: str, title: str,
-    category_title: str, series_title: str, value_title: str, n: int | None = None,
-    kind: str = "percent", subtitle: str | None = None, language: str = "en",
+    rows: Sequence[Mapping[str, Any]], *, category: Field, series: Field, value: Field, caption: Caption,
     series_order: Sequence[str] | None = None,
 ) -> Chart:
     """Bars side by side within each category (funding sources now and in future), one hue per series."""
     values, order, categories = _series_values(rows, category, series, value, series_order)
+    cat, ser, val, kind = category.name, series.name, value.name, caption.kind
     fmt = D3_FORMATS[kind]
 
     def build() -> alt.TopLevelMixin:
         return alt.Chart(TABLE).mark_bar().encode(
-            y=alt.Y(f"{category}:N", sort=_slot("categories"), title=None),
-            yOffset=alt.YOffset(f"{series}:N", sort=_slot("order")),
-            x=alt.X(f"{value}:Q", title=value_title, scale=_share_scale(kind), axis=alt.Axis(format=fmt)),
-            color=alt.Color(f"{series}:N", title=series_title, sort=_slot("order"),
+            y=alt.Y(f"{cat}:N", sort=_slot("categories"), title=None),
+            yOffset=alt.YOffset(f"{ser}:N", sort=_slot("order")),
+            x=alt.X(f"{val}:Q", title=value.title, scale=_share_scale(kind), axis=alt.Axis(format=fmt)),
+            color=alt.Color(f"{ser}:N", title=series.title, sort=_slot("order"),
                             scale=alt.Scale(domain=_slot("order"),
                                             range=list(theme.CATEGORICAL[: len(order)]))),
-            tooltip=[alt.Tooltip(f"{category}:N", title=category_title),
-                     alt.Tooltip(f"{series}:N", title=series_title),
-                     alt.Tooltip(f"{value}:Q", title=value_title, format=fmt)],
+            tooltip=[alt.Tooltip(f"{cat}:N", title=category.title),
+                     alt.Tooltip(f"{ser}:N", title=series.title),
+                     alt.Tooltip(f"{val}:Q", title=value.title, format=fmt)],
         ).properties(width=theme.WIDTH - 200, height=alt.Step(STEP // 2 + 2, **{"for": "position"}))
 
-    return _series_finish("grouped", build, values, order, categories, category=category, series=series,
-                          value=value, title=title, category_title=category_title, series_title=series_title,
-                          value_title=value_title, n=n, kind=kind, subtitle=subtitle, language=language)
+    return _series_finish("grouped", build, values, order, categories, (category, series, value), caption)
 
 
 @validate_params({
-    "rows": ROWS, "category": TEXT, "estimate": TEXT, "lower": TEXT, "upper": TEXT, "label": TEXT,
-    "title": TEXT, "category_title": TEXT, "value_title": TEXT, "interval_title": TEXT,
-    "label_title": TEXT, "n": N, "kind": KIND, "subtitle": OPTIONAL_TEXT, "language": LANGUAGE,
-    "zero_line": [InstanceOf(bool, "a bool")],
+    "rows": ROWS, "category": FIELD, "estimate": FIELD, "interval": [InstanceOf(Span, "a Span")],
+    "label": FIELD, "caption": CAPTION, "zero_line": [InstanceOf(bool, "a bool")],
 })
 def interval_chart(
-    rows: Sequence[Mapping[str, Any]], *, category: str, estimate: str, lower: str, upper: str,
-    label: str, title: str, category_title: str, value_title: str, interval_title: str,
-    label_title: str, n: int | None = None, kind: str = "number", subtitle: str | None = None,
-    language: str = "en", zero_line: bool = True,
+    rows: Sequence[Mapping[str, Any]], *, category: Field, estimate: Field, interval: Span, label: Field,
+    caption: Caption, zero_line: bool = True,
 ) -> Chart:
     """A point with its interval as a whisker per row, and each row's ``label`` (the cities behind
     it, e.g. "n = 31 / 29") printed at the right, on the chart itself."""
-    values = _values(rows, (category, estimate, lower, upper, label))
+    cat, est, low, high, lab = category.name, estimate.name, interval.lower, interval.upper, label.name
+    kind, language = caption.kind, caption.language
+    values = _values(rows, (cat, est, low, high, lab))
     fmt = D3_FORMATS[kind]
-    categories = _ordered(values, category)
+    categories = _ordered(values, cat)
 
     def build() -> alt.TopLevelMixin:
-        y = alt.Y(f"{category}:N", sort=_slot("categories"), title=None)
+        y = alt.Y(f"{cat}:N", sort=_slot("categories"), title=None)
         base = alt.Chart(TABLE)
-        tooltip = [alt.Tooltip(f"{category}:N", title=category_title),
-                   alt.Tooltip(f"{estimate}:Q", title=value_title, format=fmt),
-                   alt.Tooltip(f"{lower}:Q", title=interval_title, format=fmt),
-                   alt.Tooltip(f"{upper}:Q", title=interval_title, format=fmt),
-                   alt.Tooltip(f"{label}:N", title=label_title)]
+        tooltip = [alt.Tooltip(f"{cat}:N", title=category.title),
+                   alt.Tooltip(f"{est}:Q", title=estimate.title, format=fmt),
+                   alt.Tooltip(f"{low}:Q", title=interval.title, format=fmt),
+                   alt.Tooltip(f"{high}:Q", title=interval.title, format=fmt),
+                   alt.Tooltip(f"{lab}:N", title=label.title)]
         whiskers = base.mark_rule(color=theme.BAR, strokeWidth=2).encode(
-            y=y, x=alt.X(f"{lower}:Q", title=value_title, axis=alt.Axis(format=fmt)), x2=f"{upper}:Q",
+            y=y, x=alt.X(f"{low}:Q", title=estimate.title, axis=alt.Axis(format=fmt)), x2=f"{high}:Q",
             tooltip=tooltip)
         points = base.mark_point(filled=True, size=70, color=theme.BAR, opacity=1).encode(
-            y=y, x=f"{estimate}:Q", tooltip=tooltip)
+            y=y, x=f"{est}:Q", tooltip=tooltip)
         layers = [whiskers, points]
         if zero_line:
             layers.insert(0, alt.Chart(alt.Data(values=[{"zero": 0}])).mark_rule(
                 color=theme.MUTED, strokeDash=[4, 3]).encode(x="zero:Q"))
         plot = alt.layer(*layers).properties(width=theme.WIDTH - 260, height=alt.Step(STEP + 4))
         counts = base.mark_text(align="left", color=theme.TEXT, fontSize=11).encode(
-            y=alt.Y(f"{category}:N", sort=_slot("categories"), title=None, axis=None),
-            text=f"{label}:N",
-        ).properties(width=90, height=alt.Step(STEP + 4), title=alt.TitleParams(label_title, fontSize=11))
+            y=alt.Y(f"{cat}:N", sort=_slot("categories"), title=None, axis=None),
+            text=f"{lab}:N",
+        ).properties(width=90, height=alt.Step(STEP + 4), title=alt.TitleParams(label.title, fontSize=11))
         return alt.hconcat(plot, counts, spacing=8).resolve_scale(y="shared")
 
     cells = tuple(
-        (str(r[category]), format_value(r[estimate], kind, language),
-         f"{format_value(r[lower], kind, language)} \u2013 {format_value(r[upper], kind, language)}",
-         str(r[label]))
+        (str(r[cat]), format_value(r[est], kind, language),
+         f"{format_value(r[low], kind, language)} \u2013 {format_value(r[high], kind, language)}",
+         str(r[lab]))
         for r in values
     )
-    table = ChartTable(title, (category_title, value_title, interval_title, label_title), cells)
+    table = ChartTable(caption.title, (category.title, estimate.title, interval.title, label.title), cells)
     pairs = [(c[0], f"{c[1]} [{c[2]}], {c[3]}") for c in cells]
-    key = ("interval", category, estimate, lower, upper, label, category_title, value_title, interval_title,
-           label_title, kind, zero_line)
-    return _finish(key, build, title=title, subtitle=subtitle, n=n, language=language,
-                   description=_describe(title, pairs), table=table, values=values,
-                   slots={"categories": categories})
+    key = ("interval", category, estimate, interval, label, kind, zero_line)
+    return _finish(key, build, caption, description=_describe(caption.title, pairs), table=table,
+                   values=values, slots={"categories": categories})
 
 
 @validate_params({
-    "rows": ROWS, "x": TEXT, "y": TEXT, "series": OPTIONAL_TEXT, "title": TEXT, "x_title": TEXT,
-    "y_title": TEXT, "series_title": OPTIONAL_TEXT, "n": N, "kind": KIND, "subtitle": OPTIONAL_TEXT,
-    "language": LANGUAGE,
+    "rows": ROWS, "x": FIELD, "y": FIELD, "caption": CAPTION,
+    "series": [InstanceOf(Field, "a Field"), NONE],
 })
 def line_chart(
-    rows: Sequence[Mapping[str, Any]], *, x: str, y: str, title: str, x_title: str, y_title: str,
-    series: str | None = None, series_title: str | None = None, n: int | None = None,
-    kind: str = "number", subtitle: str | None = None, language: str = "en",
+    rows: Sequence[Mapping[str, Any]], *, x: Field, y: Field, caption: Caption, series: Field | None = None,
 ) -> Chart:
     """Values over ordered steps (waves, years) with points on the line, one line per ``series``."""
-    fields = (x, y) if series is None else (x, y, series)
+    xn, yn, kind, language = x.name, y.name, caption.kind, caption.language
+    fields = (xn, yn) if series is None else (xn, yn, series.name)
     values = _values(rows, fields)
     fmt = D3_FORMATS[kind]
-    steps = _ordered(values, x)
+    steps = _ordered(values, xn)
 
     def build() -> alt.TopLevelMixin:
         encoding = {
-            "x": alt.X(f"{x}:O", title=x_title, sort=_slot("steps")),
-            "y": alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=fmt), scale=_share_scale(kind)),
-            "tooltip": [alt.Tooltip(f"{x}:O", title=x_title),
-                        alt.Tooltip(f"{y}:Q", title=y_title, format=fmt)],
+            "x": alt.X(f"{xn}:O", title=x.title, sort=_slot("steps")),
+            "y": alt.Y(f"{yn}:Q", title=y.title, axis=alt.Axis(format=fmt), scale=_share_scale(kind)),
+            "tooltip": [alt.Tooltip(f"{xn}:O", title=x.title),
+                        alt.Tooltip(f"{yn}:Q", title=y.title, format=fmt)],
         }
         if series is not None:
-            encoding["color"] = alt.Color(f"{series}:N", title=series_title or series,
+            encoding["color"] = alt.Color(f"{series.name}:N", title=series.title,
                                           scale=alt.Scale(range=list(theme.CATEGORICAL)))
-            encoding["tooltip"].insert(0, alt.Tooltip(f"{series}:N", title=series_title or series))
+            encoding["tooltip"].insert(0, alt.Tooltip(f"{series.name}:N", title=series.title))
         return alt.Chart(TABLE).mark_line(
             point=alt.OverlayMarkDef(filled=True, size=50), color=theme.BAR,
         ).encode(**encoding).properties(width=theme.WIDTH - 120, height=220)
 
-    columns = (x_title, y_title) if series is None else (series_title or series, x_title, y_title)
-    cells = tuple(
-        ((str(r[series]),) if series is not None else ()) + (str(r[x]), format_value(r[y], kind, language))
-        for r in values
-    )
+    columns = (x.title, y.title) if series is None else (series.title, x.title, y.title)
+    own = (lambda r: (str(r[series.name]),)) if series is not None else (lambda r: ())
+    cells = tuple((*own(r), str(r[xn]), format_value(r[yn], kind, language)) for r in values)
     pairs = [(" ".join(c[:-1]), c[-1]) for c in cells]
-    key = ("line", x, y, series, x_title, y_title, series_title, kind)
-    table = ChartTable(title, columns, cells)
-    return _finish(key, build, title=title, subtitle=subtitle, n=n, language=language,
-                   description=_describe(title, pairs), table=table, values=values,
-                   slots={"steps": steps})
+    key = ("line", x, y, series, kind)
+    table = ChartTable(caption.title, columns, cells)
+    return _finish(key, build, caption, description=_describe(caption.title, pairs), table=table,
+                   values=values, slots={"steps": steps})

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from civicmeter.charts import Chart, bar_chart, grouped_bar_chart, stacked_bar_chart
+from civicmeter.charts import Caption, Chart, Field, bar_chart, grouped_bar_chart, stacked_bar_chart
 from civicmeter.narrative import PeerGroup
 from civicmeter.narrative.tally import QuestionTally
 
@@ -199,14 +199,9 @@ def _bar(ctx: _Context, figure: Figure, title: str, subtitle: str) -> Built:
     rows = [{"answer": label, "share": ctx.share(tally, option)} for option, label in ctx.options(tally.name)]
     chart = bar_chart(
         rows,
-        category="answer",
-        value="share",
-        title=title,
-        category_title=_(figure.category_title),
-        value_title=str(SHARE),
-        n=tally.valid,
-        subtitle=subtitle,
-        language=ctx.language,
+        category=Field("answer", _(figure.category_title)),
+        value=Field("share", str(SHARE)),
+        caption=Caption(title, kind="percent", language=ctx.language, n=tally.valid, subtitle=subtitle),
         sort=figure.sort,
     )
     return chart, [tally]
@@ -225,16 +220,16 @@ def _stacked(ctx: _Context, figure: Figure, title: str, subtitle: str) -> Built:
     low, high = min(t.valid for t in tallies), max(t.valid for t in tallies)
     chart = stacked_bar_chart(
         rows,
-        category="row",
-        series="answer",
-        value="share",
-        title=title,
-        category_title=_(figure.category_title),
-        series_title=str(ANSWER),
-        value_title=str(SHARE),
-        n=low if low == high else None,
-        subtitle=subtitle if low == high else f"{subtitle} ({_n_text(low, high)})",
-        language=ctx.language,
+        category=Field("row", _(figure.category_title)),
+        series=Field("answer", str(ANSWER)),
+        value=Field("share", str(SHARE)),
+        caption=Caption(
+            title,
+            kind="percent",
+            language=ctx.language,
+            n=low if low == high else None,
+            subtitle=subtitle if low == high else f"{subtitle} ({_n_text(low, high)})",
+        ),
         series_order=list(order.values()),
     )
     return chart, tallies
@@ -249,15 +244,10 @@ def _side_by_side(ctx: _Context, figure: Figure, rows: list[dict], axes: tuple[s
     counts = "; ".join(f"{group}: n = {n}" for group, n in groups)
     return grouped_bar_chart(
         rows,
-        category=category,
-        series=series,
-        value="share",
-        title=title,
-        category_title=_(figure.category_title),
-        series_title="",
-        value_title=value_title,
-        subtitle=f"{subtitle} ({counts})",
-        language=ctx.language,
+        category=Field(category, _(figure.category_title)),
+        series=Field(series, ""),
+        value=Field("share", value_title),
+        caption=Caption(title, kind="percent", language=ctx.language, subtitle=f"{subtitle} ({counts})"),
         series_order=[group for group, _n in groups],
     )
 

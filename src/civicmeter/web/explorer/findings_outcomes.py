@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from civicmeter.analysis import AnalysisError, ComparisonSettings, analyze
-from civicmeter.charts import Chart, interval_chart
+from civicmeter.charts import Caption, Chart, Field, Span, interval_chart
 from civicmeter.web.programmes.models import Wave
 from civicmeter.web.wellbeing.analysis_inputs import INCOME
 from civicmeter.web.wellbeing.services.catalogue import catalogue_for
@@ -141,14 +141,15 @@ def outcome_charts(groups: tuple[OutcomeGroup, ...], language: str) -> list[Char
             {**row, "cities": f"{row['n_high']} / {row['n_low']}"}
             for row in sorted(group.rows, key=lambda r: -r["estimate"])
         ]
+        title = _("%(sample)s: %(outcomes)s") % {
+            "sample": _(SAMPLE_TITLES.get(group.sample, group.sample)),
+            "outcomes": _(UNIT_KINDS.get(group.unit, group.unit)),
+        }
         charts.append(interval_chart(
-            rows, category="outcome", estimate="estimate", lower="ci_lower", upper="ci_upper", label="cities",
-            title=_("%(sample)s: %(outcomes)s") % {
-                "sample": _(SAMPLE_TITLES.get(group.sample, group.sample)),
-                "outcomes": _(UNIT_KINDS.get(group.unit, group.unit)),
-            },
-            category_title=_("Outcome"),
-            value_title=_(UNIT_TITLES.get(group.unit, group.unit)), interval_title=_("95% interval"),
-            label_title=_("Cities (high / low)"), language=language,
+            rows, category=Field("outcome", _("Outcome")),
+            estimate=Field("estimate", _(UNIT_TITLES.get(group.unit, group.unit))),
+            interval=Span("ci_lower", "ci_upper", _("95% interval")),
+            label=Field("cities", _("Cities (high / low)")),
+            caption=Caption(title, kind="number", language=language),
         ))
     return charts

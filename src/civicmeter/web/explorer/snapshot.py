@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.utils.formats import number_format
 from django.utils.translation import get_language, gettext, pgettext
 
-from civicmeter.charts import Chart, bar_chart, grouped_bar_chart
+from civicmeter.charts import Caption, Chart, Field, bar_chart, grouped_bar_chart
 from civicmeter.instruments import Instrument
 from civicmeter.narrative import PeerGroup, Wording, benchmarks_from_tally, load_wording, render_statement
 from civicmeter.narrative.benchmarks import Statement
@@ -298,15 +298,16 @@ def _choice_chart(wave: PublicWave, slug: str, peers: PeerGroup, question: str, 
     title = instrument.text(instrument.question(question).labels, language)
     chart = bar_chart(
         rows,
-        category="option",
-        value="cities",
-        title=title,
-        category_title=gettext("Answer"),
-        value_title=gettext("Number of cities"),
-        n=tally.valid,
-        kind="count",
-        subtitle=gettext("%(mark)s marks the answers of %(city)s") % {"mark": CHOSEN_MARK, "city": city.name},
-        language=language,
+        category=Field("option", gettext("Answer")),
+        value=Field("cities", gettext("Number of cities")),
+        caption=Caption(
+            title,
+            kind="count",
+            language=language,
+            n=tally.valid,
+            subtitle=gettext("%(mark)s marks the answers of %(city)s")
+            % {"mark": CHOSEN_MARK, "city": city.name},
+        ),
     )
     chosen = _choice_labels(instrument, question, city.answers.get(question, ""), language) if own else ()
     if question == "s2_roles":
@@ -346,16 +347,15 @@ def _score_view(
     total_max = sum(float(c["max"]) for c in own.components)
     chart = grouped_bar_chart(
         chart_rows,
-        category="component",
-        series="who",
-        value="points",
-        title=gettext("%(title)s by component") % {"title": title},
-        category_title=gettext("Component"),
-        series_title=gettext("City or peers"),
-        value_title=gettext("Points"),
-        n=len(peer_scores),
-        kind="number",
-        language=language,
+        category=Field("component", gettext("Component")),
+        series=Field("who", gettext("City or peers")),
+        value=Field("points", gettext("Points")),
+        caption=Caption(
+            gettext("%(title)s by component") % {"title": title},
+            kind="number",
+            language=language,
+            n=len(peer_scores),
+        ),
         series_order=[city_name, median_label],
     )
     return ScoreView(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from civicmeter.charts import Chart, line_chart
+from civicmeter.charts import Caption, Chart, Field, line_chart
 
 from .selectors import IndicatorView
 
@@ -22,14 +22,14 @@ def trend_chart(view: IndicatorView) -> Chart | None:
         rows += [{"period": p.period.label, "series": target, "value": indicator.target} for p in view.points]
     return line_chart(
         rows,
-        x="period",
-        y="value",
-        series="series",
-        series_title=_("Series"),
-        title=_("%(name)s per period") % {"name": indicator.name},
-        x_title=_("Period"),
-        y_title=indicator.unit,
-        language=translation.get_language() or "en",
+        x=Field("period", _("Period")),
+        y=Field("value", indicator.unit),
+        series=Field("series", _("Series")),
+        caption=Caption(
+            _("%(name)s per period") % {"name": indicator.name},
+            kind="number",
+            language=translation.get_language() or "en",
+        ),
     )
 
 
