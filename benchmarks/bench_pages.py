@@ -75,8 +75,8 @@ def _psql_connect(dbname: str):
 def _recreate_database() -> bool:
     try:
         with _psql_connect("postgres") as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-            conn.execute(f"CREATE DATABASE {DB_NAME}")
+            conn.execute(_sql("DROP DATABASE IF EXISTS {} WITH (FORCE)"))
+            conn.execute(_sql("CREATE DATABASE {}"))
     except Exception as exc:  # noqa: BLE001 - any failure to reach the server means skip
         print(f"SKIP bench_pages: PostgreSQL is not reachable at {SERVER_URL} ({exc}).")
         print("  Start PostgreSQL or set CIVICMETER_BENCH_PG=postgres://user@host:port to run it.")
@@ -86,7 +86,16 @@ def _recreate_database() -> bool:
 
 def _drop_database() -> None:
     with _psql_connect("postgres") as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+        conn.execute(_sql("DROP DATABASE IF EXISTS {} WITH (FORCE)"))
+
+
+def _sql(statement: str):
+    """``statement`` with the benchmark's database name quoted in: unquoted, PostgreSQL folds it to
+    lower case, so ``CIVICMETER_BENCH_DB=civicmeter_hB`` created civicmeter_hb and the demo then
+    failed to connect to civicmeter_hB ("database does not exist")."""
+    from psycopg import sql
+
+    return sql.SQL(statement).format(sql.Identifier(DB_NAME))
 
 
 def _environment(home: Path) -> dict[str, str]:
