@@ -6,6 +6,7 @@ private free text) reaches a public page, and every text a city wrote is escaped
 
 from __future__ import annotations
 
+from django.contrib.messages import get_messages
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
@@ -227,6 +228,19 @@ class TeamPreviewTestCase(TestCase):
         disclosure = CityDisclosure.objects.get(city=self.world.city_a)
         self.assertEqual(disclosure.profile_fields, ["mayor", "spotlight"])
         self.assertEqual(disclosure.private_texts, ["s1_strategy_text"])
+        refused = self.client.post(url, {"publish": ["email"]})
+        self.assertRedirects(
+            refused,
+            reverse("cityhome:page", args=[self.world.programme.slug, "baltimore-us"]),
+            fetch_redirect_response=False,
+        )
+        shown = [(m.level_tag, m.message) for m in get_messages(refused.wsgi_request)]
+        self.assertEqual(shown[-1][0], "error")  # after the first post's success, never read
+        self.assertIn("programme.E006", shown[-1][1])
+        self.assertEqual(len(shown), 2)
+        self.assertEqual(
+            CityDisclosure.objects.get(city=self.world.city_a).profile_fields, ["mayor", "spotlight"]
+        )
         other = reverse("explorer:disclosure", args=[self.world.programme.slug, "bilbao-es"])
         self.assertEqual(self.client.post(other, {"publish": ["mayor"]}).status_code, 404)
         self.client.logout()

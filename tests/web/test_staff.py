@@ -209,6 +209,8 @@ class InvitationSignupTests(StaffTestCase):
             {"username": "late", "password1": "a-long-pass-phrase-7", "password2": "a-long-pass-phrase-7"},
             follow=True,
         )
+        self.assertRedirects(response, reverse("accounts:login"))
+        self.assertContains(response, "This invitation link has already been used by another account.")
         self.assertFalse(get_user_model().objects.filter(username="late").exists())
 
     def test_an_unknown_link_is_404(self):

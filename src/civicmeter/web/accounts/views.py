@@ -6,11 +6,11 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from civicmeter.web.collection.fragment_cache import PageCache
+from civicmeter.web.core.refusals import shown_refusal
 from civicmeter.web.programmes import services as programme_services
 from civicmeter.web.programmes.models import Invitation
 
@@ -65,29 +65,24 @@ def invitation(request, token: str):
         return _invitation_for_signed_in(request, found)
     form = InvitationSignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with shown_refusal(request):
             user, accepted = programme_services.invitation_signup(
                 token=token, username=form.cleaned_data["username"], password=form.cleaned_data["password1"]
             )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect("accounts:login")
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(
-            request, _("Welcome. You can now answer for %(city)s.") % {"city": accepted.city.name}
-        )
-        return redirect("accounts:home")
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request, _("Welcome. You can now answer for %(city)s.") % {"city": accepted.city.name}
+            )
+            return redirect("accounts:home")
+        return redirect("accounts:login")
     return render(request, "accounts/invitation.html", {"invitation": found, "form": form})
 
 
 def _invitation_for_signed_in(request, found: Invitation):
     if request.method == "POST":
-        try:
+        with shown_refusal(request):
             accepted = programme_services.invitation_accept(actor=request.user, token=found.token)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect("accounts:home")
-        messages.success(request, _("You can now answer for %(city)s.") % {"city": accepted.city.name})
+            messages.success(request, _("You can now answer for %(city)s.") % {"city": accepted.city.name})
         return redirect("accounts:home")
     matches = (request.user.email or "").strip().lower() == found.email.strip().lower()
     return render(

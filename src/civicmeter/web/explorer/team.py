@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from civicmeter.web.accounts.permissions import Action, access_city_by_slug, user_has_permission
 from civicmeter.web.collection.models import Response
+from civicmeter.web.core.refusals import shown_refusal
 from civicmeter.web.programmes import services
 from civicmeter.web.programmes.instrument_cache import instrument_for
 from civicmeter.web.programmes.models import CityDisclosure, Instrument, Wave
@@ -135,7 +135,7 @@ def preview(request, programme: str, city: str, code: str):
 def disclosure(request, programme: str, city: str):
     """Save what the city publishes of its profile and which free-text answers it keeps private."""
     programme_row, city_row = access_city_by_slug(request.user, programme, city)
-    try:
+    with shown_refusal(request):
         services.disclosure_set(
             actor=request.user,
             programme=programme_row,
@@ -143,8 +143,5 @@ def disclosure(request, programme: str, city: str):
             profile_fields=request.POST.getlist("publish"),
             private_texts=request.POST.getlist("private"),
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
         messages.success(request, gettext("Saved what %(city)s publishes.") % {"city": city_row.name})
     return redirect("cityhome:page", programme_row.slug, city_row.slug)
