@@ -8,11 +8,9 @@ import os
 def setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civicmeter.web.settings")
     import django
-    import typer
     from django.core.exceptions import ImproperlyConfigured
 
-    try:
+    from ._errors import user_errors
+
+    with user_errors(ImproperlyConfigured):
         django.setup()
-    except ImproperlyConfigured as exc:
-        typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)
-        raise typer.Exit(code=2) from exc

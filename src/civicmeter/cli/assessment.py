@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from ._django import setup_django
-from ._errors import user_errors
+from ._errors import fail, user_errors
 from ._lookup import PROGRAMME_OPTION, WAVE_OPTION, NotFound, find_wave
 
 assessment_app = typer.Typer(help="Review data-use assessments.", no_args_is_help=True)
@@ -64,10 +64,10 @@ def review(
             filename=file.name,
             content=file.read_bytes(),
         )
-    except (ValidationError, PermissionDenied) as exc:
-        messages = exc.messages if isinstance(exc, ValidationError) else [f"--reviewer: {exc}"]
-        typer.secho("error: " + "\n".join(messages), err=True, fg=typer.colors.RED)
-        raise typer.Exit(code=2) from exc
+    except ValidationError as exc:
+        fail("\n".join(exc.messages))
+    except PermissionDenied as exc:
+        fail(f"--reviewer: {exc}")
     typer.echo(f"Recorded {len(reviews)} review decisions for {city} in wave {target.code}.")
 
 
@@ -83,8 +83,7 @@ def roadmap(
     with the evidence that would satisfy it and the peer cities that meet it."""
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in ("csv", "pdf"):
-        typer.secho(f"error: {out.name}: give a file ending in .csv or .pdf", err=True, fg=typer.colors.RED)
-        raise typer.Exit(code=2)
+        fail(f"{out.name}: give a file ending in .csv or .pdf")
     setup_django()
     from django.utils import translation
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from ._django import setup_django
-from ._errors import user_errors
+from ._errors import refusals, user_errors
 from ._flags import input_file
 from ._lookup import PROGRAMME_OPTION, NotFound, find_programme
 from .outcomes import outcomes_app
@@ -22,8 +22,6 @@ def confirm_command(
 ) -> None:
     """Confirm names once, all or nothing: every later import into the programme matches them."""
     setup_django()
-    from django.core.exceptions import ValidationError
-
     from civicmeter.outcomes import OutcomesError, read_confirmed
     from civicmeter.web.accounts.permissions import SYSTEM
     from civicmeter.web.wellbeing.services import mappings_confirm
@@ -31,11 +29,8 @@ def confirm_command(
     with user_errors(NotFound, OutcomesError):
         target = find_programme(programme)
         confirmed = read_confirmed(file)
-    try:
+    with refusals():
         mappings = mappings_confirm(actor=SYSTEM, programme=target, confirmed=confirmed)
-    except ValidationError as exc:
-        typer.secho("error: " + "\n".join(exc.messages), err=True, fg=typer.colors.RED)
-        raise typer.Exit(code=2) from exc
     typer.echo(f"Confirmed {len(mappings)} names in {target.slug}.")
 
 

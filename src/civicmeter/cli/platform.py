@@ -8,6 +8,7 @@ import typer
 
 from . import _server
 from ._django import setup_django
+from ._errors import fail
 
 
 def _migrate() -> None:
@@ -108,13 +109,10 @@ def serve(
 def _refuse_busy_port(host: str, port: int) -> None:
     """Stop before any work when the address is taken: a client would reach the other server."""
     if _server.port_in_use(host, port):
-        typer.secho(
-            f"error: {host}:{port} is already in use (another server, perhaps an earlier "
-            "`civicmeter serve` or `make demo` still running). Stop it, or choose another --port.",
-            err=True,
-            fg=typer.colors.RED,
+        fail(
+            f"{host}:{port} is already in use (another server, perhaps an earlier "
+            "`civicmeter serve` or `make demo` still running). Stop it, or choose another --port."
         )
-        raise typer.Exit(code=2)
 
 
 def _allow_local_http(host: str, port: int) -> None:
@@ -130,13 +128,10 @@ def _serve(host: str, port: int, size: _server.ServerSize, *, dev: bool) -> None
     from django.db import connections
 
     if not settings.DEBUG and not settings.ALLOWED_HOSTS:
-        typer.secho(
-            f"error: ALLOWED_HOSTS is empty, so every request to {host} would be refused. Set ALLOWED_HOSTS "
-            "to the site's host names (comma-separated), or serve on 127.0.0.1.",
-            err=True,
-            fg=typer.colors.RED,
+        fail(
+            f"ALLOWED_HOSTS is empty, so every request to {host} would be refused. Set ALLOWED_HOSTS "
+            "to the site's host names (comma-separated), or serve on 127.0.0.1."
         )
-        raise typer.Exit(code=2)
     connections.close_all()  # the children open their own
     supervisor = _server.Supervisor({**os.environ, "DJANGO_SETTINGS_MODULE": "civicmeter.web.settings"})
     supervisor.start(_server.worker_argv())

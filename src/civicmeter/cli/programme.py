@@ -7,14 +7,12 @@ at the shell). Refusals print every problem and exit 2; nothing is half-written.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from pathlib import Path
 
 import typer
 
 from ._django import setup_django
-from ._errors import user_errors
+from ._errors import refusals, user_errors
 from ._flags import input_file
 from ._lookup import PROGRAMME_OPTION, NotFound, find_programme
 from .instrument import instrument_app
@@ -22,18 +20,6 @@ from .instrument import instrument_app
 programme_app = typer.Typer(help="Create a programme.", no_args_is_help=True)
 cities_app = typer.Typer(help="Add or update the cities programmes work with.", no_args_is_help=True)
 members_app = typer.Typer(help="Give people their role in a programme.", no_args_is_help=True)
-
-
-@contextlib.contextmanager
-def refusals() -> Iterator[None]:
-    """Print a service's ``ValidationError`` (every message, one a line) and exit 2."""
-    from django.core.exceptions import ValidationError
-
-    try:
-        yield
-    except ValidationError as exc:
-        typer.secho("error: " + "\n".join(exc.messages), err=True, fg=typer.colors.RED)
-        raise typer.Exit(code=2) from exc
 
 
 @programme_app.command("create")

@@ -8,7 +8,7 @@ from datetime import datetime
 import typer
 
 from ._django import setup_django
-from ._errors import user_errors
+from ._errors import refusals, user_errors
 from ._lookup import PROGRAMME_OPTION, WAVE_OPTION, NotFound, find_programme, find_wave
 
 wave_app = typer.Typer(help="Set up a programme's waves.", no_args_is_help=True)
@@ -72,19 +72,14 @@ def pair(
             "name the survey wave with --with CODE, or unpair with --none", param_hint="--with"
         )
     setup_django()
-    from django.core.exceptions import ValidationError
-
     from civicmeter.web.accounts.permissions import SYSTEM
     from civicmeter.web.programmes.services import wave_pair
 
     with user_errors(NotFound):
         assessment = find_wave(wave, programme)
         survey = None if none else find_wave(with_, assessment.programme.slug)
-    try:
+    with refusals():
         wave_pair(actor=SYSTEM, assessment_wave=assessment, survey_wave=survey)
-    except ValidationError as exc:
-        typer.secho("error: " + " ".join(exc.messages), err=True, fg=typer.colors.RED)
-        raise typer.Exit(code=2) from exc
     if survey is None:
         typer.echo(f"Unpaired assessment wave {assessment.code}.")
     else:
@@ -94,18 +89,13 @@ def pair(
 def _status_change(service_name: str, wave: str, programme: str | None, done: str) -> None:
     """Run one publication service on the named wave as the system actor; a refusal is one line."""
     setup_django()
-    from django.core.exceptions import ValidationError
-
     from civicmeter.web.accounts.permissions import SYSTEM
     from civicmeter.web.programmes import services
 
     with user_errors(NotFound):
         target = find_wave(wave, programme)
-    try:
+    with refusals():
         getattr(services, service_name)(actor=SYSTEM, wave=target)
-    except ValidationError as exc:
-        typer.secho("error: " + " ".join(exc.messages), err=True, fg=typer.colors.RED)
-        raise typer.Exit(code=2) from exc
     typer.echo(done.format(wave=target.code, programme=target.programme.slug))
     if service_name == "wave_publish":
         _say_what_is_public(target)

@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # annotations only; the command imports the domain when it ru
     from civicmeter.outcomes import MicrodataSpec
 
 from ._django import setup_django
-from ._errors import user_errors
+from ._errors import fail, user_errors
 from ._flags import expand
 from ._lookup import NotFound, find_programme, find_wave
 from ._table_options import TableFlags
@@ -172,8 +172,7 @@ def analyze_command(
             on_progress=lambda pct, msg: bar.update(task, completed=pct, description=msg),
         )
     if run.status != run.Status.DONE:
-        typer.secho(f"error: {run.error}", err=True, fg="red")
-        raise typer.Exit(code=2)
+        fail(run.error)
     out.mkdir(parents=True, exist_ok=True)
     for name, text in run.tables.items():
         (out / f"{name}.csv").write_text(text, encoding="utf-8")
