@@ -67,6 +67,13 @@ class FormRefusalTests(SimpleTestCase):
             raise ValidationError("The version changed meanwhile.")
         self.assertEqual(form.non_field_errors(), ["The version changed meanwhile."])
 
+    def test_refusal_on_form_goes_under_the_field_it_names(self):
+        form = _Form({"code": "a", "value": "1"})
+        self.assertTrue(form.is_valid())
+        with refusal_on_form(form, field="code"):
+            raise ValidationError("This code is taken.")
+        self.assertEqual(form.errors, {"code": ["This code is taken."]})
+
     def test_valid_data_names_each_field_by_its_label(self):
         self.assertEqual(valid_data(_Form({"code": "a", "value": "2"})), {"code": "a", "value": 2.0})
         request = _request()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from unittest import mock
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import TestCase
 from django.urls import reverse
@@ -70,6 +72,15 @@ class TokenPageTests(TestCase):
         self.client.post(reverse("api:token_revoke", args=[token.pk]))
         token.refresh_from_db()
         self.assertIsNotNone(token.revoked_at)
+
+    def test_a_refused_token_is_shown_under_its_name_and_nothing_is_issued(self):
+        login(self.client, self.world.admin)
+        refusal = ValidationError("The account admin is deactivated.")
+        with mock.patch.object(services, "token_create", side_effect=refusal):
+            response = self.client.post(reverse("api:tokens"), {"name": "import script"})
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.context["form"].errors, {"name": ["The account admin is deactivated."]})
+        self.assertIsNone(response.context["issued"])
 
     def test_one_user_cannot_revoke_anothers_token(self):
         issued = services.token_create(actor=SYSTEM, user=self.world.admin, name="script")

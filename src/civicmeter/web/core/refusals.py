@@ -47,13 +47,14 @@ def shown_refusal(
 
 
 @contextmanager
-def refusal_on_form(form) -> Iterator[None]:
+def refusal_on_form(form, field: str | None = None) -> Iterator[None]:
     """Run the ``with`` body; a ``ValidationError`` it raises stops the body and becomes the form's
-    errors above its fields, for a page that shows the form again with what was typed."""
+    errors above its fields (or under ``field``, when the refusal is about that one value), for a
+    page that shows the form again with what was typed."""
     try:
         yield
     except ValidationError as exc:
-        form.add_error(None, exc)
+        form.add_error(field, exc)
 
 
 def valid_data(form) -> dict:

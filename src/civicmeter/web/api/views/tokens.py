@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from civicmeter.web.core.refusals import refusal_on_form
 
 from .. import selectors, services
 from ..forms import TokenCreateForm
@@ -22,12 +23,9 @@ def tokens_page(request):
     form = TokenCreateForm(request.POST or None)
     issued = None
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusal_on_form(form, field="name"):
             name = form.cleaned_data["name"]
             issued = services.token_create(actor=request.user, user=request.user, name=name)
-        except ValidationError as exc:
-            form.add_error("name", exc)
-        else:
             form = TokenCreateForm()
     response = render(
         request,
