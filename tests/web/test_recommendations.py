@@ -164,8 +164,10 @@ class PagesTests(TestCase):
         page = self.client.post(url, {"text": bad, "note": "typo"})
         self.assertContains(page, "[narrative.E006]", status_code=400)
         self.assertContains(
-            page, "&#x27;nope&#x27; is not an option of &#x27;s2_training&#x27;", status_code=400
+            page, "&#x27;nope&#x27; is not an option of &#x27;s2_training&#x27;", count=1, status_code=400
         )
+        self.assertContains(page, "Not saved:", status_code=400)
+        self.assertContains(self.client.post(url, {"text": " "}), "Paste the YAML text or upload a file.")
         self.assertRedirects(self.client.post(url, {"text": RULES, "note": "first"}), url)
         page = self.client.get(url)
         self.assertContains(page, "In use: version 1.")
@@ -173,6 +175,10 @@ class PagesTests(TestCase):
             reverse("recommendations:download", args=[self.w.programme.slug, "rules", "v1"])
         )
         self.assertEqual(download.content.decode(), RULES)
+        self.assertEqual(download["Content-Type"], "application/yaml; charset=utf-8")
+        self.assertEqual(
+            download["Content-Disposition"], f'attachment; filename="{self.w.programme.slug}-rules-v1.yaml"'
+        )
 
     def test_respondents_and_outsiders_cannot_open_the_rules_page(self):
         url = reverse("recommendations:content", args=[self.w.programme.slug, "rules"])
@@ -264,4 +270,7 @@ class CaseFormTests(TestCase):
         self.assertContains(page, "An open budget")
         self.assertContains(page, "1 case of 16.")
         again = self.client.post(url, fields)
-        self.assertContains(again, "case id &#x27;porto-open-budget&#x27; is used twice", status_code=400)
+        self.assertContains(again, "Not added:", status_code=400)
+        self.assertContains(
+            again, "case id &#x27;porto-open-budget&#x27; is used twice", count=1, status_code=400
+        )

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from civicmeter.narrative import SHIPPED_CASES, SHIPPED_RULES, filter_cases, search_cases
 from civicmeter.narrative.cases import POLICY_AREA_QUESTION
 from civicmeter.web.accounts.permissions import Action, user_has_permission, waves_visible_to
+from civicmeter.web.core.downloads import download
+from civicmeter.web.core.refusals import refusal_on_form
 from civicmeter.web.programmes.models import Programme
 
 from . import content, services
@@ -51,18 +52,16 @@ def content_page(request, programme: str, kind: str):
     if request.method == "POST" and can_edit:
         form = ContentForm(request.POST, request.FILES)
         if form.is_valid():
-            try:
+            with refusal_on_form(form):
                 version = SAVE[kind](
                     actor=request.user,
                     programme=row,
                     text=form.cleaned_data["text"],
                     note=form.cleaned_data["note"],
                 )
-            except ValidationError as exc:
-                problems = exc.messages
-            else:
                 messages.success(request, _("Saved as version %(n)d.") % {"n": version.number})
                 return redirect("recommendations:content", row.slug, kind)
+            problems = form.non_field_errors()  # the form was valid: these are the service's
     else:
         text = (
             latest.text if latest else (SHIPPED[kind].read_text(encoding="utf-8") if kind == "rules" else "")
@@ -99,9 +98,9 @@ def content_download(request, programme: str, kind: str, version: str):
         if found is None:
             raise Http404("No such version.")
         text = found.text
-    response = HttpResponse(text, content_type="application/yaml; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{row.slug}-{kind}-{version}.yaml"'
-    return response
+    return download(
+        text, filename=f"{row.slug}-{kind}-{version}.yaml", content_type="application/yaml; charset=utf-8"
+    )
 
 
 def _library_choices(row: Programme):
@@ -190,13 +189,11 @@ def case_add(request, programme: str):
     if request.method == "POST":
         form = CaseForm(request.POST, **options)
         if form.is_valid():
-            try:
+            with refusal_on_form(form):
                 services.case_add(actor=request.user, programme=row, case=form.case())
-            except ValidationError as exc:
-                problems = exc.messages
-            else:
                 messages.success(request, _("Case added to the library."))
                 return redirect("recommendations:cases", row.slug)
+            problems = form.non_field_errors()  # the form was valid: these are the service's
     else:
         form = CaseForm(**options)
     return render(
