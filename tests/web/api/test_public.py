@@ -120,7 +120,10 @@ class PublicReadTests(TestCase):
         self.assertEqual(self.api.get("/api/v1/results/?wave=2020", HTTP_IF_NONE_MATCH=etag).status_code, 200)
 
     def test_csv_and_xlsx_files(self):
-        text = self.get(f"{FILES}results.csv").content.decode()
+        csv = self.get(f"{FILES}results.csv")
+        self.assertEqual(csv["Content-Disposition"], 'attachment; filename="test-2020-results.csv"')
+        self.assertNotIn("Content-Disposition", self.get(f"{FILES}datapackage.json"))
+        text = csv.content.decode()
         header = text.splitlines()[0].split(",")
         self.assertEqual(header[:5], ["city", "name", "country", "continent", "synthetic"])
         self.assertIn("component_strategy", header)

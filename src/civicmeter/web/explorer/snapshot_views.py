@@ -18,6 +18,7 @@ from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_GET
 
 from civicmeter.web.collection.fragment_cache import FragmentCache
+from civicmeter.web.core.downloads import download
 
 from . import compare as comparing
 from . import published
@@ -108,10 +109,8 @@ def city_snapshot_pdf(request, slug: str):
     if isinstance(chosen, HttpResponse):
         return chosen
     pdf = PDFS.get_or_render(("pdf", *chosen.key), lambda: snapshot_pdf(chosen.build()))
-    response = HttpResponse(pdf, content_type="application/pdf")
     filename = f"{chosen.city.slug}-{chosen.public.code}-snapshot.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return download(pdf, filename=filename, content_type="application/pdf")
 
 
 def snapshot_pdf(snapshot) -> bytes:

@@ -3,12 +3,14 @@ page kept whole per version of the published data, ``public_pages``)."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
+
+from civicmeter.web.core.downloads import download
 
 from . import published
 from .findings import wave_findings
@@ -69,9 +71,8 @@ def findings_pdf(request, code: str):
     site = published.current()
     wave, public = _wave_or_404(request, code, site)
     pdf = findings_pdf_bytes(wave, public, get_language(), site)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="findings-{wave.programme.slug}-{wave.code}.pdf"'
-    return response
+    filename = f"findings-{wave.programme.slug}-{wave.code}.pdf"
+    return download(pdf, filename=filename, content_type="application/pdf")
 
 
 def findings_pdf_bytes(wave, public, language: str, site: published.Site) -> bytes:

@@ -11,6 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.views import APIView
 
+from civicmeter.web.core.downloads import download
 from civicmeter.web.explorer import published
 
 from .. import datapackage, tables
@@ -43,11 +44,10 @@ class _WaveFile(APIView):
         else:
             public = published.public_wave(wave)
             content = tables.WRITERS[fmt](tables.BUILDERS[stem](public))
-        response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-        if fmt != "json":
-            name = f"{wave.programme.slug}-{wave.code}-{filename}"
-            response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        if fmt == "json":  # the descriptor is read by tools, not saved: no file name
+            return HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+        name = f"{wave.programme.slug}-{wave.code}-{filename}"
+        return download(content, filename=name, content_type=CONTENT_TYPES[fmt])
 
 
 @extend_schema(
