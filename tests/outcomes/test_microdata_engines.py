@@ -117,3 +117,27 @@ def test_progress_is_reported_while_duckdb_reads(fixtures, monkeypatch):
         progress=seen.append,
     )
     assert seen and seen[-1] == 100.0 and all(0 <= p <= 100 for p in seen)
+
+
+def test_an_answer_past_the_sniffers_sample_that_is_not_a_number(tmp_path, monkeypatch):
+    """DuckDB types the item from a sample of rows; a "DK" or a "4.5" further down makes it read
+    the item again (as text, or as decimals), with the same result as the in-memory path."""
+    path = tmp_path / "survey.csv"
+    rows = ["city,q"] + [f"{'AB'[i % 2]},{1 + i % 5}" for i in range(60_000)]
+    path.write_text("\n".join([*rows, "A,DK", "B,4.5", "A,0", "B,99", "A,04", ""]), encoding="utf-8")
+    a, b = both(
+        path, monkeypatch, city_column="city", item="q", scale=(1, 5), statistic="mean", indicator="x"
+    )
+    assert_same(a, b)
+    assert "'DK' (1x, row 60002)" in " ".join(b.notes)
+
+
+def test_a_numeric_item_names_odd_values_and_their_rows_as_written(tmp_path, monkeypatch):
+    path = tmp_path / "survey.csv"
+    path.write_text("city,q\nA,4\nA,0\nB,7.5\nB,5\nA,0\n", encoding="utf-8")
+    a, b = both(
+        path, monkeypatch, city_column="city", item="q", scale=(1, 10), statistic="mean", indicator="x"
+    )
+    assert_same(a, b)
+    notes = " ".join(b.notes)
+    assert "'0' (2x, row 3, 6)" in notes and "'7.5' (1x, row 4)" in notes

@@ -45,6 +45,9 @@ class Coded:
 
     codes: np.ndarray
     labels: list
+    #: the labels are numbers DuckDB parsed, written as :func:`number_text` writes them, so a
+    #: file's text matches a label through its number ("4.50" is "4.5")
+    numeric: bool = False
 
 
 #: Respondent rows or summed cells, by column: grouping and item columns :class:`Coded`, weights
@@ -63,6 +66,26 @@ def coded(values: np.ndarray) -> Coded:
     return Coded(codes, labels.tolist())
 
 
+def number_text(number: float) -> str:
+    """A parsed answer as a file most likely wrote it: 4.0 -> "4", 4.5 -> "4.5"."""
+    return str(int(number)) if number.is_integer() else repr(number)
+
+
+def coded_numbers(values: np.ndarray) -> Coded:
+    """Numbers (NULL or NaN = blank) as :class:`Coded`, labelled by :func:`number_text` and sorted
+    as those texts, the order pandas gives the same column read as text."""
+    data = np.ma.getdata(values).astype(float)
+    present = ~np.ma.getmaskarray(values) & ~np.isnan(data)
+    numbers, inverse = np.unique(data[present], return_inverse=True)
+    texts = np.array([number_text(n) for n in numbers.tolist()], dtype=object)
+    order = np.argsort(texts, kind="stable")
+    rank = np.empty(len(order), dtype=np.int32)
+    rank[order] = np.arange(len(order))
+    codes = np.full(len(data), -1, dtype=np.int32)
+    codes[present] = rank[inverse.ravel()]
+    return Coded(codes, texts[order].tolist(), numeric=True)
+
+
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -77,12 +100,55 @@ def grouped_cells(
     """One row per cell: the grouping and item columns (:class:`Coded`), the weight sum, and the
     cell's count (:data:`COUNT`), usable flag (:data:`USABLE`) and squared-weight sum
     (:data:`SQUARES`). None when a weight is not a number: the pandas path then reports those
-    cells by row (``outcomes.E022``)."""
+    cells by row (``outcomes.E022``).
+
+    The item is read as DuckDB's sniffer types it: an all-number item parses and groups about 15%
+    faster as numbers than as text (``benchmarks/bench_outcomes.py``), and every cleaning rule
+    looks at an answer's number anyway. Where the guess fails further down the file (a "DK" past
+    the sniffer's sample) or is not a number, the item is read again as text.
+    """
     import duckdb
 
     weight = columns.get("weight")
     groups = list(dict.fromkeys(c for role, c in columns.items() if role != "weight"))
-    types = {c: "VARCHAR" for c in groups}
+    item = columns["item"]
+    connection = duckdb.connect()
+    try:
+        connection.execute(f"SET enable_progress_bar = {'true' if progress else 'false'}")
+        for item_type in (None, "VARCHAR"):
+            query = _cells_query(path, groups, item_type, weight, delimiter)
+            try:
+                if progress:
+                    cells = _with_progress(connection, query, progress)
+                else:
+                    cells = connection.execute(query).fetchnumpy()
+            except (duckdb.ConversionException, duckdb.InvalidInputException) as exc:
+                if item_type is None:
+                    continue
+                if isinstance(exc, duckdb.ConversionException) or (weight and "DOUBLE" in str(exc)):
+                    return None
+                raise
+            if np.asarray(cells[item]).dtype.kind in "iufO":
+                break
+    finally:
+        connection.close()
+    if weight is not None:
+        cells = _split_usable(dict(cells), weight)
+    return {name: _coded(cells[name]) if name in groups else np.asarray(cells[name]) for name in cells}
+
+
+def _coded(values: np.ndarray) -> Coded:
+    return coded(values) if values.dtype.kind == "O" else coded_numbers(values)
+
+
+def _cells_query(
+    path: Path, groups: list[str], item_type: str | None, weight: str | None, delimiter: str
+) -> str:
+    """The one GROUP BY: the item (``groups[0]``) as ``item_type`` (None: as sniffed), the
+    grouping columns as text, the weight as a number."""
+    types = {c: "VARCHAR" for c in groups[1:]}
+    if item_type is not None:
+        types[groups[0]] = item_type
     if weight is not None:
         types[weight] = "DOUBLE"
     options = [
@@ -102,28 +168,10 @@ def grouped_cells(
             f"coalesce(sum({w} * {w}) FILTER (WHERE {w} > 0), 0) AS {SQUARES}",
         ]
     # identifiers are quoted and literals escaped above; the user supplies no SQL
-    query = (
+    return (
         f"SELECT {', '.join(select + aggregates)} "  # noqa: S608
         f"FROM read_csv({_literal(str(path))}, {', '.join(options)}) GROUP BY ALL"
     )
-    connection = duckdb.connect()
-    try:
-        connection.execute(f"SET enable_progress_bar = {'true' if progress else 'false'}")
-        if progress:
-            cells = _with_progress(connection, query, progress)
-        else:
-            cells = connection.execute(query).fetchnumpy()
-    except duckdb.ConversionException:
-        return None
-    except duckdb.InvalidInputException as exc:
-        if weight is not None and "DOUBLE" in str(exc):
-            return None
-        raise
-    finally:
-        connection.close()
-    if weight is not None:
-        cells = _split_usable(dict(cells), weight)
-    return {name: coded(cells[name]) if name in groups else np.asarray(cells[name]) for name in cells}
 
 
 def _split_usable(cells: dict[str, np.ndarray], weight: str) -> dict[str, np.ndarray]:

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from civicmeter.outcomes import plain_table
-from civicmeter.outcomes.cells import COUNT, SQUARES, USABLE, Coded, Columns
+from civicmeter.outcomes.cells import COUNT, SQUARES, USABLE, Coded, Columns, number_text
 from civicmeter.outcomes.errors import OutcomesError, Problem
 from civicmeter.outcomes.estimators import GroupEstimates, cell_estimates
 from civicmeter.outcomes.microdata_spec import STATISTICS, MicrodataSpec
@@ -263,6 +263,8 @@ class Answers:
     labels: list
     half_point: np.ndarray
     row_codes: np.ndarray
+    #: labels are numbers' texts (:attr:`~civicmeter.outcomes.cells.Coded.numeric`)
+    numeric: bool = False
 
 
 def _number(text: str) -> float:
@@ -308,6 +310,7 @@ def _classify(item: Coded, spec: MicrodataSpec) -> Answers:
         labels=item.labels,
         half_point=np.concatenate([[False], dropped_half]),
         row_codes=item.codes,
+        numeric=item.numeric,
     )
 
 
@@ -736,6 +739,8 @@ def _find_examples(tally: Tally, answers: Answers, spec: MicrodataSpec, locate) 
     def examples(row: list[str | None]) -> list[str]:
         """Which examples a row is: row = [answer, *grouping texts, weight] (None = missing)."""
         answer = row[0]
+        if answers.numeric and answer is not None:
+            answer = number_text(_number(answer.strip()))
         found = [keys[answer]] if answer in keys else []
         if any(text is None or not text.strip() for text in row[1 : 1 + len(groups)]):
             found.append("blank")
