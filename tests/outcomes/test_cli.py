@@ -144,3 +144,23 @@ def test_microdata_options_from_a_spec_file_with_flags_winning(tmp_path):
         app, ["outcomes", "microdata", str(data), "--spec", str(spec), "--missing-codes", "9,99"]
     )
     assert refused.exit_code == 2 and "lie inside the answer scale 0-10" in refused.output
+
+
+def test_the_progress_bar_only_on_a_terminal(monkeypatch):
+    """A log or a pipe gets no bar (and the run no rich import or DuckDB progress tracking)."""
+    import io
+
+    from civicmeter.cli import outcomes as command
+
+    monkeypatch.setattr(command.sys, "stderr", io.StringIO())
+    with command._progress_bar("Reading x.csv") as progress:
+        assert progress is None
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(command.sys, "stderr", Terminal())
+    with command._progress_bar("Reading x.csv") as progress:
+        progress(50.0)  # before BAR_AFTER: nothing drawn yet
+    assert command.sys.stderr.getvalue() == ""

@@ -7,6 +7,7 @@ so a file that passes ``outcomes check`` imports the same way on the web.
 
 from __future__ import annotations
 
+import sys
 import time
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -116,7 +117,12 @@ BAR_AFTER = 1.0
 
 @contextmanager
 def _progress_bar(description: str):
-    """A progress callback that draws a bar on stderr once reading has taken :data:`BAR_AFTER`."""
+    """A progress callback that draws a bar on stderr once reading has taken :data:`BAR_AFTER`;
+    None when stderr is not a terminal (a log or a pipe gets no bar, and the run neither imports
+    rich nor has DuckDB track its progress)."""
+    if not sys.stderr.isatty():
+        yield None
+        return
     started = time.monotonic()
     with ExitStack() as stack:
         shown: list = []

@@ -56,9 +56,8 @@ Columns = dict[str, "Coded | np.ndarray"]
 
 
 def coded(values: np.ndarray) -> Coded:
-    """Texts (NULL or a missing-value text = blank) as :class:`Coded`, labels sorted as pandas does."""
-    data = np.ma.getdata(values).astype(object)
-    data[np.ma.getmaskarray(values)] = ""
+    """Texts (None or a missing-value text = blank) as :class:`Coded`, labels sorted as pandas does."""
+    data = np.array(["" if v is None else v for v in values.tolist()], dtype=object)
     present = ~np.isin(data, NA_TEXTS)
     labels, inverse = np.unique(data[present], return_inverse=True)
     codes = np.full(len(data), -1, dtype=np.int32)
@@ -72,10 +71,10 @@ def number_text(number: float) -> str:
 
 
 def coded_numbers(values: np.ndarray) -> Coded:
-    """Numbers (NULL or NaN = blank) as :class:`Coded`, labelled by :func:`number_text` and sorted
+    """Numbers (None or NaN = blank) as :class:`Coded`, labelled by :func:`number_text` and sorted
     as those texts, the order pandas gives the same column read as text."""
-    data = np.ma.getdata(values).astype(float)
-    present = ~np.ma.getmaskarray(values) & ~np.isnan(data)
+    data = np.array([np.nan if v is None else v for v in values.tolist()], dtype=float)
+    present = ~np.isnan(data)
     numbers, inverse = np.unique(data[present], return_inverse=True)
     texts = np.array([number_text(n) for n in numbers.tolist()], dtype=object)
     order = np.argsort(texts, kind="stable")
@@ -121,24 +120,48 @@ def grouped_cells(
                 if progress:
                     cells = _with_progress(connection, query, progress)
                 else:
-                    cells = connection.execute(query).fetchnumpy()
+                    cells = _fetch(connection.execute(query))
             except (duckdb.ConversionException, duckdb.InvalidInputException) as exc:
                 if item_type is None:
                     continue
                 if isinstance(exc, duckdb.ConversionException) or (weight and "DOUBLE" in str(exc)):
                     return None
                 raise
-            if np.asarray(cells[item]).dtype.kind in "iufO":
+            if _kind(cells[item]) is not None:
                 break
     finally:
         connection.close()
+    for name in (COUNT, "__n_ok"):
+        if name in cells:
+            cells[name] = cells[name].astype(np.int64)
     if weight is not None:
-        cells = _split_usable(dict(cells), weight)
-    return {name: _coded(cells[name]) if name in groups else np.asarray(cells[name]) for name in cells}
+        cells = _split_usable(cells, weight)
+    return {name: _coded(cells[name]) if name in groups else cells[name] for name in cells}
+
+
+def _fetch(result) -> dict[str, np.ndarray]:
+    """A result's columns as object arrays, None for NULL. ``fetchall``, not ``fetchnumpy``, whose
+    masked arrays for columns with NULLs cost importing ``numpy.ma`` (30 ms) for a few thousand
+    rows."""
+    names = [column[0] for column in result.description]
+    rows = result.fetchall()
+    columns = zip(*rows, strict=True) if rows else ([] for _ in names)
+    return {name: np.array(values, dtype=object) for name, values in zip(names, columns, strict=True)}
+
+
+def _kind(values: np.ndarray) -> str | None:
+    """ "text" or "number" for a column DuckDB gave as strings or numbers, None for anything else
+    (a sniffed BOOLEAN or DATE item is read again as text)."""
+    kinds = {type(v) for v in values.tolist() if v is not None}
+    if kinds <= {str}:
+        return "text"
+    if kinds <= {int, float}:
+        return "number"
+    return None
 
 
 def _coded(values: np.ndarray) -> Coded:
-    return coded(values) if values.dtype.kind == "O" else coded_numbers(values)
+    return coded(values) if _kind(values) == "text" else coded_numbers(values)
 
 
 def _cells_query(
@@ -176,8 +199,8 @@ def _cells_query(
 
 def _split_usable(cells: dict[str, np.ndarray], weight: str) -> dict[str, np.ndarray]:
     """Each cell as up to two rows: respondents with a usable weight, then the others."""
-    usable = np.asarray(cells.pop("__n_ok"))
-    others = np.asarray(cells[COUNT]) - usable
+    usable = cells.pop("__n_ok")
+    others = cells[COUNT] - usable
     rows = np.concatenate([np.arange(len(usable)), np.flatnonzero(others > 0)])
     split = {name: values[rows] for name, values in cells.items()}
     second = slice(len(usable), None)
@@ -199,7 +222,7 @@ def _with_progress(connection, query: str, progress: Callable[[float], None]) ->
 
     def work() -> None:
         try:
-            result["cells"] = connection.execute(query).fetchnumpy()
+            result["cells"] = _fetch(connection.execute(query))
         except duckdb.Error as exc:  # re-raised in the caller's thread
             result["error"] = exc
 
