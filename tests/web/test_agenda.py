@@ -268,6 +268,16 @@ class AgendaViewTests(TestCase):
             page, "[agenda.E010] row 2, column due_on: &#x27;31/12/2027&#x27; is not a date", status_code=400
         )
 
+    def test_an_upload_above_the_import_limit_is_refused_by_its_size(self):
+        login(self.client, self.w.respondent_a)
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        upload = SimpleUploadedFile("a.csv", b"title\n" + b"New\n" * 300, content_type="text/csv")
+        with self.settings(CIVICMETER_MAX_UPLOAD_BYTES=1000):
+            page = self.client.post(self.url("import"), {"file": upload})
+        refusal = "a.csv is 1.2\xa0KB, above the 1000\xa0bytes limit for imports"
+        self.assertContains(page, refusal, status_code=400)
+
     def test_the_council_pdf_is_a_pdf(self):
         login(self.client, self.w.reviewer)
         response = self.client.get(self.url("pdf"))

@@ -150,7 +150,7 @@ class ClaimAndEvidenceTests(CycleTestCase):
                 upload=pdf("big.pdf", PDF + b"0" * 4096),
             )
         self.assertIn(
-            "big.pdf is 4.0\xa0KB; evidence files may be at most 1.0\xa0KB", caught.exception.messages[0]
+            "big.pdf is 4.0\xa0KB, above the 1.0\xa0KB limit for evidence files", caught.exception.messages[0]
         )
         self.assertFalse(EvidencePiece.objects.exists())
 

@@ -103,7 +103,9 @@ class ValuesTests(TestCase):
         with self.settings(CIVICMETER_MAX_UPLOAD_BYTES=100), self.assertRaises(ValuesFileError) as info:
             self.imported()
         self.assertEqual(info.exception.codes, ("goals.E016",))
-        self.assertIn("values.csv is 0.0 MB, above the 0 MB upload limit", str(info.exception))
+        self.assertIn(
+            "values.csv is 175\xa0bytes, above the 100\xa0bytes limit for imports", str(info.exception)
+        )
         self.assertFalse(KpiValue.objects.exists())
 
     def test_csv_round_trip_export_then_import_changes_nothing(self):

@@ -4,6 +4,8 @@ kept, staff only), the case library's filters, and ``civicmeter recommendations 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.defaultfilters import filesizeformat
 from django.test import TestCase
 from django.urls import reverse
 from typer.testing import CliRunner
@@ -168,6 +170,10 @@ class PagesTests(TestCase):
         )
         self.assertContains(page, "Not saved:", status_code=400)
         self.assertContains(self.client.post(url, {"text": " "}), "Paste the YAML text or upload a file.")
+        with self.settings(CIVICMETER_MAX_YAML_BYTES=1000):
+            big = SimpleUploadedFile("rules.yaml", RULES.encode())
+            page = self.client.post(url, {"text": "", "file": big})
+        self.assertContains(page, f"rules.yaml is {filesizeformat(len(RULES.encode()))}, above the 1000")
         self.assertRedirects(self.client.post(url, {"text": RULES, "note": "first"}), url)
         page = self.client.get(url)
         self.assertContains(page, "In use: version 1.")

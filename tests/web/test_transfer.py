@@ -31,7 +31,6 @@ def demo_like_answers(instrument, seed: int) -> dict[str, str]:
     )
 
 
-
 class WorldTests(TestCase):
     """A programme with one open survey wave and its cities (``make_world``), made once per class;
     ``args`` are the wave's URL arguments (programme slug, wave code)."""
@@ -52,6 +51,7 @@ class WorldTests(TestCase):
             raw_value=value,
             expected_version=version,
         )
+
 
 class TransferTests(TestCase):
     @classmethod
@@ -492,6 +492,9 @@ class ImportLimitsTests(TestCase):
         with self.settings(CIVICMETER_MAX_UPLOAD_BYTES=1000):
             page = self.post("big.csv", b"city,mayor\n" + b"bilbao-es,Juan\n" * 100)
         self.assertContains(page, "import.E017", status_code=400)
+        self.assertContains(
+            page, "big.csv is 1.5\xa0KB, above the 1000\xa0bytes limit for imports", status_code=400
+        )
         self.assertContains(page, "CIVICMETER_MAX_UPLOAD_BYTES", status_code=400)
         run = ImportRun.objects.get()
         self.assertEqual((run.status, run.size), ("rejected", 1511))

@@ -110,7 +110,7 @@ class ImportOptionTests(TestCase):
         upload = SimpleUploadedFile("qol.csv", EU_QOL.read_bytes())
         response = self.client.post(url, {"file": upload, "period": "2023"})
         self.assertEqual(response.status_code, 200)
-        self.assertContains(response, "outcome uploads may be at most")
+        self.assertContains(response, "qol.csv is 4.5\xa0KB, above the 1000\xa0bytes limit for imports")
         self.assertEqual(OutcomeImportRun.objects.count(), 1)
 
     def test_a_png_named_xlsx_is_named_as_such_on_the_web_and_in_the_shell(self):

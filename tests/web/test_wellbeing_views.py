@@ -129,6 +129,15 @@ class IndicatorUploadTests(OutcomesTestCase):
         response = self.client.post(self.url(), {"file": latin1}, follow=True)
         self.assertContains(response, "the catalogue is not UTF-8 text; save it as UTF-8.")
 
+    def test_a_catalogue_above_the_yaml_limit_is_refused_by_its_size(self):
+        login(self.client, self.world.admin)
+        upload = SimpleUploadedFile("ours.yaml", self.CATALOGUE)
+        with self.settings(CIVICMETER_MAX_YAML_BYTES=100):
+            response = self.client.post(self.url(), {"file": upload}, follow=True)
+        refusal = "ours.yaml is 150\xa0bytes, above the 100\xa0bytes limit for YAML files"
+        self.assertContains(response, refusal)
+        self.assertNotContains(response, "Added 1 indicator")
+
     def test_reviewers_cannot_add_indicators(self):
         login(self.client, self.world.reviewer)
         upload = SimpleUploadedFile("ours.yaml", self.CATALOGUE)

@@ -21,10 +21,6 @@ UNKNOWN_INDICATOR = "{value!r} is not an indicator of this city's goals; use one
 BAD_PERIOD = "{detail}"
 NOT_A_NUMBER = "{value!r} is not a number; write digits with a point as decimal mark (e.g. 87.5), no unit"
 DUPLICATE = "{indicator} {period} is also on row {first}; keep one row per indicator and period"
-TOO_LARGE = (
-    "{file} is {size:.1f} MB, above the {limit:.0f} MB upload limit; split the values into smaller files, "
-    "or ask the operator to raise CIVICMETER_MAX_UPLOAD_BYTES"
-)
 LONG_CELL = "the cell has more than {limit} characters; shorten it"
 
 

@@ -216,12 +216,16 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = HOME / "media"
 
-# Uploads: keep requests small; evidence and import files have their own checked limits.
+# Uploads: keep requests small; uploaded files have their own checked limits, one per kind
+# (web/core/upload_limits.py says why each): larger files are refused before they are read or stored.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-# Every import (responses, outcomes, microdata; web and CLI): larger files are refused before they
-# are read or stored.
+# Every import of a table (responses, outcomes, microdata, KPI values, agenda; web and CLI).
 CIVICMETER_MAX_UPLOAD_BYTES = int(os.environ.get("CIVICMETER_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
+# A programme's rules, case file or indicator catalogue (YAML).
+CIVICMETER_MAX_YAML_BYTES = int(os.environ.get("CIVICMETER_MAX_YAML_BYTES", 1024 * 1024))
+# An assessment's evidence file.
+CIVICMETER_EVIDENCE_MAX_BYTES = int(os.environ.get("CIVICMETER_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 if DEBUG and "EMAIL_BACKEND" not in os.environ:

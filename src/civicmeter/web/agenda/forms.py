@@ -7,10 +7,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
-from .models import FIELD_LABELS, AgendaAction, Source
+from civicmeter.web.core.upload_limits import IMPORTS, too_large
 
-#: Largest agenda CSV accepted from an upload, in bytes.
-MAX_UPLOAD_BYTES = 5_000_000
+from .models import FIELD_LABELS, AgendaAction, Source
 
 
 class ActionForm(forms.ModelForm):
@@ -62,6 +61,7 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise ValidationError(_("The file is larger than 5 MB."))
+        problem = too_large(upload.name, upload.size, IMPORTS)
+        if problem:
+            raise ValidationError(problem)
         return upload

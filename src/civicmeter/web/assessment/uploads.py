@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import PureWindowsPath
 
 import filetype
-from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
+
+from civicmeter.web.core.upload_limits import EVIDENCE, too_large
 
 #: Accepted evidence: {extension detected from content: MIME type}.
 ALLOWED = {
@@ -39,7 +39,6 @@ ALLOWED = {
 }
 #: Names that mean the same detected type.
 SAME_TYPE = {"jpeg": "jpg", "text": "txt"}
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 
 class UploadRefused(ValueError):
@@ -52,10 +51,6 @@ class CheckedUpload:
     extension: str  # ".pdf", from the content
     content_type: str
     size: int
-
-
-def max_bytes() -> int:
-    return int(getattr(settings, "CIVICMETER_EVIDENCE_MAX_BYTES", DEFAULT_MAX_BYTES))
 
 
 def safe_name(name: str) -> str:
@@ -83,14 +78,11 @@ def _is_text(head: bytes) -> bool:
 def check_upload(name: str, size: int, head: bytes) -> CheckedUpload:
     """Accept or refuse a file from its name, size and first bytes (8 KB is plenty)."""
     shown = safe_name(name)
-    limit = max_bytes()
     if size == 0:
         raise UploadRefused(_("%(file)s is empty; choose the file again.") % {"file": shown})
-    if size > limit:
-        raise UploadRefused(
-            _("%(file)s is %(size)s; evidence files may be at most %(limit)s. Send a smaller file or a link.")
-            % {"file": shown, "size": filesizeformat(size), "limit": filesizeformat(limit)}
-        )
+    problem = too_large(shown, size, EVIDENCE)
+    if problem:
+        raise UploadRefused(problem)
     claimed = shown.rsplit(".", 1)[-1].lower() if "." in shown else ""
     claimed = SAME_TYPE.get(claimed, claimed)
     kind = filetype.guess(head)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import asdict, dataclass, fields
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy
@@ -26,8 +25,8 @@ from civicmeter.performance import (
     parse_period,
     read_values,
 )
-from civicmeter.performance.errors import TOO_LARGE
 from civicmeter.web.accounts.permissions import now_for, user_of
+from civicmeter.web.core.upload_limits import IMPORTS, too_large
 from civicmeter.web.programmes.models import City, Programme
 
 from .models import Goal, GoalSettings, Kpi, KpiValue, ValuesImport
@@ -51,10 +50,9 @@ BAD_PERIOD = "[goals.E008] {detail}"
 
 def check_size(filename: str, size: int) -> None:
     """Refuse a values file above ``CIVICMETER_MAX_UPLOAD_BYTES`` from its size alone."""
-    limit = settings.CIVICMETER_MAX_UPLOAD_BYTES
-    if size > limit:
-        text = TOO_LARGE.format(file=filename, size=size / 2**20, limit=limit / 2**20)
-        raise ValuesFileError([ValueProblem("goals.E016", text)])
+    problem = too_large(filename, size, IMPORTS)
+    if problem:
+        raise ValuesFileError([ValueProblem("goals.E016", problem)])
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-#: Largest rules or case file accepted from an upload, in bytes.
-MAX_UPLOAD_BYTES = 1_000_000
+from civicmeter.web.core.upload_limits import YAML, too_large
 
 
 class ContentForm(forms.Form):
@@ -22,8 +21,9 @@ class ContentForm(forms.Form):
         data = super().clean()
         upload = data.get("file")
         if upload is not None:
-            if upload.size > MAX_UPLOAD_BYTES:
-                raise forms.ValidationError(_("The file is larger than 1 MB."))
+            problem = too_large(upload.name, upload.size, YAML)
+            if problem:
+                raise forms.ValidationError(problem)
             try:
                 data["text"] = upload.read().decode("utf-8")
             except UnicodeDecodeError as exc:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from civicmeter.outcomes import ImportSpec
 from civicmeter.outcomes.confirmations import scoped_name
+from civicmeter.web.core.upload_limits import IMPORTS, YAML, too_large
 from civicmeter.web.programmes.models import City
 
 #: The confirm form's choice for "this name is none of the platform's cities".
@@ -27,6 +27,13 @@ class IndicatorCatalogueForm(forms.Form):
             "direction, source and rescale for each indicator."
         ),
     )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        problem = too_large(upload.name, upload.size, YAML)
+        if problem:
+            raise forms.ValidationError(problem, code="too_large")
+        return upload
 
 
 class OutcomeUploadForm(forms.Form):
@@ -64,12 +71,9 @@ class OutcomeUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        limit = settings.CIVICMETER_MAX_UPLOAD_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("The file is %(size)s MB; outcome uploads may be at most %(limit)s MB.")
-                % {"size": f"{upload.size / 1024 / 1024:.1f}", "limit": f"{limit / 1024 / 1024:.0f}"}
-            )
+        problem = too_large(upload.name, upload.size, IMPORTS)
+        if problem:
+            raise forms.ValidationError(problem)
         return upload
 
     def import_spec(self) -> ImportSpec:

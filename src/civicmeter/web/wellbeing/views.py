@@ -65,7 +65,10 @@ def indicators_add(request, programme: str):
     programme_row = access_programme_by_slug(request.user, programme)
     form = IndicatorCatalogueForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, _("Choose a catalogue file to upload."))
+        too_large = form.has_error("file", "too_large")
+        messages.error(
+            request, form.errors["file"][0] if too_large else _("Choose a catalogue file to upload.")
+        )
         return redirect("wellbeing:outcomes", programme)
     upload = form.cleaned_data["file"]
     try:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy
@@ -19,6 +18,7 @@ from civicmeter.instruments import Problem, ResponsesImportError, files, tabular
 from civicmeter.instruments.answers import canonical, visible
 from civicmeter.instruments.errors import ProblemList
 from civicmeter.web.accounts.permissions import Action, now_for, require_permission, user_of
+from civicmeter.web.core.upload_limits import IMPORTS, too_large, upload_limit
 from civicmeter.web.programmes.instrument_cache import instrument_for
 from civicmeter.web.programmes.models import City, Invitation, Wave
 
@@ -58,11 +58,6 @@ VALIDATED = (
 )
 #: Waves whose answers are final: imports need ``allow_closed``.
 FINAL_WAVES = ("closed", "published")
-TOO_LARGE = (
-    "the file is {size:.1f} MB, above the {limit:.1f} MB limit for imports; import fewer rows or "
-    "columns at a time (cities are matched by their code, so files can be split), or ask the "
-    "operator to raise CIVICMETER_MAX_UPLOAD_BYTES"
-)
 CONFLICT = (
     "this answer was changed to {value!r} by {who} at {at}, after the file was exported (response "
     "version {version}); nothing was written. Export again and redo your change there, or clear the "
@@ -219,8 +214,7 @@ def _refuse(wave: Wave, source: tuple, actor, started, problems, more: int = 0) 
 def refuse_too_large(*, actor, wave: Wave, filename: str, size: int) -> None:
     """Refuse a file above ``CIVICMETER_MAX_UPLOAD_BYTES`` from its size alone (it is never read)."""
     require_permission(actor, Action.MANAGE_WAVE, programme=wave.programme)
-    mb = 1024 * 1024
-    text = TOO_LARGE.format(size=size / mb, limit=settings.CIVICMETER_MAX_UPLOAD_BYTES / mb)
+    text = too_large(filename, size, IMPORTS)
     _refuse(wave, (filename, "", size), actor, now_for(actor), [Problem("import.E017", text)])
 
 
@@ -250,7 +244,7 @@ def responses_import(
     programme's history (``SYSTEM.as_of(when)``) records its answers as submitted then.
     """
     require_permission(actor, Action.MANAGE_WAVE, programme=wave.programme)
-    if len(content) > settings.CIVICMETER_MAX_UPLOAD_BYTES:
+    if len(content) > upload_limit(IMPORTS):
         refuse_too_large(actor=actor, wave=wave, filename=filename, size=len(content))
     started = now_for(actor)
     sha256 = hashlib.sha256(content).hexdigest()

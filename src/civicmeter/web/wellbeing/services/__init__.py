@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -35,6 +34,7 @@ from civicmeter.outcomes import (
 from civicmeter.outcomes.confirmations import decide, drop_unmatched, place_label, places_of
 from civicmeter.params import ParameterError
 from civicmeter.web.accounts.permissions import SYSTEM, now_for
+from civicmeter.web.core.upload_limits import IMPORTS, too_large
 from civicmeter.web.programmes.models import City, Programme
 
 from .. import selectors
@@ -54,10 +54,6 @@ E003_UNKNOWN_SLUG = (
 E005_UNKNOWN_INDICATOR = (
     "indicator code {code!r} is not in the programme's catalogue.{hint} Use a code listed by "
     "'civicmeter outcomes catalogue', or add the programme's own indicator first (add-indicators)."
-)
-E006_TOO_LARGE = (
-    "{filename} is {size}, above the {limit} limit for outcome uploads. Upload only the rows and "
-    "columns needed, or ask the operator to raise CIVICMETER_MAX_UPLOAD_BYTES."
 )
 E007_NO_FILE = (
     "import run {run} was refused for its file, which was not kept; correct the file and upload it again."
@@ -261,17 +257,8 @@ def _import(attempt: _Attempt, *, confirmed, reader, skip_unmatched: bool = Fals
 
 
 def _size_problems(attempt: _Attempt) -> list[dict]:
-    limit = settings.CIVICMETER_MAX_UPLOAD_BYTES
-    if len(attempt.content) <= limit:
-        return []
-    message = E006_TOO_LARGE.format(
-        filename=attempt.filename, size=_megabytes(len(attempt.content)), limit=_megabytes(limit)
-    )
-    return [{"code": "wellbeing.E006", "message": message}]
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f} MB"
+    message = too_large(attempt.filename, len(attempt.content), IMPORTS)
+    return [{"code": "wellbeing.E006", "message": message}] if message else []
 
 
 def _note_earlier_application(attempt: _Attempt, report: dict) -> None:
