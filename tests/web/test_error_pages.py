@@ -80,9 +80,10 @@ class RefusedFormPageTests(TestCase):
 
     def test_a_post_from_another_origin_names_that_origin(self):
         self.client.get(reverse("accounts:login"))
+        token = self.client.cookies["csrftoken"].value
         page = self.client.post(
             reverse("accounts:login"),
-            {"username": "admin", "password": "x", "csrfmiddlewaretoken": self.client.cookies["csrftoken"].value},
+            {"username": "admin", "password": "x", "csrfmiddlewaretoken": token},
             headers={"origin": "http://elsewhere.example"},
         )
         self.assertContains(page, "sent from another address", status_code=403)
