@@ -76,16 +76,15 @@ def import_(
 ) -> None:
     """Import answers all-or-nothing: every bad cell is reported and nothing is written."""
     setup_django()
-    from django.conf import settings
-
     from civicmeter.instruments import ResponsesImportError
     from civicmeter.web.accounts.permissions import SYSTEM
     from civicmeter.web.collection.services.transfer import Origin, refuse_too_large, responses_import
+    from civicmeter.web.core.upload_limits import IMPORTS, upload_limit
 
     with user_errors(ResponsesImportError, NotFound):
         target = find_wave(wave, programme)
         size = file.stat().st_size
-        if size > settings.CIVICMETER_MAX_UPLOAD_BYTES:  # refused before it is read into memory
+        if size > upload_limit(IMPORTS):  # refused before it is read into memory
             refuse_too_large(actor=SYSTEM, wave=target, filename=file.name, size=size)
         run = responses_import(
             actor=SYSTEM,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from civicmeter.instruments import ResponsesImportError
 from civicmeter.web.accounts.permissions import Action, access_wave_by_code, require_permission
 from civicmeter.web.core.downloads import download
+from civicmeter.web.core.upload_limits import IMPORTS, upload_limit
 
 from ..services import transfer
 from ..staff_forms import ImportForm
@@ -47,7 +47,7 @@ def import_responses(request, programme: str, code: str):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            if upload.size > settings.CIVICMETER_MAX_UPLOAD_BYTES:
+            if upload.size > upload_limit(IMPORTS):
                 # Refused from its declared size: the file is never read into memory.
                 transfer.refuse_too_large(
                     actor=request.user, wave=wave, filename=upload.name, size=upload.size
