@@ -174,6 +174,9 @@ class PagesTests(TestCase):
             big = SimpleUploadedFile("rules.yaml", RULES.encode())
             page = self.client.post(url, {"text": "", "file": big})
         self.assertContains(page, f"rules.yaml is {filesizeformat(len(RULES.encode()))}, above the 1000")
+        with self.settings(CIVICMETER_MAX_YAML_BYTES=1000):
+            page = self.client.post(url, {"text": RULES})
+        self.assertContains(page, f"The pasted text is {filesizeformat(len(RULES.encode()))}, above the 1000")
         self.assertRedirects(self.client.post(url, {"text": RULES, "note": "first"}), url)
         page = self.client.get(url)
         self.assertContains(page, "In use: version 1.")

@@ -9,7 +9,8 @@ from civicmeter.web.core.upload_limits import YAML, too_large
 
 
 class ContentForm(forms.Form):
-    """The YAML text, edited in place or replaced by an uploaded file (the file wins)."""
+    """The YAML text, edited in place or replaced by an uploaded file (the file wins). Either is held
+    to the YAML limit: a pasted text is parsed as an uploaded file is."""
 
     text = forms.CharField(
         label=_("YAML text"), widget=forms.Textarea(attrs={"rows": 24}), required=False, strip=False
@@ -28,6 +29,10 @@ class ContentForm(forms.Form):
                 data["text"] = upload.read().decode("utf-8")
             except UnicodeDecodeError as exc:
                 raise forms.ValidationError(_("The file is not UTF-8 text; save it as UTF-8.")) from exc
+        else:
+            problem = too_large(str(_("The pasted text")), len((data.get("text") or "").encode()), YAML)
+            if problem:
+                raise forms.ValidationError(problem)
         data["text"] = (data.get("text") or "").replace("\r\n", "\n")  # browsers send CRLF
         if not data["text"].strip():
             raise forms.ValidationError(_("Paste the YAML text or upload a file."))
