@@ -71,18 +71,14 @@ def number_text(number: float) -> str:
 
 
 def coded_numbers(values: np.ndarray) -> Coded:
-    """Numbers (None or NaN = blank) as :class:`Coded`, labelled by :func:`number_text` and sorted
-    as those texts, the order pandas gives the same column read as text."""
+    """Numbers (None or NaN = blank) as :class:`Coded`, labelled by :func:`number_text` and in
+    numeric order, as pandas gives a column whose answers all read as numbers."""
     data = np.array([np.nan if v is None else v for v in values.tolist()], dtype=float)
     present = ~np.isnan(data)
     numbers, inverse = np.unique(data[present], return_inverse=True)
-    texts = np.array([number_text(n) for n in numbers.tolist()], dtype=object)
-    order = np.argsort(texts, kind="stable")
-    rank = np.empty(len(order), dtype=np.int32)
-    rank[order] = np.arange(len(order))
     codes = np.full(len(data), -1, dtype=np.int32)
-    codes[present] = rank[inverse.ravel()]
-    return Coded(codes, texts[order].tolist(), numeric=True)
+    codes[present] = inverse.ravel()
+    return Coded(codes, [number_text(n) for n in numbers.tolist()], numeric=True)
 
 
 def _quote(name: str) -> str:
