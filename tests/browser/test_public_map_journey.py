@@ -157,7 +157,8 @@ def test_published_site_works_from_a_plain_static_server(browser, tmp_path):
                  "data/compare.json")
         for path in files:
             assert page.request.get(f"{base}/{path}").ok, path
-        assert not problems, problems
+        assert not problems, (problems, failed)
+        assert not failed, failed
         assert not failed, failed
         assert not found, found
         context.close()

@@ -62,6 +62,9 @@ class StaticSiteTestCase(TestCase):
             home = (out / "en/index.html").read_text(encoding="utf-8")
             self.assertIn('"url": "cities/baltimore-us/index.html"', home)
             self.assertIn('data-world="../static/vendor/world-countries-110m.json"', home)
+            root = (out / "index.html").read_text(encoding="utf-8")  # names its icon: no /favicon.ico 404
+            self.assertIn('<link rel="icon" href="static/civicmeter/favicon.svg"', root)
+            self.assertTrue((out / "static/civicmeter/favicon.svg").is_file())
 
     def test_an_unpublished_wave_is_refused(self):
         programme_services.wave_unpublish(actor=SYSTEM, wave=self.world.wave)

@@ -228,7 +228,9 @@ def write_index(out: Path, languages: tuple[str, ...]) -> None:
     )
     (out / "index.html").write_text(
         f'<!DOCTYPE html>\n<html lang="{first}"><head><meta charset="utf-8">{_csp_meta()}'
-        f'<meta http-equiv="refresh" content="0; url={first}/index.html"><title>Civicmeter</title></head>'
+        f'<meta http-equiv="refresh" content="0; url={first}/index.html"><title>Civicmeter</title>'
+        # named, so a browser does not ask the server for /favicon.ico (a 404 on a plain static server)
+        '<link rel="icon" href="static/civicmeter/favicon.svg" type="image/svg+xml"></head>'
         f"<body><ul>{links}</ul></body></html>\n",
         encoding="utf-8",
     )
