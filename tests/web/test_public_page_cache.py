@@ -115,6 +115,18 @@ class PublicPageCacheTests(TestCase):
         self.assertDrawn(page)
         self.assertContains(page, "Adult obesity")
 
+    def test_a_renamed_city_is_shown_by_its_new_name_at_once(self):
+        for url, _shown in PAGES.values():
+            self.client.get(url)
+        city = City.objects.get(slug="baltimore-us")
+        record = services.CityRecord(slug=city.slug, name="Charm City", country=city.country)
+        services.cities_import(actor=SYSTEM, cities=[record])
+        for name in ("snapshot", "cities", "compare", "map"):
+            with self.subTest(name):
+                page = self.client.get(PAGES[name][0])
+                self.assertDrawn(page)
+                self.assertContains(page, "Charm City")
+
     def test_each_visitor_gets_its_own_csrf_token(self):
         url = PAGES["snapshot"][0]
         first, second = Client(), Client()

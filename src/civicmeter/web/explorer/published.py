@@ -284,8 +284,9 @@ def _state_sql() -> str:
     """One statement reading every fact a public key depends on, as rows of text tagged by kind:
     ``w`` a published wave, ``r`` its validated responses' count, id sum, version sum and last
     change, ``s`` its newest score run per recipe, ``d`` the consent records, ``c`` the city
-    directory, ``o`` the stored outcome figures. Plain SQL that SQLite and PostgreSQL both run
-    (every value cast to text so the branches of the UNION agree)."""
+    directory (with its last change: a rename redraws the pages), ``o`` the stored outcome
+    figures. Plain SQL that SQLite and PostgreSQL both run (every value cast to text so the
+    branches of the UNION agree)."""
     wave, programme, instrument = Wave._meta.db_table, Programme._meta.db_table, InstrumentRow._meta.db_table
     response, run = Response._meta.db_table, ScoreRun._meta.db_table
     disclosure, city = CityDisclosure._meta.db_table, City._meta.db_table
@@ -310,7 +311,8 @@ def _state_sql() -> str:
         SELECT 'd', CAST(COUNT(*) AS TEXT), CAST(SUM(id) AS TEXT), CAST(MAX(updated_at) AS TEXT), NULL, NULL,
                NULL, NULL FROM {disclosure}
         UNION ALL
-        SELECT 'c', CAST(COUNT(*) AS TEXT), CAST(SUM(id) AS TEXT), NULL, NULL, NULL, NULL, NULL FROM {city}
+        SELECT 'c', CAST(COUNT(*) AS TEXT), CAST(SUM(id) AS TEXT), CAST(MAX(updated_at) AS TEXT), NULL, NULL,
+               NULL, NULL FROM {city}
         UNION ALL
         SELECT 'o', CAST(COUNT(*) AS TEXT), CAST(SUM(id) AS TEXT), CAST(MAX(import_run_id) AS TEXT), NULL,
                NULL, NULL, NULL FROM {outcome}

@@ -59,6 +59,9 @@ class City(models.Model):
     synthetic = models.BooleanField(
         default=False, help_text=_("Demo city whose survey answers are generated, not real")
     )
+    #: When a directory fact last changed: the public pages' fingerprint reads it, so a renamed city
+    #: is redrawn at once (``cities_import`` sets it for its bulk update; a save sets it itself).
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]

@@ -117,10 +117,11 @@ def cities_import(*, actor, cities: list[CityRecord]) -> list[City]:
         elif any(getattr(city, name) != value for name, value in values.items()):
             for name, value in values.items():
                 setattr(city, name, value)
+            city.updated_at = timezone.now()  # a bulk update does not run auto_now
             city.full_clean()
             changed.append(city)
     City.objects.bulk_create(new)
-    City.objects.bulk_update(changed, names)
+    City.objects.bulk_update(changed, [*names, "updated_at"])
     stored = {c.slug: c for c in City.objects.filter(slug__in=[c.slug for c in cities])}
     return [stored[c.slug] for c in cities]
 
