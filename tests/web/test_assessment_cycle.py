@@ -136,7 +136,7 @@ class ClaimAndEvidenceTests(CycleTestCase):
                 actor=self.world.respondent_a,
                 response=self.response,
                 criterion="DG1",
-                upload=pdf("report.csv", b"MZ\x90\x00" + b"\x00" * 200),
+                evidence=services.NewEvidence(upload=pdf("report.csv", b"MZ\x90\x00" + b"\x00" * 200)),
             )
         self.assertIn("not accepted as evidence", caught.exception.messages[0])
 
@@ -147,7 +147,7 @@ class ClaimAndEvidenceTests(CycleTestCase):
                 actor=self.world.respondent_a,
                 response=self.response,
                 criterion="DG1",
-                upload=pdf("big.pdf", PDF + b"0" * 4096),
+                evidence=services.NewEvidence(upload=pdf("big.pdf", PDF + b"0" * 4096)),
             )
         self.assertIn(
             "big.pdf is 4.0\xa0KB, above the 1.0\xa0KB limit for evidence files", caught.exception.messages[0]
@@ -157,7 +157,10 @@ class ClaimAndEvidenceTests(CycleTestCase):
     def test_path_tricks_in_file_names_never_reach_the_disk(self):
         for name in ("../../etc/passwd.pdf", "..\\..\\windows\\evil.pdf", "/abs/path/x.pdf"):
             row = services.evidence_add(
-                actor=self.world.respondent_a, response=self.response, criterion="DG1", upload=pdf(name)
+                actor=self.world.respondent_a,
+                response=self.response,
+                criterion="DG1",
+                evidence=services.NewEvidence(upload=pdf(name)),
             )
             self.assertNotIn("..", row.filename)
             self.assertNotIn("/", row.filename)
@@ -179,7 +182,10 @@ class ClaimAndEvidenceTests(CycleTestCase):
         try:
             with self.assertRaises(RuntimeError):
                 services.evidence_add(
-                    actor=self.world.respondent_a, response=self.response, criterion="DG1", upload=pdf()
+                    actor=self.world.respondent_a,
+                    response=self.response,
+                    criterion="DG1",
+                    evidence=services.NewEvidence(upload=pdf()),
                 )
         finally:
             services._touch = original
@@ -193,8 +199,7 @@ class ClaimAndEvidenceTests(CycleTestCase):
                 actor=self.world.respondent_a,
                 response=self.response,
                 criterion="DG1",
-                url="https://example.org/minutes",
-                dated=tomorrow,
+                evidence=services.NewEvidence(url="https://example.org/minutes", dated=tomorrow),
             )
         self.assertEqual(caught.exception.code, "assessment.E017")
         self.assertIn("DG1", caught.exception.messages[0])
@@ -205,7 +210,7 @@ class ClaimAndEvidenceTests(CycleTestCase):
                 actor=self.world.respondent_a,
                 response=self.response,
                 criterion="OD3",
-                url="javascript:alert(1)",
+                evidence=services.NewEvidence(url="javascript:alert(1)"),
             )
         self.assertEqual(caught.exception.code, "assessment.E018")
 
@@ -215,7 +220,10 @@ class ClaimAndEvidenceTests(CycleTestCase):
                 actor=self.world.respondent_b, response=self.response, criterion="DG1", items=[], text=""
             )
         row = services.evidence_add(
-            actor=self.world.respondent_a, response=self.response, criterion="DG1", upload=pdf()
+            actor=self.world.respondent_a,
+            response=self.response,
+            criterion="DG1",
+            evidence=services.NewEvidence(upload=pdf()),
         )
         url = reverse("assessment:evidence", args=[row.key])
         login(self.client, self.world.respondent_b)
@@ -231,7 +239,10 @@ class ClaimAndEvidenceTests(CycleTestCase):
 
     def test_evidence_urls_carry_a_random_key_not_a_counter(self):
         row = services.evidence_add(
-            actor=self.world.respondent_a, response=self.response, criterion="DG1", upload=pdf()
+            actor=self.world.respondent_a,
+            response=self.response,
+            criterion="DG1",
+            evidence=services.NewEvidence(upload=pdf()),
         )
         url = reverse("assessment:evidence", args=[row.key])
         self.assertNotIn(f"/{row.pk}/", url)
@@ -359,8 +370,9 @@ class ReviewCycleTests(CycleTestCase):
                 actor=self.world.respondent_a,
                 response=self.response,
                 criterion="DG1",
-                url=f"https://example.org/minutes-{days}",
-                dated=today - timedelta(days=days),
+                evidence=services.NewEvidence(
+                    url=f"https://example.org/minutes-{days}", dated=today - timedelta(days=days)
+                ),
             )
         self.submit()
         self.assign()

@@ -99,18 +99,18 @@ def _fill(response: Response, previous: set[str], actor) -> None:
                     actor=actor,
                     response=response,
                     criterion=criterion.code,
-                    upload=upload,
-                    label="Synthetic demo document",
-                    dated=when,
+                    evidence=services.NewEvidence(upload=upload, label="Synthetic demo document", dated=when),
                 )
             else:
                 services.evidence_add(
                     actor=actor,
                     response=response,
                     criterion=criterion.code,
-                    url=f"https://example.org/{response.city.slug}/{criterion.code.lower()}",
-                    label="Synthetic demo link",
-                    dated=when,
+                    evidence=services.NewEvidence(
+                        url=f"https://example.org/{response.city.slug}/{criterion.code.lower()}",
+                        label="Synthetic demo link",
+                        dated=when,
+                    ),
                 )
 
 
@@ -156,9 +156,11 @@ def load_assessment_round(programme: Programme, progress=lambda _msg: None) -> i
                     actor=respondent,
                     response=response,
                     criterion=code,
-                    upload=SimpleUploadedFile(f"{code.lower()}.pdf", _pdf(code)),
-                    label="Synthetic demo document",
-                    dated=timezone.localdate() - timedelta(days=20),
+                    evidence=services.NewEvidence(
+                        upload=SimpleUploadedFile(f"{code.lower()}.pdf", _pdf(code)),
+                        label="Synthetic demo document",
+                        dated=timezone.localdate() - timedelta(days=20),
+                    ),
                 )
         services.assessment_submit(actor=respondent, response=response)
         services.reviewer_assign(actor=SYSTEM, response=response, reviewer=reviewer)

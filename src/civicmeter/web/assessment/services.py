@@ -172,28 +172,19 @@ def _checked_date(found, dated: date | None) -> None:
         )
 
 
-def evidence_add(
-    *,
-    actor,
-    response: Response,
-    criterion: str,
-    upload=None,
-    url: str = "",
-    label: str = "",
-    dated: date | None = None,
-) -> EvidencePiece:
-    """Attach a document (``upload``, a Django ``UploadedFile``) or a link (``url``) to a criterion.
+def evidence_add(*, actor, response: Response, criterion: str, evidence: NewEvidence) -> EvidencePiece:
+    """Attach a document (``evidence.upload``, a Django ``UploadedFile``) or a link (``evidence.url``)
+    to a criterion.
 
     The file's type is read from its content, its size and name checked (``uploads.check_upload``);
     a date in the future is refused. The file is stored under a random name in the private
     evidence storage; nothing is written when a check fails, and a stored file is removed again when
     the transaction does not commit (a file store cannot take part in the database's rollback).
     """
-    given = NewEvidence(upload=upload, url=url, label=label, dated=dated)
     stored: list[EvidencePiece] = []
     try:
         with transaction.atomic(durable=True):
-            return _evidence_write(actor, response, criterion, given, stored)
+            return _evidence_write(actor, response, criterion, evidence, stored)
     except BaseException:
         for row in stored:
             row.file.delete(save=False)
@@ -477,16 +468,7 @@ def criterion_save(*, actor, response: Response, entry: CriterionEntry) -> Crite
         version=entry.version,
     )
     if entry.evidence.given:
-        evidence = entry.evidence
-        evidence_add(
-            actor=actor,
-            response=response,
-            criterion=entry.criterion,
-            upload=evidence.upload,
-            url=evidence.url,
-            label=evidence.label,
-            dated=evidence.dated,
-        )
+        evidence_add(actor=actor, response=response, criterion=entry.criterion, evidence=entry.evidence)
     if entry.reply.strip():
         reply_save(actor=actor, response=response, criterion=entry.criterion, text=entry.reply)
     return claim
