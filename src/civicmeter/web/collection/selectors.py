@@ -7,7 +7,7 @@ from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Max, Sum
+from django.db import connection
 
 from civicmeter import instruments
 from civicmeter.web.programmes.instrument_cache import instrument_for
@@ -41,20 +41,37 @@ _rows_lock = threading.Lock()
 
 
 def _fingerprint(wave: Wave) -> tuple:
-    """What the rows depend on, read in three small queries.
+    """What the rows depend on, read in one query (:func:`_fingerprint_sql`).
 
     Every change to a response (answer, import, status) raises its ``version`` and moves its last
     activity; invitations are added, never edited except by reminders. So these change whenever a
     row would (the times also tell apart databases that reuse ids, as tests do). The rows and the
-    invitation form also show every city's name and country, so those are part of it too.
+    invitation form also show every city's name and country, so those are part of it too. The
+    dashboard reads this on every request, and under load each round trip waits for a CPU, so the
+    three reads are one ``UNION ALL`` (they were three queries).
     """
-    responses = Response.objects.filter(wave=wave).aggregate(
-        n=Count("id"), ids=Sum("id"), versions=Sum("version"), last=Max("last_activity_at")
-    )
-    invitations = Invitation.objects.filter(wave=wave).aggregate(
-        n=Count("id"), ids=Sum("id"), reminders=Sum("reminder_count"), last=Max("sent_at")
-    )
-    return (wave.pk, wave.instrument.sha256, *responses.values(), *invitations.values(), cities_fingerprint())
+    with connection.cursor() as cursor:
+        cursor.execute(_fingerprint_sql(), [wave.pk, wave.pk])
+        rows = cursor.fetchall()
+    return (wave.pk, wave.instrument.sha256, *sorted(rows))
+
+
+def _fingerprint_sql() -> str:
+    """Tagged rows: ``r`` the wave's responses (count, id and version sums, latest activity), ``i``
+    its invitations (count, id sum, reminders, latest sending), ``c`` each city (id, slug, name,
+    country); values as text so the branches share column types on every database."""
+    response, invitation, city = (m._meta.db_table for m in (Response, Invitation, City))
+    return f"""
+        SELECT 'r', CAST(COUNT(*) AS TEXT), CAST(SUM(id) AS TEXT), CAST(SUM(version) AS TEXT),
+               CAST(MAX(last_activity_at) AS TEXT)
+          FROM {response} WHERE wave_id = %s
+        UNION ALL
+        SELECT 'i', CAST(COUNT(*) AS TEXT), CAST(SUM(id) AS TEXT), CAST(SUM(reminder_count) AS TEXT),
+               CAST(MAX(sent_at) AS TEXT)
+          FROM {invitation} WHERE wave_id = %s
+        UNION ALL
+        SELECT 'c', CAST(id AS TEXT), slug, name, country FROM {city}
+    """  # noqa: S608 - table names from the models, values as parameters
 
 
 def cities_fingerprint() -> tuple:
