@@ -14,16 +14,19 @@ returned or unpublished answer cannot reach the files.
 from __future__ import annotations
 
 import contextlib
+import functools
 import multiprocessing
 import os
 import posixpath
 import re
 import shutil
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from django import db
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.test import Client, override_settings
@@ -236,13 +239,18 @@ def write_index(out: Path, languages: tuple[str, ...]) -> None:
     )
 
 
+def _svg_free(page: Page) -> bool:
+    """A city's snapshot page (``<language>/cities/<slug>/index.html``): the bulk of the site, drawn
+    without SVG (its charts are left to the browser), so rendering it never starts vl-convert."""
+    return not page.pdf and page.path.count("/") == 3
+
+
 def _render(client: Client, page: Page, router: Router, out: Path, report: SiteReport) -> None:
     """Render one page through the live view and write it; a city's snapshot page is left for the
     browser to draw its charts (its table shows without script), every other page and PDF draws
     them as SVG on the server."""
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = page.language
-    bulk = not page.pdf and page.path.count("/") == 3  # <language>/cities/<slug>/index.html
-    with without_svg() if bulk else contextlib.nullcontext():
+    with without_svg() if _svg_free(page) else contextlib.nullcontext():
         response = client.get(page.url)
     if response.status_code != 200:
         raise PublishError(f"{page.url} answered {response.status_code} in {page.language}")
@@ -256,12 +264,19 @@ def _render(client: Client, page: Page, router: Router, out: Path, report: SiteR
         report.pages += 1
 
 
+@functools.cache
+def _client() -> Client:
+    """The process's one client: its first request loads the middleware (WhiteNoise lists every
+    static file, about 50 ms), which a client per job repeated for each of 1,000 cities' jobs."""
+    return Client(raise_request_exception=False)  # a failing page is reported by its address
+
+
 def render_chunk(job: tuple[list[Page], Router, str]) -> SiteReport:
-    """A worker's share of the pages (in a forked process: its own database connection)."""
+    """A worker's share of the pages (in a worker process: its own database connection)."""
     pages, router, out = job
     report = SiteReport()
     with override_settings(**LIVE_VIEW):
-        client = Client(raise_request_exception=False)  # a failing page is reported by its address
+        client = _client()
         for page in pages:
             _render(client, page, router, Path(out), report)
     return report
@@ -284,33 +299,57 @@ LIVE_VIEW = {"ALLOWED_HOSTS": ["testserver"], "SECURE_SSL_REDIRECT": False, "DEB
 CHUNK = 25  # pages per job: small enough for a smooth progress bar, large enough to amortise a job
 
 
+def _pool(workers: int, pages: list[Page]):
+    """The worker processes for ``pages``. Forked from this one when every page is SVG-free (the
+    snapshots without PDFs, on Linux): a child then starts with Django set up and the wave's public
+    data, tallies and chart shapes already built, where a spawned worker spends about 4 s of CPU on
+    them before its first page. Pages that draw SVG need fresh (spawned) processes: vl-convert runs
+    threads, which a fork does not copy, and its state in the child would wait on them forever."""
+    if sys.platform.startswith("linux") and all(_svg_free(p) for p in pages):
+        db.connections.close_all()  # each child opens its own connection
+        return multiprocessing.get_context("fork").Pool(workers)
+    return multiprocessing.get_context("spawn").Pool(workers, initializer=site_worker.start)
+
+
 def render_pages(
     pages: list[Page], router: Router, out: Path, *, workers: int, on_step: Callable[[str], None]
 ) -> SiteReport:
     """Render ``pages``: the first of each kind here (so a page that fails, fails at once), the rest
-    in ``workers`` processes, so a 1,000-city site uses every core."""
+    in ``workers`` processes, so a 1,000-city site uses every core. Without PDFs the workers take
+    the snapshots and this process draws the maps and findings of the other languages meanwhile."""
     report = SiteReport()
     first = {p.path.split("/", 1)[1].split("/")[0] + str(p.pdf): p for p in reversed(pages)}
-    warm = list(first.values())
+    snapshot = next((p for p in pages if _svg_free(p)), None)
+    warm = list(first.values()) + ([snapshot] if snapshot and snapshot not in first.values() else [])
     warmed = set(warm)
     rest = [p for p in pages if p not in warmed]
     _merge(report, render_chunk((warm, router, str(out))))
     for page in warm:
         on_step(page.path)
-    jobs = [(rest[i : i + CHUNK], router, str(out)) for i in range(0, len(rest), CHUNK)]
+    if any(p.pdf for p in rest):
+        pooled, here = rest, []
+    else:
+        pooled, here = [p for p in rest if _svg_free(p)], [p for p in rest if not _svg_free(p)]
+    jobs = [(pooled[i : i + CHUNK], router, str(out)) for i in range(0, len(pooled), CHUNK)]
     if workers == 1 or len(jobs) < 2:
-        results = map(render_chunk, jobs)
+        results = map(render_chunk, [(here, router, str(out)), *jobs])
         pool = None
     else:
-        # Fresh processes, not forks: vl-convert runs threads, and a fork can inherit a held lock.
-        spawn = multiprocessing.get_context("spawn")
-        pool = spawn.Pool(min(workers, len(jobs)), initializer=site_worker.start)
+        pool = _pool(min(workers, len(jobs)), pooled)
         results = pool.imap_unordered(site_worker.render, jobs)
     try:
+        if pool is not None and here:
+            _merge(report, render_chunk((here, router, str(out))))
+            for page in here:
+                on_step(page.path)
         for part in results:
             _merge(report, part)
             for _ in range(part.pages + part.pdfs):
                 on_step("")
+    except BaseException:
+        if pool is not None:
+            pool.terminate()
+        raise
     finally:
         if pool is not None:
             pool.close()
