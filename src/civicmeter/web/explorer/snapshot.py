@@ -19,6 +19,7 @@ from civicmeter.instruments import Instrument
 from civicmeter.narrative import PeerGroup, Wording, benchmarks_from_tally, load_wording, render_statement
 from civicmeter.narrative.benchmarks import Statement
 
+from .memo import KeyedMemo
 from .published import PublicCity, PublicRun, PublicScore, PublicWave, country_name
 
 PEER_KINDS = ("all", "continent", "population_band")
@@ -235,21 +236,41 @@ def _is_key(statement: Statement, wording: Wording) -> bool:
     )
 
 
-def _row(statement: Statement, instrument: Instrument, wording: Wording, city_name: str) -> BenchmarkRow:
+#: The parts of a benchmark row no city name enters (labels, share, counts), per instrument,
+#: language and answer count: every city of a group giving the same answer has the same, so a
+#: 1,000-city static site formats each once instead of once per city (about 80 rows a page).
+_ROW_PARTS = KeyedMemo(size=20_000)
+
+
+def _row_parts(statement: Statement, instrument: Instrument, wording: Wording) -> tuple[str, ...]:
     question = instrument.question(statement.question)
     label = instrument.text(question.labels, wording.language)
     if question.group is not None:
         label = f"{instrument.text(instrument.group(question.group).labels, wording.language)} {label}"
     answer = instrument.choice_label(question.list_name, statement.choice, wording.language)
-    return BenchmarkRow(
-        question=label,
-        answer=answer,
-        share=wording.numbers.share(statement.share),
-        count=number(statement.count),
-        n=number(statement.n),
-        excluded=number(statement.excluded) if statement.excluded else "",
-        sentence=render_statement(statement, instrument, wording, city_name),
+    return (
+        label,
+        answer,
+        wording.numbers.share(statement.share),
+        number(statement.count),
+        number(statement.n),
+        number(statement.excluded) if statement.excluded else "",
     )
+
+
+def _row(statement: Statement, instrument: Instrument, wording: Wording, city_name: str) -> BenchmarkRow:
+    key = (
+        instrument.sha256,
+        get_language(),  # number() formats in the active language
+        wording.language,
+        statement.question,
+        statement.choice,
+        statement.count,
+        statement.n,
+        statement.excluded,
+    )
+    parts = _ROW_PARTS.get_or_build(key, lambda: _row_parts(statement, instrument, wording))
+    return BenchmarkRow(*parts, sentence=render_statement(statement, instrument, wording, city_name))
 
 
 def _benchmarks(wave: PublicWave, slug: str, peers: PeerGroup, wording: Wording) -> tuple:
