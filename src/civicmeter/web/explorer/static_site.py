@@ -314,22 +314,22 @@ def _pool(workers: int, pages: list[Page]):
 def render_pages(
     pages: list[Page], router: Router, out: Path, *, workers: int, on_step: Callable[[str], None]
 ) -> SiteReport:
-    """Render ``pages``: the first of each kind here (so a page that fails, fails at once), the rest
-    in ``workers`` processes, so a 1,000-city site uses every core. Without PDFs the workers take
-    the snapshots and this process draws the maps and findings of the other languages meanwhile."""
+    """Render ``pages`` with ``workers`` processes, so a 1,000-city site uses every core. With PDFs:
+    the first page of each kind here (so a page that fails, fails at once), the rest in spawned
+    workers. Without: the first snapshot here (forked workers inherit what it built), the other
+    snapshots in the workers and, meanwhile, the maps, findings and city lists here."""
     report = SiteReport()
-    first = {p.path.split("/", 1)[1].split("/")[0] + str(p.pdf): p for p in reversed(pages)}
-    snapshot = next((p for p in pages if _svg_free(p)), None)
-    warm = list(first.values()) + ([snapshot] if snapshot and snapshot not in first.values() else [])
-    warmed = set(warm)
-    rest = [p for p in pages if p not in warmed]
+    if any(p.pdf for p in pages):
+        first = {p.path.split("/", 1)[1].split("/")[0] + str(p.pdf): p for p in reversed(pages)}
+        warm, here = list(first.values()), []
+        warmed = set(warm)
+        pooled = [p for p in pages if p not in warmed]
+    else:
+        snapshots = [p for p in pages if _svg_free(p)]
+        warm, pooled, here = snapshots[:1], snapshots[1:], [p for p in pages if not _svg_free(p)]
     _merge(report, render_chunk((warm, router, str(out))))
     for page in warm:
         on_step(page.path)
-    if any(p.pdf for p in rest):
-        pooled, here = rest, []
-    else:
-        pooled, here = [p for p in rest if _svg_free(p)], [p for p in rest if not _svg_free(p)]
     jobs = [(pooled[i : i + CHUNK], router, str(out)) for i in range(0, len(pooled), CHUNK)]
     if workers == 1 or len(jobs) < 2:
         results = map(render_chunk, [(here, router, str(out)), *jobs])
