@@ -236,6 +236,25 @@ class WorkerStartTests(PageCacheTestCase):
         from civicmeter.web.programmes import instrument_cache
 
         instrument_cache._parsed.clear()
-        with mock.patch("django.db.connections.close_all"):  # the test's connection holds its transaction
+        with (
+            mock.patch("django.db.connections.close_all"),  # the test's connection holds its transaction
+            mock.patch("civicmeter.cli._gunicorn_conf.collect_less") as collect_less,  # gc left alone
+        ):
             post_worker_init(worker=None)
+        collect_less.assert_called_once_with()
         self.assertIn(self.world.wave.instrument.sha256, instrument_cache._parsed)
+
+
+def test_a_server_process_collects_less_after_start_up():
+    import gc
+
+    from civicmeter.cli._gunicorn_conf import YOUNG_COLLECTION_EVERY, collect_less
+
+    threshold = gc.get_threshold()
+    try:
+        collect_less()
+        assert gc.get_threshold() == (YOUNG_COLLECTION_EVERY, *threshold[1:])
+        assert gc.get_freeze_count() > 0  # what start-up built is never scanned again
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)
