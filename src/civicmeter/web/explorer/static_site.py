@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import multiprocessing
 import os
 import posixpath
@@ -307,7 +308,11 @@ def _pool(workers: int, pages: list[Page]):
     threads, which a fork does not copy, and its state in the child would wait on them forever."""
     if sys.platform.startswith("linux") and all(_svg_free(p) for p in pages):
         db.connections.close_all()  # each child opens its own connection
-        return multiprocessing.get_context("fork").Pool(workers)
+        gc.freeze()  # the children's collections skip (and so do not copy) what they inherit
+        try:
+            return multiprocessing.get_context("fork").Pool(workers)
+        finally:
+            gc.unfreeze()
     return multiprocessing.get_context("spawn").Pool(workers, initializer=site_worker.start)
 
 
