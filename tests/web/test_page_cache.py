@@ -31,6 +31,15 @@ def csrf_tokens(page) -> set[str]:
     )
 
 
+def assert_carries_own_csrf_token(page, client) -> None:
+    """Every token in a page answered from a cache is this client's (its cookie's secret), and no
+    placeholder is left: a kept page never hands one visitor's token to another."""
+    tokens = csrf_tokens(page)
+    assert tokens
+    assert {_unmask_cipher_token(t) for t in tokens} == {client.cookies["csrftoken"].value}
+    assert "csrf-placeholder" not in page.content.decode()
+
+
 class PageCacheTestCase(TestCase):
     @classmethod
     def setUpTestData(cls):
@@ -116,11 +125,7 @@ class SurveyPageTests(PageCacheTestCase):
         first.get(self.url(self.response_a))
         page = second.get(self.url(self.response_a))
         self.assertFromCache(page)
-        secret = second.cookies["csrftoken"].value
-        tokens = csrf_tokens(page)
-        self.assertTrue(tokens)
-        self.assertEqual({_unmask_cipher_token(t) for t in tokens}, {secret})
-        self.assertNotIn("csrf-placeholder", page.content.decode())
+        assert_carries_own_csrf_token(page, second)
 
     def test_a_wave_closed_makes_the_page_read_only_at_once(self):
         client = self.as_user(self.world.respondent_a)
@@ -139,9 +144,8 @@ class SignInPageTests(PageCacheTestCase):
         visitor = Client(enforce_csrf_checks=True)
         page = visitor.get(self.url)
         self.assertFromCache(page)
+        assert_carries_own_csrf_token(page, visitor)
         tokens = csrf_tokens(page)
-        self.assertTrue(tokens)
-        self.assertEqual({_unmask_cipher_token(t) for t in tokens}, {visitor.cookies["csrftoken"].value})
         form = {"username": self.world.admin.username, "password": PASSWORD}
         self.assertEqual(visitor.post(self.url, form).status_code, 403)  # no token: refused as before
         signed_in = visitor.post(self.url, form | {"csrfmiddlewaretoken": tokens.pop()})
