@@ -13,11 +13,12 @@ import io
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Count, Max, Q
 from django.template.defaultfilters import floatformat
 from django.utils import translation
 
-from civicmeter.web.collection.models import Response
+from civicmeter.web.collection.models import CriterionReview, Response, ResponseEvent
 from civicmeter.web.collection.selectors import cities_fingerprint
 from civicmeter.web.programmes.models import City, Instrument, Wave
 
@@ -129,6 +130,48 @@ def _text(psi: CityScore | None, data_use: CityScore | None, tied: Counter) -> d
     if data_use is not None:
         text["data_use"] = floatformat(data_use.index, "-1")
     return text
+
+
+def page_state(wave: Wave) -> tuple:
+    """Everything the results page of ``wave`` shows, fingerprinted in one query (the page reads it
+    on every request, and under load each round trip waits for a CPU; it was four queries).
+
+    The newest PSI run of the wave and data-use run of the wave or its paired assessment wave (runs
+    are only added, so the newest id says which is shown); the responses of both waves, their
+    events and criterion reviews (count and newest change: whether a rescoring is pending can only
+    change with them or with a new run); and every city's id, slug, name and country (the rows show
+    names). Values as text, so the branches of the ``UNION ALL`` agree on every database.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_page_state_sql(), [wave.pk, PSI, wave.pk, wave.pk, DATA_USE, *[wave.pk] * 6])
+        return (wave.pk, *sorted(cursor.fetchall(), key=lambda row: tuple(map(str, row))))
+
+
+def _page_state_sql() -> str:
+    run, wave, response = ScoreRun._meta.db_table, Wave._meta.db_table, Response._meta.db_table
+    event, review, city = ResponseEvent._meta.db_table, CriterionReview._meta.db_table, City._meta.db_table
+    # the responses of the wave and of the assessment wave paired with it
+    shown = (
+        f"SELECT r.id FROM {response} r JOIN {wave} w ON w.id = r.wave_id "  # noqa: S608 - table names
+        "WHERE r.wave_id = %s OR w.pairs_with_id = %s"
+    )
+    return f"""
+        SELECT 'p', CAST(MAX(id) AS TEXT), NULL, NULL, NULL FROM {run} WHERE wave_id = %s AND recipe = %s
+        UNION ALL
+        SELECT 'u', CAST(MAX(s.id) AS TEXT), NULL, NULL, NULL FROM {run} s JOIN {wave} w ON w.id = s.wave_id
+         WHERE (s.wave_id = %s OR w.pairs_with_id = %s) AND s.recipe = %s
+        UNION ALL
+        SELECT 'r', CAST(COUNT(*) AS TEXT), CAST(SUM(version) AS TEXT), CAST(MAX(last_activity_at) AS TEXT),
+               NULL FROM {response} WHERE id IN ({shown})
+        UNION ALL
+        SELECT 'e', CAST(COUNT(*) AS TEXT), CAST(MAX(at) AS TEXT), NULL, NULL
+          FROM {event} WHERE response_id IN ({shown})
+        UNION ALL
+        SELECT 'v', CAST(COUNT(*) AS TEXT), CAST(MAX(at) AS TEXT), NULL, NULL
+          FROM {review} WHERE response_id IN ({shown})
+        UNION ALL
+        SELECT 'c', CAST(id AS TEXT), slug, name, country FROM {city}
+    """  # noqa: S608 - table names from the models, values as parameters
 
 
 def run_key(run: ScoreRun | None) -> tuple | None:

@@ -35,23 +35,19 @@ def wave_results(request, programme: str, code: str):
     wave = access_wave_by_code(request.user, programme, code)
     if wave.instrument.kind == "assessment":  # its own page: index, class, tier, practices, best first
         return redirect("assessment:results", programme, code)
+    can_manage = user_has_permission(request.user, Action.MANAGE_WAVE, programme=wave.programme)
+    key = (selectors.page_state(wave), can_manage, wave.programme.name, str(wave.programme.name_translations))
+    return PAGES.respond(request, key, lambda extra: _draw(request, wave, can_manage, extra))
+
+
+def _draw(request, wave, can_manage: bool, extra: dict):
+    """The page, read and drawn (a request whose key :class:`PageCache` has not kept)."""
     cities = cities_fingerprint()
     results = selectors.wave_results(wave, cities)
     runs = (selectors.run_key(results.psi_run), selectors.run_key(results.data_use_run))
     pending = selectors.scores_pending(results.psi_run or results.data_use_run)
-    can_manage = user_has_permission(request.user, Action.MANAGE_WAVE, programme=wave.programme)
-    key = (wave.pk, *runs, pending, can_manage, wave.programme.name, str(wave.programme.name_translations))
-    return PAGES.respond(
-        request,
-        (key, cities),
-        lambda extra: render(
-            request,
-            "results/wave.html",
-            _context(request, wave, results, runs, cities)
-            | {"pending": pending, "can_manage": can_manage}
-            | extra,
-        ),
-    )
+    context = _context(request, wave, results, runs, cities) | {"pending": pending, "can_manage": can_manage}
+    return render(request, "results/wave.html", context | extra)
 
 
 def _context(request, wave, results, runs, cities) -> dict:
