@@ -26,7 +26,6 @@ import csv
 import io
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -34,6 +33,8 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from benchmarks.bench_pages import stop
 
 HOST = "127.0.0.1"
 PORT = int(os.environ.get("CIVICMETER_BENCH_API_PORT", "8114"))
@@ -217,12 +218,7 @@ def run(home: Path) -> bool:
                 print(f"  {name}: GET {path}", flush=True)
                 results[name] = load(path)
         finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait()
+            stop(server)
     return report(results, load_before)
 
 

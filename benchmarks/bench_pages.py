@@ -307,14 +307,19 @@ def run(home: Path) -> bool:
             print(f"  {name}: GET {path}", flush=True)
             results[name] = load(path, cookies)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        stop(server)
         log.close()
     return report(results, load_before)
+
+
+def stop(server: subprocess.Popen) -> None:
+    """Stop ``civicmeter serve`` and its process group (SIGTERM, SIGKILL after 30 s)."""
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
 
 
 def main() -> int:

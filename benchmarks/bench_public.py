@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -92,12 +91,7 @@ def run(home: Path) -> bool:
         print(f"the server's log ends with:\n{base._tail(log_path, 60)}")
         raise
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        base.stop(server)
         log.close()
 
 
