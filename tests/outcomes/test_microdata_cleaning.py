@@ -86,3 +86,6 @@ def test_spec_round_trips_through_a_mapping_and_refuses_unknown_options():
         MicrodataSpec.from_mapping({"item": "q", "scael": [1, 5], "indicator": "x", "city": "A"})
     with pytest.raises(ParameterError, match="'half_points' parameter of MicrodataSpec"):
         MicrodataSpec(item="q", scale=(1, 5), indicator="x", city="A", half_points="round")
+    needs = r"needs a value for indicator \(required: item, scale, indicator\)"
+    with pytest.raises(ParameterError, match=needs):  # a TypeError with a traceback before
+        MicrodataSpec.from_mapping({"item": "q", "scale": [1, 5], "city": "A"})

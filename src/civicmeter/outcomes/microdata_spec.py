@@ -11,7 +11,7 @@ entry in :data:`FIELDS`; the CLI flag and the form field are its only other edit
 from __future__ import annotations
 
 import numbers
-from dataclasses import asdict, dataclass, fields
+from dataclasses import MISSING, asdict, dataclass, fields
 
 from civicmeter.params import NONE, InstanceOf, Interval, Options, ParameterError, check_fields
 
@@ -184,6 +184,13 @@ class MicrodataSpec:
         if unknown:
             _refuse(
                 unknown[0], f"MicrodataSpec has no option {unknown[0]!r}; options: {', '.join(sorted(known))}"
+            )
+        required = [f.name for f in fields(cls) if f.default is MISSING and f.default_factory is MISSING]
+        missing = [name for name in required if data.get(name) is None]
+        if missing:
+            _refuse(
+                missing[0],
+                f"MicrodataSpec needs a value for {' and '.join(missing)} (required: {', '.join(required)})",
             )
         values = dict(data)
         for key in ("scale", "missing_codes"):
