@@ -113,7 +113,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "civicmeter.web.core.signin_csrf.SignInCsrfViewMiddleware",  # Django's, plus a cookieless sign-in
+    "civicmeter.web.core.signin_csrf.CookielessSignInMiddleware",  # a cookieless sign-in, then Django's:
+    "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

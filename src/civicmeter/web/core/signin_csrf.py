@@ -1,4 +1,4 @@
-"""Django's CSRF check, with one allowance: signing in when the client kept no cookie.
+"""Django's CSRF check, kept as it is, with one allowance: signing in when the client kept no cookie.
 
 Django insists on its CSRF cookie for every POST. A script that reads the sign-in page without a
 cookie jar and then posts the form (an operator's health check with ``curl``, say) was therefore
@@ -7,7 +7,7 @@ accepts such a post when
 
 * the posted token unmasks to a secret this site issued (every visitor without a cookie is given
   a *signed* secret: random characters, the minute it was issued, and an HMAC of both under
-  ``SECRET_KEY``), issued less than :data:`MAX_AGE` ago, so a token cannot be made up; and
+  ``SECRET_KEY``), issued less than :data:`MAX_AGE_SECONDS` ago, so a token cannot be made up; and
 * nothing says the post comes from another site: Django has already refused a mismatching
   ``Origin``, and a ``Sec-Fetch-Site`` other than ``same-origin`` or ``none`` is refused here.
 
@@ -22,12 +22,10 @@ import secrets
 import string
 import time
 
+from django.conf import settings
 from django.middleware.csrf import (
     CSRF_TOKEN_LENGTH,
-    REASON_NO_CSRF_COOKIE,
-    CsrfViewMiddleware,
     InvalidTokenFormat,
-    RejectRequest,
     _check_token_format,
     _unmask_cipher_token,
 )
@@ -72,31 +70,42 @@ def was_issued(secret: str, now: float | None = None) -> bool:
     return -60 <= age < MAX_AGE_SECONDS
 
 
-class SignInCsrfViewMiddleware(CsrfViewMiddleware):
-    """``CsrfViewMiddleware`` (see the module docstring for the one allowance)."""
+class CookielessSignInMiddleware:
+    """Placed just before Django's ``CsrfViewMiddleware``, which stays in charge of every check.
 
-    def process_request(self, request):
-        super().process_request(request)
-        if "CSRF_COOKIE" not in request.META:  # no cookie: the secret a page will use is a signed one
-            request.META["CSRF_COOKIE"] = issued_secret()
+    A visitor without the CSRF cookie is given a signed secret (:func:`issued_secret`) for the
+    pages it reads. A cookieless post to the sign-in view whose token carries such a secret, fresh,
+    and no cross-site signal, has that secret put in place of the missing cookie, so Django's own
+    check then compares the token with it as usual.
+    """
 
-    def _check_token(self, request):
-        try:
-            super()._check_token(request)
-        except RejectRequest as refused:
-            if refused.reason != REASON_NO_CSRF_COOKIE or not self._signs_in_without_cookie(request):
-                raise
+    def __init__(self, get_response):
+        self.get_response = get_response
 
-    def _signs_in_without_cookie(self, request) -> bool:
-        match = getattr(request, "resolver_match", None)
-        if request.method != "POST" or match is None or match.view_name != SIGN_IN_VIEW:
-            return False
-        if request.META.get("HTTP_SEC_FETCH_SITE", "same-origin") not in ("same-origin", "none"):
-            return False
-        token = request.POST.get("csrfmiddlewaretoken", "")
-        try:
-            _check_token_format(token)
-        except InvalidTokenFormat:
-            return False
-        secret = _unmask_cipher_token(token) if len(token) == CSRF_TOKEN_LENGTH else token
-        return was_issued(secret)
+    def __call__(self, request):
+        if settings.CSRF_COOKIE_NAME not in request.COOKIES:
+            request.META["CSRF_COOKIE"] = issued_secret()  # Django leaves it unset without a cookie
+        return self.get_response(request)
+
+    def process_view(self, request, callback, callback_args, callback_kwargs):
+        if settings.CSRF_COOKIE_NAME not in request.COOKIES:
+            secret = _signed_in_secret(request)
+            if secret is not None:
+                request.COOKIES[settings.CSRF_COOKIE_NAME] = secret
+        return None
+
+
+def _signed_in_secret(request) -> str | None:
+    """The issued secret a cookieless sign-in post carries, or None (see the module docstring)."""
+    match = getattr(request, "resolver_match", None)
+    if request.method != "POST" or match is None or match.view_name != SIGN_IN_VIEW:
+        return None
+    if request.META.get("HTTP_SEC_FETCH_SITE", "same-origin") not in ("same-origin", "none"):
+        return None
+    token = request.POST.get("csrfmiddlewaretoken", "")
+    try:
+        _check_token_format(token)
+    except InvalidTokenFormat:
+        return None
+    secret = _unmask_cipher_token(token) if len(token) == CSRF_TOKEN_LENGTH else token
+    return secret if was_issued(secret) else None
